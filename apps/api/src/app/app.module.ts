@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@mph/api-auth';
+import { CatalogModule } from '@mph/api-catalog';
+import { ChatModule } from '@mph/api-chat';
+import { CoreModule, CoreModuleOptions } from '@mph/api-core';
+import { CostTrackingModule } from '@mph/api-cost-tracking';
+import { PricingModule } from '@mph/api-pricing';
+import { ProvenanceModule } from '@mph/api-provenance';
+
+/** The whole API: core plus every domain module. The HTTP server and the CLI both build it. */
+@Module({})
+export class AppModule {
+  static forRoot(options: CoreModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(options),
+        AuthModule,
+        CatalogModule,
+        ProvenanceModule,
+        PricingModule,
+        CostTrackingModule,
+        ChatModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,92 @@
+import { Command } from 'commander';
+import { DataSource } from 'typeorm';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { AppConfig, JobRegistry, JobRunnerService, migrationStatus, revertLastMigration, runMigrations } from '@mph/api-core';
+import { withAppContext } from './context';
+import { CliError, Output } from './output';
+import { writeOpenApiDocument } from './openapi';
+
+export function buildProgram(config: () => AppConfig): Command {
+  const program = new Command('mph')
+    .description('Model Price Hub command line: the same services as the API, without the HTTP server.')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .exitOverride();
+  const out = () => new Output(Boolean(program.opts().json));
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (or revert the last one / show their state).')
+    .option('--revert', 'revert the most recently applied migration')
+    .option('--status', 'list migrations and whether each is applied')
+    .action(async (opts: { revert?: boolean; status?: boolean }) => {
+      const o = out();
+      await withAppContext(
+        config(),
+        async (ctx) => {
+          const ds = ctx.get(DataSource);
+          if (opts.status) {
+            const status = await migrationStatus(ds);
+            o.result(status, status.map((m) => `${m.applied ? '[x]' : '[ ]'} ${m.name}`).join('\n'));
+          } else if (opts.revert) {
+            const before = (await migrationStatus(ds)).filter((m) => m.applied).map((m) => m.name);
+            await revertLastMigration(ds);
+            const reverted = before.at(-1) ?? null;
+            o.result({ reverted }, reverted ? `Reverted ${reverted}` : 'Nothing to revert.');
+          } else {
+            const applied = (await runMigrations(ds)).map((m) => m.name);
+            o.result({ applied }, applied.length ? `Applied ${applied.length}: ${applied.join(', ')}` : 'Database is up to date.');
+          }
+        },
+        { migrationsRun: false, log: (l) => o.info(l) },
+      );
+    });
+
+  const jobs = program.command('jobs').description('List or run scheduled jobs.');
+  jobs
+    .command('list')
+    .description('List the jobs and their schedules.')
+    .action(async () => {
+      const o = out();
+      await withAppContext(config(), async (ctx) => {
+        const list = ctx.get(JobRegistry).list().map((j) => ({ name: j.name, cron: j.cron ?? null, description: j.description }));
+        o.result(list, list.map((j) => `${j.name.padEnd(20)} ${(j.cron ?? 'on demand').padEnd(14)} ${j.description}`).join('\n'));
+      }, { log: (l) => o.info(l) });
+    });
+  jobs
+    .command('run <name>')
+    .description('Run a job now (once across all instances; skipped if it is already running).')
+    .action(async (name: string) => {
+      const o = out();
+      await withAppContext(config(), async (ctx) => {
+        const outcome = await ctx.get(JobRunnerService).run(name, { trigger: 'manual' });
+        if (outcome.status === 'failed') {
+          o.result(outcome, '');
+          throw new CliError(`Job ${name} failed: ${outcome.error}`);
+        }
+        o.result(
+          outcome,
+          outcome.status === 'succeeded'
+            ? `Job ${name} succeeded: ${JSON.stringify(outcome.counts)}`
+            : `Job ${name} skipped: it is already running elsewhere.`,
+        );
+      }, { log: (l) => o.info(l) });
+    });
+
+  program
+    .command('openapi')
+    .description('Write the OpenAPI document of this build (no database needed).')
+    .option('--out <file>', 'where to write it', 'openapi/openapi.json')
+    .action(async (opts: { out: string }) => {
+      const o = out();
+      const file = resolve(opts.out);
+      const json = await writeOpenApiDocument(config());
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, json);
+      o.result({ file }, `Wrote ${file}`);
+    });
+
+  return program;
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'api-catalog',
+  preset: '../../../jest.api.preset.js',
+  coverageDirectory: '../../../coverage/libs/api/catalog',
+};

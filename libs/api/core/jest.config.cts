@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'api-core',
+  preset: '../../../jest.api.preset.js',
+  coverageDirectory: '../../../coverage/libs/api/core',
+};

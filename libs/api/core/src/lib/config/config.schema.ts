@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/** Parses "true"/"false"/"1"/"0"/"yes"/"no"; anything else is rejected with a clear message. */
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      const v = value.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(v)) return true;
+      if (['false', '0', 'no', 'off'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false, got "${value}"` });
+      return z.NEVER;
+    });
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return fallback;
+      if (!/^-?\d+$/.test(value.trim())) {
+        ctx.addIssue({ code: 'custom', message: `expected an integer, got "${value}"` });
+        return z.NEVER;
+      }
+      const n = Number(value);
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected an integer between ${min} and ${max}, got ${n}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const str = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? fallback : value.trim()));
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === '') return undefined;
+      try {
+        const url = new URL(value.trim());
+        if (!protocols.includes(url.protocol)) {
+          ctx.addIssue({ code: 'custom', message: `expected a ${protocols.join(' or ')} URL, got "${url.protocol}"` });
+          return z.NEVER;
+        }
+        return value.trim();
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a URL such as postgres://user:pass@host:5432/db' });
+        return z.NEVER;
+      }
+    });
+
+const BYTE_SIZE = /^(\d+)(b|kb|mb)?$/i;
+
+/**
+ * Every setting the API understands, with its default. `.env.example` documents the same list;
+ * a test keeps the two in step.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+  HOST: str('0.0.0.0'),
+  PORT: int(3000, 1, 65535),
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  DATABASE_POOL_MAX: int(10, 1, 500),
+  DATABASE_SSL: bool(false),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(30000, 0, 3_600_000),
+  MIGRATIONS_RUN: bool(true),
+  EMBEDDED_PG_DATA_DIR: str('./.data/postgres'),
+  EMBEDDED_PG_PORT: int(54329, 1, 65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  LOG_PRETTY: bool(false),
+  CORS_ORIGINS: str('http://localhost:4200,http://localhost:3000'),
+  BODY_LIMIT: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const v = value === undefined || value.trim() === '' ? '1mb' : value.trim();
+      const m = BYTE_SIZE.exec(v);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `expected a size such as 512kb or 1mb, got "${value}"` });
+        return z.NEVER;
+      }
+      const unit = (m[2] ?? 'b').toLowerCase();
+      return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+    }),
+  SWAGGER_ENABLED: bool(true),
+  METRICS_ENABLED: bool(true),
+  ADMIN_STATIC_DIR: str('dist/apps/admin/browser'),
+  JOBS_ENABLED: bool(true),
+  JOB_RUN_RETENTION_DAYS: int(30, 1, 3650),
+  HOUSEKEEPING_CRON: str('17 3 * * *'),
+  SHUTDOWN_TIMEOUT_MS: int(10000, 100, 600_000),
+});
+
+export type RawEnv = Record<string, string | undefined>;

@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from './config/app-config';
+import { APP_CONFIG, APP_VERSION, DATABASE_EMBEDDED } from './config/config.tokens';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+
+export interface CoreModuleOptions {
+  config: AppConfig;
+  version: string;
+  /** True when the database is the embedded server this process started. */
+  embeddedDatabase: boolean;
+  /** The HTTP app schedules cron jobs; the CLI does not. */
+  scheduleJobs: boolean;
+}
+
+/** Configuration, database, logging, metrics, health and the job runner: what every domain module builds on. */
+@Module({})
+export class CoreModule {
+  static forRoot(options: CoreModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      global: true,
+      imports: [
+        LoggingModule.forRoot(options.config),
+        DatabaseModule.forRoot(),
+        MetricsModule.forRoot({ endpoint: options.config.http.metricsEnabled }),
+        HealthModule,
+        JobsModule.forRoot({ schedule: options.scheduleJobs }),
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: options.config },
+        { provide: APP_VERSION, useValue: options.version },
+        { provide: DATABASE_EMBEDDED, useValue: options.embeddedDatabase },
+      ],
+      exports: [APP_CONFIG, APP_VERSION, DATABASE_EMBEDDED, DatabaseModule, JobsModule],
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AppConfig } from '../config/app-config';
+import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { mapError } from '../errors/error-mapping';
+import { createValidationPipe } from '../errors/validation';
+import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { MetricsService } from '../metrics/metrics.service';
+import { buildOpenApiDocument } from './openapi';
+import { requestId } from './request-id';
+
+export const API_PREFIX = 'api/v1';
+
+/** Paths the API owns; everything else may be the console. */
+const API_PATHS = /^\/(api|metrics)(\/|$)/;
+
+/**
+ * Everything an HTTP app needs before `listen`: security headers, CORS, body limits, the /api/v1 prefix,
+ * validation, the error envelope, metrics, Swagger and (when built) the console at `/`.
+ * The Nest app must be created with `bodyParser: false` and `bufferLogs: true`.
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig, version: string): void {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    req.id = requestId(req, res);
+    next();
+  });
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        // Swagger UI and Angular Material need inline styles; scripts stay same-origin.
+        // No upgrade-insecure-requests: the app is often served over plain http on a LAN address.
+        directives: {
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+  app.enableCors({
+    origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,
+    credentials: true,
+    exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'],
+  });
+  app.use(express.json({ limit: config.http.bodyLimitBytes }));
+  app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimitBytes }));
+  // Body-parser errors (oversized, malformed) happen before Nest routing: answer them in the envelope here.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const mapped = mapError(error);
+    res.status(mapped.status).json(mapped.body);
+  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+
+  if (config.http.swaggerEnabled) {
+    const document = buildOpenApiDocument(app, version);
+    SwaggerModule.setup('api/docs', app, document, {
+      jsonDocumentUrl: 'api/docs/openapi.json',
+      customSiteTitle: 'Model Price Hub API',
+    });
+  }
+  serveConsole(app, config);
+}
+
+/** Serves the built console at `/` with an index.html fallback for client-side routes. */
+function serveConsole(app: NestExpressApplication, config: AppConfig): void {
+  const dir = resolve(config.http.adminStaticDir);
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) return;
+  const assets = express.static(dir, { index: false, maxAge: '1h' });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (API_PATHS.test(req.path) || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    assets(req, res, () => {
+      // index.html must not be cached: it names the hashed bundles of the current build.
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    });
+  });
+}

@@ -1,0 +1,78 @@
+import { applyDecorators, Type } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { Type as TransformType } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export const MAX_PER_PAGE = 100;
+export const DEFAULT_PER_PAGE = 20;
+
+/** `?page=&per_page=` for every list endpoint; extend it with the endpoint's own filters. */
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Page number, starting at 1.' })
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE, description: 'Items per page.' })
+  @IsOptional()
+  @TransformType(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
+  per_page?: number;
+}
+
+export class PageMetaDto {
+  @ApiProperty({ example: 1 })
+  page!: number;
+
+  @ApiProperty({ example: 20 })
+  per_page!: number;
+
+  @ApiProperty({ example: 42, description: 'Items across all pages.' })
+  total!: number;
+}
+
+export interface Paginated<T> {
+  data: T[];
+  meta: PageMetaDto;
+}
+
+export interface PageWindow {
+  page: number;
+  perPage: number;
+  offset: number;
+  limit: number;
+}
+
+/** Resolves defaults and the SQL offset/limit for a page query. */
+export function pageWindow(query: PageQueryDto): PageWindow {
+  const page = query.page ?? 1;
+  const perPage = Math.min(query.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
+  return { page, perPage, offset: (page - 1) * perPage, limit: perPage };
+}
+
+export function paginated<T>(data: T[], total: number, window: PageWindow): Paginated<T> {
+  return { data, meta: { page: window.page, per_page: window.perPage, total } };
+}
+
+/** Documents `{ data: T[], meta }` for Swagger and the generated client. */
+export function ApiPaginatedResponse<T extends Type<unknown>>(model: T, description = 'One page of results.') {
+  return applyDecorators(
+    ApiExtraModels(PageMetaDto, model),
+    ApiOkResponse({
+      description,
+      schema: {
+        type: 'object',
+        required: ['data', 'meta'],
+        properties: {
+          data: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          meta: { $ref: getSchemaPath(PageMetaDto) },
+        },
+      },
+    }),
+  );
+}

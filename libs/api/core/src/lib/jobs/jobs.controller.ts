@@ -1,0 +1,38 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ApiPaginatedResponse, Paginated, pageWindow, paginated } from '../http/pagination';
+import { JobRegistry } from './job-registry';
+import { JobRunEntity } from './job-run.entity';
+import { JobDefinitionDto, JobRunDto, JobRunsQueryDto } from './jobs.dto';
+
+@ApiTags('jobs')
+@Controller('jobs')
+export class JobsController {
+  constructor(
+    @InjectRepository(JobRunEntity) private readonly runs: Repository<JobRunEntity>,
+    private readonly registry: JobRegistry,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The jobs this API knows, with their schedules.' })
+  @ApiOkResponse({ type: [JobDefinitionDto] })
+  listJobs(): JobDefinitionDto[] {
+    return this.registry.list().map((j) => ({ name: j.name, description: j.description, cron: j.cron ?? null }));
+  }
+
+  @Get('runs')
+  @ApiOperation({ summary: 'Job runs, newest first.' })
+  @ApiPaginatedResponse(JobRunDto)
+  async listJobRuns(@Query() query: JobRunsQueryDto): Promise<Paginated<JobRunDto>> {
+    const window = pageWindow(query);
+    const [rows, total] = await this.runs.findAndCount({
+      where: { ...(query.job ? { jobName: query.job } : {}), ...(query.status ? { status: query.status } : {}) },
+      order: { startedAt: 'DESC', id: 'DESC' },
+      skip: window.offset,
+      take: window.limit,
+    });
+    return paginated(rows.map(JobRunDto.from), total, window);
+  }
+}

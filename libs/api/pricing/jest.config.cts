@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'api-pricing',
+  preset: '../../../jest.api.preset.js',
+  coverageDirectory: '../../../coverage/libs/api/pricing',
+};
