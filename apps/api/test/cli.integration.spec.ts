@@ -1,0 +1,67 @@
+import { createTestDatabase, testConfig, TestDatabase } from '@mph/api-testing';
+import { buildProgram } from '../src/cli/commands';
+import { CliError } from '../src/cli/output';
+
+/** Runs the CLI in-process and captures what it prints. */
+async function cli(db: TestDatabase, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    await buildProgram(() => testConfig({}, db.url)).parseAsync(['node', 'mph', ...args]);
+    return { stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('command line', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('migrates, reports status, reverts, and migrates again (--json)', async () => {
+    const first = JSON.parse((await cli(db, '--json', 'migrate')).stdout);
+    expect(first.applied).toEqual(['CreateJobRun1763790000000']);
+    const again = JSON.parse((await cli(db, '--json', 'migrate')).stdout);
+    expect(again.applied).toEqual([]);
+    const status = JSON.parse((await cli(db, '--json', 'migrate', '--status')).stdout);
+    expect(status).toEqual([{ name: 'CreateJobRun1763790000000', applied: true }]);
+    const reverted = JSON.parse((await cli(db, '--json', 'migrate', '--revert')).stdout);
+    expect(reverted).toEqual({ reverted: 'CreateJobRun1763790000000' });
+    expect((await cli(db, 'migrate', '--status')).stdout).toBe('[ ] CreateJobRun1763790000000\n');
+    expect((await cli(db, 'migrate')).stdout).toBe('Applied 1: CreateJobRun1763790000000\n');
+    expect((await cli(db, 'migrate')).stdout).toBe('Database is up to date.\n');
+  });
+
+  it('lists and runs jobs', async () => {
+    const list = JSON.parse((await cli(db, '--json', 'jobs', 'list')).stdout);
+    expect(list).toEqual([{ name: 'housekeeping', cron: '17 3 * * *', description: expect.any(String) }]);
+    const run = JSON.parse((await cli(db, '--json', 'jobs', 'run', 'housekeeping')).stdout);
+    expect(run).toMatchObject({ status: 'succeeded', counts: { job_runs_deleted: 0 } });
+    expect((await cli(db, 'jobs', 'run', 'housekeeping')).stdout).toBe('Job housekeeping succeeded: {"job_runs_deleted":0}\n');
+  });
+
+  it('fails with a clear message for an unknown job', async () => {
+    await expect(cli(db, 'jobs', 'run', 'nope')).rejects.toThrow('No job named "nope". Known jobs: housekeeping.');
+  });
+
+  it('exits with a usage error for an unknown command', async () => {
+    await expect(cli(db, 'frobnicate')).rejects.toMatchObject({ code: 'commander.unknownCommand' });
+  });
+
+  it('has CliError carry an exit code', () => {
+    expect(new CliError('x').exitCode).toBe(1);
+    expect(new CliError('x', 2).exitCode).toBe(2);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './lib/status.routes';
+export { StatusPage, formatUptime } from './lib/status-page';

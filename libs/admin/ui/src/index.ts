@@ -1,0 +1,2 @@
+export * from './lib/coming-soon';
+export * from './lib/icons';
