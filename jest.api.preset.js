@@ -3,7 +3,7 @@
 const nxPreset = require('@nx/jest/preset').default;
 const { join } = require('path');
 
-const testing = join(__dirname, 'libs/api/testing/src/lib');
+const testing = join(__dirname, 'libs/api/core/testing');
 
 module.exports = {
   ...nxPreset,
@@ -23,4 +23,5 @@ module.exports = {
   globalSetup: join(testing, 'global-setup.ts'),
   globalTeardown: join(testing, 'global-teardown.ts'),
   testTimeout: 30000,
+  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/**/*.d.ts', '!src/main.ts', '!src/test-setup.ts'],
 };

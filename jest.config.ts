@@ -6,20 +6,6 @@ import type { Config } from 'jest';
  */
 const config: Config = {
   projects: ['<rootDir>/apps/*/jest.config.cts', '<rootDir>/libs/*/*/jest.config.cts'],
-  collectCoverageFrom: [
-    '<rootDir>/apps/api/src/**/*.ts',
-    '<rootDir>/libs/api/*/src/**/*.ts',
-    '<rootDir>/apps/admin/src/**/*.ts',
-    '<rootDir>/libs/admin/*/src/**/*.ts',
-    '!**/*.spec.ts',
-    '!**/*.d.ts',
-    '!**/index.ts',
-    '!<rootDir>/apps/admin/src/main.ts',
-    '!<rootDir>/libs/admin/api-client/**',
-    '!<rootDir>/libs/api/testing/**',
-    '!<rootDir>/apps/api/src/main.ts',
-    '!<rootDir>/apps/api/src/cli.ts',
-  ],
   coverageDirectory: '<rootDir>/coverage',
   coverageReporters: ['text-summary', 'json-summary', 'lcov'],
   coverageThreshold: {

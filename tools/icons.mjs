@@ -5,8 +5,22 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const ICONS = [
-  'admin_panel_settings', 'chat', 'check_circle', 'construction', 'dark_mode', 'database', 'error', 'light_mode',
-  'menu', 'menu_book', 'monitor_heart', 'payments', 'refresh', 'schedule', 'sell', 'warning',
+  'admin_panel_settings',
+  'chat',
+  'check_circle',
+  'construction',
+  'dark_mode',
+  'database',
+  'error',
+  'light_mode',
+  'menu',
+  'menu_book',
+  'monitor_heart',
+  'payments',
+  'refresh',
+  'schedule',
+  'sell',
+  'warning',
 ];
 const require = createRequire(import.meta.url);
 const root = dirname(require.resolve('@material-symbols/svg-400/package.json'));

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
-  console.log(`\nE2E SKIPPED: no Chromium at ${chromium}. Install it with "apt-get install -y chromium" (CI does) or set CHROMIUM_PATH.\n`);
+  console.log(
+    `\nE2E SKIPPED: no Chromium at ${chromium}. Install it with "apt-get install -y chromium" (CI does) or set CHROMIUM_PATH.\n`,
+  );
   process.exit(0);
 }
 
@@ -33,12 +35,16 @@ if (run('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'admin', '--output
 
 const dir = mkdtempSync(join(tmpdir(), 'mph-e2e-'));
 chmodSync(dir, 0o755);
-const status = run('npx', ['playwright', 'test', '-c', 'apps/admin-e2e/playwright.config.ts', ...process.argv.slice(2)], {
-  E2E_PORT: String(await freePort()),
-  E2E_PG_PORT: String(await freePort()),
-  E2E_PG_DIR: join(dir, 'postgres'),
-  CHROMIUM_PATH: chromium,
-});
+const status = run(
+  'npx',
+  ['playwright', 'test', '-c', 'apps/admin-e2e/playwright.config.ts', ...process.argv.slice(2)],
+  {
+    E2E_PORT: String(await freePort()),
+    E2E_PG_PORT: String(await freePort()),
+    E2E_PG_DIR: join(dir, 'postgres'),
+    CHROMIUM_PATH: chromium,
+  },
+);
 rmSync(dir, { recursive: true, force: true });
 if (status !== 0) console.log('Screenshots and traces of failed tests: dist/e2e/test-results');
 process.exit(status);

@@ -21,7 +21,9 @@ module.exports = {
       additionalEntryPoints: [{ entryName: 'cli', entryPath: './src/cli.ts' }],
       tsConfig: './tsconfig.app.json',
       // The Swagger plugin documents DTOs from their TypeScript types and class-validator rules.
-      transformers: [{ name: '@nestjs/swagger/plugin', options: { introspectComments: true, classValidatorShim: true } }],
+      transformers: [
+        { name: '@nestjs/swagger/plugin', options: { introspectComments: true, classValidatorShim: true } },
+      ],
       optimization: false,
       outputHashing: 'none',
       generatePackageJson: false,

@@ -47,7 +47,9 @@ test('API errors reach the user as a snackbar with the envelope message', async 
     route.fulfill({
       status: 503,
       contentType: 'application/json',
-      body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable. Retry shortly.' } }),
+      body: JSON.stringify({
+        error: { code: 'SERVICE_UNAVAILABLE', message: 'The database is unavailable. Retry shortly.' },
+      }),
     }),
   );
   await page.goto('/admin/status');

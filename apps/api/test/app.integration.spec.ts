@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createTestApp, createTestDatabase, freePort, testConfig, TestDatabase } from '@mph/api-testing';
+import { DataSource } from 'typeorm';
+import { createTestApp, createTestDatabase, freePort, testConfig, TestDatabase } from '@mph/api-core/testing';
 import { AppModule } from '../src/app/app.module';
 import { startServer } from '../src/app/server';
 import { writeOpenApiDocument } from '../src/cli/openapi';
@@ -48,9 +49,23 @@ describe('startServer', () => {
     const port = await freePort();
     const first = await startServer(testConfig({ PORT: String(port), HOST: '127.0.0.1' }, db.url));
     try {
-      await expect(startServer(testConfig({ PORT: String(port), HOST: '127.0.0.1' }, db.url))).rejects.toThrow(/EADDRINUSE/);
+      await expect(startServer(testConfig({ PORT: String(port), HOST: '127.0.0.1' }, db.url))).rejects.toThrow(
+        /EADDRINUSE/,
+      );
     } finally {
       await first.close();
+    }
+  });
+});
+
+describe('schema', () => {
+  it('the migrations produce exactly the schema the entities describe (no drift)', async () => {
+    const t = await createTestApp({ root: (o) => AppModule.forRoot(o) });
+    try {
+      const pending = await t.app.get(DataSource).driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+    } finally {
+      await t.close();
     }
   });
 });

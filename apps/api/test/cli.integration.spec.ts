@@ -1,4 +1,4 @@
-import { createTestDatabase, testConfig, TestDatabase } from '@mph/api-testing';
+import { createTestDatabase, testConfig, TestDatabase } from '@mph/api-core/testing';
 import { buildProgram } from '../src/cli/commands';
 import { CliError } from '../src/cli/output';
 
@@ -49,7 +49,9 @@ describe('command line', () => {
     expect(list).toEqual([{ name: 'housekeeping', cron: '17 3 * * *', description: expect.any(String) }]);
     const run = JSON.parse((await cli(db, '--json', 'jobs', 'run', 'housekeeping')).stdout);
     expect(run).toMatchObject({ status: 'succeeded', counts: { job_runs_deleted: 0 } });
-    expect((await cli(db, 'jobs', 'run', 'housekeeping')).stdout).toBe('Job housekeeping succeeded: {"job_runs_deleted":0}\n');
+    expect((await cli(db, 'jobs', 'run', 'housekeeping')).stdout).toBe(
+      'Job housekeeping succeeded: {"job_runs_deleted":0}\n',
+    );
   });
 
   it('fails with a clear message for an unknown job', async () => {

@@ -30,11 +30,13 @@ export const appRoutes: Route[] = [
   { path: '', pathMatch: 'full', redirectTo: 'admin/status' },
   coming('catalog', {
     title: 'Catalog',
-    summary: 'Models, vendors and offerings with capabilities, Hugging Face metadata and lineage; search, compare and trending.',
+    summary:
+      'Models, vendors and offerings with capabilities, Hugging Face metadata and lineage; search, compare and trending.',
   }),
   coming('pricing', {
     title: 'Pricing',
-    summary: 'Prices per offering with history, tiers and conditions, the editor with diff preview and locks, and vendor syncs.',
+    summary:
+      'Prices per offering with history, tiers and conditions, the editor with diff preview and locks, and vendor syncs.',
   }),
   coming('costs', {
     title: 'Costs',

@@ -21,7 +21,9 @@ describe('App shell', () => {
     expect(el.querySelector('.brand')?.textContent).toBe('Model Price Hub');
     const links = [...el.querySelectorAll('nav a')].map((a) => [a.getAttribute('href'), a.textContent?.trim()]);
     expect(links).toEqual(NAV_ITEMS.map((i) => [i.path, i.label]));
-    expect(el.querySelector('[data-testid="theme-toggle"]')?.getAttribute('aria-label')).toMatch(/^Switch to (dark|light) theme$/);
+    expect(el.querySelector('[data-testid="theme-toggle"]')?.getAttribute('aria-label')).toMatch(
+      /^Switch to (dark|light) theme$/,
+    );
   });
 
   it('toggles the theme and marks the active area', async () => {

@@ -40,5 +40,7 @@ export class App {
     { initialValue: false },
   );
   readonly sidenavMode = computed(() => (this.handset() ? 'over' : 'side'));
-  readonly themeLabel = computed(() => (this.theme.mode() === 'dark' ? 'Switch to light theme' : 'Switch to dark theme'));
+  readonly themeLabel = computed(() =>
+    this.theme.mode() === 'dark' ? 'Switch to light theme' : 'Switch to dark theme',
+  );
 }

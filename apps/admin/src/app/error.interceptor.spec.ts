@@ -57,6 +57,8 @@ describe('errorMessage', () => {
   });
 
   it('uses an envelope message without a code as is', () => {
-    expect(errorMessage(new HttpErrorResponse({ status: 409, error: { error: { message: 'Taken.' } } }))).toBe('Taken.');
+    expect(errorMessage(new HttpErrorResponse({ status: 409, error: { error: { message: 'Taken.' } } }))).toBe(
+      'Taken.',
+    );
   });
 });

@@ -13,12 +13,20 @@ export interface RunningServer {
 }
 
 /** Opens the database (DATABASE_URL or embedded), builds the app and listens. */
-export async function startServer(config: AppConfig, log: (line: string) => void = () => undefined): Promise<RunningServer> {
+export async function startServer(
+  config: AppConfig,
+  log: (line: string) => void = () => undefined,
+): Promise<RunningServer> {
   const database = await openDatabase(config.database.url, { ...config.database.embedded, log });
   try {
     const resolved: AppConfig = { ...config, database: { ...config.database, url: database.url } };
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config: resolved, version: APP_VERSION_STRING, embeddedDatabase: database.embedded, scheduleJobs: true }),
+      AppModule.forRoot({
+        config: resolved,
+        version: APP_VERSION_STRING,
+        embeddedDatabase: database.embedded,
+        scheduleJobs: true,
+      }),
       { bodyParser: false, bufferLogs: true },
     );
     configureApp(app, resolved, APP_VERSION_STRING);

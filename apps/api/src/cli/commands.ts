@@ -2,7 +2,14 @@ import { Command } from 'commander';
 import { DataSource } from 'typeorm';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AppConfig, JobRegistry, JobRunnerService, migrationStatus, revertLastMigration, runMigrations } from '@mph/api-core';
+import {
+  AppConfig,
+  JobRegistry,
+  JobRunnerService,
+  migrationStatus,
+  revertLastMigration,
+  runMigrations,
+} from '@mph/api-core';
 import { withAppContext } from './context';
 import { CliError, Output } from './output';
 import { writeOpenApiDocument } from './openapi';
@@ -37,7 +44,10 @@ export function buildProgram(config: () => AppConfig): Command {
             o.result({ reverted }, reverted ? `Reverted ${reverted}` : 'Nothing to revert.');
           } else {
             const applied = (await runMigrations(ds)).map((m) => m.name);
-            o.result({ applied }, applied.length ? `Applied ${applied.length}: ${applied.join(', ')}` : 'Database is up to date.');
+            o.result(
+              { applied },
+              applied.length ? `Applied ${applied.length}: ${applied.join(', ')}` : 'Database is up to date.',
+            );
           }
         },
         { migrationsRun: false, log: (l) => o.info(l) },
@@ -50,29 +60,43 @@ export function buildProgram(config: () => AppConfig): Command {
     .description('List the jobs and their schedules.')
     .action(async () => {
       const o = out();
-      await withAppContext(config(), async (ctx) => {
-        const list = ctx.get(JobRegistry).list().map((j) => ({ name: j.name, cron: j.cron ?? null, description: j.description }));
-        o.result(list, list.map((j) => `${j.name.padEnd(20)} ${(j.cron ?? 'on demand').padEnd(14)} ${j.description}`).join('\n'));
-      }, { log: (l) => o.info(l) });
+      await withAppContext(
+        config(),
+        async (ctx) => {
+          const list = ctx
+            .get(JobRegistry)
+            .list()
+            .map((j) => ({ name: j.name, cron: j.cron ?? null, description: j.description }));
+          o.result(
+            list,
+            list.map((j) => `${j.name.padEnd(20)} ${(j.cron ?? 'on demand').padEnd(14)} ${j.description}`).join('\n'),
+          );
+        },
+        { log: (l) => o.info(l) },
+      );
     });
   jobs
     .command('run <name>')
     .description('Run a job now (once across all instances; skipped if it is already running).')
     .action(async (name: string) => {
       const o = out();
-      await withAppContext(config(), async (ctx) => {
-        const outcome = await ctx.get(JobRunnerService).run(name, { trigger: 'manual' });
-        if (outcome.status === 'failed') {
-          o.result(outcome, '');
-          throw new CliError(`Job ${name} failed: ${outcome.error}`);
-        }
-        o.result(
-          outcome,
-          outcome.status === 'succeeded'
-            ? `Job ${name} succeeded: ${JSON.stringify(outcome.counts)}`
-            : `Job ${name} skipped: it is already running elsewhere.`,
-        );
-      }, { log: (l) => o.info(l) });
+      await withAppContext(
+        config(),
+        async (ctx) => {
+          const outcome = await ctx.get(JobRunnerService).run(name, { trigger: 'manual' });
+          if (outcome.status === 'failed') {
+            o.result(outcome, '');
+            throw new CliError(`Job ${name} failed: ${outcome.error}`);
+          }
+          o.result(
+            outcome,
+            outcome.status === 'succeeded'
+              ? `Job ${name} succeeded: ${JSON.stringify(outcome.counts)}`
+              : `Job ${name} skipped: it is already running elsewhere.`,
+          );
+        },
+        { log: (l) => o.info(l) },
+      );
     });
 
   program

@@ -18,11 +18,20 @@ export async function withAppContext<T>(
   try {
     const resolved: AppConfig = {
       ...config,
-      database: { ...config.database, url: database.url, migrationsRun: options.migrationsRun ?? config.database.migrationsRun },
+      database: {
+        ...config.database,
+        url: database.url,
+        migrationsRun: options.migrationsRun ?? config.database.migrationsRun,
+      },
       log: { ...config.log, level: config.log.level === 'info' ? 'warn' : config.log.level },
     };
     ctx = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ config: resolved, version: APP_VERSION_STRING, embeddedDatabase: database.embedded, scheduleJobs: false }),
+      AppModule.forRoot({
+        config: resolved,
+        version: APP_VERSION_STRING,
+        embeddedDatabase: database.embedded,
+        scheduleJobs: false,
+      }),
       { logger: ['error', 'warn'], abortOnError: false },
     );
     return await work(ctx);

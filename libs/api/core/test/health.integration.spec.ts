@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createTestApp, createTestDatabase, TcpProxy, TestApp, TestDatabase } from '@mph/api-testing';
+import { createTestApp, createTestDatabase, TcpProxy, TestApp, TestDatabase } from '../testing';
 
 /** Polls until `check` passes: the pool reconnects on its own schedule, so readiness returns when it does. */
 async function eventually(check: () => Promise<void>, timeoutMs = 10000): Promise<void> {

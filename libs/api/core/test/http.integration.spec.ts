@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createTestApp, TestApp } from '@mph/api-testing';
+import { createTestApp, TestApp } from '../testing';
 
 class EchoDto {
   @IsString()
@@ -31,7 +31,10 @@ describe('HTTP shell (error envelope, limits, headers)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ imports: [ProbeModule], env: { BODY_LIMIT: '1kb', CORS_ORIGINS: 'https://console.example.com' } });
+    t = await createTestApp({
+      imports: [ProbeModule],
+      env: { BODY_LIMIT: '1kb', CORS_ORIGINS: 'https://console.example.com' },
+    });
   });
   afterAll(() => t.close());
 
@@ -59,7 +62,11 @@ describe('HTTP shell (error envelope, limits, headers)', () => {
   });
 
   it('answers 400 INVALID_JSON for malformed JSON', async () => {
-    const res = await http().post('/api/v1/test/echo').set('Content-Type', 'application/json').send('{"name":').expect(400);
+    const res = await http()
+      .post('/api/v1/test/echo')
+      .set('Content-Type', 'application/json')
+      .send('{"name":')
+      .expect(400);
     expect(res.body).toEqual({ error: { code: 'INVALID_JSON', message: 'Request body is not valid JSON.' } });
   });
 
@@ -74,7 +81,11 @@ describe('HTTP shell (error envelope, limits, headers)', () => {
       .send({ name: 'x'.repeat(2000) })
       .expect(413);
     expect(res.body).toEqual({
-      error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than the limit of 1024 bytes.', details: { limit_bytes: 1024 } },
+      error: {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'Request body is larger than the limit of 1024 bytes.',
+        details: { limit_bytes: 1024 },
+      },
     });
     expect(res.headers['x-request-id']).toBeTruthy();
   });
@@ -115,7 +126,9 @@ describe('HTTP shell (error envelope, limits, headers)', () => {
     await http().get('/api/v1/health/live').expect(200);
     const res = await http().get('/metrics').expect(200);
     expect(res.headers['content-type']).toContain('text/plain');
-    expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/health\/live",status="200"\} [1-9]/);
+    expect(res.text).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/health\/live",status="200"\} [1-9]/,
+    );
     expect(res.text).toMatch(/db_pool_connections\{state="total"\} \d+/);
     expect(res.text).toContain('process_resident_memory_bytes');
   });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { HousekeepingJob, JobRegistry, JobRunnerService } from '@mph/api-core';
-import { createTestApp, createTestDatabase, TestApp, TestDatabase } from '@mph/api-testing';
+import { HousekeepingJob, JobRegistry, JobRunnerService } from '../src';
+import { createTestApp, createTestDatabase, TestApp, TestDatabase } from '../testing';
 import { tickOf } from '../src/lib/jobs/job-scheduler.service';
 
 /** A promise the test resolves by hand: the job stays "running" until the test says so (no sleeps). */
@@ -61,13 +61,17 @@ describe('job runner across two app instances on one database', () => {
     expect(executions).toHaveLength(1);
     expect(outcomes.map((o) => o.status).sort()).toEqual(['skipped', 'succeeded']);
     const rows = await a.app.get(DataSource).query(`SELECT status, trigger, counts, scheduled_for FROM job_run`);
-    expect(rows).toEqual([{ status: 'succeeded', trigger: 'cron', counts: { items: 3, extra: 1 }, scheduled_for: tick }]);
+    expect(rows).toEqual([
+      { status: 'succeeded', trigger: 'cron', counts: { items: 3, extra: 1 }, scheduled_for: tick },
+    ]);
   });
 
   it('does not serve a tick again after it finished (the slower instance fires late)', async () => {
     currentGate.open();
     const tick = new Date('2026-11-22T04:17:00Z');
-    expect((await a.app.get(JobRunnerService).run('race', { trigger: 'cron', scheduledFor: tick })).status).toBe('succeeded');
+    expect((await a.app.get(JobRunnerService).run('race', { trigger: 'cron', scheduledFor: tick })).status).toBe(
+      'succeeded',
+    );
     expect(await b.app.get(JobRunnerService).run('race', { trigger: 'cron', scheduledFor: tick })).toEqual({
       status: 'skipped',
       reason: 'tick-already-served',
@@ -100,7 +104,9 @@ describe('job runner across two app instances on one database', () => {
     });
     const outcome = await a.app.get(JobRunnerService).run('broken', { trigger: 'manual' });
     expect(outcome).toMatchObject({ status: 'failed', error: 'feed answered 502' });
-    const [row] = await a.app.get(DataSource).query(`SELECT status, error, counts, finished_at FROM job_run WHERE job_name = 'broken'`);
+    const [row] = await a.app
+      .get(DataSource)
+      .query(`SELECT status, error, counts, finished_at FROM job_run WHERE job_name = 'broken'`);
     expect(row).toMatchObject({ status: 'failed', error: 'feed answered 502', counts: { before_failure: 1 } });
     expect(row.finished_at).toBeInstanceOf(Date);
   });
@@ -108,10 +114,16 @@ describe('job runner across two app instances on one database', () => {
   it('marks runs left "running" by a stopped instance as abandoned', async () => {
     currentGate.open();
     const ds = a.app.get(DataSource);
-    await ds.query(`INSERT INTO job_run (job_name, trigger, status, instance) VALUES ('race', 'manual', 'running', 'gone:1')`);
+    await ds.query(
+      `INSERT INTO job_run (job_name, trigger, status, instance) VALUES ('race', 'manual', 'running', 'gone:1')`,
+    );
     await b.app.get(JobRunnerService).run('race', { trigger: 'manual' });
     const rows = await ds.query(`SELECT status, error, instance FROM job_run ORDER BY started_at`);
-    expect(rows[0]).toMatchObject({ status: 'failed', instance: 'gone:1', error: expect.stringContaining('abandoned') });
+    expect(rows[0]).toMatchObject({
+      status: 'failed',
+      instance: 'gone:1',
+      error: expect.stringContaining('abandoned'),
+    });
     expect(rows[1]).toMatchObject({ status: 'succeeded' });
   });
 
@@ -149,7 +161,11 @@ describe('housekeeping job and the runs API', () => {
     const all = await http.get('/api/v1/jobs/runs?per_page=1').expect(200);
     expect(all.body.meta).toEqual({ page: 1, per_page: 1, total: 2 });
     expect(all.body.data).toHaveLength(1);
-    expect(all.body.data[0]).toMatchObject({ job: 'housekeeping', status: 'succeeded', counts: { job_runs_deleted: 2 } });
+    expect(all.body.data[0]).toMatchObject({
+      job: 'housekeeping',
+      status: 'succeeded',
+      counts: { job_runs_deleted: 2 },
+    });
     const page2 = await http.get('/api/v1/jobs/runs?per_page=1&page=2').expect(200);
     expect(page2.body.data[0].job).toBe('recent');
     const filtered = await http.get('/api/v1/jobs/runs?job=recent&status=succeeded').expect(200);
@@ -161,7 +177,9 @@ describe('housekeeping job and the runs API', () => {
 
   it('lists the registered jobs with their schedules', async () => {
     const res = await request(t.app.getHttpServer()).get('/api/v1/jobs').expect(200);
-    expect(res.body).toEqual([{ name: 'housekeeping', description: expect.stringContaining('7 days'), cron: '17 3 * * *' }]);
+    expect(res.body).toEqual([
+      { name: 'housekeeping', description: expect.stringContaining('7 days'), cron: '17 3 * * *' },
+    ]);
   });
 });
 
@@ -169,6 +187,8 @@ describe('tickOf', () => {
   it('rounds 5-field crons to the minute and 6-field crons to the second', () => {
     const fired = new Date('2026-11-22T03:17:00.734Z');
     expect(tickOf('17 3 * * *', fired).toISOString()).toBe('2026-11-22T03:17:00.000Z');
-    expect(tickOf('*/10 * * * * *', new Date('2026-11-22T03:17:10.250Z')).toISOString()).toBe('2026-11-22T03:17:10.000Z');
+    expect(tickOf('*/10 * * * * *', new Date('2026-11-22T03:17:10.250Z')).toISOString()).toBe(
+      '2026-11-22T03:17:10.000Z',
+    );
   });
 });

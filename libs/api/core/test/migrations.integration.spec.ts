@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { ALL_MIGRATIONS, dataSourceOptions, migrationStatus, revertLastMigration, runMigrations } from '@mph/api-core';
-import { createTestDatabase, testConfig, TestDatabase } from '@mph/api-testing';
+import { ALL_MIGRATIONS, dataSourceOptions, migrationStatus, revertLastMigration, runMigrations } from '../src';
+import { createTestDatabase, testConfig, TestDatabase } from '../testing';
 
 async function tables(ds: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await ds.query(

@@ -84,7 +84,9 @@ describe('StatusPage', () => {
 
   it('reports an error answer differently from no answer', async () => {
     const fixture = await render();
-    http.expectOne('/api/v1/status').flush({ error: { code: 'INTERNAL_ERROR', message: 'x' } }, { status: 500, statusText: 'Server Error' });
+    http
+      .expectOne('/api/v1/status')
+      .flush({ error: { code: 'INTERNAL_ERROR', message: 'x' } }, { status: 500, statusText: 'Server Error' });
     await fixture.whenStable();
     expect(text(fixture.nativeElement, 'status-error')).toContain('The API answered with an error');
   });

@@ -82,7 +82,11 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       embedded: { dataDir: c.EMBEDDED_PG_DATA_DIR, port: c.EMBEDDED_PG_PORT },
     },
     log: { level: c.LOG_LEVEL, pretty: c.LOG_PRETTY },
-    jobs: { enabled: c.JOBS_ENABLED, runRetentionDays: c.JOB_RUN_RETENTION_DAYS, housekeepingCron: c.HOUSEKEEPING_CRON },
+    jobs: {
+      enabled: c.JOBS_ENABLED,
+      runRetentionDays: c.JOB_RUN_RETENTION_DAYS,
+      housekeepingCron: c.HOUSEKEEPING_CRON,
+    },
   };
 }
 

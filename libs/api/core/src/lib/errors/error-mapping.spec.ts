@@ -34,7 +34,9 @@ describe('mapError', () => {
     const m = mapError(DomainError.conflict('PRICE_LOCKED', 'Prices of this offering are locked.', { offering: 'x' }));
     expect(m).toEqual({
       status: 409,
-      body: { error: { code: 'PRICE_LOCKED', message: 'Prices of this offering are locked.', details: { offering: 'x' } } },
+      body: {
+        error: { code: 'PRICE_LOCKED', message: 'Prices of this offering are locked.', details: { offering: 'x' } },
+      },
       unexpected: false,
     });
     expect(mapError(DomainError.notFound('MODEL_NOT_FOUND', 'm')).status).toBe(404);
@@ -59,9 +61,17 @@ describe('mapError', () => {
   it('answers 503 when the database cannot be reached', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     expect(mapError(refused).status).toBe(503);
-    const terminated = new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection'), { code: '57P01' }));
+    const terminated = new QueryFailedError(
+      'SELECT 1',
+      [],
+      Object.assign(new Error('terminating connection'), { code: '57P01' }),
+    );
     expect(mapError(terminated)).toMatchObject({ status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE' } } });
-    const timeout = new QueryFailedError('SELECT 1', [], Object.assign(new Error('canceling statement'), { code: '57014' }));
+    const timeout = new QueryFailedError(
+      'SELECT 1',
+      [],
+      Object.assign(new Error('canceling statement'), { code: '57014' }),
+    );
     expect(mapError(timeout).status).toBe(503);
   });
 
@@ -94,7 +104,13 @@ describe('mapError', () => {
     });
     expect(mapError(e)).toEqual({
       status: 503,
-      body: { error: { code: 'NOT_READY', message: 'Not ready: database unavailable.', details: { database: { status: 'down' } } } },
+      body: {
+        error: {
+          code: 'NOT_READY',
+          message: 'Not ready: database unavailable.',
+          details: { database: { status: 'down' } },
+        },
+      },
       unexpected: false,
     });
   });

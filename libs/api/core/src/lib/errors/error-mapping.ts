@@ -27,7 +27,10 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const e = error as { code?: unknown; message?: unknown; driverError?: unknown };
   if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATES.has(e.code) || UNAVAILABLE_ERRNOS.has(e.code))) return true;
-  if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(e.message)) {
+  if (
+    typeof e.message === 'string' &&
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(e.message)
+  ) {
     return true;
   }
   return e.driverError !== undefined && e.driverError !== error && isDatabaseUnavailable(e.driverError);
@@ -36,16 +39,27 @@ function isDatabaseUnavailable(error: unknown): boolean {
 /** Turns anything thrown into a status and the error envelope; never exposes stacks or SQL. */
 export function mapError(error: unknown): MappedError {
   if (error instanceof DomainError) {
-    return { status: error.status, body: envelope(error.code, error.message, error.details), unexpected: error.status >= 500 };
+    return {
+      status: error.status,
+      body: envelope(error.code, error.message, error.details),
+      unexpected: error.status >= 500,
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
     const code = STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
     const details =
-      response && typeof response === 'object' && 'details' in response ? (response as { details: unknown }).details : undefined;
+      response && typeof response === 'object' && 'details' in response
+        ? (response as { details: unknown }).details
+        : undefined;
     // @nestjs/terminus answers a failed check with its result: `{ status: 'error', error: { <check>: ... } }`.
-    if (status === 503 && response && typeof response === 'object' && (response as { status?: unknown }).status === 'error') {
+    if (
+      status === 503 &&
+      response &&
+      typeof response === 'object' &&
+      (response as { status?: unknown }).status === 'error'
+    ) {
       const failing = Object.keys((response as { error?: object }).error ?? {});
       return {
         status,
@@ -61,7 +75,9 @@ export function mapError(error: unknown): MappedError {
     if (e.type === 'entity.too.large') {
       return {
         status: 413,
-        body: envelope('PAYLOAD_TOO_LARGE', `Request body is larger than the limit of ${e.limit} bytes.`, { limit_bytes: e.limit }),
+        body: envelope('PAYLOAD_TOO_LARGE', `Request body is larger than the limit of ${e.limit} bytes.`, {
+          limit_bytes: e.limit,
+        }),
         unexpected: false,
       };
     }
@@ -69,7 +85,11 @@ export function mapError(error: unknown): MappedError {
       return { status: 400, body: envelope('INVALID_JSON', 'Request body is not valid JSON.'), unexpected: false };
     }
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      return { status: e.status, body: envelope(STATUS_CODES[e.status] ?? 'BAD_REQUEST', 'The request could not be read.'), unexpected: false };
+      return {
+        status: e.status,
+        body: envelope(STATUS_CODES[e.status] ?? 'BAD_REQUEST', 'The request could not be read.'),
+        unexpected: false,
+      };
     }
   }
   if (isDatabaseUnavailable(error)) {
@@ -82,8 +102,16 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof QueryFailedError) {
     const code = (error.driverError as { code?: string } | undefined)?.code;
     if (code === '57014') {
-      return { status: 503, body: envelope('SERVICE_UNAVAILABLE', 'The database took too long to answer. Retry shortly.'), unexpected: true };
+      return {
+        status: 503,
+        body: envelope('SERVICE_UNAVAILABLE', 'The database took too long to answer. Retry shortly.'),
+        unexpected: true,
+      };
     }
   }
-  return { status: 500, body: envelope('INTERNAL_ERROR', 'Something went wrong on our side. The error has been logged.'), unexpected: true };
+  return {
+    status: 500,
+    body: envelope('INTERNAL_ERROR', 'Something went wrong on our side. The error has been logged.'),
+    unexpected: true,
+  };
 }

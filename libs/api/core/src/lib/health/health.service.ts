@@ -29,9 +29,17 @@ export class HealthService {
   async database(): Promise<DatabaseStatusDto> {
     const t0 = performance.now();
     try {
-      const rows: { server_version: string }[] = await withTimeout(this.dataSource.query('SHOW server_version'), PROBE_TIMEOUT_MS);
+      const rows: { server_version: string }[] = await withTimeout(
+        this.dataSource.query('SHOW server_version'),
+        PROBE_TIMEOUT_MS,
+      );
       const latency = Math.round((performance.now() - t0) * 10) / 10;
-      return { status: 'up', version: `PostgreSQL ${rows[0]?.server_version}`, latency_ms: latency, embedded: this.embedded };
+      return {
+        status: 'up',
+        version: `PostgreSQL ${rows[0]?.server_version}`,
+        latency_ms: latency,
+        embedded: this.embedded,
+      };
     } catch (error) {
       return { status: 'down', embedded: this.embedded, error: error instanceof Error ? error.message : String(error) };
     }

@@ -27,7 +27,8 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       const id = (op as { operationId?: string }).operationId;
       if (!id) continue;
       const where = `${method.toUpperCase()} ${path}`;
-      if (seen.has(id)) throw new Error(`operationId "${id}" is used by both ${seen.get(id)} and ${where}; rename a handler.`);
+      if (seen.has(id))
+        throw new Error(`operationId "${id}" is used by both ${seen.get(id)} and ${where}; rename a handler.`);
       seen.set(id, where);
     }
   }

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
 import { MetricsService } from '../metrics/metrics.service';
-import { JobRegistry } from './job-registry';
+import { JobDefinition, JobRegistry } from './job-registry';
 import type { JobCounts, JobTrigger } from './job-run.entity';
 
 export interface RunOptions {
@@ -36,12 +36,20 @@ export class JobRunnerService {
   async run(name: string, options: RunOptions): Promise<RunOutcome> {
     const job = this.registry.get(name);
     if (!job) {
-      throw DomainError.notFound('JOB_NOT_FOUND', `No job named "${name}". Known jobs: ${this.registry.list().map((j) => j.name).join(', ')}.`);
+      throw DomainError.notFound(
+        'JOB_NOT_FOUND',
+        `No job named "${name}". Known jobs: ${this.registry
+          .list()
+          .map((j) => j.name)
+          .join(', ')}.`,
+      );
     }
     const lock = this.dataSource.createQueryRunner();
     await lock.connect();
     try {
-      const [{ locked }] = await lock.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [`mph:job:${name}`]);
+      const [{ locked }] = await lock.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [
+        `mph:job:${name}`,
+      ]);
       if (!locked) {
         this.logger.log(`Job ${name} is already running on another instance; skipped.`);
         return { status: 'skipped', reason: 'running-elsewhere' };
@@ -61,7 +69,7 @@ export class JobRunnerService {
           [name, options.trigger, options.scheduledFor ?? null, this.instance],
         );
         if (inserted.length === 0) return { status: 'skipped', reason: 'tick-already-served' };
-        return await this.execute(name, inserted[0].id, options.trigger);
+        return await this.execute(job, inserted[0].id, options.trigger);
       } finally {
         await lock.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`mph:job:${name}`]);
       }
@@ -70,8 +78,8 @@ export class JobRunnerService {
     }
   }
 
-  private async execute(name: string, runId: string, trigger: JobTrigger): Promise<RunOutcome> {
-    const job = this.registry.get(name)!;
+  private async execute(job: JobDefinition, runId: string, trigger: JobTrigger): Promise<RunOutcome> {
+    const name = job.name;
     const counts: JobCounts = {};
     const stopTimer = this.metrics.jobDuration.startTimer({ job: name });
     try {

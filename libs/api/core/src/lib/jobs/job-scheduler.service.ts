@@ -30,14 +30,15 @@ export class JobSchedulerService implements OnApplicationBootstrap, OnApplicatio
   onApplicationBootstrap(): void {
     if (!this.config.jobs.enabled) return;
     for (const job of this.registry.list()) {
-      if (!job.cron) continue;
+      const expression = job.cron;
+      if (!expression) continue;
       const cron = CronJob.from({
-        cronTime: job.cron,
+        cronTime: expression,
         timeZone: 'UTC',
         start: true,
         onTick: () => {
           void this.runner
-            .run(job.name, { trigger: 'cron', scheduledFor: tickOf(job.cron!, new Date()) })
+            .run(job.name, { trigger: 'cron', scheduledFor: tickOf(expression, new Date()) })
             .catch((error: unknown) => this.logger.error(`Scheduled job ${job.name} could not run: ${String(error)}`));
         },
       });

@@ -72,6 +72,10 @@ export class JobDefinitionDto {
   @ApiProperty()
   description!: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Cron expression in UTC, or null when run only on demand.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Cron expression in UTC, or null when run only on demand.',
+  })
   cron!: string | null;
 }

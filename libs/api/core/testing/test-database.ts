@@ -12,7 +12,8 @@ export interface TestDatabase {
 
 export function testServerUrl(): string {
   const url = process.env[TEST_SERVER_URL_VAR];
-  if (!url) throw new Error(`${TEST_SERVER_URL_VAR} is not set: run tests through jest (its global setup starts PostgreSQL).`);
+  if (!url)
+    throw new Error(`${TEST_SERVER_URL_VAR} is not set: run tests through jest (its global setup starts PostgreSQL).`);
   return url;
 }
 

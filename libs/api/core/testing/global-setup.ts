@@ -2,7 +2,7 @@ import { mkdtempSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, startEmbeddedPostgres, DatabaseHandle } from '@mph/api-core';
+import { loadConfig, startEmbeddedPostgres, DatabaseHandle } from '../src';
 import { TEST_SERVER_URL_VAR } from './test-database';
 
 export interface EmbeddedTestServer {
@@ -41,7 +41,16 @@ export default async function globalSetup(): Promise<void> {
     dataDir: join(dir, 'data'),
     port: await freePort(),
     database: 'postgres',
-    extraFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+    extraFlags: [
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=300',
+    ],
   });
   (globalThis as Record<string, unknown>)[KEY] = { handle, dir } satisfies EmbeddedTestServer;
   process.env[TEST_SERVER_URL_VAR] = handle.url;

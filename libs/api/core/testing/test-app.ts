@@ -1,7 +1,7 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { AppConfig, configureApp, CoreModule, CoreModuleOptions, loadConfig, RawEnv } from '@mph/api-core';
+import { AppConfig, configureApp, CoreModule, CoreModuleOptions, loadConfig, RawEnv } from '../src';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestAppOptions {
@@ -41,7 +41,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const config = testConfig(options.env, db.url);
   const root = options.root ?? ((o: CoreModuleOptions) => CoreModule.forRoot(o));
   const moduleRef = await Test.createTestingModule({
-    imports: [root({ config, version: '0.0.0-test', embeddedDatabase: false, scheduleJobs: config.jobs.enabled }), ...(options.imports ?? [])],
+    imports: [
+      root({ config, version: '0.0.0-test', embeddedDatabase: false, scheduleJobs: config.jobs.enabled }),
+      ...(options.imports ?? []),
+    ],
     controllers: options.controllers ?? [],
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });

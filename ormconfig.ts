@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, JobRunEntity, loadConfig, openDatabase } from '@mph/api-core';
+
+/**
+ * The DataSource of the TypeORM CLI (`npm run migration:generate -- <path>`), built from the same configuration
+ * and options as the app. Without DATABASE_URL it starts the embedded PostgreSQL, as `npm start` does.
+ * Each domain lib adds its entities here when it gains tables.
+ */
+export default (async () => {
+  const config = loadConfig();
+  const database = await openDatabase(config.database.url, config.database.embedded);
+  return new DataSource({ ...dataSourceOptions(config, database.url), entities: [JobRunEntity] });
+})();
