@@ -84,6 +84,7 @@ export default [
       'libs/api/core/testing/**',
       'apps/admin-e2e/**',
       'tools/**',
+      'bench/**',
       '**/*.config.{js,ts,mjs,cjs,cts}',
       'jest.*.js',
     ],
