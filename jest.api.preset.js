@@ -4,6 +4,8 @@ const nxPreset = require('@nx/jest/preset').default;
 const { join } = require('path');
 
 const testing = join(__dirname, 'libs/api/core/testing');
+// What webpack's DefinePlugin injects into the build (apps/api/webpack.config.js), so tests see the same version.
+const { version } = require('./package.json');
 
 module.exports = {
   ...nxPreset,
@@ -23,5 +25,6 @@ module.exports = {
   globalSetup: join(testing, 'global-setup.ts'),
   globalTeardown: join(testing, 'global-teardown.ts'),
   testTimeout: 30000,
+  globals: { __APP_VERSION__: version },
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/**/*.d.ts', '!src/main.ts', '!src/test-setup.ts'],
 };

@@ -1,6 +1,11 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
 const nodeExternals = require('webpack-node-externals');
+const { DefinePlugin } = require('webpack');
+const { readFileSync } = require('fs');
+
+// The product version is the root package.json's (read, not imported: the root is not a library).
+const { version } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
 
 module.exports = {
   output: {
@@ -14,6 +19,7 @@ module.exports = {
   // node_modules by npm workspaces) are bundled.
   externals: [nodeExternals({ modulesDir: join(__dirname, '../../node_modules'), allowlist: [/^@mph\//] })],
   plugins: [
+    new DefinePlugin({ __APP_VERSION__: JSON.stringify(version) }),
     new NxAppWebpackPlugin({
       target: 'node',
       compiler: 'tsc',

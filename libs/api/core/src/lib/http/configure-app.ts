@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { mapError } from '../errors/error-mapping';
+import { QuietStartupLogger } from '../logging/quiet-startup.logger';
 import { createValidationPipe } from '../errors/validation';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsService } from '../metrics/metrics.service';
@@ -25,7 +26,7 @@ const API_PATHS = /^\/(api|metrics)(\/|$)/;
  * The Nest app must be created with `bodyParser: false` and `bufferLogs: true`.
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig, version: string): void {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
