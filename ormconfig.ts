@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { AUTH_ENTITIES } from '@mph/api-auth';
 import { dataSourceOptions, JobRunEntity, loadConfig, openDatabase } from '@mph/api-core';
 
 /**
@@ -10,5 +11,5 @@ import { dataSourceOptions, JobRunEntity, loadConfig, openDatabase } from '@mph/
 export default (async () => {
   const config = loadConfig();
   const database = await openDatabase(config.database.url, config.database.embedded);
-  return new DataSource({ ...dataSourceOptions(config, database.url), entities: [JobRunEntity] });
+  return new DataSource({ ...dataSourceOptions(config, database.url), entities: [JobRunEntity, ...AUTH_ENTITIES] });
 })();

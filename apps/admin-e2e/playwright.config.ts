@@ -50,6 +50,10 @@ export default defineConfig({
       EMBEDDED_PG_PORT: process.env['E2E_PG_PORT'] ?? '54391',
       LOG_LEVEL: 'warn',
       JOBS_ENABLED: 'false',
+      JWT_SECRET: 'e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+      ADMIN_EMAIL: 'admin@e2e.local',
+      ADMIN_PASSWORD: 'e2e-admin-password',
+      BCRYPT_COST: '4',
     },
   },
 });

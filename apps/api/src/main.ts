@@ -13,6 +13,12 @@ async function main(): Promise<void> {
       `  database: ${server.database.embedded ? `embedded PostgreSQL (${config.database.embedded.dataDir})` : 'DATABASE_URL'}\n\n`,
   );
 
+  if (config.auth.jwtSecretGenerated) {
+    process.stdout.write(
+      'Note: JWT_SECRET is not set, so a random one is used: sign-ins end when the app restarts.\n\n',
+    );
+  }
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,3 +1,4 @@
+import { ALL_MIGRATIONS } from '@mph/api-core';
 import { createTestDatabase, testConfig, TestDatabase } from '@mph/api-core/testing';
 import { buildProgram } from '../src/cli/commands';
 import { CliError } from '../src/cli/output';
@@ -31,17 +32,37 @@ describe('command line', () => {
   afterAll(() => db.drop());
 
   it('migrates, reports status, reverts, and migrates again (--json)', async () => {
+    const names = ALL_MIGRATIONS.map((M) => new M().name);
+    const last = names[names.length - 1];
     const first = JSON.parse((await cli(db, '--json', 'migrate')).stdout);
-    expect(first.applied).toEqual(['CreateJobRun1763790000000']);
+    expect(first.applied).toEqual(names);
     const again = JSON.parse((await cli(db, '--json', 'migrate')).stdout);
     expect(again.applied).toEqual([]);
     const status = JSON.parse((await cli(db, '--json', 'migrate', '--status')).stdout);
-    expect(status).toEqual([{ name: 'CreateJobRun1763790000000', applied: true }]);
+    expect(status).toEqual(names.map((name) => ({ name, applied: true })));
     const reverted = JSON.parse((await cli(db, '--json', 'migrate', '--revert')).stdout);
-    expect(reverted).toEqual({ reverted: 'CreateJobRun1763790000000' });
-    expect((await cli(db, 'migrate', '--status')).stdout).toBe('[ ] CreateJobRun1763790000000\n');
-    expect((await cli(db, 'migrate')).stdout).toBe('Applied 1: CreateJobRun1763790000000\n');
+    expect(reverted).toEqual({ reverted: last });
+    expect((await cli(db, 'migrate', '--status')).stdout).toBe(
+      names.map((n) => `${n === last ? '[ ]' : '[x]'} ${n}`).join('\n') + '\n',
+    );
+    expect((await cli(db, 'migrate')).stdout).toBe(`Applied 1: ${last}\n`);
     expect((await cli(db, 'migrate')).stdout).toBe('Database is up to date.\n');
+  });
+
+  it('creates an admin with a generated password, or restores one with a given password', async () => {
+    const created = JSON.parse((await cli(db, '--json', 'create-admin', '--email', 'root@cli.test')).stdout);
+    expect(created).toMatchObject({
+      email: 'root@cli.test',
+      created: true,
+      password: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
+    });
+    const restored = (await cli(db, 'create-admin', '--email', 'root@cli.test', '--password', 'a-long-password-1'))
+      .stdout;
+    expect(restored).toBe('Restored admin root@cli.test.\n');
+    await expect(cli(db, 'create-admin', '--email', 'nope')).rejects.toMatchObject({ exitCode: 2 });
+    await expect(cli(db, 'create-admin', '--email', 'a@b.c', '--password', 'short')).rejects.toThrow(
+      'at least 12 characters',
+    );
   });
 
   it('lists and runs jobs', async () => {

@@ -25,7 +25,7 @@ export async function startServer(
         config: resolved,
         version: APP_VERSION_STRING,
         embeddedDatabase: database.embedded,
-        scheduleJobs: true,
+        mode: 'server',
       }),
       { bodyParser: false, bufferLogs: true },
     );

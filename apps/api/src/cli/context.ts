@@ -30,7 +30,7 @@ export async function withAppContext<T>(
         config: resolved,
         version: APP_VERSION_STRING,
         embeddedDatabase: database.embedded,
-        scheduleJobs: false,
+        mode: 'cli',
       }),
       { logger: ['error', 'warn'], abortOnError: false },
     );

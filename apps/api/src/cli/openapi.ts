@@ -7,7 +7,7 @@ import { APP_VERSION_STRING } from '../app/version';
 export async function writeOpenApiDocument(config: AppConfig): Promise<string> {
   const resolved: AppConfig = { ...config, database: { ...config.database, url: 'postgres://preview/preview' } };
   const app = await NestFactory.create(
-    AppModule.forRoot({ config: resolved, version: APP_VERSION_STRING, embeddedDatabase: false, scheduleJobs: false }),
+    AppModule.forRoot({ config: resolved, version: APP_VERSION_STRING, embeddedDatabase: false, mode: 'cli' }),
     { preview: true, logger: false, abortOnError: false },
   );
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });

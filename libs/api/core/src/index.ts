@@ -1,3 +1,6 @@
+export * from './lib/access/access.decorators';
+export * from './lib/access/ownership';
+export * from './lib/access/principal';
 export * from './lib/config/app-config';
 export type { RawEnv } from './lib/config/config.schema';
 export * from './lib/config/config.tokens';
@@ -11,6 +14,7 @@ export * from './lib/errors/error-mapping';
 export * from './lib/http/configure-app';
 export * from './lib/http/openapi';
 export * from './lib/http/pagination';
+export * from './lib/http/request-context';
 export * from './lib/jobs/job-registry';
 export * from './lib/jobs/job-run.entity';
 export * from './lib/jobs/job-runner.service';

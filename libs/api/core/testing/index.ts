@@ -4,3 +4,4 @@ export * from './test-app';
 export * from './test-database';
 export * from './tcp-proxy';
 export { freePort } from './global-setup';
+export * from './test-redis';

@@ -11,6 +11,8 @@ export interface TestAppOptions {
   root?: (options: CoreModuleOptions) => DynamicModule;
   imports?: Array<Type<unknown> | DynamicModule>;
   controllers?: Type<unknown>[];
+  /** 'server' (default) also creates the first admin from ADMIN_* settings; jobs fire only with JOBS_ENABLED. */
+  mode?: 'server' | 'cli';
   /** Reuse a database (e.g. two app instances on one database); a fresh one is created otherwise. */
   database?: TestDatabase;
 }
@@ -28,6 +30,13 @@ export const TEST_ENV: RawEnv = {
   LOG_LEVEL: 'silent',
   JOBS_ENABLED: 'false',
   ADMIN_STATIC_DIR: '/nonexistent-console',
+  BCRYPT_COST: '4',
+  ADMIN_EMAIL: 'admin@test.local',
+  ADMIN_PASSWORD: 'admin-password-123',
+  // Tests sign in far more often than people; the rate-limit tests set their own limits.
+  RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
+  RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
+  RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '100000',
 };
 
 export function testConfig(env: RawEnv = {}, databaseUrl?: string): AppConfig {
@@ -42,7 +51,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const root = options.root ?? ((o: CoreModuleOptions) => CoreModule.forRoot(o));
   const moduleRef = await Test.createTestingModule({
     imports: [
-      root({ config, version: '0.0.0-test', embeddedDatabase: false, scheduleJobs: config.jobs.enabled }),
+      root({ config, version: '0.0.0-test', embeddedDatabase: false, mode: options.mode ?? 'server' }),
       ...(options.imports ?? []),
     ],
     controllers: options.controllers ?? [],

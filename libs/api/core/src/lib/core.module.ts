@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
-import { APP_CONFIG, APP_VERSION, DATABASE_EMBEDDED } from './config/config.tokens';
+import { APP_CONFIG, APP_MODE, APP_VERSION, AppMode, DATABASE_EMBEDDED } from './config/config.tokens';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -12,8 +12,8 @@ export interface CoreModuleOptions {
   version: string;
   /** True when the database is the embedded server this process started. */
   embeddedDatabase: boolean;
-  /** The HTTP app schedules cron jobs; the CLI does not. */
-  scheduleJobs: boolean;
+  /** 'server' schedules cron jobs (when JOBS_ENABLED) and creates the first admin; 'cli' does neither. */
+  mode: AppMode;
 }
 
 /** Configuration, database, logging, metrics, health and the job runner: what every domain module builds on. */
@@ -28,14 +28,15 @@ export class CoreModule {
         DatabaseModule.forRoot(),
         MetricsModule.forRoot({ endpoint: options.config.http.metricsEnabled }),
         HealthModule,
-        JobsModule.forRoot({ schedule: options.scheduleJobs }),
+        JobsModule.forRoot({ schedule: options.mode === 'server' }),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: options.config },
         { provide: APP_VERSION, useValue: options.version },
         { provide: DATABASE_EMBEDDED, useValue: options.embeddedDatabase },
+        { provide: APP_MODE, useValue: options.mode },
       ],
-      exports: [APP_CONFIG, APP_VERSION, DATABASE_EMBEDDED, DatabaseModule, JobsModule],
+      exports: [APP_CONFIG, APP_VERSION, DATABASE_EMBEDDED, APP_MODE, DatabaseModule, JobsModule],
     };
   }
 }

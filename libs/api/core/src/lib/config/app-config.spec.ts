@@ -50,6 +50,47 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(expected);
   });
 
+  it('requires a long JWT_SECRET in production and generates one elsewhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('JWT_SECRET: required in production');
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow('JWT_SECRET: must be at least 32 characters');
+    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+    expect(prod.auth).toMatchObject({
+      jwtSecret: 'x'.repeat(40),
+      jwtSecretGenerated: false,
+      accessTtlSeconds: 900,
+      refreshTtlDays: 30,
+      bcryptCost: 12,
+    });
+    const dev = loadConfig({});
+    expect(dev.auth.jwtSecretGenerated).toBe(true);
+    expect(dev.auth.jwtSecret.length).toBeGreaterThanOrEqual(48);
+    expect(loadConfig({}).auth.jwtSecret).not.toBe(dev.auth.jwtSecret);
+  });
+
+  it.each([
+    [{ ADMIN_PASSWORD: 'long-enough-password' }, 'ADMIN_EMAIL: required when ADMIN_PASSWORD'],
+    [{ ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD: must be at least 12 characters'],
+    [{ ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD_HASH: 'plain' }, 'ADMIN_PASSWORD_HASH: expected a bcrypt hash'],
+    [
+      { ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: 'long-enough-password', ADMIN_PASSWORD_HASH: '$2b$04$' + 'a'.repeat(53) },
+      'set one or the other',
+    ],
+    [{ ADMIN_EMAIL: 'nobody' }, 'ADMIN_EMAIL: "nobody" is not an email address'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL: expected a redis: or rediss: URL'],
+  ])('validates the first-admin and Redis settings: %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it.each([
+    ['', false],
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
+  ])('reads TRUST_PROXY=%j as %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).http.trustProxy).toEqual(expected);
+  });
+
   it('reports every invalid setting at once and points to .env.example', () => {
     try {
       loadConfig({ PORT: 'x', DATABASE_POOL_MAX: '0' });

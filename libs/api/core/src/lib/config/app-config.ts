@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { configSchema, RawEnv } from './config.schema';
 
 /** The validated, typed configuration every module receives (never `process.env`). */
@@ -13,6 +14,8 @@ export interface AppConfig {
     metricsEnabled: boolean;
     adminStaticDir: string;
     shutdownTimeoutMs: number;
+    /** Express "trust proxy": false, a hop count, or addresses/subnets of trusted proxies. */
+    trustProxy: boolean | number | string;
   };
   database: {
     /** Unset means "start the embedded PostgreSQL"; set after it started. */
@@ -25,6 +28,17 @@ export interface AppConfig {
   };
   log: { level: string; pretty: boolean };
   jobs: { enabled: boolean; runRetentionDays: number; housekeepingCron: string };
+  redis: { url?: string };
+  auth: {
+    /** HS256 secret; generated per process when unset outside production (tokens then die with the process). */
+    jwtSecret: string;
+    jwtSecretGenerated: boolean;
+    accessTtlSeconds: number;
+    refreshTtlDays: number;
+    bcryptCost: number;
+    admin: { email?: string; password?: string; passwordHash?: string };
+  };
+  rateLimit: { publicPerMinute: number; authenticatedPerMinute: number; loginPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -59,6 +73,21 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       problems.push(`CORS_ORIGINS: "${origin}" is not an origin such as https://console.example.com`);
     }
   }
+  if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
+    problems.push('JWT_SECRET: required in production (at least 32 characters, the same on every instance)');
+  }
+  if (c.ADMIN_PASSWORD && c.ADMIN_PASSWORD_HASH) {
+    problems.push('ADMIN_PASSWORD and ADMIN_PASSWORD_HASH: set one or the other, not both');
+  }
+  if ((c.ADMIN_PASSWORD || c.ADMIN_PASSWORD_HASH) && !c.ADMIN_EMAIL) {
+    problems.push('ADMIN_EMAIL: required when ADMIN_PASSWORD or ADMIN_PASSWORD_HASH is set');
+  }
+  if (c.ADMIN_EMAIL && !/^[^@\s]+@[^@\s]+$/.test(c.ADMIN_EMAIL))
+    problems.push(`ADMIN_EMAIL: "${c.ADMIN_EMAIL}" is not an email address`);
+  if (c.ADMIN_PASSWORD && c.ADMIN_PASSWORD.length < 12) problems.push('ADMIN_PASSWORD: must be at least 12 characters');
+  if (c.ADMIN_PASSWORD_HASH && !/^\$2[aby]\$\d{2}\$.{53}$/.test(c.ADMIN_PASSWORD_HASH)) {
+    problems.push('ADMIN_PASSWORD_HASH: expected a bcrypt hash such as $2b$12$...');
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     env: c.NODE_ENV,
@@ -72,6 +101,7 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       metricsEnabled: c.METRICS_ENABLED,
       adminStaticDir: c.ADMIN_STATIC_DIR,
       shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
+      trustProxy: parseTrustProxy(c.TRUST_PROXY),
     },
     database: {
       url: c.DATABASE_URL,
@@ -87,7 +117,34 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       runRetentionDays: c.JOB_RUN_RETENTION_DAYS,
       housekeepingCron: c.HOUSEKEEPING_CRON,
     },
+    redis: { url: c.REDIS_URL },
+    auth: {
+      jwtSecret: c.JWT_SECRET ?? randomBytes(48).toString('base64'),
+      jwtSecretGenerated: !c.JWT_SECRET,
+      accessTtlSeconds: c.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlDays: c.REFRESH_TOKEN_TTL_DAYS,
+      bcryptCost: c.BCRYPT_COST,
+      admin: {
+        email: c.ADMIN_EMAIL || undefined,
+        password: c.ADMIN_PASSWORD || undefined,
+        passwordHash: c.ADMIN_PASSWORD_HASH || undefined,
+      },
+    },
+    rateLimit: {
+      publicPerMinute: c.RATE_LIMIT_PUBLIC_PER_MINUTE,
+      authenticatedPerMinute: c.RATE_LIMIT_AUTHENTICATED_PER_MINUTE,
+      loginPerMinute: c.RATE_LIMIT_LOGIN_PER_MINUTE,
+    },
   };
+}
+
+/** "" / false → off; true → trust every proxy; a number → that many hops; anything else → addresses/subnets. */
+function parseTrustProxy(value: string): boolean | number | string {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return value.trim();
 }
 
 /** The names of every setting, for the `.env.example` consistency test. */

@@ -98,6 +98,28 @@ export const configSchema = z.object({
   JOB_RUN_RETENTION_DAYS: int(30, 1, 3650),
   HOUSEKEEPING_CRON: str('17 3 * * *'),
   SHUTDOWN_TIMEOUT_MS: int(10000, 100, 600_000),
+  TRUST_PROXY: str(''),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  JWT_SECRET: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return undefined;
+      if (value.length < 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be at least 32 characters (e.g. openssl rand -base64 48)' });
+        return z.NEVER;
+      }
+      return value;
+    }),
+  JWT_ACCESS_TTL_SECONDS: int(900, 30, 86_400),
+  REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
+  BCRYPT_COST: int(12, 4, 15),
+  ADMIN_EMAIL: str(''),
+  ADMIN_PASSWORD: str(''),
+  ADMIN_PASSWORD_HASH: str(''),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: int(120, 1, 1_000_000),
+  RATE_LIMIT_AUTHENTICATED_PER_MINUTE: int(600, 1, 1_000_000),
+  RATE_LIMIT_LOGIN_PER_MINUTE: int(5, 1, 1000),
 });
 
 export type RawEnv = Record<string, string | undefined>;

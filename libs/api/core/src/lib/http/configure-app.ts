@@ -14,6 +14,7 @@ import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsService } from '../metrics/metrics.service';
 import { buildOpenApiDocument } from './openapi';
 import { requestId } from './request-id';
+import { runWithRequestContext } from './request-context';
 
 export const API_PREFIX = 'api/v1';
 
@@ -28,10 +29,11 @@ const API_PATHS = /^\/(api|metrics)(\/|$)/;
 export function configureApp(app: NestExpressApplication, config: AppConfig, version: string): void {
   app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For is believed only from proxies the operator names (TRUST_PROXY); otherwise req.ip is the peer.
+  app.set('trust proxy', config.http.trustProxy);
   app.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
     req.id = requestId(req, res);
-    next();
+    runWithRequestContext({ requestId: req.id, ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 300) }, next);
   });
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(

@@ -1,8 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-function sortKeys<T extends object>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => a.localeCompare(b))) as T;
+/** Sorts object keys at every depth (arrays keep their order), so the document does not depend on how it was built. */
+function sortDeep<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortDeep) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, sortDeep(v)]),
+    ) as T;
+  }
+  return value;
 }
 
 /**
@@ -17,6 +26,8 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
         'lists answer `{"data":[...],"meta":{"page","per_page","total"}}`. Money is a decimal string.',
     )
     .setVersion(version)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT or mph_ API key' })
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
@@ -32,8 +43,6 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       seen.set(id, where);
     }
   }
-  document.paths = sortKeys(document.paths);
-  if (document.components?.schemas) document.components.schemas = sortKeys(document.components.schemas);
   if (document.tags) document.tags = [...document.tags].sort((a, b) => a.name.localeCompare(b.name));
-  return document;
+  return sortDeep(document);
 }

@@ -2,12 +2,14 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { Roles } from '../access/access.decorators';
 import { ApiPaginatedResponse, Paginated, pageWindow, paginated } from '../http/pagination';
 import { JobRegistry } from './job-registry';
 import { JobRunEntity } from './job-run.entity';
 import { JobDefinitionDto, JobRunDto, JobRunsQueryDto } from './jobs.dto';
 
 @ApiTags('jobs')
+@Roles('admin', 'operator')
 @Controller('jobs')
 export class JobsController {
   constructor(

@@ -74,25 +74,25 @@ export class HealthService extends BaseService {
    * This method doesn't expect any request body.
    */
   getReadiness$Response(params?: GetReadiness$Params, context?: HttpContext): Observable<StrictHttpResponse<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
 'details'?: {
 [key: string]: {
 'status': string;
 [key: string]: any;
 };
 };
+'error'?: ({
+[key: string]: {
+'status': string;
+[key: string]: any;
+};
+}) | null;
+'info'?: ({
+[key: string]: {
+'status': string;
+[key: string]: any;
+};
+}) | null;
+'status'?: string;
 }>> {
     const obs = getReadiness(this.http, this.rootUrl, params, context);
     return obs;
@@ -109,68 +109,68 @@ export class HealthService extends BaseService {
    * This method doesn't expect any request body.
    */
   getReadiness(params?: GetReadiness$Params, context?: HttpContext): Observable<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
 'details'?: {
 [key: string]: {
 'status': string;
 [key: string]: any;
 };
 };
+'error'?: ({
+[key: string]: {
+'status': string;
+[key: string]: any;
+};
+}) | null;
+'info'?: ({
+[key: string]: {
+'status': string;
+[key: string]: any;
+};
+}) | null;
+'status'?: string;
 }> {
     const resp = this.getReadiness$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
 'details'?: {
 [key: string]: {
 'status': string;
 [key: string]: any;
 };
 };
+'error'?: ({
+[key: string]: {
+'status': string;
+[key: string]: any;
+};
+}) | null;
+'info'?: ({
+[key: string]: {
+'status': string;
+[key: string]: any;
+};
+}) | null;
+'status'?: string;
 }>): {
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
 'details'?: {
 [key: string]: {
 'status': string;
 [key: string]: any;
 };
 };
+'error'?: ({
+[key: string]: {
+'status': string;
+[key: string]: any;
+};
+}) | null;
+'info'?: ({
+[key: string]: {
+'status': string;
+[key: string]: any;
+};
+}) | null;
+'status'?: string;
 } => r.body)
     );
   }

@@ -12,25 +12,25 @@ export interface GetReadiness$Params {
 }
 
 export function getReadiness(http: HttpClient, rootUrl: string, params?: GetReadiness$Params, context?: HttpContext): Observable<StrictHttpResponse<{
-'status'?: string;
-'info'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
-'error'?: ({
-[key: string]: {
-'status': string;
-[key: string]: any;
-};
-}) | null;
 'details'?: {
 [key: string]: {
 'status': string;
 [key: string]: any;
 };
 };
+'error'?: ({
+[key: string]: {
+'status': string;
+[key: string]: any;
+};
+}) | null;
+'info'?: ({
+[key: string]: {
+'status': string;
+[key: string]: any;
+};
+}) | null;
+'status'?: string;
 }>> {
   const rb = new RequestBuilder(rootUrl, getReadiness.PATH, 'get');
   if (params) {
@@ -42,25 +42,25 @@ export function getReadiness(http: HttpClient, rootUrl: string, params?: GetRead
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
       return r as StrictHttpResponse<{
-      'status'?: string;
-      'info'?: ({
-      [key: string]: {
-      'status': string;
-      [key: string]: any;
-      };
-      }) | null;
-      'error'?: ({
-      [key: string]: {
-      'status': string;
-      [key: string]: any;
-      };
-      }) | null;
       'details'?: {
       [key: string]: {
       'status': string;
       [key: string]: any;
       };
       };
+      'error'?: ({
+      [key: string]: {
+      'status': string;
+      [key: string]: any;
+      };
+      }) | null;
+      'info'?: ({
+      [key: string]: {
+      'status': string;
+      [key: string]: any;
+      };
+      }) | null;
+      'status'?: string;
       }>;
     })
   );

@@ -1,0 +1,36 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { presentedApiKey } from '../strategies/api-key.strategy';
+
+export interface AuthState {
+  /** Credentials were presented but rejected (invalid, expired, revoked): protected routes answer 401 with this. */
+  authError?: string;
+}
+
+/**
+ * Step 1 of 3 (authenticate → rate-limit → authorize): turns presented credentials into `req.user` with passport
+ * (API-key strategy for `mph_` keys, passport-jwt otherwise). It never rejects by itself, so the rate limiter
+ * can count per user and the authorize step can answer 401/403 with the route's rule in hand.
+ */
+@Injectable()
+export class AuthenticateGuard extends AuthGuard(['api-key', 'jwt']) {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request & AuthState>();
+    if (!req.get('authorization') && !req.get('x-api-key')) return true;
+    try {
+      await super.canActivate(context);
+    } catch {
+      req.user = undefined;
+      req.authError = presentedApiKey(req)
+        ? 'The API key is invalid, expired or revoked.'
+        : 'The access token is invalid or expired. Refresh it or sign in again.';
+    }
+    return true;
+  }
+
+  override handleRequest<T>(err: unknown, user: T | false): T {
+    if (err || !user) throw err ?? new Error('unauthenticated');
+    return user;
+  }
+}
