@@ -72,3 +72,74 @@ test('small screens get an overlay navigation behind a menu button', async ({ pa
   await page.getByRole('link', { name: 'Catalog' }).click();
   await expect(page.getByRole('heading', { name: 'Catalog' })).toBeVisible();
 });
+
+const ADMIN = { email: 'admin@e2e.local', password: 'e2e-admin-password' };
+
+async function signIn(page: import('@playwright/test').Page, email: string, password: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('sign in, create an API key shown once, use it, revoke it, sign out', async ({ page, request }) => {
+  await page.goto('/admin/api-keys');
+  await expect(page).toHaveURL(/\/login\?returnUrl=%2Fadmin%2Fapi-keys$/);
+  await signIn(page, ADMIN.email, 'wrong-password');
+  await expect(page.getByTestId('login-error')).toHaveText('Email or password is wrong.');
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page).toHaveURL(/\/admin\/api-keys$/);
+  await expect(page.getByTestId('user-menu')).toContainText('Administrator');
+
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await page.getByLabel('Name').fill('e2e key');
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  const secret = (await page.getByTestId('secret').textContent())?.trim() ?? '';
+  expect(secret).toMatch(/^mph_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
+  await page.getByRole('button', { name: 'I have stored it' }).click();
+  const row = page.getByTestId('key-e2e key');
+  await expect(row).toContainText('Active');
+  // The key is never shown again: the table has only its prefix.
+  await expect(page.getByText(secret)).toHaveCount(0);
+  await expect(row).toContainText(`${secret.split('_').slice(0, 2).join('_')}_…`);
+
+  const me = await request.get('/api/v1/auth/me', { headers: { 'X-API-Key': secret } });
+  expect(me.status()).toBe(200);
+  expect((await me.json()).email).toBe(ADMIN.email);
+
+  await row.getByRole('button', { name: 'Revoke e2e key' }).click();
+  await page.getByTestId('confirm').click();
+  await expect(page.getByText('No API keys yet.')).toBeVisible();
+  expect((await request.get('/api/v1/auth/me', { headers: { 'X-API-Key': secret } })).status()).toBe(401);
+
+  // A reload keeps the session (refresh through the httpOnly cookie).
+  await page.reload();
+  await expect(page.getByTestId('user-menu')).toBeVisible();
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('sign-out').click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/admin/api-keys');
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('a member sees no admin pages, in the navigation or by address', async ({ page, request }) => {
+  const admin = await (await request.post('/api/v1/auth/login', { data: ADMIN })).json();
+  const member = { email: `member-${Date.now()}@e2e.local`, password: 'member-password-1' };
+  const created = await request.post('/api/v1/users', {
+    headers: { Authorization: `Bearer ${admin.access_token}` },
+    data: { ...member, role: 'member' },
+  });
+  expect(created.status()).toBe(201);
+
+  await page.goto('/login');
+  await signIn(page, member.email, member.password);
+  await expect(page.getByTestId('user-menu')).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'API keys' })).toBeVisible();
+  for (const adminOnly of ['Users', 'Audit log', 'Jobs']) {
+    await expect(nav.getByRole('link', { name: adminOnly })).toHaveCount(0);
+  }
+  await page.goto('/admin/users');
+  await expect(page.getByText('That page needs the admin role.')).toBeVisible();
+  await expect(page).not.toHaveURL(/\/admin\/users/);
+  await page.screenshot({ path: join(__dirname, '../../../dist/e2e/member-denied.png') });
+});

@@ -2,6 +2,7 @@ import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/
 import { ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { ApiConfiguration } from '@mph/admin-api-client';
+import { authInterceptor, provideSessionRestore } from '@mph/admin-feature-auth';
 import { provideIcons } from '@mph/admin-ui';
 import { appRoutes } from './app.routes';
 import { errorInterceptor } from './error.interceptor';
@@ -11,7 +12,9 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
     provideRouter(appRoutes, withComponentInputBinding()),
-    provideHttpClient(withFetch(), withInterceptors([errorInterceptor])),
+    // errorInterceptor is outermost, so it only sees failures the auth interceptor could not recover (401 → refresh).
+    provideHttpClient(withFetch(), withInterceptors([errorInterceptor, authInterceptor])),
+    provideSessionRestore(),
     provideIcons(),
     // The generated client's paths already start with /api/v1; the API serves the console on the same origin
     // (in development, `nx serve admin` proxies /api to it).

@@ -1,4 +1,6 @@
 import { Route } from '@angular/router';
+import type { UserDto } from '@mph/admin-api-client';
+import { authGuard, LoginPage, roleGuard } from '@mph/admin-feature-auth';
 import type { ComingSoonData } from '@mph/admin-ui';
 
 /** An area a later release fills in: a lazy route to the shared "coming" state. */
@@ -15,6 +17,8 @@ export interface NavItem {
   path: string;
   label: string;
   icon: string;
+  /** Shown only to signed-in users with one of these roles; undefined = everyone; [] = any signed-in user. */
+  roles?: UserDto['role'][];
 }
 
 export const NAV_ITEMS: NavItem[] = [
@@ -22,12 +26,21 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/pricing', label: 'Pricing', icon: 'sell' },
   { path: '/costs', label: 'Costs', icon: 'payments' },
   { path: '/chat', label: 'Chat', icon: 'chat' },
-  { path: '/admin/jobs', label: 'Jobs', icon: 'schedule' },
+  { path: '/admin/api-keys', label: 'API keys', icon: 'key', roles: [] },
+  { path: '/admin/users', label: 'Users', icon: 'group', roles: ['admin'] },
+  { path: '/admin/audit', label: 'Audit log', icon: 'history', roles: ['admin'] },
+  { path: '/admin/jobs', label: 'Jobs', icon: 'schedule', roles: ['admin', 'operator'] },
   { path: '/admin/status', label: 'Status', icon: 'monitor_heart' },
 ];
 
 export const appRoutes: Route[] = [
   { path: '', pathMatch: 'full', redirectTo: 'admin/status' },
+  {
+    path: 'login',
+    title: 'Sign in · Model Price Hub',
+    // Static: the auth lib is part of the shell anyway (session, guards, interceptor).
+    component: LoginPage,
+  },
   coming('catalog', {
     title: 'Catalog',
     summary:
@@ -50,7 +63,28 @@ export const appRoutes: Route[] = [
     path: 'admin',
     children: [
       { path: 'status', loadChildren: () => import('@mph/admin-feature-status').then((m) => m.STATUS_ROUTES) },
-      coming('jobs', { title: 'Jobs', summary: 'Scheduled jobs, their runs, counts and errors, and "run now".' }),
+      {
+        path: 'api-keys',
+        title: 'API keys · Model Price Hub',
+        canActivate: [authGuard],
+        loadComponent: () => import('@mph/admin-feature-users').then((m) => m.ApiKeysPage),
+      },
+      {
+        path: 'users',
+        title: 'Users · Model Price Hub',
+        canActivate: [roleGuard('admin')],
+        loadComponent: () => import('@mph/admin-feature-users').then((m) => m.UsersPage),
+      },
+      {
+        path: 'audit',
+        title: 'Audit log · Model Price Hub',
+        canActivate: [roleGuard('admin')],
+        loadComponent: () => import('@mph/admin-feature-users').then((m) => m.AuditPage),
+      },
+      {
+        ...coming('jobs', { title: 'Jobs', summary: 'Scheduled jobs, their runs, counts and errors, and "run now".' }),
+        canActivate: [roleGuard('admin', 'operator')],
+      },
       { path: '', pathMatch: 'full', redirectTo: 'status' },
     ],
   },

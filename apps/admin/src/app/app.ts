@@ -2,17 +2,21 @@ import { BreakpointObserver, Breakpoints } from '@angular/cdk/layout';
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
 import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
+import { MatMenuModule } from '@angular/material/menu';
 import { MatSidenavModule } from '@angular/material/sidenav';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { map } from 'rxjs';
+import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { ChangePasswordDialog, SessionStore } from '@mph/admin-feature-auth';
+import { filter, map } from 'rxjs';
 import { NAV_ITEMS } from './app.routes';
 import { ThemeService } from './theme.service';
 
-/** The console shell: toolbar, responsive side navigation (side on wide screens, overlay on small), theme. */
+/** The console shell: toolbar with the user menu, responsive side navigation filtered by role, theme. */
 @Component({
   selector: 'mph-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -23,6 +27,7 @@ import { ThemeService } from './theme.service';
     MatButtonModule,
     MatIconModule,
     MatListModule,
+    MatMenuModule,
     MatSidenavModule,
     MatToolbarModule,
     MatTooltipModule,
@@ -32,7 +37,17 @@ import { ThemeService } from './theme.service';
 })
 export class App {
   readonly theme = inject(ThemeService);
-  readonly nav = NAV_ITEMS;
+  readonly session = inject(SessionStore);
+  private readonly router = inject(Router);
+  private readonly dialog = inject(MatDialog);
+  private readonly snack = inject(MatSnackBar);
+  readonly nav = computed(() =>
+    NAV_ITEMS.filter(
+      (item) =>
+        item.roles === undefined ||
+        (this.session.signedIn() && (item.roles.length === 0 || this.session.hasRole(...item.roles))),
+    ),
+  );
   readonly handset = toSignal(
     inject(BreakpointObserver)
       .observe([Breakpoints.XSmall, Breakpoints.Small])
@@ -43,4 +58,25 @@ export class App {
   readonly themeLabel = computed(() =>
     this.theme.mode() === 'dark' ? 'Switch to light theme' : 'Switch to dark theme',
   );
+
+  signIn(): void {
+    void this.router.navigate(['/login'], { queryParams: { returnUrl: this.router.url } });
+  }
+
+  signOut(): void {
+    this.session.logout().subscribe(() => {
+      this.snack.open('Signed out.', undefined, { duration: 3000 });
+      void this.router.navigateByUrl('/login');
+    });
+  }
+
+  changePassword(): void {
+    this.dialog
+      .open(ChangePasswordDialog, { width: '440px' })
+      .afterClosed()
+      .pipe(filter(Boolean))
+      .subscribe(() =>
+        this.snack.open('Password changed. Your other sessions were signed out.', 'OK', { duration: 5000 }),
+      );
+  }
 }

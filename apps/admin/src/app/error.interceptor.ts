@@ -1,6 +1,7 @@
 import { HttpErrorResponse, HttpInterceptorFn } from '@angular/common/http';
 import { inject } from '@angular/core';
 import { MatSnackBar } from '@angular/material/snack-bar';
+import { SILENT_ERRORS } from '@mph/admin-ui';
 import { catchError, throwError } from 'rxjs';
 
 interface ErrorEnvelope {
@@ -21,7 +22,7 @@ export const errorInterceptor: HttpInterceptorFn = (req, next) => {
   const snackBar = inject(MatSnackBar);
   return next(req).pipe(
     catchError((error: unknown) => {
-      if (error instanceof HttpErrorResponse) {
+      if (error instanceof HttpErrorResponse && !req.context.get(SILENT_ERRORS)) {
         snackBar.open(errorMessage(error), 'Dismiss', { duration: 8000, politeness: 'assertive' });
       }
       return throwError(() => error);

@@ -1,2 +1,5 @@
 export * from './lib/coming-soon';
+export * from './lib/confirm-dialog';
+export * from './lib/http-context';
 export * from './lib/icons';
+export * from './lib/secret-dialog';

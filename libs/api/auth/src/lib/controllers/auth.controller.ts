@@ -18,6 +18,8 @@ import { SessionsService, TokenPair } from '../services/sessions.service';
 import { UsersService } from '../services/users.service';
 
 export const REFRESH_COOKIE = 'mph_refresh';
+/** Readable by the console (holds no secret): tells it a session may be restored, sparing a doomed refresh call. */
+export const SIGNED_IN_COOKIE = 'mph_signed_in';
 const COOKIE_PATH = '/api/v1/auth';
 
 function cookie(req: Request, name: string): string | undefined {
@@ -69,7 +71,7 @@ export class AuthController {
     try {
       return this.withCookie(req, res, await this.sessions.refresh(token));
     } catch (error) {
-      res.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
+      this.clearCookies(res);
       throw error;
     }
   }
@@ -87,7 +89,7 @@ export class AuthController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
-    res.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
+    this.clearCookies(res);
     if (user?.sessionId) return this.sessions.revoke(user.sessionId, 'logout');
     const token = body.refresh_token ?? cookie(req, REFRESH_COOKIE);
     const session = token ? await this.sessions.sessionOfRefreshToken(token) : null;
@@ -121,6 +123,17 @@ export class AuthController {
       path: COOKIE_PATH,
       maxAge: this.config.auth.refreshTtlDays * 86_400_000,
     });
+    res.cookie(SIGNED_IN_COOKIE, '1', {
+      sameSite: 'strict',
+      secure: req.secure,
+      path: '/',
+      maxAge: this.config.auth.refreshTtlDays * 86_400_000,
+    });
     return pair;
+  }
+
+  private clearCookies(res: Response): void {
+    res.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
+    res.clearCookie(SIGNED_IN_COOKIE, { path: '/' });
   }
 }
