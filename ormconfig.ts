@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { AUTH_ENTITIES } from '@mph/api-auth';
+import { CATALOG_ENTITIES } from '@mph/api-catalog';
+import { PROVENANCE_ENTITIES } from '@mph/api-provenance';
 import { dataSourceOptions, JobRunEntity, loadConfig, openDatabase } from '@mph/api-core';
 
 /**
@@ -11,5 +13,8 @@ import { dataSourceOptions, JobRunEntity, loadConfig, openDatabase } from '@mph/
 export default (async () => {
   const config = loadConfig();
   const database = await openDatabase(config.database.url, config.database.embedded);
-  return new DataSource({ ...dataSourceOptions(config, database.url), entities: [JobRunEntity, ...AUTH_ENTITIES] });
+  return new DataSource({
+    ...dataSourceOptions(config, database.url),
+    entities: [JobRunEntity, ...AUTH_ENTITIES, ...CATALOG_ENTITIES, ...PROVENANCE_ENTITIES],
+  });
 })();

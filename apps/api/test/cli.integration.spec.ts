@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ALL_MIGRATIONS } from '@mph/api-core';
 import { createTestDatabase, testConfig, TestDatabase } from '@mph/api-core/testing';
 import { buildProgram } from '../src/cli/commands';
@@ -63,6 +66,23 @@ describe('command line', () => {
     await expect(cli(db, 'create-admin', '--email', 'a@b.c', '--password', 'short')).rejects.toThrow(
       'at least 12 characters',
     );
+  });
+
+  it('imports Hugging Face records from a file, idempotently', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mph-cli-')), 'models.ndjson');
+    writeFileSync(
+      file,
+      [{ id: 'cli/base' }, { id: 'cli/tuned', tags: ['base_model:finetune:cli/base'] }]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    const first = JSON.parse((await cli(db, '--json', 'import', 'hf', file)).stdout);
+    expect(first.counts).toMatchObject({ records: 2, created: 2, edges_written: 1 });
+    const again = (await cli(db, 'import', 'hf', file)).stdout;
+    expect(again).toBe(
+      'Imported 2 records: 0 new, 0 updated, 2 unchanged, 0 skipped; 0 lineage edges written, 0 removed.\n',
+    );
+    await expect(cli(db, 'import', 'hf', '/no/such/file.json')).rejects.toMatchObject({ exitCode: 2 });
   });
 
   it('lists and runs jobs', async () => {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { DataSource } from 'typeorm';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   AppConfig,
@@ -11,6 +11,7 @@ import {
   runMigrations,
 } from '@mph/api-core';
 import { UsersService } from '@mph/api-auth';
+import { HfImportService, readHfFile, readHfUrl } from '@mph/api-catalog';
 import { withAppContext } from './context';
 import { CliError, Output } from './output';
 import { writeOpenApiDocument } from './openapi';
@@ -120,6 +121,41 @@ export function buildProgram(config: () => AppConfig): Command {
             { id: user.id, email: user.email, created, ...(generatedPassword ? { password: generatedPassword } : {}) },
             `${created ? 'Created admin' : 'Restored admin'} ${user.email}` +
               (generatedPassword ? ` with the generated password ${generatedPassword} (shown only now).` : '.'),
+          );
+        },
+        { log: (l) => o.info(l) },
+      );
+    });
+
+  const imports = program.command('import').description('Import catalog data.');
+  imports
+    .command('hf <source>')
+    .description(
+      'Import Hugging Face Hub model records from a JSON/NDJSON file or a Hub API URL (followed through its Link pages).',
+    )
+    .option('--max-pages <n>', 'stop after this many pages of a URL', (v) => Number(v))
+    .action(async (source: string, opts: { maxPages?: number }) => {
+      const o = out();
+      const isUrl = /^https?:\/\//.test(source);
+      if (!isUrl && !existsSync(source))
+        throw new CliError(`No file ${source}. Give a JSON/NDJSON file or an http(s) URL.`, 2);
+      await withAppContext(
+        config(),
+        async (ctx) => {
+          const pages = isUrl ? readHfUrl(source, { maxPages: opts.maxPages }) : readHfFile(source);
+          const result = await ctx
+            .get(HfImportService)
+            .import(pages, (c, from) =>
+              o.info(
+                `${c.records} records (${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped) after ${from}`,
+              ),
+            );
+          const c = result.counts;
+          o.result(
+            result,
+            `Imported ${c.records} records: ${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped; ` +
+              `${c.edges_written} lineage edges written, ${c.edges_removed} removed.` +
+              (result.problems.length ? `\nSkipped:\n  ${result.problems.join('\n  ')}` : ''),
           );
         },
         { log: (l) => o.info(l) },

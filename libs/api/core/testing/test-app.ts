@@ -37,6 +37,8 @@ export const TEST_ENV: RawEnv = {
   RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
   RATE_LIMIT_PUBLIC_PER_MINUTE: '100000',
   RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '100000',
+  // Catalog tests load what they need; the demo catalog has its own test.
+  CATALOG_DEMO_SEED: 'false',
 };
 
 export function testConfig(env: RawEnv = {}, databaseUrl?: string): AppConfig {

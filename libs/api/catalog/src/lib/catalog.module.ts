@@ -1,5 +1,29 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, APP_MODE, AppConfig, AppMode } from '@mph/api-core';
+import { ProvenanceModule } from '@mph/api-provenance';
+import { ModelsController } from './controllers/models.controller';
+import { VendorsController } from './controllers/vendors.controller';
+import { CATALOG_ENTITIES } from './entities';
+import { HfImportService } from './import/hf-import.service';
+import { DemoSeedService } from './seed/demo-seed.service';
+import { ModelsQueryService } from './services/models-query.service';
 
-/** Owns the catalog tables, services and routes; filled in by its own issue. */
-@Module({})
-export class CatalogModule {}
+/** Vendors, models and offerings: the public catalog, the Hugging Face importer and the demo seed. */
+@Module({
+  imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES), ProvenanceModule],
+  controllers: [ModelsController, VendorsController],
+  providers: [ModelsQueryService, HfImportService, DemoSeedService],
+  exports: [ModelsQueryService, HfImportService, DemoSeedService],
+})
+export class CatalogModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly seed: DemoSeedService,
+    @Inject(APP_MODE) private readonly mode: AppMode,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.mode === 'server' && this.config.catalog.demoSeed) await this.seed.seedIfEmpty();
+  }
+}

@@ -6,4 +6,6 @@ export { AuditService } from './services/audit.service';
 export { AuthService } from './services/auth.service';
 export { HealthService } from './services/health.service';
 export { JobsService } from './services/jobs.service';
+export { ModelsService } from './services/models.service';
 export { UsersService } from './services/users.service';
+export { VendorsService } from './services/vendors.service';

@@ -39,6 +39,8 @@ export interface AppConfig {
     admin: { email?: string; password?: string; passwordHash?: string };
   };
   rateLimit: { publicPerMinute: number; authenticatedPerMinute: number; loginPerMinute: number };
+  /** Load the built-in demo catalog into an empty database at start. */
+  catalog: { demoSeed: boolean };
 }
 
 export class ConfigError extends Error {
@@ -135,6 +137,7 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       authenticatedPerMinute: c.RATE_LIMIT_AUTHENTICATED_PER_MINUTE,
       loginPerMinute: c.RATE_LIMIT_LOGIN_PER_MINUTE,
     },
+    catalog: { demoSeed: c.CATALOG_DEMO_SEED },
   };
 }
 

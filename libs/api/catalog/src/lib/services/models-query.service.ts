@@ -1,0 +1,252 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainError, PageWindow } from '@mph/api-core';
+import { ProvenanceService } from '@mph/api-provenance';
+import { DataSource } from 'typeorm';
+import type { ModelDetailDto, ModelsQueryDto, ModelSummaryDto, TypedTagsDto } from '../dto/models.dto';
+import { ModelEntity, OfferingEntity } from '../entities';
+
+/** Counting stops here: beyond it `total` is a lower bound flagged `total_estimated`. */
+export const COUNT_CAP = 10_000;
+
+/** `llam 3.1` → `llam:* & 3:* & 1:*`: every word must match, each as a prefix; only letters and digits survive. */
+export function prefixQuery(q: string): string | null {
+  const words = q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 12);
+  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+const LANGUAGE = /^[a-z]{2,3}$/;
+const FRAMEWORKS = new Set([
+  'transformers',
+  'pytorch',
+  'safetensors',
+  'gguf',
+  'tensorflow',
+  'jax',
+  'onnx',
+  'mlx',
+  'peft',
+  'diffusers',
+  'sentence-transformers',
+  'vllm',
+  'tgi',
+  'keras',
+  'exl2',
+  'awq',
+  'gptq',
+]);
+
+/** Splits Hub tags into license / language / framework / region / arxiv / general (lineage and dataset tags are shown elsewhere). */
+export function typedTags(tags: string[]): TypedTagsDto {
+  const out: TypedTagsDto = { license: [], language: [], framework: [], region: [], arxiv: [], general: [] };
+  for (const tag of tags) {
+    if (tag.startsWith('base_model:') || tag.startsWith('dataset:')) continue;
+    if (tag.startsWith('license:')) out.license.push(tag.slice(8));
+    else if (tag.startsWith('region:')) out.region.push(tag.slice(7));
+    else if (tag.startsWith('arxiv:')) out.arxiv.push(tag.slice(6));
+    else if (LANGUAGE.test(tag)) out.language.push(tag);
+    else if (FRAMEWORKS.has(tag)) out.framework.push(tag);
+    else out.general.push(tag);
+  }
+  return out;
+}
+
+const SUMMARY_COLUMNS = `m.id, m.display_name, m.author, m.creator_vendor, m.pipeline_tag, m.library_name, m.license, m.context_window,
+  m.open_weights, m.downloads::float8 AS downloads, m.likes, m.trending_score, m.hf_created_at, m.tags`;
+
+interface SummaryRow {
+  id: string;
+  display_name: string;
+  author: string;
+  creator_vendor: string | null;
+  pipeline_tag: string | null;
+  library_name: string | null;
+  license: string | null;
+  context_window: number | null;
+  open_weights: boolean | null;
+  downloads: number;
+  likes: number;
+  trending_score: number;
+  hf_created_at: Date | null;
+  tags: string[];
+}
+
+function summary(r: SummaryRow): ModelSummaryDto {
+  return { ...r, hf_created_at: r.hf_created_at?.toISOString() ?? null };
+}
+
+/** Catalog reads: search with filters and sorts, and the model detail (joined with lineage from provenance). */
+@Injectable()
+export class ModelsQueryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly provenance: ProvenanceService,
+  ) {}
+
+  async search(
+    query: ModelsQueryDto,
+    window: PageWindow,
+  ): Promise<{ rows: ModelSummaryDto[]; total: number; estimated: boolean }> {
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = ['m.deleted_at IS NULL'];
+    const tsq = query.q ? prefixQuery(query.q) : null;
+    if (query.q && !tsq)
+      throw DomainError.badRequest('VALIDATION_FAILED', 'q must contain letters or digits.', [
+        { field: 'q', problems: ['must contain letters or digits'] },
+      ]);
+    let tsParam = '';
+    let exactParam = '';
+    if (tsq) {
+      tsParam = p(tsq);
+      exactParam = p(query.q?.trim().toLowerCase());
+      where.push(`(m.search_vector @@ to_tsquery('simple', ${tsParam}) OR lower(m.id) = ${exactParam})`);
+    }
+    if (query.author) where.push(`m.author = ${p(query.author)}`);
+    if (query.vendor) where.push(`m.creator_vendor = ${p(query.vendor)}`);
+    if (query.provider)
+      where.push(
+        `EXISTS (SELECT 1 FROM offerings o WHERE o.model_id = m.id AND o.provider_slug = ${p(query.provider)} AND o.deleted_at IS NULL)`,
+      );
+    if (query.pipeline_tag) where.push(`m.pipeline_tag = ${p(query.pipeline_tag)}`);
+    if (query.library) where.push(`m.library_name = ${p(query.library)}`);
+    if (query.license) where.push(`m.license = ${p(query.license)}`);
+    if (query.tags) {
+      const tags = query.tags
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+      if (tags.length) where.push(`m.tags @> ${p(tags)}::text[]`);
+    }
+    if (query.modality_in) where.push(`${p(query.modality_in)} = ANY(m.input_modalities)`);
+    if (query.modality_out) where.push(`${p(query.modality_out)} = ANY(m.output_modalities)`);
+    for (const flag of ['tool_calling', 'structured_output', 'reasoning', 'vision', 'open_weights'] as const) {
+      if (query[flag] !== undefined) where.push(query[flag] ? `m.${flag} IS TRUE` : `m.${flag} IS NOT TRUE`);
+    }
+    if (query.min_context !== undefined) where.push(`m.context_window >= ${p(query.min_context)}`);
+    if (query.has_base_model !== undefined) {
+      where.push(
+        `${query.has_base_model ? '' : 'NOT '}EXISTS (SELECT 1 FROM base_model_relations r WHERE r.model_id = m.id)`,
+      );
+    }
+    if (query.base_model) {
+      where.push(
+        `EXISTS (SELECT 1 FROM base_model_relations r WHERE r.model_id = m.id AND r.base_model_id = ${p(query.base_model)}${query.relation ? ` AND r.relation = ${p(query.relation)}` : ''})`,
+      );
+    } else if (query.relation) {
+      throw DomainError.badRequest('VALIDATION_FAILED', 'relation needs base_model.', [
+        { field: 'relation', problems: ['needs base_model'] },
+      ]);
+    }
+    const sort = query.sort ?? (tsq ? 'relevance' : 'downloads');
+    if (sort === 'relevance' && !tsq) {
+      throw DomainError.badRequest('VALIDATION_FAILED', 'sort=relevance needs q.', [
+        { field: 'sort', problems: ['relevance needs q'] },
+      ]);
+    }
+    const order = {
+      // Exact id first, then text relevance boosted by popularity (log-scaled downloads).
+      relevance: `(lower(m.id) = ${exactParam}) DESC, ts_rank_cd(m.search_vector, to_tsquery('simple', ${tsParam}), 1) * (1 + ln(1 + m.downloads) / 8) DESC, m.downloads DESC, m.id`,
+      downloads: 'm.downloads DESC, m.id',
+      likes: 'm.likes DESC, m.id',
+      trending: 'm.trending_score DESC, m.id',
+      created: 'm.hf_created_at DESC NULLS LAST, m.id',
+      updated: 'm.hf_last_modified DESC NULLS LAST, m.id',
+      context: 'm.context_window DESC NULLS LAST, m.id',
+    }[sort];
+    const whereSql = where.join(' AND ');
+    const rows: SummaryRow[] = await this.dataSource.query(
+      `SELECT ${SUMMARY_COLUMNS} FROM models m WHERE ${whereSql} ORDER BY ${order} OFFSET ${p(window.offset)} LIMIT ${p(window.limit)}`,
+      params,
+    );
+    const countParams = params.slice(0, params.length - 2);
+    const [{ n }] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM models m WHERE ${whereSql} LIMIT ${COUNT_CAP + 1}) c`,
+      countParams,
+    );
+    return { rows: rows.map(summary), total: Math.min(n, COUNT_CAP), estimated: n > COUNT_CAP };
+  }
+
+  /** A model by id (case-insensitive) or alias; 404 MODEL_NOT_FOUND otherwise. */
+  async resolveId(id: string): Promise<string> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM models WHERE deleted_at IS NULL AND (id = $1 OR lower(id) = lower($1) OR $1 = ANY(aliases)) ORDER BY (id = $1) DESC LIMIT 1`,
+      [id],
+    );
+    if (!rows.length) throw DomainError.notFound('MODEL_NOT_FOUND', `No model "${id}" in the catalog.`);
+    return rows[0].id;
+  }
+
+  async detail(id: string): Promise<ModelDetailDto> {
+    const modelId = await this.resolveId(id);
+    const m = await this.dataSource.getRepository(ModelEntity).findOneByOrFail({ id: modelId });
+    const [bases, derivativeCounts, datasets, offerings] = await Promise.all([
+      this.provenance.basesOf(modelId),
+      this.provenance.derivativeCounts(modelId),
+      this.provenance.datasetsOf(modelId),
+      this.dataSource
+        .getRepository(OfferingEntity)
+        .find({ where: { modelId }, order: { providerSlug: 'ASC', providerModelId: 'ASC' } }),
+    ]);
+    return {
+      id: m.id,
+      display_name: m.displayName,
+      author: m.author,
+      creator_vendor: m.creatorVendor,
+      pipeline_tag: m.pipelineTag,
+      library_name: m.libraryName,
+      license: m.license,
+      context_window: m.contextWindow,
+      open_weights: m.openWeights,
+      downloads: Number(m.downloads),
+      likes: m.likes,
+      trending_score: m.trendingScore,
+      hf_created_at: m.hfCreatedAt?.toISOString() ?? null,
+      tags: m.tags,
+      description: m.description,
+      max_output: m.maxOutput,
+      input_modalities: m.inputModalities,
+      output_modalities: m.outputModalities,
+      tool_calling: m.toolCalling,
+      structured_output: m.structuredOutput,
+      reasoning: m.reasoning,
+      vision: m.vision,
+      release_date: m.releaseDate,
+      knowledge_cutoff: m.knowledgeCutoff,
+      deprecation_date: m.deprecationDate,
+      aliases: m.aliases,
+      downloads_all_time: m.downloadsAllTime === null ? null : Number(m.downloadsAllTime),
+      hf_last_modified: m.hfLastModified?.toISOString() ?? null,
+      gated: m.gated,
+      private: m.private,
+      sha: m.sha,
+      typed_tags: typedTags(m.tags),
+      files: m.files,
+      datasets,
+      base_models: bases.map((b) => ({
+        id: b.base_model_id,
+        relation: b.relation,
+        source: b.source,
+        known: b.base_known,
+      })),
+      derivative_counts: derivativeCounts,
+      offerings: offerings
+        .filter((o) => !o.deletedAt)
+        .map((o) => ({
+          id: o.id,
+          provider: o.providerSlug,
+          provider_model_id: o.providerModelId,
+          context_window: o.contextWindow,
+          max_output: o.maxOutput,
+          status: o.status,
+        })),
+    };
+  }
+}

@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { BaseModelEdge, Relation } from './hf-relations';
+
+export interface ModelLineageInput {
+  modelId: string;
+  edges: BaseModelEdge[];
+  datasets: string[];
+}
+
+export interface AncestryEdge {
+  model_id: string;
+  base_model_id: string;
+  relation: Relation;
+  source: string;
+  depth: number;
+  /** False when the base is not in our catalog (known only by id). */
+  base_known: boolean;
+}
+
+export interface DerivativeRow {
+  model_id: string;
+  base_model_id: string;
+  relation: Relation;
+  depth: number;
+  /** Every model below this one (any relation, any depth). */
+  descendants: number;
+}
+
+/** The most ancestry levels walked: deep enough for real chains, a bound for bad data. */
+export const MAX_LINEAGE_DEPTH = 25;
+
+/** Base-model and dataset relations: writes from importers and editors, DAG queries (recursive CTEs) for readers. */
+@Injectable()
+export class ProvenanceService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Replaces the imported relations of these models in the caller's transaction (manual edges are kept). Rows that
+   * do not change are not rewritten, so importing the same data twice changes nothing.
+   */
+  async replaceImported(
+    manager: EntityManager,
+    items: ModelLineageInput[],
+  ): Promise<{ edgesWritten: number; edgesRemoved: number }> {
+    if (!items.length) return { edgesWritten: 0, edgesRemoved: 0 };
+    const ids = items.map((i) => i.modelId);
+    const edges = items.flatMap((i) =>
+      i.edges.map((e) => ({ model_id: i.modelId, base_model_id: e.base, relation: e.relation, source: e.source })),
+    );
+    const removed = await manager.query(
+      `DELETE FROM base_model_relations r
+        WHERE r.model_id = ANY($1) AND r.source <> 'manual'
+          AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS e(model_id text, base_model_id text, relation text, source text)
+                           WHERE e.model_id = r.model_id AND e.base_model_id = r.base_model_id)`,
+      [ids, JSON.stringify(edges)],
+    );
+    const written = await manager.query(
+      `INSERT INTO base_model_relations (model_id, base_model_id, relation, source)
+       SELECT e.model_id, e.base_model_id, e.relation, e.source
+         FROM jsonb_to_recordset($1::jsonb) AS e(model_id text, base_model_id text, relation text, source text)
+       ON CONFLICT (model_id, base_model_id) DO UPDATE SET relation = EXCLUDED.relation, source = EXCLUDED.source
+        WHERE base_model_relations.source <> 'manual'
+          AND (base_model_relations.relation, base_model_relations.source) IS DISTINCT FROM (EXCLUDED.relation, EXCLUDED.source)
+       RETURNING 1`,
+      [JSON.stringify(edges)],
+    );
+    const datasets = items.flatMap((i) => i.datasets.map((d) => ({ model_id: i.modelId, dataset_id: d })));
+    await manager.query(
+      `DELETE FROM dataset_relations r WHERE r.model_id = ANY($1)
+          AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS d(model_id text, dataset_id text) WHERE d.model_id = r.model_id AND d.dataset_id = r.dataset_id)`,
+      [ids, JSON.stringify(datasets)],
+    );
+    await manager.query(
+      `INSERT INTO dataset_relations (model_id, dataset_id)
+       SELECT d.model_id, d.dataset_id FROM jsonb_to_recordset($1::jsonb) AS d(model_id text, dataset_id text)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(datasets)],
+    );
+    return { edgesWritten: rowCount(written), edgesRemoved: rowCount(removed) };
+  }
+
+  /** Every ancestor up to the roots, as DAG edges with their depth. Cycle-safe (path check) and depth-limited. */
+  ancestry(modelId: string, maxDepth = MAX_LINEAGE_DEPTH): Promise<AncestryEdge[]> {
+    return this.dataSource
+      .query(
+        `WITH RECURSIVE up AS (
+         SELECT r.model_id, r.base_model_id, r.relation, r.source, 1 AS depth, ARRAY[r.model_id, r.base_model_id] AS path
+           FROM base_model_relations r WHERE r.model_id = $1
+         UNION ALL
+         SELECT r.model_id, r.base_model_id, r.relation, r.source, up.depth + 1, up.path || r.base_model_id
+           FROM up JOIN base_model_relations r ON r.model_id = up.base_model_id
+          WHERE up.depth < $2 AND NOT r.base_model_id = ANY(up.path)
+       )
+       SELECT DISTINCT ON (up.model_id, up.base_model_id) up.model_id, up.base_model_id, up.relation, up.source, up.depth,
+              EXISTS (SELECT 1 FROM models m WHERE m.id = up.base_model_id AND m.deleted_at IS NULL) AS base_known
+         FROM up ORDER BY up.model_id, up.base_model_id, up.depth`,
+        [modelId, maxDepth],
+      )
+      .then((rows: AncestryEdge[]) =>
+        rows.sort(
+          (a, b) =>
+            a.depth - b.depth || a.model_id.localeCompare(b.model_id) || a.base_model_id.localeCompare(b.base_model_id),
+        ),
+      );
+  }
+
+  /**
+   * Models derived from `modelId` down to `depth` levels (optionally one relation at the first level), paged, each with
+   * its own descendant count. Cycle-safe like ancestry.
+   */
+  async derivatives(
+    modelId: string,
+    options: { depth: number; relation?: Relation; offset: number; limit: number },
+  ): Promise<{ rows: DerivativeRow[]; total: number }> {
+    const rows: (DerivativeRow & { total: string })[] = await this.dataSource.query(
+      `WITH RECURSIVE down AS (
+         SELECT r.model_id, r.base_model_id, r.relation, 1 AS depth, ARRAY[r.base_model_id, r.model_id] AS path
+           FROM base_model_relations r WHERE r.base_model_id = $1 AND ($2::text IS NULL OR r.relation = $2)
+         UNION ALL
+         SELECT r.model_id, r.base_model_id, r.relation, down.depth + 1, down.path || r.model_id
+           FROM down JOIN base_model_relations r ON r.base_model_id = down.model_id
+          WHERE down.depth < $3 AND NOT r.model_id = ANY(down.path)
+       ), firsts AS (
+         SELECT DISTINCT ON (model_id) model_id, base_model_id, relation, depth FROM down ORDER BY model_id, depth
+       )
+       SELECT f.model_id, f.base_model_id, f.relation, f.depth, count(*) OVER () AS total,
+              (WITH RECURSIVE sub AS (
+                 SELECT s.model_id, ARRAY[f.model_id, s.model_id] AS path FROM base_model_relations s WHERE s.base_model_id = f.model_id
+                 UNION ALL
+                 SELECT s.model_id, sub.path || s.model_id FROM sub JOIN base_model_relations s ON s.base_model_id = sub.model_id
+                  WHERE cardinality(sub.path) <= $6 AND NOT s.model_id = ANY(sub.path)
+               ) SELECT count(DISTINCT model_id) FROM sub)::int AS descendants
+         FROM firsts f
+        ORDER BY f.depth, f.relation, f.model_id
+        OFFSET $4 LIMIT $5`,
+      [modelId, options.relation ?? null, options.depth, options.offset, options.limit, MAX_LINEAGE_DEPTH],
+    );
+    const total = rows.length ? Number(rows[0].total) : 0;
+    return { rows: rows.map(({ total: _t, ...r }) => r), total };
+  }
+
+  /** Direct bases of a model. */
+  basesOf(
+    modelId: string,
+  ): Promise<{ base_model_id: string; relation: Relation; source: string; base_known: boolean }[]> {
+    return this.dataSource.query(
+      `SELECT r.base_model_id, r.relation, r.source,
+              EXISTS (SELECT 1 FROM models m WHERE m.id = r.base_model_id AND m.deleted_at IS NULL) AS base_known
+         FROM base_model_relations r WHERE r.model_id = $1 ORDER BY r.base_model_id`,
+      [modelId],
+    );
+  }
+
+  /** Direct derivatives of a model, counted by relation. */
+  async derivativeCounts(modelId: string): Promise<Record<string, number>> {
+    const rows: { relation: string; n: number }[] = await this.dataSource.query(
+      `SELECT relation, count(*)::int AS n FROM base_model_relations WHERE base_model_id = $1 GROUP BY relation ORDER BY relation`,
+      [modelId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.relation, r.n]));
+  }
+
+  async datasetsOf(modelId: string): Promise<string[]> {
+    const rows: { dataset_id: string }[] = await this.dataSource.query(
+      `SELECT dataset_id FROM dataset_relations WHERE model_id = $1 ORDER BY dataset_id`,
+      [modelId],
+    );
+    return rows.map((r) => r.dataset_id);
+  }
+}
+
+/** Rows affected by a raw DELETE/INSERT through TypeORM's postgres driver ([rows, count] or a result object). */
+function rowCount(result: unknown): number {
+  if (Array.isArray(result) && typeof result[1] === 'number') return result[1];
+  if (Array.isArray(result)) return result.length;
+  return 0;
+}
