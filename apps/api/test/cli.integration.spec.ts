@@ -87,7 +87,10 @@ describe('command line', () => {
 
   it('lists and runs jobs', async () => {
     const list = JSON.parse((await cli(db, '--json', 'jobs', 'list')).stdout);
-    expect(list).toEqual([{ name: 'housekeeping', cron: '17 3 * * *', description: expect.any(String) }]);
+    expect(list).toEqual([
+      { name: 'catalog-stats', cron: '30 2 * * *', description: expect.any(String) },
+      { name: 'housekeeping', cron: '17 3 * * *', description: expect.any(String) },
+    ]);
     const run = JSON.parse((await cli(db, '--json', 'jobs', 'run', 'housekeeping')).stdout);
     expect(run).toMatchObject({ status: 'succeeded', counts: { job_runs_deleted: 0 } });
     expect((await cli(db, 'jobs', 'run', 'housekeeping')).stdout).toBe(
@@ -96,7 +99,7 @@ describe('command line', () => {
   });
 
   it('fails with a clear message for an unknown job', async () => {
-    await expect(cli(db, 'jobs', 'run', 'nope')).rejects.toThrow('No job named "nope". Known jobs: housekeeping.');
+    await expect(cli(db, 'jobs', 'run', 'nope')).rejects.toThrow('No job named "nope". Known jobs: catalog-stats, housekeeping.');
   });
 
   it('exits with a usage error for an unknown command', async () => {

@@ -232,6 +232,19 @@ describe('catalog on the demo seed', () => {
     });
   });
 
+  it('lets caches keep public reads: Cache-Control, ETag and 304 on If-None-Match', async () => {
+    const first = await get('/api/v1/models?q=llama&per_page=3').expect(200);
+    expect(first.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=60');
+    expect(first.headers['etag']).toMatch(/^W\/".+"$/);
+    const again = await get('/api/v1/models?q=llama&per_page=3')
+      .set('If-None-Match', first.headers['etag'])
+      .expect(304);
+    expect(again.text).toBe('');
+    await get('/api/v1/models?q=llama&per_page=4').set('If-None-Match', first.headers['etag']).expect(200);
+    const detail = await get('/api/v1/models/openai/gpt-4o').expect(200);
+    await get('/api/v1/models/openai/gpt-4o').set('If-None-Match', detail.headers['etag']).expect(304);
+  });
+
   it('lists vendors with their model and offering counts', async () => {
     const list = await get('/api/v1/vendors').expect(200);
     expect(list.body.find((v: { slug: string }) => v.slug === 'anthropic')).toEqual({

@@ -3,18 +3,20 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, APP_MODE, AppConfig, AppMode } from '@mph/api-core';
 import { ProvenanceModule } from '@mph/api-provenance';
 import { ModelsController } from './controllers/models.controller';
+import { StatsController } from './controllers/stats.controller';
 import { VendorsController } from './controllers/vendors.controller';
 import { CATALOG_ENTITIES } from './entities';
 import { HfImportService } from './import/hf-import.service';
 import { DemoSeedService } from './seed/demo-seed.service';
+import { CatalogStatsService } from './services/catalog-stats.service';
 import { ModelsQueryService } from './services/models-query.service';
 
 /** Vendors, models and offerings: the public catalog, the Hugging Face importer and the demo seed. */
 @Module({
   imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES), ProvenanceModule],
-  controllers: [ModelsController, VendorsController],
-  providers: [ModelsQueryService, HfImportService, DemoSeedService],
-  exports: [ModelsQueryService, HfImportService, DemoSeedService],
+  controllers: [ModelsController, VendorsController, StatsController],
+  providers: [ModelsQueryService, HfImportService, DemoSeedService, CatalogStatsService],
+  exports: [ModelsQueryService, HfImportService, DemoSeedService, CatalogStatsService],
 })
 export class CatalogModule implements OnApplicationBootstrap {
   constructor(

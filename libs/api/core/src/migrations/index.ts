@@ -1,9 +1,15 @@
 import { CreateJobRun1763790000000 } from './1763790000000-create-job-run';
 import { CreateAuth1763800000000 } from './1763800000000-create-auth';
 import { CreateCatalog1763810000000 } from './1763810000000-create-catalog';
+import { CatalogStats1763820000000 } from './1763820000000-catalog-stats';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
  * TypeORM CLI all see the same set. Add each new migration class here.
  */
-export const ALL_MIGRATIONS = [CreateJobRun1763790000000, CreateAuth1763800000000, CreateCatalog1763810000000];
+export const ALL_MIGRATIONS = [
+  CreateJobRun1763790000000,
+  CreateAuth1763800000000,
+  CreateCatalog1763810000000,
+  CatalogStats1763820000000,
+];

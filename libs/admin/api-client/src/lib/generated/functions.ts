@@ -21,6 +21,12 @@ export type { ChangePassword$Params as ChangePassword$Params } from './fn/auth/c
 export { changePassword as changePassword } from './fn/auth/change-password';
 export type { RefreshTokens$Params as RefreshTokens$Params } from './fn/auth/refresh-tokens';
 export { refreshTokens as refreshTokens } from './fn/auth/refresh-tokens';
+export type { GetAuthor$Params as GetAuthor$Params } from './fn/stats/get-author';
+export { getAuthor as getAuthor } from './fn/stats/get-author';
+export type { GetCatalogStats$Params as GetCatalogStats$Params } from './fn/stats/get-catalog-stats';
+export { getCatalogStats as getCatalogStats } from './fn/stats/get-catalog-stats';
+export type { ListTrending$Params as ListTrending$Params } from './fn/stats/list-trending';
+export { listTrending as listTrending } from './fn/stats/list-trending';
 export type { GetLiveness$Params as GetLiveness$Params } from './fn/health/get-liveness';
 export { getLiveness as getLiveness } from './fn/health/get-liveness';
 export type { GetReadiness$Params as GetReadiness$Params } from './fn/health/get-readiness';
@@ -33,6 +39,8 @@ export type { ListJobRuns$Params as ListJobRuns$Params } from './fn/jobs/list-jo
 export { listJobRuns as listJobRuns } from './fn/jobs/list-job-runs';
 export type { ListModels$Params as ListModels$Params } from './fn/models/list-models';
 export { listModels as listModels } from './fn/models/list-models';
+export type { CompareModels$Params as CompareModels$Params } from './fn/models/compare-models';
+export { compareModels as compareModels } from './fn/models/compare-models';
 export type { GetModelById$Params as GetModelById$Params } from './fn/models/get-model-by-id';
 export { getModelById as getModelById } from './fn/models/get-model-by-id';
 export type { GetModelAncestryById$Params as GetModelAncestryById$Params } from './fn/models/get-model-ancestry-by-id';

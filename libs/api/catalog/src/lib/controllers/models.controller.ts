@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
+  CacheFor,
   AcceptApiKeyScopes,
   ApiPaginatedResponse,
   DomainError,
@@ -10,6 +11,7 @@ import {
   Public,
 } from '@mph/api-core';
 import { ProvenanceService } from '@mph/api-provenance';
+import { CompareQueryDto } from '../dto/stats.dto';
 import {
   AncestryDto,
   DerivativeDto,
@@ -30,6 +32,7 @@ const SEGMENT = /^[\w.-]{1,200}$/;
  */
 @ApiTags('models')
 @Public()
+@CacheFor(60)
 @AcceptApiKeyScopes('catalog:read')
 @Controller('models')
 export class ModelsController {
@@ -45,6 +48,26 @@ export class ModelsController {
     const window = pageWindow(query);
     const { rows, total, estimated } = await this.models.search(query, window);
     return { data: rows, meta: { page: window.page, per_page: window.perPage, total, total_estimated: estimated } };
+  }
+
+  @Get('compare')
+  @ApiOperation({ summary: 'Two to six models side by side: capabilities, offerings, lineage.' })
+  @ApiOkResponse({ type: [ModelDetailDto] })
+  async compareModels(@Query() query: CompareQueryDto): Promise<ModelDetailDto[]> {
+    const ids = [
+      ...new Set(
+        query.ids
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ];
+    if (ids.length < 2 || ids.length > 6) {
+      throw DomainError.badRequest('VALIDATION_FAILED', 'ids must name 2 to 6 different models.', [
+        { field: 'ids', problems: ['2 to 6 model ids'] },
+      ]);
+    }
+    return Promise.all(ids.map((id) => this.models.detail(checkId(id))));
   }
 
   @Get(':owner/:name/ancestry')

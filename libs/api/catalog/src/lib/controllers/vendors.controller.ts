@@ -1,13 +1,14 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AcceptApiKeyScopes, DomainError, Public } from '@mph/api-core';
+import { AcceptApiKeyScopes, CacheFor, DomainError, Public } from '@mph/api-core';
 import { DataSource, IsNull } from 'typeorm';
 import { VendorDto } from '../dto/vendors.dto';
 import { VendorEntity } from '../entities';
 
 @ApiTags('vendors')
 @Public()
+@CacheFor(60)
 @AcceptApiKeyScopes('catalog:read')
 @Controller('vendors')
 export class VendorsController {

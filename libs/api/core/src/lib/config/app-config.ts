@@ -40,7 +40,7 @@ export interface AppConfig {
   };
   rateLimit: { publicPerMinute: number; authenticatedPerMinute: number; loginPerMinute: number };
   /** Load the built-in demo catalog into an empty database at start. */
-  catalog: { demoSeed: boolean };
+  catalog: { demoSeed: boolean; statsCron: string };
 }
 
 export class ConfigError extends Error {
@@ -64,8 +64,12 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
   }
   const c = parsed.data;
   const problems: string[] = [];
-  if (!/^(\S+\s+){4,5}\S+$/.test(c.HOUSEKEEPING_CRON)) {
-    problems.push(`HOUSEKEEPING_CRON: expected a cron expression with 5 or 6 fields, got "${c.HOUSEKEEPING_CRON}"`);
+  for (const [key, value] of [
+    ['HOUSEKEEPING_CRON', c.HOUSEKEEPING_CRON],
+    ['CATALOG_STATS_CRON', c.CATALOG_STATS_CRON],
+  ]) {
+    if (!/^(\S+\s+){4,5}\S+$/.test(value))
+      problems.push(`${key}: expected a cron expression with 5 or 6 fields, got "${value}"`);
   }
   const corsOrigins = c.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
@@ -137,7 +141,7 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       authenticatedPerMinute: c.RATE_LIMIT_AUTHENTICATED_PER_MINUTE,
       loginPerMinute: c.RATE_LIMIT_LOGIN_PER_MINUTE,
     },
-    catalog: { demoSeed: c.CATALOG_DEMO_SEED },
+    catalog: { demoSeed: c.CATALOG_DEMO_SEED, statsCron: c.CATALOG_STATS_CRON },
   };
 }
 

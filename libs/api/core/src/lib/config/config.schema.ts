@@ -121,6 +121,7 @@ export const configSchema = z.object({
   RATE_LIMIT_AUTHENTICATED_PER_MINUTE: int(600, 1, 1_000_000),
   RATE_LIMIT_LOGIN_PER_MINUTE: int(5, 1, 1000),
   CATALOG_DEMO_SEED: bool(true),
+  CATALOG_STATS_CRON: str('30 2 * * *'),
 });
 
 export type RawEnv = Record<string, string | undefined>;

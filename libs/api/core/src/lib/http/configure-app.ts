@@ -1,3 +1,4 @@
+import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
@@ -12,6 +13,7 @@ import { QuietStartupLogger } from '../logging/quiet-startup.logger';
 import { createValidationPipe } from '../errors/validation';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsService } from '../metrics/metrics.service';
+import { CacheHeadersInterceptor } from './cache-headers';
 import { buildOpenApiDocument } from './openapi';
 import { requestId } from './request-id';
 import { runWithRequestContext } from './request-context';
@@ -66,6 +68,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalInterceptors(new CacheHeadersInterceptor(app.get(Reflector)));
 
   if (config.http.swaggerEnabled) {
     const document = buildOpenApiDocument(app, version);

@@ -11,6 +11,8 @@ import { ApiConfiguration } from '../api-configuration';
 import { StrictHttpResponse } from '../strict-http-response';
 
 import { AncestryDto } from '../models/ancestry-dto';
+import { compareModels } from '../fn/models/compare-models';
+import { CompareModels$Params } from '../fn/models/compare-models';
 import { DerivativeDto } from '../models/derivative-dto';
 import { getModel } from '../fn/models/get-model';
 import { GetModel$Params } from '../fn/models/get-model';
@@ -68,6 +70,41 @@ export class ModelsService extends BaseService {
     const resp = this.listModels$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<ModelPageDto>): ModelPageDto => r.body)
+    );
+  }
+
+  /** Path part for operation `compareModels()` */
+  static readonly CompareModelsPath = '/api/v1/models/compare';
+
+  /**
+   * Two to six models side by side: capabilities, offerings, lineage.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `compareModels()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  compareModels$Response(params: CompareModels$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ModelDetailDto>>> {
+    const obs = compareModels(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Two to six models side by side: capabilities, offerings, lineage.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `compareModels$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  compareModels(params: CompareModels$Params, context?: HttpContext): Observable<Array<ModelDetailDto>> {
+    const resp = this.compareModels$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<Array<ModelDetailDto>>): Array<ModelDetailDto> => r.body)
     );
   }
 
