@@ -99,7 +99,9 @@ describe('command line', () => {
   });
 
   it('fails with a clear message for an unknown job', async () => {
-    await expect(cli(db, 'jobs', 'run', 'nope')).rejects.toThrow('No job named "nope". Known jobs: catalog-stats, housekeeping.');
+    await expect(cli(db, 'jobs', 'run', 'nope')).rejects.toThrow(
+      'No job named "nope". Known jobs: catalog-stats, housekeeping.',
+    );
   });
 
   it('exits with a usage error for an unknown command', async () => {

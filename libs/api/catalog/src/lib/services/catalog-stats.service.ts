@@ -100,9 +100,7 @@ export class CatalogStatsService implements OnModuleInit {
     };
   }
 
-  async author(
-    author: string,
-  ): Promise<{
+  async author(author: string): Promise<{
     author: string;
     model_count: number;
     total_downloads: number;
