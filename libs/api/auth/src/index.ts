@@ -1,3 +1,4 @@
+export * from './lib/audit.module';
 export * from './lib/auth.module';
 export { AUTH_ENTITIES } from './lib/entities';
 export { AuditService, actorOf, SYSTEM_ACTOR } from './lib/services/audit.service';

@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, APP_MODE, AppConfig, AppMode, LOGIN_THROTTLE_METADATA } from '@mph/api-core';
+import { AuditModule } from './audit.module';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { AuditController } from './controllers/audit.controller';
 import { AuthController } from './controllers/auth.controller';
@@ -15,7 +16,6 @@ import { AuthenticateGuard } from './guards/authenticate.guard';
 import { AuthorizeGuard } from './guards/authorize.guard';
 import { RateLimitGuard } from './guards/rate-limit.guard';
 import { ApiKeysService } from './services/api-keys.service';
-import { AuditService } from './services/audit.service';
 import { PasswordsService } from './services/passwords.service';
 import { SessionsService } from './services/sessions.service';
 import { UsersService } from './services/users.service';
@@ -30,6 +30,7 @@ const MINUTE_MS = 60_000;
  */
 @Module({
   imports: [
+    AuditModule,
     TypeOrmModule.forFeature(AUTH_ENTITIES),
     PassportModule,
     JwtModule.registerAsync({
@@ -62,7 +63,6 @@ const MINUTE_MS = 60_000;
   ],
   controllers: [AuthController, UsersController, ApiKeysController, AuditController],
   providers: [
-    AuditService,
     PasswordsService,
     SessionsService,
     UsersService,
@@ -73,7 +73,7 @@ const MINUTE_MS = 60_000;
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthorizeGuard },
   ],
-  exports: [AuditService, UsersService, ApiKeysService],
+  exports: [AuditModule, UsersService, ApiKeysService],
 })
 export class AuthModule implements OnApplicationBootstrap {
   constructor(

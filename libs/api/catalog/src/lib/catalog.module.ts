@@ -1,21 +1,24 @@
 import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, APP_MODE, AppConfig, AppMode } from '@mph/api-core';
+import { AuditModule } from '@mph/api-auth';
 import { ProvenanceModule } from '@mph/api-provenance';
+import { CatalogEditingController } from './controllers/catalog-editing.controller';
 import { ModelsController } from './controllers/models.controller';
 import { StatsController } from './controllers/stats.controller';
 import { VendorsController } from './controllers/vendors.controller';
 import { CATALOG_ENTITIES } from './entities';
 import { HfImportService } from './import/hf-import.service';
 import { DemoSeedService } from './seed/demo-seed.service';
+import { CatalogEditingService } from './services/catalog-editing.service';
 import { CatalogStatsService } from './services/catalog-stats.service';
 import { ModelsQueryService } from './services/models-query.service';
 
 /** Vendors, models and offerings: the public catalog, the Hugging Face importer and the demo seed. */
 @Module({
-  imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES), ProvenanceModule],
-  controllers: [ModelsController, VendorsController, StatsController],
-  providers: [ModelsQueryService, HfImportService, DemoSeedService, CatalogStatsService],
+  imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES), ProvenanceModule, AuditModule],
+  controllers: [ModelsController, VendorsController, StatsController, CatalogEditingController],
+  providers: [ModelsQueryService, HfImportService, DemoSeedService, CatalogStatsService, CatalogEditingService],
   exports: [ModelsQueryService, HfImportService, DemoSeedService, CatalogStatsService],
 })
 export class CatalogModule implements OnApplicationBootstrap {

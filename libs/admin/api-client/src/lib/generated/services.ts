@@ -8,5 +8,6 @@ export { StatsService } from './services/stats.service';
 export { HealthService } from './services/health.service';
 export { JobsService } from './services/jobs.service';
 export { ModelsService } from './services/models.service';
+export { CatalogEditingService } from './services/catalog-editing.service';
 export { UsersService } from './services/users.service';
 export { VendorsService } from './services/vendors.service';

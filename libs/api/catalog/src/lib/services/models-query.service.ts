@@ -174,6 +174,15 @@ export class ModelsQueryService {
     return { rows: rows.map(summary), total: Math.min(n, COUNT_CAP), estimated: n > COUNT_CAP };
   }
 
+  async vendorCounts(slug: string): Promise<{ models: number; offerings: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM models WHERE creator_vendor = $1 AND deleted_at IS NULL) AS models,
+              (SELECT count(*)::int FROM offerings WHERE provider_slug = $1 AND deleted_at IS NULL) AS offerings`,
+      [slug],
+    );
+    return row;
+  }
+
   /** A model by id (case-insensitive) or alias; 404 MODEL_NOT_FOUND otherwise. */
   async resolveId(id: string): Promise<string> {
     const rows: { id: string }[] = await this.dataSource.query(
