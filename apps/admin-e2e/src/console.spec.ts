@@ -70,7 +70,7 @@ test('small screens get an overlay navigation behind a menu button', async ({ pa
   await expect(menu).toBeVisible();
   await menu.click();
   await page.getByRole('link', { name: 'Catalog' }).click();
-  await expect(page.getByRole('heading', { name: 'Catalog' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
 });
 
 const ADMIN = { email: 'admin@e2e.local', password: 'e2e-admin-password' };
@@ -142,4 +142,38 @@ test('a member sees no admin pages, in the navigation or by address', async ({ p
   await expect(page.getByText('That page needs the admin role.')).toBeVisible();
   await expect(page).not.toHaveURL(/\/admin\/users/);
   await page.screenshot({ path: join(__dirname, '../../../dist/e2e/member-denied.png') });
+});
+
+test('catalog: search, filter, open a model, walk its lineage, compare two models', async ({ page }) => {
+  await page.goto('/catalog');
+  await expect(page.getByRole('heading', { name: 'Models' })).toBeVisible();
+  await page.getByTestId('model-search').fill('llama 8b');
+  await expect(page).toHaveURL(/q=llama%208b|q=llama\+8b/);
+  await expect(page.getByRole('link', { name: 'Llama 3.1 8B Instruct' })).toBeVisible();
+
+  await page.getByTestId('filter-has_base_model').click();
+  await expect(page).toHaveURL(/has_base_model=true/);
+  await expect(page.getByRole('link', { name: 'Meta-Llama-3.1-8B-Instruct-GGUF' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Llama-3.1-8B', exact: true })).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'Meta-Llama-3.1-8B-Instruct-GGUF' }).click();
+  await expect(page).toHaveURL(/\/catalog\/models\/bartowski\/Meta-Llama-3.1-8B-Instruct-GGUF$/);
+  const lineage = page.getByTestId('lineage');
+  await expect(lineage).toContainText('quantized');
+  // Walk up: the quant's base, then the base's own base.
+  await lineage.getByRole('link', { name: 'meta-llama/Llama-3.1-8B-Instruct' }).click();
+  await expect(page.getByRole('heading', { name: 'Llama 3.1 8B Instruct' })).toBeVisible();
+  await expect(page.getByTestId('offerings')).toContainText('together');
+  await expect(page.getByTestId('lineage')).toContainText('quantized (2)');
+  await page.screenshot({ path: join(__dirname, '../../../dist/e2e/model-page.png'), fullPage: true });
+  await page.getByTestId('lineage').getByRole('link', { name: 'meta-llama/Llama-3.1-8B', exact: true }).click();
+  await expect(page).toHaveURL(/\/catalog\/models\/meta-llama\/Llama-3.1-8B$/);
+  await expect(page.getByTestId('lineage')).toContainText('deepseek-ai/DeepSeek-R1-Distill-Llama-8B');
+
+  await page.goto('/catalog/compare?ids=openai/gpt-4o,anthropic/claude-sonnet-4.5');
+  const table = page.getByTestId('compare-table');
+  await expect(table).toContainText('GPT-4o');
+  await expect(table).toContainText('Claude Sonnet 4.5');
+  await expect(table).toContainText('200,000 tokens');
+  await page.screenshot({ path: join(__dirname, '../../../dist/e2e/compare.png') });
 });

@@ -41,11 +41,7 @@ export const appRoutes: Route[] = [
     // Static: the auth lib is part of the shell anyway (session, guards, interceptor).
     component: LoginPage,
   },
-  coming('catalog', {
-    title: 'Catalog',
-    summary:
-      'Models, vendors and offerings with capabilities, Hugging Face metadata and lineage; search, compare and trending.',
-  }),
+  { path: 'catalog', loadChildren: () => import('@mph/admin-feature-catalog').then((m) => m.CATALOG_ROUTES) },
   coming('pricing', {
     title: 'Pricing',
     summary:

@@ -1,0 +1,227 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter, Router } from '@angular/router';
+import type { AncestryDto, ModelDetailDto, ModelSummaryDto } from '@mph/admin-api-client';
+import { CatalogPage, modelLink } from './catalog-page';
+import { ComparePage, COMPARE_ROWS } from './compare-page';
+import { ancestorLevels, derivativeGroups, ModelPage } from './model-page';
+
+const summary: ModelSummaryDto = {
+  id: 'meta-llama/Llama-3.1-8B-Instruct',
+  display_name: 'Llama 3.1 8B Instruct',
+  author: 'meta-llama',
+  creator_vendor: 'meta-llama',
+  pipeline_tag: 'text-generation',
+  library_name: 'transformers',
+  license: 'llama3.1',
+  context_window: 131072,
+  open_weights: true,
+  downloads: 6300000,
+  likes: 6600,
+  trending_score: 0,
+  hf_created_at: null,
+  tags: [],
+};
+
+const detail: ModelDetailDto = {
+  ...summary,
+  description: 'Instruction-tuned Llama.',
+  max_output: null,
+  input_modalities: ['text'],
+  output_modalities: ['text'],
+  tool_calling: true,
+  structured_output: null,
+  reasoning: false,
+  vision: false,
+  release_date: null,
+  knowledge_cutoff: null,
+  deprecation_date: null,
+  aliases: [],
+  downloads_all_time: null,
+  hf_last_modified: null,
+  gated: null,
+  private: false,
+  sha: null,
+  typed_tags: {
+    license: ['llama3.1'],
+    language: ['en'],
+    framework: ['transformers'],
+    region: [],
+    arxiv: [],
+    general: ['conversational'],
+  },
+  files: [{ name: 'model.safetensors', size: 1024, lfs: true }],
+  datasets: ['acme/data'],
+  base_models: [{ id: 'meta-llama/Llama-3.1-8B', relation: 'finetune', source: 'tag', known: true }],
+  derivative_counts: { quantized: 2 },
+  offerings: [
+    {
+      id: 'o1',
+      provider: 'together',
+      provider_model_id: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
+      context_window: null,
+      max_output: null,
+      status: 'active',
+    },
+  ],
+};
+
+const ancestry: AncestryDto = {
+  model_id: detail.id,
+  roots: ['meta-llama/Llama-3.1-8B'],
+  edges: [
+    {
+      model_id: detail.id,
+      base_model_id: 'meta-llama/Llama-3.1-8B',
+      relation: 'finetune',
+      source: 'tag',
+      depth: 1,
+      base_known: true,
+    },
+  ],
+};
+
+describe('catalog console', () => {
+  let http: HttpTestingController;
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([
+          { path: 'catalog', component: CatalogPage },
+          { path: 'compare', component: ComparePage },
+        ]),
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+  });
+  afterEach(() => http.verify());
+
+  it('links models by owner and name', () => {
+    expect(modelLink('a/b')).toEqual(['/catalog/models', 'a', 'b']);
+  });
+
+  it('searches with the URL state and renders the results', async () => {
+    await TestBed.inject(Router).navigateByUrl('/catalog?q=llama&open_weights=true&page=2');
+    const fixture = TestBed.createComponent(CatalogPage);
+    await fixture.whenStable();
+    const req = http.expectOne((r) => r.url === '/api/v1/models');
+    expect(req.request.params.get('q')).toBe('llama');
+    expect(req.request.params.get('open_weights')).toBe('true');
+    expect(req.request.params.get('page')).toBe('2');
+    req.flush({ data: [summary], meta: { page: 2, per_page: 20, total: 21, total_estimated: false } });
+    await fixture.whenStable();
+    const text = (fixture.nativeElement as HTMLElement).textContent ?? '';
+    expect(text).toContain('Llama 3.1 8B Instruct');
+    expect(text).toContain('131,072');
+    expect(fixture.componentInstance.sort()).toBe('relevance');
+    expect(fixture.componentInstance.flagOn('open_weights')).toBe(true);
+
+    fixture.componentInstance.toggleFlag('vision');
+    await fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/catalog?q=llama&open_weights=true&vision=true');
+    http
+      .expectOne((r) => r.url === '/api/v1/models' && r.params.get('vision') === 'true')
+      .flush({ data: [], meta: { page: 1, per_page: 20, total: 0, total_estimated: false } });
+    await fixture.whenStable();
+    expect((fixture.nativeElement as HTMLElement).textContent).toContain('No models match.');
+  });
+
+  it('says so when the search fails', async () => {
+    await TestBed.inject(Router).navigateByUrl('/catalog');
+    const fixture = TestBed.createComponent(CatalogPage);
+    await fixture.whenStable();
+    http
+      .expectOne((r) => r.url === '/api/v1/models')
+      .flush({ error: { code: 'X' } }, { status: 500, statusText: 'Error' });
+    await fixture.whenStable();
+    expect(fixture.componentInstance.error()).toContain('could not run');
+    expect(fixture.componentInstance.sort()).toBe('downloads');
+  });
+
+  it('shows a model with capabilities, offerings and lineage', async () => {
+    const fixture = TestBed.createComponent(ModelPage);
+    fixture.componentRef.setInput('owner', 'meta-llama');
+    fixture.componentRef.setInput('name', 'Llama-3.1-8B-Instruct');
+    await fixture.whenStable();
+    http.expectOne('/api/v1/models/meta-llama/Llama-3.1-8B-Instruct').flush(detail);
+    http.expectOne('/api/v1/models/meta-llama/Llama-3.1-8B-Instruct/ancestry').flush(ancestry);
+    http
+      .expectOne((r) => r.url === '/api/v1/models/meta-llama/Llama-3.1-8B-Instruct/derivatives')
+      .flush({
+        data: [{ model_id: 'x/q', base_model_id: detail.id, relation: 'quantized', depth: 1, descendants: 0 }],
+        meta: { page: 1, per_page: 100, total: 1 },
+      });
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('[data-testid="capabilities"]')?.textContent).toContain('131,072 tokens');
+    expect(el.querySelector('[data-testid="offerings"]')?.textContent).toContain('together');
+    const lineage = el.querySelector('[data-testid="lineage"]')?.textContent ?? '';
+    expect(lineage).toContain('meta-llama/Llama-3.1-8B');
+    expect(lineage).toContain('quantized (1)');
+    expect(el.textContent).toContain('acme/data');
+  });
+
+  it('explains a missing model', async () => {
+    const fixture = TestBed.createComponent(ModelPage);
+    fixture.componentRef.setInput('owner', 'no');
+    fixture.componentRef.setInput('name', 'pe');
+    await fixture.whenStable();
+    const model = http.expectOne('/api/v1/models/no/pe');
+    const up = http.expectOne('/api/v1/models/no/pe/ancestry');
+    const down = http.expectOne((r) => r.url === '/api/v1/models/no/pe/derivatives');
+    model.flush({ error: { code: 'MODEL_NOT_FOUND' } }, { status: 404, statusText: 'Not Found' });
+    // The first failure cancels the other two calls.
+    expect([up.cancelled, down.cancelled]).toEqual([true, true]);
+    await fixture.whenStable();
+    expect(fixture.componentInstance.error()).toBe('There is no model no/pe in the catalog.');
+  });
+
+  it('compares models from the URL and builds the rows', async () => {
+    const fixture = TestBed.createComponent(ComparePage);
+    fixture.componentRef.setInput('ids', 'a/b,c/d');
+    await fixture.whenStable();
+    http
+      .expectOne((r) => r.url === '/api/v1/models/compare' && r.params.get('ids') === 'a/b,c/d')
+      .flush([detail, { ...detail, id: 'c/d', display_name: 'Other', open_weights: null }]);
+    await fixture.whenStable();
+    const table =
+      (fixture.nativeElement as HTMLElement).querySelector('[data-testid="compare-table"]')?.textContent ?? '';
+    expect(table).toContain('Other');
+    expect(table).toContain('131,072 tokens');
+    expect(COMPARE_ROWS.find((r) => r[0] === 'Open weights')?.[1]({ ...detail, open_weights: null })).toBe('unknown');
+    fixture.componentInstance.apply(' x/y , z/w ');
+    await fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/?ids=x%2Fy,z%2Fw');
+  });
+
+  it('shows the API message when a comparison is refused', async () => {
+    const fixture = TestBed.createComponent(ComparePage);
+    fixture.componentRef.setInput('ids', 'a/b');
+    await fixture.whenStable();
+    http
+      .expectOne((r) => r.url === '/api/v1/models/compare')
+      .flush(
+        { error: { code: 'VALIDATION_FAILED', message: 'ids must name 2 to 6 different models.' } },
+        { status: 400, statusText: 'Bad Request' },
+      );
+    await fixture.whenStable();
+    expect(fixture.componentInstance.error()).toBe('ids must name 2 to 6 different models.');
+  });
+
+  it('groups lineage for display', () => {
+    expect(ancestorLevels(null)).toEqual([]);
+    expect(ancestorLevels(ancestry).map((l) => l.depth)).toEqual([1]);
+    const groups = derivativeGroups([
+      { model_id: 'a', base_model_id: 'x', relation: 'finetune', depth: 1, descendants: 0 },
+      { model_id: 'b', base_model_id: 'x', relation: 'quantized', depth: 1, descendants: 0 },
+      { model_id: 'c', base_model_id: 'x', relation: 'quantized', depth: 1, descendants: 0 },
+    ]);
+    expect(groups.map((g) => [g.relation, g.models.length])).toEqual([
+      ['quantized', 2],
+      ['finetune', 1],
+    ]);
+  });
+});

@@ -1,0 +1,99 @@
+import { DecimalPipe } from '@angular/common';
+import { HttpErrorResponse } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
+import { MatCardModule } from '@angular/material/card';
+import { MatChipsModule } from '@angular/material/chips';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTableModule } from '@angular/material/table';
+import { RouterLink } from '@angular/router';
+import { AncestryDto, DerivativeDto, ModelDetailDto, ModelsService } from '@mph/admin-api-client';
+import { silentErrors } from '@mph/admin-ui';
+import { forkJoin } from 'rxjs';
+import { modelLink } from './catalog-page';
+
+export interface LineageLevel {
+  depth: number;
+  edges: AncestryDto['edges'];
+}
+
+/** Ancestry edges grouped by level, nearest first; a model reached twice is shown at its nearest level. */
+export function ancestorLevels(ancestry: AncestryDto | null): LineageLevel[] {
+  const byDepth = new Map<number, AncestryDto['edges']>();
+  for (const e of ancestry?.edges ?? []) byDepth.set(e.depth, [...(byDepth.get(e.depth) ?? []), e]);
+  return [...byDepth.entries()].sort(([a], [b]) => a - b).map(([depth, edges]) => ({ depth, edges }));
+}
+
+/** Derivatives grouped by relation, largest group first. */
+export function derivativeGroups(rows: DerivativeDto[]): { relation: string; models: DerivativeDto[] }[] {
+  const groups = new Map<string, DerivativeDto[]>();
+  for (const d of rows) groups.set(d.relation, [...(groups.get(d.relation) ?? []), d]);
+  return [...groups.entries()]
+    .map(([relation, models]) => ({ relation, models }))
+    .sort((a, b) => b.models.length - a.models.length || a.relation.localeCompare(b.relation));
+}
+
+/** Catalog › a model: capabilities, offerings, tags, files, datasets and its lineage (ancestors above, derivatives below). */
+@Component({
+  selector: 'mph-model-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DecimalPipe, RouterLink, MatCardModule, MatChipsModule, MatProgressBarModule, MatTableModule],
+  templateUrl: './model-page.html',
+  styleUrl: './catalog.scss',
+})
+export class ModelPage {
+  private readonly api = inject(ModelsService);
+  readonly owner = input.required<string>();
+  readonly name = input.required<string>();
+  readonly model = signal<ModelDetailDto | null>(null);
+  readonly ancestry = signal<AncestryDto | null>(null);
+  readonly derivatives = signal<DerivativeDto[]>([]);
+  readonly derivativeTotal = signal(0);
+  readonly loading = signal(false);
+  readonly error = signal<string | null>(null);
+  readonly levels = computed(() => ancestorLevels(this.ancestry()));
+  readonly groups = computed(() => derivativeGroups(this.derivatives()));
+  readonly modelLink = modelLink;
+  readonly capabilityFlags = computed(() => {
+    const m = this.model();
+    if (!m) return [];
+    return [
+      ['Tool calling', m.tool_calling],
+      ['Structured output', m.structured_output],
+      ['Reasoning', m.reasoning],
+      ['Vision', m.vision],
+      ['Open weights', m.open_weights],
+    ] as [string, boolean | null][];
+  });
+
+  constructor() {
+    effect(() => this.load(this.owner(), this.name()));
+  }
+
+  private load(owner: string, name: string): void {
+    this.loading.set(true);
+    this.error.set(null);
+    const ctx = silentErrors();
+    forkJoin({
+      model: this.api.getModel({ owner, name }, ctx),
+      ancestry: this.api.getModelAncestry({ owner, name }, ctx),
+      derivatives: this.api.listModelDerivatives({ owner, name, per_page: 100 }, ctx),
+    }).subscribe({
+      next: ({ model, ancestry, derivatives }) => {
+        this.model.set(model);
+        this.ancestry.set(ancestry);
+        this.derivatives.set(derivatives.data);
+        this.derivativeTotal.set(derivatives.meta.total);
+        this.loading.set(false);
+      },
+      error: (e: unknown) => {
+        this.model.set(null);
+        this.loading.set(false);
+        this.error.set(
+          e instanceof HttpErrorResponse && e.status === 404
+            ? `There is no model ${owner}/${name} in the catalog.`
+            : 'The model could not be loaded; try again.',
+        );
+      },
+    });
+  }
+}
