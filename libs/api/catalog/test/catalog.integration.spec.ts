@@ -103,7 +103,42 @@ describe('catalog on the demo seed', () => {
         pages.push(...ids(await get(`/api/v1/models?per_page=7&page=${page}`).expect(200)));
       expect(pages).toEqual(all);
       const meta = (await get('/api/v1/models?per_page=7&page=2').expect(200)).body.meta;
-      expect(meta).toEqual({ page: 2, per_page: 7, total: all.length, total_estimated: false });
+      expect(meta).toEqual({
+        page: 2,
+        per_page: 7,
+        total: all.length,
+        total_estimated: false,
+        next_cursor: expect.any(String),
+      });
+    });
+
+    it('pages with a keyset cursor through every model exactly once, for each sort', async () => {
+      const all = ids(await get('/api/v1/models?per_page=100').expect(200));
+      for (const sort of ['downloads', 'likes', 'trending', 'created', 'updated', 'context']) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        for (let i = 0; i < 20; i++) {
+          const res: { body: { data: { id: string }[]; meta: { next_cursor: string | null } } } = await get(
+            `/api/v1/models?sort=${sort}&per_page=4${cursor ? `&cursor=${cursor}` : ''}`,
+          ).expect(200);
+          seen.push(...ids(res));
+          cursor = res.body.meta.next_cursor;
+          if (!cursor) break;
+        }
+        expect(seen).toHaveLength(all.length);
+        expect(new Set(seen).size).toBe(all.length);
+        const offsetPaged: string[] = [];
+        for (let page = 1; page <= Math.ceil(all.length / 4); page++)
+          offsetPaged.push(...ids(await get(`/api/v1/models?sort=${sort}&per_page=4&page=${page}`).expect(200)));
+        expect(seen).toEqual(offsetPaged);
+      }
+      const relevance = await get('/api/v1/models?q=llama').expect(200);
+      expect(relevance.body.meta.next_cursor).toBeNull();
+      const downloads = await get('/api/v1/models?sort=downloads&per_page=2').expect(200);
+      await get(`/api/v1/models?sort=likes&per_page=2&cursor=${downloads.body.meta.next_cursor}`).expect(400);
+      await get(`/api/v1/models?q=llama&cursor=${downloads.body.meta.next_cursor}`).expect(400);
+      await get('/api/v1/models?cursor=not*base64').expect(400);
+      await get('/api/v1/models?cursor=bm9wZQ').expect(400);
     });
 
     it.each([

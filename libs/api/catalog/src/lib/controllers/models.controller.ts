@@ -46,8 +46,11 @@ export class ModelsController {
   @ApiOkResponse({ type: ModelPageDto })
   async listModels(@Query() query: ModelsQueryDto): Promise<ModelPageDto> {
     const window = pageWindow(query);
-    const { rows, total, estimated } = await this.models.search(query, window);
-    return { data: rows, meta: { page: window.page, per_page: window.perPage, total, total_estimated: estimated } };
+    const { rows, total, estimated, nextCursor } = await this.models.search(query, window);
+    return {
+      data: rows,
+      meta: { page: window.page, per_page: window.perPage, total, total_estimated: estimated, next_cursor: nextCursor },
+    };
   }
 
   @Get('compare')

@@ -136,6 +136,17 @@ export class ModelsQueryDto extends PageQueryDto {
   relation?: Relation;
 
   @ApiPropertyOptional({
+    description:
+      'Keyset paging for deep pages: the next_cursor of the previous page (any sort but relevance; page is ignored).',
+    maxLength: 400,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a next_cursor value from a previous page' })
+  cursor?: string;
+
+  @ApiPropertyOptional({
     enum: MODEL_SORTS,
     default: 'relevance',
     description: 'relevance needs q; without q it sorts by downloads.',
@@ -192,6 +203,13 @@ export class ModelSummaryDto {
 export class ModelPageMetaDto extends PageMetaDto {
   @ApiProperty({ description: 'True when total is a lower bound (counting stops at 10,000).' })
   total_estimated!: boolean;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next page (null on the last page, and for relevance).',
+  })
+  next_cursor!: string | null;
 }
 
 export class ModelPageDto {

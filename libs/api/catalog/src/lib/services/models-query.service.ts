@@ -79,6 +79,39 @@ function summary(r: SummaryRow): ModelSummaryDto {
   return { ...r, hf_created_at: r.hf_created_at?.toISOString() ?? null };
 }
 
+/** Sort keys for keyset paging: NULLs are mapped below every value so DESC order puts them last, as the pages do. */
+const KEYSET: Record<Exclude<ModelsQueryDto['sort'] & string, 'relevance'>, { expr: string; type: string }> = {
+  downloads: { expr: 'm.downloads', type: 'bigint' },
+  likes: { expr: 'm.likes', type: 'integer' },
+  trending: { expr: 'm.trending_score', type: 'float8' },
+  created: { expr: "coalesce(m.hf_created_at, '-infinity'::timestamptz)", type: 'timestamptz' },
+  updated: { expr: "coalesce(m.hf_last_modified, '-infinity'::timestamptz)", type: 'timestamptz' },
+  context: { expr: 'coalesce(m.context_window, -1)', type: 'integer' },
+};
+
+/** An opaque cursor: the sort it belongs to, the last row's sort value and id. */
+export function encodeCursor(sort: string, value: string | null, id: string): string {
+  return Buffer.from(JSON.stringify({ s: sort, v: value, id })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: string): { v: string; id: string } {
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      s?: unknown;
+      v?: unknown;
+      id?: unknown;
+    };
+    if (c.s === sort && typeof c.v === 'string' && typeof c.id === 'string') return { v: c.v, id: c.id };
+  } catch {
+    // fall through to the error below
+  }
+  throw DomainError.badRequest(
+    'VALIDATION_FAILED',
+    'cursor is not a next_cursor of this sort; start again without it.',
+    [{ field: 'cursor', problems: ['invalid for this sort'] }],
+  );
+}
+
 /** Catalog reads: search with filters and sorts, and the model detail (joined with lineage from provenance). */
 @Injectable()
 export class ModelsQueryService {
@@ -90,7 +123,7 @@ export class ModelsQueryService {
   async search(
     query: ModelsQueryDto,
     window: PageWindow,
-  ): Promise<{ rows: ModelSummaryDto[]; total: number; estimated: boolean }> {
+  ): Promise<{ rows: ModelSummaryDto[]; total: number; estimated: boolean; nextCursor: string | null }> {
     const params: unknown[] = [];
     const p = (v: unknown) => {
       params.push(v);
@@ -151,27 +184,46 @@ export class ModelsQueryService {
         { field: 'sort', problems: ['relevance needs q'] },
       ]);
     }
-    const order = {
-      // Exact id first, then text relevance boosted by popularity (log-scaled downloads).
-      relevance: `(lower(m.id) = ${exactParam}) DESC, ts_rank_cd(m.search_vector, to_tsquery('simple', ${tsParam}), 1) * (1 + ln(1 + m.downloads) / 8) DESC, m.downloads DESC, m.id`,
-      downloads: 'm.downloads DESC, m.id',
-      likes: 'm.likes DESC, m.id',
-      trending: 'm.trending_score DESC, m.id',
-      created: 'm.hf_created_at DESC NULLS LAST, m.id',
-      updated: 'm.hf_last_modified DESC NULLS LAST, m.id',
-      context: 'm.context_window DESC NULLS LAST, m.id',
-    }[sort];
     const whereSql = where.join(' AND ');
-    const rows: SummaryRow[] = await this.dataSource.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM models m WHERE ${whereSql} ORDER BY ${order} OFFSET ${p(window.offset)} LIMIT ${p(window.limit)}`,
+    const countParams = [...params];
+    const key = sort === 'relevance' ? undefined : KEYSET[sort];
+    let order: string;
+    let offset = window.offset;
+    if (!key) {
+      if (query.cursor) {
+        throw DomainError.badRequest('VALIDATION_FAILED', 'cursor works with every sort but relevance.', [
+          { field: 'cursor', problems: ['not with relevance'] },
+        ]);
+      }
+      // Exact id first, then text relevance boosted by popularity (log-scaled downloads).
+      order = `(lower(m.id) = ${exactParam}) DESC, ts_rank_cd(m.search_vector, to_tsquery('simple', ${tsParam}), 1) * (1 + ln(1 + m.downloads) / 8) DESC, m.downloads DESC, m.id`;
+    } else {
+      order = `${key.expr} DESC, m.id`;
+      if (query.cursor) {
+        const c = decodeCursor(query.cursor, sort);
+        const v = p(c.v);
+        where.push(`(${key.expr} < ${v}::${key.type} OR (${key.expr} = ${v}::${key.type} AND m.id > ${p(c.id)}))`);
+        offset = 0;
+      }
+    }
+    const rows: (SummaryRow & { sort_key?: string | null })[] = await this.dataSource.query(
+      `SELECT ${SUMMARY_COLUMNS}${key ? `, (${key.expr})::text AS sort_key` : ''} FROM models m WHERE ${where.join(' AND ')}
+        ORDER BY ${order} OFFSET ${p(offset)} LIMIT ${p(window.limit)}`,
       params,
     );
-    const countParams = params.slice(0, params.length - 2);
     const [{ n }] = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM models m WHERE ${whereSql} LIMIT ${COUNT_CAP + 1}) c`,
       countParams,
     );
-    return { rows: rows.map(summary), total: Math.min(n, COUNT_CAP), estimated: n > COUNT_CAP };
+    const last = rows[rows.length - 1];
+    const nextCursor =
+      key && last && rows.length === window.limit ? encodeCursor(sort, last.sort_key ?? null, last.id) : null;
+    return {
+      rows: rows.map(({ sort_key: _k, ...r }) => summary(r)),
+      total: Math.min(n, COUNT_CAP),
+      estimated: n > COUNT_CAP,
+      nextCursor,
+    };
   }
 
   async vendorCounts(slug: string): Promise<{ models: number; offerings: number }> {

@@ -81,6 +81,11 @@ export interface ListModels$Params {
   relation?: 'finetune' | 'adapter' | 'quantized' | 'merge';
 
 /**
+ * Keyset paging for deep pages: the next_cursor of the previous page (any sort but relevance; page is ignored).
+ */
+  cursor?: string;
+
+/**
  * relevance needs q; without q it sorts by downloads.
  */
   sort?: 'relevance' | 'downloads' | 'likes' | 'trending' | 'created' | 'updated' | 'context';
@@ -110,6 +115,7 @@ export function listModels(http: HttpClient, rootUrl: string, params?: ListModel
     rb.query('has_base_model', params.has_base_model, {});
     rb.query('base_model', params.base_model, {});
     rb.query('relation', params.relation, {});
+    rb.query('cursor', params.cursor, {});
     rb.query('sort', params.sort, {});
   }
 
