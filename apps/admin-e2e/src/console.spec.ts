@@ -177,3 +177,26 @@ test('catalog: search, filter, open a model, walk its lineage, compare two model
   await expect(table).toContainText('200,000 tokens');
   await page.screenshot({ path: join(__dirname, '../../../dist/e2e/compare.png') });
 });
+
+test('an operator edits a model; server validation errors appear on the fields', async ({ page, request }) => {
+  const admin = await (await request.post('/api/v1/auth/login', { data: ADMIN })).json();
+  const operator = { email: `operator-${Date.now()}@e2e.local`, password: 'operator-password-1' };
+  await request.post('/api/v1/users', {
+    headers: { Authorization: `Bearer ${admin.access_token}` },
+    data: { ...operator, role: 'operator' },
+  });
+
+  await page.goto('/catalog/models/mistralai/Mistral-7B-Instruct-v0.2');
+  await expect(page.getByTestId('edit-model')).toHaveCount(0);
+  await page.goto('/login?returnUrl=%2Fcatalog%2Fmodels%2Fmistralai%2FMistral-7B-Instruct-v0.2');
+  await signIn(page, operator.email, operator.password);
+  await page.getByTestId('edit-model').click();
+  await page.getByTestId('edit-context-window').fill('-5');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('context-window-error')).toContainText('context_window must not be less than 1');
+  await page.getByTestId('edit-context-window').fill('65536');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('capabilities')).toContainText('65,536 tokens');
+  await page.reload();
+  await expect(page.getByTestId('capabilities')).toContainText('65,536 tokens');
+});

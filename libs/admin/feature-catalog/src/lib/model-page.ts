@@ -1,15 +1,20 @@
 import { DecimalPipe } from '@angular/common';
 import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
+import { MatDialog } from '@angular/material/dialog';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { AncestryDto, DerivativeDto, ModelDetailDto, ModelsService } from '@mph/admin-api-client';
+import { SessionStore } from '@mph/admin-feature-auth';
 import { silentErrors } from '@mph/admin-ui';
 import { forkJoin } from 'rxjs';
 import { modelLink } from './catalog-page';
+import { EditModelDialog } from './edit-model-dialog';
 
 export interface LineageLevel {
   depth: number;
@@ -36,12 +41,24 @@ export function derivativeGroups(rows: DerivativeDto[]): { relation: string; mod
 @Component({
   selector: 'mph-model-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DecimalPipe, RouterLink, MatCardModule, MatChipsModule, MatProgressBarModule, MatTableModule],
+  imports: [
+    DecimalPipe,
+    RouterLink,
+    MatButtonModule,
+    MatCardModule,
+    MatChipsModule,
+    MatProgressBarModule,
+    MatTableModule,
+  ],
   templateUrl: './model-page.html',
   styleUrl: './catalog.scss',
 })
 export class ModelPage {
   private readonly api = inject(ModelsService);
+  private readonly dialog = inject(MatDialog);
+  private readonly snack = inject(MatSnackBar);
+  readonly session = inject(SessionStore);
+  readonly canEdit = computed(() => this.session.hasRole('operator', 'admin'));
   readonly owner = input.required<string>();
   readonly name = input.required<string>();
   readonly model = signal<ModelDetailDto | null>(null);
@@ -67,6 +84,19 @@ export class ModelPage {
 
   constructor() {
     effect(() => this.load(this.owner(), this.name()));
+  }
+
+  edit(): void {
+    const model = this.model();
+    if (!model) return;
+    this.dialog
+      .open(EditModelDialog, { data: model, width: '640px' })
+      .afterClosed()
+      .subscribe((updated?: ModelDetailDto) => {
+        if (!updated) return;
+        this.model.set(updated);
+        this.snack.open(`Saved ${updated.display_name}.`, 'OK', { duration: 4000 });
+      });
   }
 
   private load(owner: string, name: string): void {
