@@ -176,6 +176,13 @@ test('catalog: search, filter, open a model, walk its lineage, compare two model
   await expect(table).toContainText('Claude Sonnet 4.5');
   await expect(table).toContainText('200,000 tokens');
   await page.screenshot({ path: join(__dirname, '../../../dist/e2e/compare.png') });
+
+  await page.goto('/catalog');
+  await page.getByRole('link', { name: 'Statistics and trending' }).click();
+  await expect(page.getByRole('heading', { name: 'Catalog statistics' })).toBeVisible();
+  await expect(page.getByTestId('totals')).toContainText('30 models');
+  await expect(page.locator('mph-bar-chart canvas')).toHaveCount(4);
+  await page.screenshot({ path: join(__dirname, '../../../dist/e2e/stats.png'), fullPage: true });
 });
 
 test('an operator edits a model; server validation errors appear on the fields', async ({ page, request }) => {

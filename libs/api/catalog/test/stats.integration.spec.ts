@@ -14,7 +14,7 @@ describe('stats, trending, authors and compare', () => {
   it('counts the catalog by pipeline tag, library, license and relation', async () => {
     const res = await http(t).get('/api/v1/stats').expect(200);
     expect(res.headers['cache-control']).toBe('public, max-age=300, stale-while-revalidate=300');
-    expect(res.body.totals).toMatchObject({ vendors: 11, offerings: 18 });
+    expect(res.body.totals).toMatchObject({ vendors: 11, offerings: 18, authors: 14 });
     expect(res.body.totals.models).toBe(30);
     expect(res.body.by_relation).toEqual(
       expect.arrayContaining([

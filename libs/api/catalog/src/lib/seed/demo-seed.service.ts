@@ -61,6 +61,8 @@ export class DemoSeedService {
         [JSON.stringify(DEMO_OFFERINGS)],
       );
     });
+    // Author statistics are a materialized view; the demo should not show zero authors until the nightly job.
+    await this.dataSource.query(`REFRESH MATERIALIZED VIEW author_stats`);
     this.logger.log(
       `Loaded the demo catalog: ${DEMO_COMMERCIAL.length + DEMO_HF_RECORDS.length} models, ${DEMO_OFFERINGS.length} offerings.`,
     );
