@@ -2,6 +2,7 @@ import { CreateJobRun1763790000000 } from './1763790000000-create-job-run';
 import { CreateAuth1763800000000 } from './1763800000000-create-auth';
 import { CreateCatalog1763810000000 } from './1763810000000-create-catalog';
 import { CatalogStats1763820000000 } from './1763820000000-catalog-stats';
+import { SearchVectorWords1763830000000 } from './1763830000000-search-vector-words';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -12,4 +13,5 @@ export const ALL_MIGRATIONS = [
   CreateAuth1763800000000,
   CreateCatalog1763810000000,
   CatalogStats1763820000000,
+  SearchVectorWords1763830000000,
 ];

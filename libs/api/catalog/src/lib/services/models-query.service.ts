@@ -237,8 +237,12 @@ export class ModelsQueryService {
 
   /** A model by id (case-insensitive) or alias; 404 MODEL_NOT_FOUND otherwise. */
   async resolveId(id: string): Promise<string> {
+    // Three indexed lookups (primary key, lower(id), aliases GIN) rather than one OR that would scan the table.
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM models WHERE deleted_at IS NULL AND (id = $1 OR lower(id) = lower($1) OR $1 = ANY(aliases)) ORDER BY (id = $1) DESC LIMIT 1`,
+      `(SELECT id, 0 AS rank FROM models WHERE id = $1 AND deleted_at IS NULL)
+       UNION ALL (SELECT id, 1 FROM models WHERE lower(id) = lower($1) AND deleted_at IS NULL LIMIT 1)
+       UNION ALL (SELECT id, 2 FROM models WHERE aliases @> ARRAY[$1]::text[] AND deleted_at IS NULL LIMIT 1)
+       ORDER BY rank LIMIT 1`,
       [id],
     );
     if (!rows.length) throw DomainError.notFound('MODEL_NOT_FOUND', `No model "${id}" in the catalog.`);
