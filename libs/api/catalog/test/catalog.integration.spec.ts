@@ -110,6 +110,11 @@ describe('catalog on the demo seed', () => {
         total_estimated: false,
         next_cursor: expect.any(String),
       });
+      const past = (await get('/api/v1/models?per_page=7&page=99').expect(200)).body;
+      expect(past).toEqual({
+        data: [],
+        meta: { page: 99, per_page: 7, total: all.length, total_estimated: false, next_cursor: null },
+      });
     });
 
     it('pages with a keyset cursor through every model exactly once, for each sort', async () => {
@@ -118,9 +123,10 @@ describe('catalog on the demo seed', () => {
         const seen: string[] = [];
         let cursor: string | null = null;
         for (let i = 0; i < 20; i++) {
-          const res: { body: { data: { id: string }[]; meta: { next_cursor: string | null } } } = await get(
-            `/api/v1/models?sort=${sort}&per_page=4${cursor ? `&cursor=${cursor}` : ''}`,
-          ).expect(200);
+          const res: { body: { data: { id: string }[]; meta: { next_cursor: string | null; total: number } } } =
+            await get(`/api/v1/models?sort=${sort}&per_page=4${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+          // Every cursor page reports the total of the whole query, not what is left after the cursor.
+          expect(res.body.meta.total).toBe(all.length);
           seen.push(...ids(res));
           cursor = res.body.meta.next_cursor;
           if (!cursor) break;

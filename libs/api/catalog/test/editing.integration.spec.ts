@@ -110,6 +110,11 @@ describe('catalog editing (operators)', () => {
   });
 
   it('edits a model with before/after in the audit log, and validates the fields', async () => {
+    // Public reads are served from the response cache until a write drops it.
+    await request(t.app.getHttpServer()).get('/api/v1/models/acme/rocket-1').expect(200);
+    const cached = await request(t.app.getHttpServer()).get('/api/v1/models/acme/rocket-1').expect(200);
+    expect(cached.headers['x-cache']).toBe('HIT');
+    expect(cached.body.context_window).toBe(64000);
     const res = await as('operator')
       .patch('/api/v1/models/acme/rocket-1', { context_window: 128000, deprecation_date: '2027-01-31' })
       .expect(200);
@@ -117,6 +122,9 @@ describe('catalog editing (operators)', () => {
     const [event] = await audit('model.updated');
     expect(event.before).toMatchObject({ context_window: 64000, deprecation_date: null });
     expect(event.after).toMatchObject({ context_window: 128000, deprecation_date: '2027-01-31' });
+    const fresh = await request(t.app.getHttpServer()).get('/api/v1/models/acme/rocket-1').expect(200);
+    expect(fresh.headers['x-cache']).toBe('MISS');
+    expect(fresh.body).toMatchObject({ context_window: 128000, deprecation_date: '2027-01-31' });
 
     for (const body of [
       { context_window: -1 },

@@ -12,6 +12,7 @@ export * from './lib/database/snake-naming.strategy';
 export * from './lib/errors/domain-error';
 export * from './lib/errors/error-mapping';
 export * from './lib/http/cache-headers';
+export * from './lib/http/response-cache';
 export * from './lib/http/configure-app';
 export * from './lib/http/openapi';
 export * from './lib/http/pagination';

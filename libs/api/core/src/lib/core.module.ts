@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
+import { ResponseCache } from './http/response-cache';
 import { MetricsModule } from './metrics/metrics.module';
 
 export interface CoreModuleOptions {
@@ -35,8 +36,9 @@ export class CoreModule {
         { provide: APP_VERSION, useValue: options.version },
         { provide: DATABASE_EMBEDDED, useValue: options.embeddedDatabase },
         { provide: APP_MODE, useValue: options.mode },
+        ResponseCache,
       ],
-      exports: [APP_CONFIG, APP_VERSION, DATABASE_EMBEDDED, APP_MODE, DatabaseModule, JobsModule],
+      exports: [APP_CONFIG, APP_VERSION, DATABASE_EMBEDDED, APP_MODE, ResponseCache, DatabaseModule, JobsModule],
     };
   }
 }

@@ -3,6 +3,7 @@ import { CreateAuth1763800000000 } from './1763800000000-create-auth';
 import { CreateCatalog1763810000000 } from './1763810000000-create-catalog';
 import { CatalogStats1763820000000 } from './1763820000000-catalog-stats';
 import { SearchVectorWords1763830000000 } from './1763830000000-search-vector-words';
+import { LineageCoveringIndex1764600000000 } from './1764600000000-lineage-covering-index';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -14,4 +15,5 @@ export const ALL_MIGRATIONS = [
   CreateCatalog1763810000000,
   CatalogStats1763820000000,
   SearchVectorWords1763830000000,
+  LineageCoveringIndex1764600000000,
 ];

@@ -81,7 +81,11 @@ export class ProvenanceService {
     return { edgesWritten: rowCount(written), edgesRemoved: rowCount(removed) };
   }
 
-  /** Every ancestor up to the roots, as DAG edges with their depth. Cycle-safe (path check) and depth-limited. */
+  /**
+   * Every ancestor up to the roots, as DAG edges with their depth. Cycle-safe (path check) and depth-limited.
+   * The recursive steps look up each row's neighbours through the index (LATERAL ... OFFSET 0 keeps the planner from
+   * turning them into a hash join over the whole relation table, which it picks because it cannot estimate recursion).
+   */
   ancestry(modelId: string, maxDepth = MAX_LINEAGE_DEPTH): Promise<AncestryEdge[]> {
     return this.dataSource
       .query(
@@ -90,7 +94,8 @@ export class ProvenanceService {
            FROM base_model_relations r WHERE r.model_id = $1
          UNION ALL
          SELECT r.model_id, r.base_model_id, r.relation, r.source, up.depth + 1, up.path || r.base_model_id
-           FROM up JOIN base_model_relations r ON r.model_id = up.base_model_id
+           FROM up CROSS JOIN LATERAL (
+                  SELECT * FROM base_model_relations r WHERE r.model_id = up.base_model_id OFFSET 0) r
           WHERE up.depth < $2 AND NOT r.base_model_id = ANY(up.path)
        )
        SELECT DISTINCT ON (up.model_id, up.base_model_id) up.model_id, up.base_model_id, up.relation, up.source, up.depth,
@@ -120,7 +125,8 @@ export class ProvenanceService {
            FROM base_model_relations r WHERE r.base_model_id = $1 AND ($2::text IS NULL OR r.relation = $2)
          UNION ALL
          SELECT r.model_id, r.base_model_id, r.relation, down.depth + 1, down.path || r.model_id
-           FROM down JOIN base_model_relations r ON r.base_model_id = down.model_id
+           FROM down CROSS JOIN LATERAL (
+                  SELECT * FROM base_model_relations r WHERE r.base_model_id = down.model_id OFFSET 0) r
           WHERE down.depth < $3 AND NOT r.model_id = ANY(down.path)
        ), firsts AS (
          SELECT DISTINCT ON (model_id) model_id, base_model_id, relation, depth FROM down ORDER BY model_id, depth
@@ -129,7 +135,8 @@ export class ProvenanceService {
               (WITH RECURSIVE sub AS (
                  SELECT s.model_id, ARRAY[f.model_id, s.model_id] AS path FROM base_model_relations s WHERE s.base_model_id = f.model_id
                  UNION ALL
-                 SELECT s.model_id, sub.path || s.model_id FROM sub JOIN base_model_relations s ON s.base_model_id = sub.model_id
+                 SELECT s.model_id, sub.path || s.model_id FROM sub CROSS JOIN LATERAL (
+                        SELECT s.model_id FROM base_model_relations s WHERE s.base_model_id = sub.model_id OFFSET 0) s
                   WHERE cardinality(sub.path) <= $6 AND NOT s.model_id = ANY(sub.path)
                ) SELECT count(DISTINCT model_id) FROM sub)::int AS descendants
          FROM firsts f

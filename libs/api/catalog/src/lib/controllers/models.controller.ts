@@ -32,7 +32,7 @@ const SEGMENT = /^[\w.-]{1,200}$/;
  */
 @ApiTags('models')
 @Public()
-@CacheFor(60)
+@CacheFor(60, 'catalog')
 @AcceptApiKeyScopes('catalog:read')
 @Controller('models')
 export class ModelsController {

@@ -8,7 +8,7 @@ import { ModelsQueryService } from '../services/models-query.service';
 
 @ApiTags('stats')
 @Public()
-@CacheFor(300)
+@CacheFor(300, 'catalog')
 @AcceptApiKeyScopes('catalog:read')
 @Controller()
 export class StatsController {

@@ -8,7 +8,7 @@ import { VendorEntity } from '../entities';
 
 @ApiTags('vendors')
 @Public()
-@CacheFor(60)
+@CacheFor(60, 'catalog')
 @AcceptApiKeyScopes('catalog:read')
 @Controller('vendors')
 export class VendorsController {

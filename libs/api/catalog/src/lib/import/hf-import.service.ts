@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { baseModelEdges, datasetIds, ProvenanceService } from '@mph/api-provenance';
+import { ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { HfModelRecord, hfRow, recordId } from './hf-record';
 import type { HfPage } from './hf-source';
@@ -52,6 +53,7 @@ export class HfImportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly provenance: ProvenanceService,
+    private readonly cache: ResponseCache,
   ) {}
 
   async import(
@@ -111,6 +113,8 @@ export class HfImportService {
           counts.edges_removed += lineage.edgesRemoved;
         });
       }
+      if (counts.created || counts.updated || counts.edges_written || counts.edges_removed)
+        this.cache.invalidate('catalog');
       onProgress?.({ ...counts }, page.from);
     }
     return { counts, problems };

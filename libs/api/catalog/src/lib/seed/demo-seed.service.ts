@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { HfImportService } from '../import/hf-import.service';
 import { DEMO_COMMERCIAL, DEMO_HF_RECORDS, DEMO_OFFERINGS, DEMO_OPEN_CAPABILITIES, DEMO_VENDORS } from './demo-catalog';
@@ -12,6 +13,7 @@ export class DemoSeedService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly importer: HfImportService,
+    private readonly cache: ResponseCache,
   ) {}
 
   /** Seeds when the catalog has no models at all; returns whether it did. Safe when instances start together. */
@@ -63,6 +65,7 @@ export class DemoSeedService {
     });
     // Author statistics are a materialized view; the demo should not show zero authors until the nightly job.
     await this.dataSource.query(`REFRESH MATERIALIZED VIEW author_stats`);
+    this.cache.invalidate('catalog');
     this.logger.log(
       `Loaded the demo catalog: ${DEMO_COMMERCIAL.length + DEMO_HF_RECORDS.length} models, ${DEMO_OFFERINGS.length} offerings.`,
     );

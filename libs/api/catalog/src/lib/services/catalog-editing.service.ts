@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
-import { DomainError, Principal } from '@mph/api-core';
+import { DomainError, Principal, ResponseCache } from '@mph/api-core';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type {
   CreateModelDto,
@@ -46,10 +46,18 @@ export class CatalogEditingService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly cache: ResponseCache,
   ) {}
 
+  /** One transaction; cached public answers are dropped once it committed. */
+  private async write<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.dataSource.transaction(work);
+    this.cache.invalidate('catalog');
+    return result;
+  }
+
   createVendor(by: Principal, input: CreateVendorDto): Promise<VendorEntity> {
-    return this.dataSource.transaction(async (m) => {
+    return this.write(async (m) => {
       if (await m.findOne(VendorEntity, { where: { slug: input.slug } })) {
         throw DomainError.conflict('VENDOR_EXISTS', `A vendor "${input.slug}" already exists.`);
       }
@@ -73,7 +81,7 @@ export class CatalogEditingService {
   }
 
   updateVendor(by: Principal, slug: string, input: UpdateVendorDto): Promise<VendorEntity> {
-    return this.dataSource.transaction(async (m) => {
+    return this.write(async (m) => {
       const vendor = await this.liveVendor(m, slug);
       const before = snapshot(vendor, ['name', 'homepage', 'kinds']);
       if (input.name !== undefined) vendor.name = input.name.trim();
@@ -94,7 +102,7 @@ export class CatalogEditingService {
   }
 
   deleteVendor(by: Principal, slug: string): Promise<void> {
-    return this.dataSource.transaction(async (m) => {
+    return this.write(async (m) => {
       const vendor = await this.liveVendor(m, slug);
       const [{ n }] = await m.query(
         `SELECT count(*)::int AS n FROM offerings WHERE provider_slug = $1 AND deleted_at IS NULL`,
@@ -117,7 +125,7 @@ export class CatalogEditingService {
   }
 
   createModel(by: Principal, input: CreateModelDto): Promise<ModelEntity> {
-    return this.dataSource.transaction(async (m) => {
+    return this.write(async (m) => {
       const existing = await m.query(`SELECT id FROM models WHERE lower(id) = lower($1)`, [input.id]);
       if (existing.length) throw DomainError.conflict('MODEL_EXISTS', `A model "${existing[0].id}" already exists.`);
       if (input.creator_vendor) await this.liveVendor(m, input.creator_vendor, 'creator_vendor');
@@ -136,7 +144,7 @@ export class CatalogEditingService {
   }
 
   updateModel(by: Principal, id: string, input: UpdateModelDto): Promise<ModelEntity> {
-    return this.dataSource.transaction(async (m) => {
+    return this.write(async (m) => {
       const model = await this.liveModel(m, id);
       if (input.creator_vendor) await this.liveVendor(m, input.creator_vendor, 'creator_vendor');
       const before = this.modelSnapshot(model);
@@ -156,7 +164,7 @@ export class CatalogEditingService {
   }
 
   deleteModel(by: Principal, id: string): Promise<void> {
-    return this.dataSource.transaction(async (m) => {
+    return this.write(async (m) => {
       const model = await this.liveModel(m, id);
       model.deletedAt = new Date();
       await m.save(model);
@@ -171,7 +179,7 @@ export class CatalogEditingService {
   }
 
   createOffering(by: Principal, input: CreateOfferingDto): Promise<OfferingEntity> {
-    return this.dataSource.transaction(async (m) => {
+    return this.write(async (m) => {
       const model = await this.liveModel(m, input.model_id, 'model_id');
       await this.liveVendor(m, input.provider, 'provider');
       if (
@@ -212,7 +220,7 @@ export class CatalogEditingService {
   }
 
   updateOffering(by: Principal, id: string, input: UpdateOfferingDto): Promise<OfferingEntity> {
-    return this.dataSource.transaction(async (m) => {
+    return this.write(async (m) => {
       const offering = await this.liveOffering(m, id);
       const fields: (keyof OfferingEntity)[] = ['providerModelId', 'contextWindow', 'maxOutput', 'status'];
       const before = snapshot(offering, fields);
@@ -235,7 +243,7 @@ export class CatalogEditingService {
   }
 
   deleteOffering(by: Principal, id: string): Promise<void> {
-    return this.dataSource.transaction(async (m) => {
+    return this.write(async (m) => {
       const offering = await this.liveOffering(m, id);
       offering.deletedAt = new Date();
       await m.save(offering);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig, DomainError, JobRegistry } from '@mph/api-core';
+import { APP_CONFIG, AppConfig, DomainError, JobRegistry, ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 
 export const CATALOG_STATS_JOB = 'catalog-stats';
@@ -29,6 +29,7 @@ export class CatalogStatsService implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobRegistry,
+    private readonly cache: ResponseCache,
   ) {}
 
   onModuleInit(): void {
@@ -65,6 +66,7 @@ export class CatalogStatsService implements OnModuleInit {
     );
     await this.dataSource.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY author_stats`);
     const [{ authors }] = await this.dataSource.query(`SELECT count(*)::int AS authors FROM author_stats`);
+    this.cache.invalidate('catalog');
     const counts = { snapshotted: Number(snapshotted), trending_updated: Number(scored), authors };
     for (const [k, v] of Object.entries(counts)) count(k, v);
     return counts;

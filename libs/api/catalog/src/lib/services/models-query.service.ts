@@ -9,14 +9,18 @@ import { ModelEntity, OfferingEntity } from '../entities';
 /** Counting stops here: beyond it `total` is a lower bound flagged `total_estimated`. */
 export const COUNT_CAP = 10_000;
 
-/** `llam 3.1` → `llam:* & 3:* & 1:*`: every word must match, each as a prefix; only letters and digits survive. */
+/**
+ * `llama 3.1 inst` → `llama & 3 & 1 & inst:*`: every word must match; the last one, which the user may still be
+ * typing, as a prefix (like search-as-you-type engines: words already finished match whole, which keeps the
+ * posting lists the index reads short). Only letters and digits survive.
+ */
 export function prefixQuery(q: string): string | null {
   const words = q
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean)
     .slice(0, 12);
-  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+  return words.length ? words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(' & ') : null;
 }
 
 const LANGUAGE = /^[a-z]{2,3}$/;
@@ -142,15 +146,19 @@ export class ModelsQueryService {
       exactParam = p(query.q?.trim().toLowerCase());
       where.push(`(m.search_vector @@ to_tsquery('simple', ${tsParam}) OR lower(m.id) = ${exactParam})`);
     }
+    // With a text query the GIN match is already small: equality filters on low-cardinality columns are then checked
+    // on those rows ("(...) IS TRUE" is not indexable) instead of AND-ing a bitmap of a third of the table.
+    const eq = (column: string, value: unknown) =>
+      tsq ? `(m.${column} = ${p(value)}) IS TRUE` : `m.${column} = ${p(value)}`;
     if (query.author) where.push(`m.author = ${p(query.author)}`);
-    if (query.vendor) where.push(`m.creator_vendor = ${p(query.vendor)}`);
+    if (query.vendor) where.push(eq('creator_vendor', query.vendor));
     if (query.provider)
       where.push(
         `EXISTS (SELECT 1 FROM offerings o WHERE o.model_id = m.id AND o.provider_slug = ${p(query.provider)} AND o.deleted_at IS NULL)`,
       );
-    if (query.pipeline_tag) where.push(`m.pipeline_tag = ${p(query.pipeline_tag)}`);
-    if (query.library) where.push(`m.library_name = ${p(query.library)}`);
-    if (query.license) where.push(`m.license = ${p(query.license)}`);
+    if (query.pipeline_tag) where.push(eq('pipeline_tag', query.pipeline_tag));
+    if (query.library) where.push(eq('library_name', query.library));
+    if (query.license) where.push(eq('license', query.license));
     if (query.tags) {
       const tags = query.tags
         .split(',')
@@ -206,20 +214,46 @@ export class ModelsQueryService {
         offset = 0;
       }
     }
-    const rows: (SummaryRow & { sort_key?: string | null })[] = await this.dataSource.query(
-      `SELECT ${SUMMARY_COLUMNS}${key ? `, (${key.expr})::text AS sort_key` : ''} FROM models m WHERE ${where.join(' AND ')}
-        ORDER BY ${order} OFFSET ${p(offset)} LIMIT ${p(window.limit)}`,
+    const sortKey = key ? `(${key.expr})::text` : 'NULL::text';
+    // One statement: up to COUNT_CAP + 1 matches (their ids and sort values only) are collected, counted and sorted;
+    // the page's rows are then read by primary key. Past the cap the collected set is not all matches, so the page
+    // comes from the ordered query instead (with that many matches its sort index finds the rows quickly).
+    const rank = key
+      ? `${key.expr} AS k`
+      : `(lower(m.id) = ${exactParam}) AS exact, ts_rank_cd(m.search_vector, to_tsquery('simple', ${tsParam}), 1) * (1 + ln(1 + m.downloads) / 8) AS k`;
+    const hitOrder = key ? 'h.k DESC, h.id' : 'h.exact DESC, h.k DESC, h.downloads DESC, h.id';
+    const offsetParam = p(offset);
+    const limitParam = p(window.limit);
+    let rows: (SummaryRow & { sort_key: string | null; total: number })[] = await this.dataSource.query(
+      `WITH hits AS MATERIALIZED (
+         SELECT m.id, m.downloads, ${rank} FROM models m WHERE ${where.join(' AND ')} LIMIT ${COUNT_CAP + 1}
+       ), page AS (
+         SELECT h.*, count(*) OVER ()::int AS total FROM hits h ORDER BY ${hitOrder} OFFSET ${offsetParam} LIMIT ${limitParam}
+       )
+       SELECT ${SUMMARY_COLUMNS}, ${sortKey} AS sort_key, h.total
+         FROM page h JOIN models m ON m.id = h.id ORDER BY ${hitOrder}`,
       params,
     );
-    const [{ n }] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM models m WHERE ${whereSql} LIMIT ${COUNT_CAP + 1}) c`,
-      countParams,
-    );
+    let n = rows[0]?.total ?? 0;
+    if (query.cursor || (!rows.length && offset > 0)) {
+      // A cursor page counted only the matches after the cursor; past the last page no row carried the count.
+      [{ n }] = await this.dataSource.query(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM models m WHERE ${whereSql} LIMIT ${COUNT_CAP + 1}) c`,
+        countParams,
+      );
+    }
+    if (n > COUNT_CAP) {
+      rows = await this.dataSource.query(
+        `SELECT ${SUMMARY_COLUMNS}, ${sortKey} AS sort_key, 0 AS total FROM models m WHERE ${where.join(' AND ')}
+          ORDER BY ${order} OFFSET ${offsetParam} LIMIT ${limitParam}`,
+        params,
+      );
+    }
     const last = rows[rows.length - 1];
     const nextCursor =
       key && last && rows.length === window.limit ? encodeCursor(sort, last.sort_key ?? null, last.id) : null;
     return {
-      rows: rows.map(({ sort_key: _k, ...r }) => summary(r)),
+      rows: rows.map(({ sort_key: _k, total: _t, ...r }) => summary(r)),
       total: Math.min(n, COUNT_CAP),
       estimated: n > COUNT_CAP,
       nextCursor,
@@ -237,16 +271,21 @@ export class ModelsQueryService {
 
   /** A model by id (case-insensitive) or alias; 404 MODEL_NOT_FOUND otherwise. */
   async resolveId(id: string): Promise<string> {
-    // Three indexed lookups (primary key, lower(id), aliases GIN) rather than one OR that would scan the table.
-    const rows: { id: string }[] = await this.dataSource.query(
-      `(SELECT id, 0 AS rank FROM models WHERE id = $1 AND deleted_at IS NULL)
-       UNION ALL (SELECT id, 1 FROM models WHERE lower(id) = lower($1) AND deleted_at IS NULL LIMIT 1)
-       UNION ALL (SELECT id, 2 FROM models WHERE aliases @> ARRAY[$1]::text[] AND deleted_at IS NULL LIMIT 1)
-       ORDER BY rank LIMIT 1`,
-      [id],
-    );
+    // Three indexed lookups, each run only when the one before found nothing (COALESCE evaluates its sub-selects
+    // lazily): primary key, lower(id), aliases. The lookups aggregate rather than LIMIT 1 or min(): with those the planner
+    // bets on a sequential scan meeting a match early, and walks the whole table when there is none.
+    const rows: { id: string | null }[] = await this.dataSource
+      .query(
+        `SELECT coalesce(
+         (SELECT id FROM models WHERE id = $1 AND deleted_at IS NULL),
+         (SELECT (array_agg(id ORDER BY id))[1] FROM models WHERE lower(id) = lower($1) AND deleted_at IS NULL),
+         (SELECT (array_agg(id ORDER BY id))[1] FROM models WHERE aliases @> ARRAY[$1]::text[] AND deleted_at IS NULL)
+       ) AS id`,
+        [id],
+      )
+      .then((r: { id: string | null }[]) => r.filter((row) => row.id !== null));
     if (!rows.length) throw DomainError.notFound('MODEL_NOT_FOUND', `No model "${id}" in the catalog.`);
-    return rows[0].id;
+    return rows[0].id as string;
   }
 
   async detail(id: string): Promise<ModelDetailDto> {

@@ -16,6 +16,9 @@ export interface AppConfig {
     shutdownTimeoutMs: number;
     /** Express "trust proxy": false, a hop count, or addresses/subnets of trusted proxies. */
     trustProxy: boolean | number | string;
+    /** Server-side cache of public GET answers (seconds; 0 = off), bounded to `responseCacheMaxEntries`. */
+    responseCacheSeconds: number;
+    responseCacheMaxEntries: number;
   };
   database: {
     /** Unset means "start the embedded PostgreSQL"; set after it started. */
@@ -108,6 +111,8 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       adminStaticDir: c.ADMIN_STATIC_DIR,
       shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
       trustProxy: parseTrustProxy(c.TRUST_PROXY),
+      responseCacheSeconds: c.RESPONSE_CACHE_SECONDS,
+      responseCacheMaxEntries: c.RESPONSE_CACHE_MAX_ENTRIES,
     },
     database: {
       url: c.DATABASE_URL,

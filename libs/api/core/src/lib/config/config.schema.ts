@@ -99,6 +99,8 @@ export const configSchema = z.object({
   HOUSEKEEPING_CRON: str('17 3 * * *'),
   SHUTDOWN_TIMEOUT_MS: int(10000, 100, 600_000),
   TRUST_PROXY: str(''),
+  RESPONSE_CACHE_SECONDS: int(30, 0, 3600),
+  RESPONSE_CACHE_MAX_ENTRIES: int(5000, 1, 1_000_000),
   REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   JWT_SECRET: z
     .string()

@@ -14,6 +14,7 @@ import { createValidationPipe } from '../errors/validation';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsService } from '../metrics/metrics.service';
 import { CacheHeadersInterceptor } from './cache-headers';
+import { ResponseCache } from './response-cache';
 import { buildOpenApiDocument } from './openapi';
 import { requestId } from './request-id';
 import { runWithRequestContext } from './request-context';
@@ -68,7 +69,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useGlobalInterceptors(new CacheHeadersInterceptor(app.get(Reflector)));
+  app.useGlobalInterceptors(new CacheHeadersInterceptor(app.get(Reflector), app.get(ResponseCache)));
 
   if (config.http.swaggerEnabled) {
     const document = buildOpenApiDocument(app, version);

@@ -1,0 +1,55 @@
+import { loadConfig } from '../config/app-config';
+import { ResponseCache } from './response-cache';
+
+const make = (env: Record<string, string> = {}) => new ResponseCache(loadConfig(env));
+
+describe('ResponseCache', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('returns what was stored until the TTL (the smaller of the route and the setting) runs out', () => {
+    jest.useFakeTimers({ now: 0 });
+    const cache = make({ RESPONSE_CACHE_SECONDS: '30' });
+    const key = cache.key('catalog', '/api/v1/models?q=a');
+    expect(cache.get(key)).toBeUndefined();
+    cache.set(key, { data: [1] }, 60);
+    expect(cache.get(key)).toEqual({ data: [1] });
+    jest.setSystemTime(29_999);
+    expect(cache.get(key)).toEqual({ data: [1] });
+    jest.setSystemTime(30_000);
+    expect(cache.get(key)).toBeUndefined();
+    expect([cache.hits, cache.misses]).toEqual([2, 2]);
+  });
+
+  it('drops every answer of a tag on invalidate, and only that tag', () => {
+    const cache = make();
+    const a = cache.key('catalog', '/a');
+    const p = cache.key('prices', '/p');
+    cache.set(a, 'A', 60);
+    cache.set(p, 'P', 60);
+    cache.invalidate('catalog');
+    expect(cache.get(a)).toBeUndefined();
+    expect(cache.get(cache.key('catalog', '/a'))).toBeUndefined();
+    expect(cache.get(p)).toBe('P');
+    // A value computed before the invalidation is stored under the old generation and is never served.
+    cache.set(a, 'stale', 60);
+    expect(cache.get(cache.key('catalog', '/a'))).toBeUndefined();
+  });
+
+  it('evicts the least recently used entry beyond the size bound', () => {
+    const cache = make({ RESPONSE_CACHE_MAX_ENTRIES: '2' });
+    const [k1, k2, k3] = ['/1', '/2', '/3'].map((u) => cache.key('catalog', u));
+    cache.set(k1, 1, 60);
+    cache.set(k2, 2, 60);
+    expect(cache.get(k1)).toBe(1); // k1 is now the most recent
+    cache.set(k3, 3, 60);
+    expect([cache.get(k1), cache.get(k2), cache.get(k3)]).toEqual([1, undefined, 3]);
+    expect(cache.size).toBe(2);
+  });
+
+  it('is off with RESPONSE_CACHE_SECONDS=0', () => {
+    const cache = make({ RESPONSE_CACHE_SECONDS: '0' });
+    expect(cache.enabled).toBe(false);
+    cache.set(cache.key('catalog', '/x'), 1, 60);
+    expect(cache.size).toBe(0);
+  });
+});

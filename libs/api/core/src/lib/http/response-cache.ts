@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.tokens';
+
+/** What a cached public answer belongs to; a write to that data drops every answer of the tag. */
+export type CacheTag = 'catalog' | 'prices';
+
+interface Entry {
+  value: unknown;
+  expires: number;
+}
+
+/**
+ * Server-side cache of public GET answers (bodies, keyed by tag generation and URL), least-recently-used with a TTL.
+ * Writers call `invalidate(tag)` in the same code path as their commit, so a reader on this instance never sees an
+ * answer older than the last write; other instances converge within the TTL (RESPONSE_CACHE_SECONDS).
+ */
+@Injectable()
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly generations = new Map<CacheTag, number>();
+  private readonly maxEntries: number;
+  readonly ttlSeconds: number;
+  hits = 0;
+  misses = 0;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.ttlSeconds = config.http.responseCacheSeconds;
+    this.maxEntries = config.http.responseCacheMaxEntries;
+  }
+
+  get enabled(): boolean {
+    return this.ttlSeconds > 0;
+  }
+
+  key(tag: CacheTag, url: string): string {
+    return `${tag}:${this.generations.get(tag) ?? 0}:${url}`;
+  }
+
+  get(key: string): unknown | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || entry.expires <= Date.now()) {
+      if (entry) this.entries.delete(key);
+      this.misses++;
+      return undefined;
+    }
+    // Re-insert: Map order is the LRU order.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.hits++;
+    return entry.value;
+  }
+
+  set(key: string, value: unknown, seconds: number): void {
+    const ttl = Math.min(seconds, this.ttlSeconds);
+    if (ttl <= 0) return;
+    this.entries.delete(key);
+    this.entries.set(key, { value, expires: Date.now() + ttl * 1000 });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+
+  /** Drops every cached answer of `tag` (old keys become unreachable and age out of the LRU). */
+  invalidate(...tags: CacheTag[]): void {
+    for (const tag of tags) {
+      this.generations.set(tag, (this.generations.get(tag) ?? 0) + 1);
+      const prefix = `${tag}:`;
+      for (const k of this.entries.keys()) if (k.startsWith(prefix)) this.entries.delete(k);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
