@@ -178,7 +178,11 @@ test('catalog: search, filter, open a model, walk its lineage, compare two model
   await page.screenshot({ path: join(__dirname, '../../../dist/e2e/compare.png') });
 
   await page.goto('/catalog');
-  await page.getByRole('link', { name: 'Statistics and trending' }).click();
+  await page.getByRole('link', { name: 'Trending' }).click();
+  await expect(page.getByRole('heading', { name: 'Trending' })).toBeVisible();
+  await expect(page.getByTestId('trending-empty').or(page.getByTestId('trending-table'))).toBeVisible();
+  await page.goto('/catalog');
+  await page.getByRole('link', { name: 'Statistics' }).click();
   await expect(page.getByRole('heading', { name: 'Catalog statistics' })).toBeVisible();
   await expect(page.getByTestId('totals')).toContainText('30 models');
   await expect(page.locator('mph-bar-chart canvas')).toHaveCount(4);
@@ -206,4 +210,53 @@ test('an operator edits a model; server validation errors appear on the fields',
   await expect(page.getByTestId('capabilities')).toContainText('65,536 tokens');
   await page.reload();
   await expect(page.getByTestId('capabilities')).toContainText('65,536 tokens');
+});
+
+test('an operator adds a vendor and an offering; the catalog filters by it; the offering is removed again', async ({
+  page,
+  request,
+}) => {
+  const admin = await (await request.post('/api/v1/auth/login', { data: ADMIN })).json();
+  const operator = { email: `vendor-op-${Date.now()}@e2e.local`, password: 'operator-password-2' };
+  await request.post('/api/v1/users', {
+    headers: { Authorization: `Bearer ${admin.access_token}` },
+    data: { ...operator, role: 'operator' },
+  });
+  await page.goto('/login?returnUrl=%2Fcatalog%2Fvendors');
+  await signIn(page, operator.email, operator.password);
+  await expect(page.getByRole('heading', { name: 'Vendors' })).toBeVisible();
+  await expect(page.getByTestId('vendors-table')).toContainText('OpenAI');
+
+  await page.getByTestId('new-vendor').click();
+  await page.getByTestId('vendor-slug').fill('e2e-cloud');
+  await page.getByTestId('vendor-name').fill('E2E Cloud');
+  await page.getByTestId('vendor-homepage').fill('not a url');
+  await page.getByTestId('vendor-save').click();
+  await expect(page.getByTestId('vendor-homepage-error')).toContainText('homepage');
+  await page.getByTestId('vendor-homepage').fill('https://cloud.e2e.example');
+  await page.getByTestId('vendor-save').click();
+  await expect(page.getByTestId('vendors-table')).toContainText('E2E Cloud');
+  await page.screenshot({ path: join(__dirname, '../../../dist/e2e/vendors.png'), fullPage: true });
+
+  await page.goto('/catalog/models/mistralai/Mistral-7B-Instruct-v0.2');
+  await page.getByTestId('add-offering').click();
+  await page.getByTestId('offering-provider').click();
+  await page.getByRole('option', { name: 'E2E Cloud (e2e-cloud)' }).click();
+  await page.getByTestId('offering-provider-model-id').fill('mistral-7b-e2e');
+  await page.getByTestId('offering-context-window').fill('0');
+  await page.getByTestId('offering-save').click();
+  await expect(page.getByTestId('offering-context-error')).toBeVisible();
+  await page.getByTestId('offering-context-window').fill('32768');
+  await page.getByTestId('offering-save').click();
+  await expect(page.getByTestId('offering-e2e-cloud')).toContainText('mistral-7b-e2e');
+  await page.screenshot({ path: join(__dirname, '../../../dist/e2e/offering.png'), fullPage: true });
+
+  await page.goto('/catalog?provider=e2e-cloud');
+  await expect(page.getByTestId('active-provider')).toContainText('Offered by: e2e-cloud');
+  await expect(page.getByRole('link', { name: 'Mistral 7B Instruct v0.2' })).toBeVisible();
+
+  await page.goto('/catalog/models/mistralai/Mistral-7B-Instruct-v0.2');
+  await page.getByTestId('delete-offering-e2e-cloud').click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('offering-e2e-cloud')).toHaveCount(0);
 });

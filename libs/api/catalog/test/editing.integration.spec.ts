@@ -114,6 +114,13 @@ describe('catalog editing (operators)', () => {
     await request(t.app.getHttpServer()).get('/api/v1/models/acme/rocket-1').expect(200);
     const cached = await request(t.app.getHttpServer()).get('/api/v1/models/acme/rocket-1').expect(200);
     expect(cached.headers['x-cache']).toBe('HIT');
+    expect(cached.headers['cache-control']).toMatch(/^public, max-age=60/);
+    // An operator's browser revalidates every time, so it never shows its copy from before its own write.
+    const signedIn = await request(t.app.getHttpServer())
+      .get('/api/v1/models/acme/rocket-1')
+      .set('Authorization', `Bearer ${token.operator}`)
+      .expect(200);
+    expect(signedIn.headers['cache-control']).toBe('private, no-cache');
     expect(cached.body.context_window).toBe(64000);
     const res = await as('operator')
       .patch('/api/v1/models/acme/rocket-1', { context_window: 128000, deprecation_date: '2027-01-31' })

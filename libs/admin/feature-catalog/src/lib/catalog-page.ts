@@ -10,7 +10,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Params, Router, RouterLink } from '@angular/router';
-import { ModelsService, ModelSummaryDto } from '@mph/admin-api-client';
+import { ModelsService, ModelSummaryDto, StatsService, VendorDto, VendorsService } from '@mph/admin-api-client';
 import { debounceTime, distinctUntilChanged } from 'rxjs';
 
 /** Capability filters shown as chips; each maps to a `...=true` query parameter. */
@@ -29,6 +29,22 @@ export const SORTS = [
   { value: 'trending', label: 'Trending' },
   { value: 'created', label: 'Newest' },
   { value: 'context', label: 'Context window' },
+] as const;
+
+/** Value filters: shown as removable chips when set (from the selects, a link, or a typed URL). */
+export const VALUE_FILTERS = [
+  { key: 'pipeline_tag', label: 'Task' },
+  { key: 'provider', label: 'Offered by' },
+  { key: 'vendor', label: 'Made by' },
+  { key: 'author', label: 'Author' },
+  { key: 'library', label: 'Library' },
+  { key: 'license', label: 'License' },
+  { key: 'tags', label: 'Tags' },
+  { key: 'modality_in', label: 'Input' },
+  { key: 'modality_out', label: 'Output' },
+  { key: 'min_context', label: 'Context ≥' },
+  { key: 'base_model', label: 'Derived from' },
+  { key: 'relation', label: 'Relation' },
 ] as const;
 
 /** `owner/name` → the model page's route. */
@@ -71,6 +87,12 @@ export class CatalogPage {
   readonly page = computed(() => Math.max(1, Number(this.params().get('page') ?? 1) || 1));
   readonly perPage = computed(() => Math.min(100, Number(this.params().get('per_page') ?? 20) || 20));
   readonly sort = computed(() => this.params().get('sort') ?? (this.params().get('q') ? 'relevance' : 'downloads'));
+  /** The value filters in force, for the chips. */
+  readonly activeFilters = computed(() =>
+    VALUE_FILTERS.filter((f) => this.params().get(f.key)).map((f) => ({ ...f, value: this.params().get(f.key) })),
+  );
+  readonly tasks = signal<string[]>([]);
+  readonly providers = signal<VendorDto[]>([]);
 
   constructor() {
     this.search.valueChanges
@@ -87,7 +109,21 @@ export class CatalogPage {
               : this.params().get('sort'),
         });
       });
+    // Options for the selects; the page works without them (a failure leaves the lists empty).
+    inject(StatsService)
+      .getCatalogStats()
+      .subscribe({ next: (st) => this.tasks.set(st.by_pipeline_tag.map((c) => c.key)), error: () => undefined });
+    inject(VendorsService)
+      .listVendors()
+      .subscribe({
+        next: (list) => this.providers.set(list.filter((v) => v.offering_count > 0)),
+        error: () => undefined,
+      });
     effect(() => this.load(this.params().keys.reduce<Params>((acc, k) => ({ ...acc, [k]: this.params().get(k) }), {})));
+  }
+
+  setFilter(key: string, value: string | null): void {
+    this.navigate({ [key]: value || null, page: null });
   }
 
   flagOn(key: string): boolean {

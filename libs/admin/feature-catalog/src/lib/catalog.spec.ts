@@ -104,10 +104,24 @@ describe('catalog console', () => {
   });
 
   it('searches with the URL state and renders the results', async () => {
-    await TestBed.inject(Router).navigateByUrl('/catalog?q=llama&open_weights=true&page=2');
+    await TestBed.inject(Router).navigateByUrl('/catalog?q=llama&open_weights=true&page=2&provider=groq');
     const fixture = TestBed.createComponent(CatalogPage);
     await fixture.whenStable();
+    http.expectOne('/api/v1/stats').flush({
+      by_pipeline_tag: [{ key: 'text-generation', count: 2 }],
+      by_library: [],
+      by_license: [],
+      by_relation: [],
+      totals: {},
+    });
+    http.expectOne('/api/v1/vendors').flush([
+      { slug: 'groq', name: 'Groq', kinds: ['provider'], homepage: null, model_count: 0, offering_count: 4 },
+      { slug: 'maker', name: 'Maker', kinds: ['creator'], homepage: null, model_count: 2, offering_count: 0 },
+    ]);
+    expect(fixture.componentInstance.tasks()).toEqual(['text-generation']);
+    expect(fixture.componentInstance.providers().map((v) => v.slug)).toEqual(['groq']);
     const req = http.expectOne((r) => r.url === '/api/v1/models');
+    expect(req.request.params.get('provider')).toBe('groq');
     expect(req.request.params.get('q')).toBe('llama');
     expect(req.request.params.get('open_weights')).toBe('true');
     expect(req.request.params.get('page')).toBe('2');
@@ -118,6 +132,18 @@ describe('catalog console', () => {
     expect(text).toContain('131,072');
     expect(fixture.componentInstance.sort()).toBe('relevance');
     expect(fixture.componentInstance.flagOn('open_weights')).toBe(true);
+
+    expect(fixture.componentInstance.activeFilters()).toEqual([
+      { key: 'provider', label: 'Offered by', value: 'groq' },
+    ]);
+    expect(
+      (fixture.nativeElement as HTMLElement).querySelector('[data-testid="active-provider"]')?.textContent,
+    ).toContain('Offered by: groq');
+    fixture.componentInstance.setFilter('provider', null);
+    await fixture.whenStable();
+    http
+      .expectOne((r) => r.url === '/api/v1/models' && !r.params.has('provider'))
+      .flush({ data: [summary], meta: { page: 1, per_page: 20, total: 1, total_estimated: false } });
 
     fixture.componentInstance.toggleFlag('vision');
     await fixture.whenStable();
@@ -133,6 +159,9 @@ describe('catalog console', () => {
     await TestBed.inject(Router).navigateByUrl('/catalog');
     const fixture = TestBed.createComponent(CatalogPage);
     await fixture.whenStable();
+    // The filter options failing leaves the selects empty; the search still runs.
+    http.expectOne('/api/v1/stats').flush(null, { status: 503, statusText: 'Unavailable' });
+    http.expectOne('/api/v1/vendors').flush(null, { status: 503, statusText: 'Unavailable' });
     http
       .expectOne((r) => r.url === '/api/v1/models')
       .flush({ error: { code: 'X' } }, { status: 500, statusText: 'Error' });

@@ -1,4 +1,3 @@
-import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -8,11 +7,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { CatalogEditingService, ModelDetailDto, UpdateModelDto } from '@mph/admin-api-client';
 import { silentErrors } from '@mph/admin-ui';
-
-interface FieldProblem {
-  field: string;
-  problems: string[];
-}
+import { applyServerErrors } from './server-errors';
 
 const FLAGS = ['tool_calling', 'structured_output', 'reasoning', 'vision', 'open_weights'] as const;
 
@@ -148,20 +143,7 @@ export class EditModelDialog {
       next: (updated) => this.ref.close(updated),
       error: (e: unknown) => {
         this.busy.set(false);
-        const envelope =
-          e instanceof HttpErrorResponse
-            ? (e.error as { error?: { message?: string; details?: FieldProblem[] } })
-            : undefined;
-        let placed = false;
-        for (const d of envelope?.error?.details ?? []) {
-          const control = this.form.get(d.field);
-          if (control) {
-            control.setErrors({ server: d.problems.join(', ') });
-            control.markAsTouched();
-            placed = true;
-          }
-        }
-        this.error.set(placed ? 'Fix the marked fields.' : (envelope?.error?.message ?? 'Saving failed; try again.'));
+        this.error.set(applyServerErrors(this.form, e));
       },
     });
   }

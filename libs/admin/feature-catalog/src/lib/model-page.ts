@@ -9,12 +9,20 @@ import { MatChipsModule } from '@angular/material/chips';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
-import { AncestryDto, DerivativeDto, ModelDetailDto, ModelsService } from '@mph/admin-api-client';
+import {
+  AncestryDto,
+  CatalogEditingService,
+  DerivativeDto,
+  ModelDetailDto,
+  ModelsService,
+  OfferingDto,
+} from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { silentErrors } from '@mph/admin-ui';
-import { forkJoin } from 'rxjs';
+import { confirmAction, silentErrors } from '@mph/admin-ui';
+import { filter, forkJoin, switchMap } from 'rxjs';
 import { modelLink } from './catalog-page';
 import { EditModelDialog } from './edit-model-dialog';
+import { OfferingDialog, OfferingDialogData } from './offering-dialog';
 
 export interface LineageLevel {
   depth: number;
@@ -57,6 +65,7 @@ export class ModelPage {
   private readonly api = inject(ModelsService);
   private readonly dialog = inject(MatDialog);
   private readonly snack = inject(MatSnackBar);
+  private readonly editing = inject(CatalogEditingService);
   readonly session = inject(SessionStore);
   readonly canEdit = computed(() => this.session.hasRole('operator', 'admin'));
   readonly owner = input.required<string>();
@@ -96,6 +105,44 @@ export class ModelPage {
         if (!updated) return;
         this.model.set(updated);
         this.snack.open(`Saved ${updated.display_name}.`, 'OK', { duration: 4000 });
+      });
+  }
+
+  addOffering(): void {
+    const model = this.model();
+    if (model) this.openOffering({ modelId: model.id });
+  }
+
+  editOffering(offering: OfferingDto): void {
+    const model = this.model();
+    if (model) this.openOffering({ modelId: model.id, offering });
+  }
+
+  removeOffering(offering: OfferingDto): void {
+    confirmAction(this.dialog, {
+      title: `Delete the ${offering.provider} offering?`,
+      message: `${offering.provider_model_id} on ${offering.provider} disappears from the catalog; it stays in the audit log.`,
+      confirm: 'Delete',
+      destructive: true,
+    })
+      .pipe(
+        filter(Boolean),
+        switchMap(() => this.editing.deleteOffering({ id: offering.id })),
+      )
+      .subscribe(() => {
+        this.snack.open(`Deleted the ${offering.provider} offering.`, 'OK', { duration: 4000 });
+        this.load(this.owner(), this.name());
+      });
+  }
+
+  private openOffering(data: OfferingDialogData): void {
+    this.dialog
+      .open(OfferingDialog, { data, width: '600px' })
+      .afterClosed()
+      .subscribe((saved?: OfferingDto) => {
+        if (!saved) return;
+        this.snack.open(`Saved the ${saved.provider} offering.`, 'OK', { duration: 4000 });
+        this.load(this.owner(), this.name());
       });
   }
 

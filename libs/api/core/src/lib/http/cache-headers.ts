@@ -40,7 +40,11 @@ export class CacheHeadersInterceptor implements NestInterceptor {
     ]);
     const setHeaders = () => {
       if (res.headersSent || res.getHeader('Cache-Control')) return;
-      if (req.method === 'GET' && policy) {
+      if (req.method === 'GET' && policy && req.user) {
+        // Signed-in callers (operators in the console) edit what they read: their browser revalidates every time
+        // (a 304 when nothing changed) instead of showing its copy from before their own write.
+        res.setHeader('Cache-Control', 'private, no-cache');
+      } else if (req.method === 'GET' && policy) {
         res.setHeader('Cache-Control', `public, max-age=${policy.seconds}, stale-while-revalidate=${policy.seconds}`);
         // Responses differ by the key/token only in rate-limit headers, which caches do not store.
         res.setHeader('Vary', 'Accept-Encoding');
