@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { AUTH_ENTITIES } from '@mph/api-auth';
 import { CATALOG_ENTITIES } from '@mph/api-catalog';
+import { PRICING_ENTITIES } from '@mph/api-pricing';
 import { PROVENANCE_ENTITIES } from '@mph/api-provenance';
 import { dataSourceOptions, JobRunEntity, loadConfig, openDatabase } from '@mph/api-core';
 
@@ -15,6 +16,6 @@ export default (async () => {
   const database = await openDatabase(config.database.url, config.database.embedded);
   return new DataSource({
     ...dataSourceOptions(config, database.url),
-    entities: [JobRunEntity, ...AUTH_ENTITIES, ...CATALOG_ENTITIES, ...PROVENANCE_ENTITIES],
+    entities: [JobRunEntity, ...AUTH_ENTITIES, ...CATALOG_ENTITIES, ...PROVENANCE_ENTITIES, ...PRICING_ENTITIES],
   });
 })();

@@ -6,3 +6,5 @@ export { readHfFile, readHfUrl } from './lib/import/hf-source';
 export { DemoSeedService } from './lib/seed/demo-seed.service';
 export { ModelsQueryService } from './lib/services/models-query.service';
 export { CatalogStatsService, CATALOG_STATS_JOB } from './lib/services/catalog-stats.service';
+export * from './lib/dto/prices.dto';
+export { OfferingDto } from './lib/dto/models.dto';

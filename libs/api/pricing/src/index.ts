@@ -1,1 +1,10 @@
 export * from './lib/pricing.module';
+export * from './lib/entities';
+export * from './lib/price-units';
+export * from './lib/price-selection';
+export * from './lib/decimal';
+export { PriceReadService } from './lib/services/price-read.service';
+export { PriceEditingService } from './lib/services/price-editing.service';
+export { applyPlan, planVersion } from './lib/services/price-writer';
+export type { NewComponent, NewVersion, VersionPlan, ComponentChange } from './lib/services/price-writer';
+export { DemoPricesSeedService } from './lib/seed/demo-prices-seed.service';

@@ -4,6 +4,7 @@ import { CreateCatalog1763810000000 } from './1763810000000-create-catalog';
 import { CatalogStats1763820000000 } from './1763820000000-catalog-stats';
 import { SearchVectorWords1763830000000 } from './1763830000000-search-vector-words';
 import { LineageCoveringIndex1764600000000 } from './1764600000000-lineage-covering-index';
+import { CreatePricing1764610000000 } from './1764610000000-create-pricing';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -16,4 +17,5 @@ export const ALL_MIGRATIONS = [
   CatalogStats1763820000000,
   SearchVectorWords1763830000000,
   LineageCoveringIndex1764600000000,
+  CreatePricing1764610000000,
 ];

@@ -1,5 +1,43 @@
-import { Module } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@mph/api-auth';
+import { CatalogModule, DemoSeedService, MODEL_PRICES } from '@mph/api-catalog';
+import { APP_CONFIG, APP_MODE, AppConfig, AppMode } from '@mph/api-core';
+import { PriceEditingController } from './controllers/price-editing.controller';
+import { PricesController } from './controllers/prices.controller';
+import { PRICING_ENTITIES } from './entities';
+import { PriceEditingService } from './services/price-editing.service';
+import { PriceReadService } from './services/price-read.service';
+import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
 
-/** Owns the pricing tables, services and routes; filled in by its own issue. */
-@Module({})
-export class PricingModule {}
+/**
+ * Price versions, components and locks; operators' editing; public reads. Global so that the catalog's model
+ * routes find MODEL_PRICES without importing pricing (pricing depends on the catalog, not the other way round).
+ */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature(PRICING_ENTITIES), CatalogModule, AuditModule],
+  controllers: [PricesController, PriceEditingController],
+  providers: [
+    PriceReadService,
+    PriceEditingService,
+    DemoPricesSeedService,
+    { provide: MODEL_PRICES, useExisting: PriceReadService },
+  ],
+  exports: [PriceReadService, PriceEditingService, DemoPricesSeedService, MODEL_PRICES],
+})
+export class PricingModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly catalogSeed: DemoSeedService,
+    private readonly pricesSeed: DemoPricesSeedService,
+    @Inject(APP_MODE) private readonly mode: AppMode,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.mode !== 'server' || !this.config.catalog.demoSeed) return;
+    // The catalog seeds itself too; calling it first (a no-op when done) makes the order of the two hooks irrelevant.
+    await this.catalogSeed.seedIfEmpty();
+    await this.pricesSeed.seedIfEmpty();
+  }
+}

@@ -9,5 +9,7 @@ export { HealthService } from './services/health.service';
 export { JobsService } from './services/jobs.service';
 export { ModelsService } from './services/models.service';
 export { CatalogEditingService } from './services/catalog-editing.service';
+export { PriceEditingService } from './services/price-editing.service';
+export { PricesService } from './services/prices.service';
 export { UsersService } from './services/users.service';
 export { VendorsService } from './services/vendors.service';

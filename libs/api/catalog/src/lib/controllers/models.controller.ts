@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   CacheFor,
@@ -21,6 +21,7 @@ import {
   ModelPageDto,
   ModelsQueryDto,
 } from '../dto/models.dto';
+import { MODEL_PRICES, ModelPricesDto, ModelPricesReader, PricesAtQueryDto } from '../dto/prices.dto';
 import { ModelsQueryService } from '../services/models-query.service';
 
 const SEGMENT = /^[\w.-]{1,200}$/;
@@ -39,6 +40,7 @@ export class ModelsController {
   constructor(
     private readonly models: ModelsQueryService,
     private readonly provenance: ProvenanceService,
+    @Optional() @Inject(MODEL_PRICES) private readonly prices?: ModelPricesReader,
   ) {}
 
   @Get()
@@ -90,6 +92,16 @@ export class ModelsController {
     return this.derivatives(`${p.owner}/${p.name}`, query);
   }
 
+  @Get(':owner/:name/prices')
+  @CacheFor(60, 'prices')
+  @ApiOperation({
+    summary: 'Every live offering of the model with its price in force (now or at `at`), cheapest first.',
+  })
+  @ApiOkResponse({ type: ModelPricesDto })
+  getModelPrices(@Param() p: ModelIdParams, @Query() query: PricesAtQueryDto): Promise<ModelPricesDto> {
+    return this.modelPrices(`${p.owner}/${p.name}`, query);
+  }
+
   @Get(':id/ancestry')
   @ApiParam({
     name: 'id',
@@ -108,6 +120,14 @@ export class ModelsController {
     @Query() query: DerivativesQueryDto,
   ): Promise<Paginated<DerivativeDto>> {
     return this.derivatives(checkId(id), query);
+  }
+
+  @Get(':id/prices')
+  @CacheFor(60, 'prices')
+  @ApiParam({ name: 'id', description: 'Model id with the slash encoded, or a single-segment id.' })
+  @ApiOkResponse({ type: ModelPricesDto })
+  getModelPricesById(@Param('id') id: string, @Query() query: PricesAtQueryDto): Promise<ModelPricesDto> {
+    return this.modelPrices(checkId(id), query);
   }
 
   @Get(':owner/:name')
@@ -132,6 +152,13 @@ export class ModelsController {
     const children = new Set(edges.map((e) => e.model_id));
     const roots = [...new Set(edges.map((e) => e.base_model_id))].filter((b) => !children.has(b)).sort();
     return { model_id: modelId, edges, roots };
+  }
+
+  private async modelPrices(id: string, query: PricesAtQueryDto): Promise<ModelPricesDto> {
+    const modelId = await this.models.resolveId(id);
+    if (!this.prices) throw DomainError.notFound('PRICING_DISABLED', 'Prices are not served by this instance.');
+    const at = query.at ? new Date(query.at) : new Date();
+    return { model_id: modelId, at: at.toISOString(), data: await this.prices.pricesOfModel(modelId, at) };
   }
 
   private async derivatives(id: string, query: DerivativesQueryDto): Promise<Paginated<DerivativeDto>> {

@@ -22,6 +22,10 @@ import { getModelAncestryById } from '../fn/models/get-model-ancestry-by-id';
 import { GetModelAncestryById$Params } from '../fn/models/get-model-ancestry-by-id';
 import { getModelById } from '../fn/models/get-model-by-id';
 import { GetModelById$Params } from '../fn/models/get-model-by-id';
+import { getModelPrices } from '../fn/models/get-model-prices';
+import { GetModelPrices$Params } from '../fn/models/get-model-prices';
+import { getModelPricesById } from '../fn/models/get-model-prices-by-id';
+import { GetModelPricesById$Params } from '../fn/models/get-model-prices-by-id';
 import { listModelDerivatives } from '../fn/models/list-model-derivatives';
 import { ListModelDerivatives$Params } from '../fn/models/list-model-derivatives';
 import { listModelDerivativesById } from '../fn/models/list-model-derivatives-by-id';
@@ -30,6 +34,7 @@ import { listModels } from '../fn/models/list-models';
 import { ListModels$Params } from '../fn/models/list-models';
 import { ModelDetailDto } from '../models/model-detail-dto';
 import { ModelPageDto } from '../models/model-page-dto';
+import { ModelPricesDto } from '../models/model-prices-dto';
 import { PageMetaDto } from '../models/page-meta-dto';
 
 @Injectable({ providedIn: 'root' })
@@ -201,6 +206,33 @@ export class ModelsService extends BaseService {
     );
   }
 
+  /** Path part for operation `getModelPricesById()` */
+  static readonly GetModelPricesByIdPath = '/api/v1/models/{id}/prices';
+
+  /**
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `getModelPricesById()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getModelPricesById$Response(params: GetModelPricesById$Params, context?: HttpContext): Observable<StrictHttpResponse<ModelPricesDto>> {
+    const obs = getModelPricesById(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `getModelPricesById$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getModelPricesById(params: GetModelPricesById$Params, context?: HttpContext): Observable<ModelPricesDto> {
+    const resp = this.getModelPricesById$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<ModelPricesDto>): ModelPricesDto => r.body)
+    );
+  }
+
   /** Path part for operation `getModel()` */
   static readonly GetModelPath = '/api/v1/models/{owner}/{name}';
 
@@ -315,6 +347,41 @@ export class ModelsService extends BaseService {
 'data': Array<DerivativeDto>;
 'meta': PageMetaDto;
 } => r.body)
+    );
+  }
+
+  /** Path part for operation `getModelPrices()` */
+  static readonly GetModelPricesPath = '/api/v1/models/{owner}/{name}/prices';
+
+  /**
+   * Every live offering of the model with its price in force (now or at `at`), cheapest first.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `getModelPrices()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getModelPrices$Response(params: GetModelPrices$Params, context?: HttpContext): Observable<StrictHttpResponse<ModelPricesDto>> {
+    const obs = getModelPrices(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Every live offering of the model with its price in force (now or at `at`), cheapest first.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `getModelPrices$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getModelPrices(params: GetModelPrices$Params, context?: HttpContext): Observable<ModelPricesDto> {
+    const resp = this.getModelPrices$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<ModelPricesDto>): ModelPricesDto => r.body)
     );
   }
 

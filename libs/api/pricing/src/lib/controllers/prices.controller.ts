@@ -1,0 +1,85 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ModelsQueryService } from '@mph/api-catalog';
+import { AcceptApiKeyScopes, CacheFor, DomainError, pageWindow, Public } from '@mph/api-core';
+import {
+  ChangesQueryDto,
+  HistoryQueryDto,
+  PriceChangesDto,
+  PriceHistoryDto,
+  PricePointPageDto,
+  PricesQueryDto,
+} from '../dto/prices-query.dto';
+import { PriceReadService } from '../services/price-read.service';
+
+const encodeCursor = (recordedAt: string, id: string) => Buffer.from(`${recordedAt}|${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { recordedAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const recordedAt = new Date(at);
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(recordedAt.getTime())) {
+    throw DomainError.badRequest('INVALID_CURSOR', 'cursor is not one this API gave out; start again from `since`.', [
+      { field: 'cursor', problems: ['unknown cursor'] },
+    ]);
+  }
+  return { recordedAt, id };
+}
+
+/** Public price reads: point in time, history per offering, and the feed of changes. */
+@ApiTags('prices')
+@Public()
+@CacheFor(60, 'prices')
+@AcceptApiKeyScopes('catalog:read')
+@Controller()
+export class PricesController {
+  constructor(
+    private readonly prices: PriceReadService,
+    private readonly models: ModelsQueryService,
+  ) {}
+
+  @Get('prices')
+  @ApiOperation({ summary: 'Prices in force at an instant (default now), by provider, model and service tier.' })
+  @ApiOkResponse({ type: PricePointPageDto })
+  async listPrices(@Query() query: PricesQueryDto): Promise<PricePointPageDto> {
+    const at = query.at ? new Date(query.at) : new Date();
+    const window = pageWindow(query);
+    const modelId = query.model ? await this.models.resolveId(query.model) : undefined;
+    const { rows, total } = await this.prices.pricesAt({
+      at,
+      provider: query.provider,
+      modelId,
+      serviceTier: query.service_tier,
+      offset: window.offset,
+      limit: window.limit,
+    });
+    return { data: rows, meta: { page: window.page, per_page: window.perPage, total }, at: at.toISOString() };
+  }
+
+  @Get('prices/changes')
+  @ApiOperation({ summary: 'Price versions recorded since an instant, oldest first, each with the one it replaced.' })
+  @ApiOkResponse({ type: PriceChangesDto })
+  async listPriceChanges(@Query() query: ChangesQueryDto): Promise<PriceChangesDto> {
+    const limit = query.limit ?? 100;
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const data = await this.prices.changes(new Date(query.since), after, limit);
+    const last = data[data.length - 1];
+    return {
+      data,
+      meta: {
+        next_cursor: data.length === limit && last ? encodeCursor(last.version.recorded_at, last.version.id) : null,
+      },
+    };
+  }
+
+  @Get('offerings/:id/prices/history')
+  @ApiOperation({ summary: 'Every price version of an offering, newest first (a step chart per component).' })
+  @ApiOkResponse({ type: PriceHistoryDto })
+  async getPriceHistory(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: HistoryQueryDto,
+  ): Promise<PriceHistoryDto> {
+    const offering = await this.prices.offering(id);
+    const data = await this.prices.history(id, { serviceTier: query.service_tier, region: query.region });
+    return { offering_id: id, model_id: offering.model_id, offering: offering.offering, locked: offering.locked, data };
+  }
+}
