@@ -1,0 +1,144 @@
+import { Money } from '../../decimal';
+import type { NewComponent } from '../../services/price-writer';
+import { FeedFormatError, FeedParseResult, FeedRecord, FeedVersion, providerSlug } from './feed-record';
+
+/** genai-prices v2 price key → our unit and the divisor to our basis (per 1M tokens already; `_kcount` per 1000). */
+const KEYS: Record<string, { unit: string; per: number }> = {
+  input_mtok: { unit: 'input', per: 1 },
+  output_mtok: { unit: 'output', per: 1 },
+  cache_read_mtok: { unit: 'cache_read', per: 1 },
+  cache_write_mtok: { unit: 'cache_write', per: 1 },
+  cache_write_1h_mtok: { unit: 'cache_write_1h', per: 1 },
+  output_reasoning_mtok: { unit: 'reasoning', per: 1 },
+  input_audio_mtok: { unit: 'input_audio', per: 1 },
+  output_audio_mtok: { unit: 'output_audio', per: 1 },
+  cache_audio_read_mtok: { unit: 'cache_read_audio', per: 1 },
+  input_image_mtok: { unit: 'input_image_tokens', per: 1 },
+  output_image_mtok: { unit: 'output_image_tokens', per: 1 },
+  cache_image_read_mtok: { unit: 'cache_read_image', per: 1 },
+  input_video_mtok: { unit: 'input_video', per: 1 },
+  output_video_mtok: { unit: 'output_video', per: 1 },
+  output_citation_mtok: { unit: 'output_citation', per: 1 },
+  requests_kcount: { unit: 'request', per: 1000 },
+  web_searches_kcount: { unit: 'web_search', per: 1000 },
+};
+
+interface Conditional {
+  constraint?: { start_date?: string; start_time?: string; end_time?: string };
+  prices: Record<string, unknown>;
+}
+
+const EPOCH = new Date('1970-01-01T00:00:00Z');
+
+function components(
+  prices: Record<string, unknown>,
+  window: { start: string; end: string } | null,
+  ignored: Record<string, number>,
+): NewComponent[] {
+  const out: NewComponent[] = [];
+  const w = window ? { window_start: window.start, window_end: window.end } : {};
+  for (const [key, value] of Object.entries(prices)) {
+    const known = KEYS[key];
+    if (!known) {
+      ignored[key] = (ignored[key] ?? 0) + 1;
+      continue;
+    }
+    const amount = (v: unknown) => new Money(String(v)).div(known.per).toFixed();
+    if (typeof value === 'number') {
+      out.push({ unit: known.unit, amount: amount(value), ...w });
+    } else if (value && typeof value === 'object') {
+      const tiered = value as { base?: number; tiers?: { start: number; price: number }[] };
+      if (typeof tiered.base === 'number') out.push({ unit: known.unit, amount: amount(tiered.base), ...w });
+      for (const t of tiered.tiers ?? []) {
+        out.push({ unit: known.unit, amount: amount(t.price), prompt_tokens_above: t.start, ...w });
+      }
+    } else {
+      throw new FeedFormatError(`${key} is neither a number nor {base, tiers}`);
+    }
+  }
+  return out;
+}
+
+const hhmm = (t: string) => t.replace(/Z$/, '').slice(0, 8);
+
+/**
+ * genai-prices' `data.v2.json`: providers → models → prices, either one price set or a list of conditional ones
+ * (the last matching wins). Dated entries become versions from `start_date`; the undated first price becomes a
+ * version "since the feed's first record" (1970-01-01), which later dated versions close. Time-of-day entries
+ * become windowed components of every version in force with them; prompt-size tiers are kept as cliff tiers.
+ */
+export function parseGenaiPrices(body: string): FeedParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (e) {
+    throw new FeedFormatError(`genai-prices data is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(json)) throw new FeedFormatError('genai-prices v2 data must be a JSON array of providers.');
+  const result: FeedParseResult = { adapter: 'genai-prices', entries: 0, records: [], invalid: [], ignoredFields: {} };
+  for (const p of json as { id?: string; models?: unknown[] }[]) {
+    if (!p?.id || !Array.isArray(p.models)) throw new FeedFormatError('every provider needs an id and a models list');
+    const provider = providerSlug(p.id);
+    for (const raw of p.models as { id?: string; name?: string; prices?: unknown; context_window?: number }[]) {
+      result.entries++;
+      const ref = `${p.id}/${raw?.id}`;
+      if (!raw?.id || !raw.prices) {
+        result.invalid.push({ ref, reason: 'model without id or prices' });
+        continue;
+      }
+      try {
+        const list: Conditional[] = Array.isArray(raw.prices)
+          ? (raw.prices as Conditional[])
+          : [{ prices: raw.prices as Record<string, unknown> }];
+        const dates = [
+          ...new Set(list.map((c) => c.constraint?.start_date).filter((d): d is string => typeof d === 'string')),
+        ].sort();
+        const starts = list.some((c) => !c.constraint?.start_date) ? [null, ...dates] : dates;
+        const versions: FeedVersion[] = [];
+        for (const start of starts) {
+          const at = start ?? '0000-00-00';
+          const inForce = list.filter((c) => (c.constraint?.start_date ?? '0000-00-00') <= at);
+          const plain = inForce.filter((c) => !c.constraint?.start_time);
+          const base = plain[plain.length - 1];
+          if (!base) continue;
+          const windows = new Map<string, Conditional>();
+          for (const c of inForce.filter((x) => x.constraint?.start_time && x.constraint?.end_time)) {
+            windows.set(`${c.constraint?.start_time}-${c.constraint?.end_time}`, c);
+          }
+          versions.push({
+            effectiveFrom: start ? new Date(`${start}T00:00:00Z`) : EPOCH,
+            serviceTier: 'standard',
+            region: '',
+            currency: 'USD',
+            components: [
+              ...components(base.prices, null, result.ignoredFields),
+              ...[...windows.values()].flatMap((c) =>
+                components(
+                  c.prices,
+                  { start: hhmm(c.constraint?.start_time ?? ''), end: hhmm(c.constraint?.end_time ?? '') },
+                  result.ignoredFields,
+                ),
+              ),
+            ],
+          });
+        }
+        if (!versions.length || versions.every((v) => !v.components.length)) {
+          result.invalid.push({ ref, reason: 'no usable prices' });
+          continue;
+        }
+        const record: FeedRecord = {
+          ref,
+          provider,
+          providerModelId: raw.id,
+          displayName: raw.name,
+          contextWindow: typeof raw.context_window === 'number' ? raw.context_window : null,
+          versions,
+        };
+        result.records.push(record);
+      } catch (e) {
+        result.invalid.push({ ref, reason: (e as Error).message });
+      }
+    }
+  }
+  return result;
+}
