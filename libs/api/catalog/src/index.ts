@@ -8,3 +8,5 @@ export { ModelsQueryService } from './lib/services/models-query.service';
 export { CatalogStatsService, CATALOG_STATS_JOB } from './lib/services/catalog-stats.service';
 export * from './lib/dto/prices.dto';
 export { OfferingDto } from './lib/dto/models.dto';
+export { OfferingRegistryService, offeringKey, modelIdFor } from './lib/services/offering-registry.service';
+export type { OfferingRef, EnsuredOfferings } from './lib/services/offering-registry.service';

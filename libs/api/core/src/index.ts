@@ -23,3 +23,5 @@ export * from './lib/jobs/job-runner.service';
 export * from './lib/jobs/housekeeping.job';
 export * from './lib/metrics/metrics.service';
 export { ALL_MIGRATIONS } from './migrations';
+export * from './lib/http/feed-client';
+export * from './lib/crypto/secret-box';

@@ -39,6 +39,9 @@ export const TEST_ENV: RawEnv = {
   RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '100000',
   // Catalog tests load what they need; the demo catalog has its own test.
   CATALOG_DEMO_SEED: 'false',
+  // Sync tests register the sources they use; feeds are served from 127.0.0.1 by the tests themselves.
+  SYNC_DEFAULT_SOURCES: 'false',
+  SECRETS_KEY: '0000000000000000000000000000000000000000000000000000000000000001',
 };
 
 export function testConfig(env: RawEnv = {}, databaseUrl?: string): AppConfig {

@@ -13,13 +13,21 @@ import { DemoSeedService } from './seed/demo-seed.service';
 import { CatalogEditingService } from './services/catalog-editing.service';
 import { CatalogStatsService } from './services/catalog-stats.service';
 import { ModelsQueryService } from './services/models-query.service';
+import { OfferingRegistryService } from './services/offering-registry.service';
 
 /** Vendors, models and offerings: the public catalog, the Hugging Face importer and the demo seed. */
 @Module({
   imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES), ProvenanceModule, AuditModule],
   controllers: [ModelsController, VendorsController, StatsController, CatalogEditingController],
-  providers: [ModelsQueryService, HfImportService, DemoSeedService, CatalogStatsService, CatalogEditingService],
-  exports: [ModelsQueryService, HfImportService, DemoSeedService, CatalogStatsService],
+  providers: [
+    ModelsQueryService,
+    HfImportService,
+    DemoSeedService,
+    CatalogStatsService,
+    CatalogEditingService,
+    OfferingRegistryService,
+  ],
+  exports: [ModelsQueryService, HfImportService, DemoSeedService, CatalogStatsService, OfferingRegistryService],
 })
 export class CatalogModule implements OnApplicationBootstrap {
   constructor(

@@ -1,3 +1,4 @@
+import { SecretBox } from './crypto/secret-box';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG, APP_MODE, APP_VERSION, AppMode, DATABASE_EMBEDDED } from './config/config.tokens';
@@ -37,8 +38,18 @@ export class CoreModule {
         { provide: DATABASE_EMBEDDED, useValue: options.embeddedDatabase },
         { provide: APP_MODE, useValue: options.mode },
         ResponseCache,
+        { provide: SecretBox, useFactory: () => new SecretBox(options.config.secrets.key) },
       ],
-      exports: [APP_CONFIG, APP_VERSION, DATABASE_EMBEDDED, APP_MODE, ResponseCache, DatabaseModule, JobsModule],
+      exports: [
+        APP_CONFIG,
+        APP_VERSION,
+        DATABASE_EMBEDDED,
+        APP_MODE,
+        ResponseCache,
+        SecretBox,
+        DatabaseModule,
+        JobsModule,
+      ],
     };
   }
 }

@@ -5,6 +5,7 @@ import { CatalogStats1763820000000 } from './1763820000000-catalog-stats';
 import { SearchVectorWords1763830000000 } from './1763830000000-search-vector-words';
 import { LineageCoveringIndex1764600000000 } from './1764600000000-lineage-covering-index';
 import { CreatePricing1764610000000 } from './1764610000000-create-pricing';
+import { CreateSync1764620000000 } from './1764620000000-create-sync';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -18,4 +19,5 @@ export const ALL_MIGRATIONS = [
   SearchVectorWords1763830000000,
   LineageCoveringIndex1764600000000,
   CreatePricing1764610000000,
+  CreateSync1764620000000,
 ];

@@ -6,6 +6,9 @@ import { APP_CONFIG, APP_MODE, AppConfig, AppMode } from '@mph/api-core';
 import { PriceEditingController } from './controllers/price-editing.controller';
 import { PricesController } from './controllers/prices.controller';
 import { PRICING_ENTITIES } from './entities';
+import { SyncController, SyncStreamController } from './sync/sync.controller';
+import { SyncService } from './sync/sync.service';
+import { SyncSourcesService } from './sync/sync-sources.service';
 import { PriceEditingService } from './services/price-editing.service';
 import { PriceReadService } from './services/price-read.service';
 import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
@@ -17,14 +20,23 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature(PRICING_ENTITIES), CatalogModule, AuditModule],
-  controllers: [PricesController, PriceEditingController],
+  controllers: [PricesController, PriceEditingController, SyncController, SyncStreamController],
   providers: [
     PriceReadService,
     PriceEditingService,
     DemoPricesSeedService,
+    SyncService,
+    SyncSourcesService,
     { provide: MODEL_PRICES, useExisting: PriceReadService },
   ],
-  exports: [PriceReadService, PriceEditingService, DemoPricesSeedService, MODEL_PRICES],
+  exports: [
+    PriceReadService,
+    PriceEditingService,
+    DemoPricesSeedService,
+    SyncService,
+    SyncSourcesService,
+    MODEL_PRICES,
+  ],
 })
 export class PricingModule implements OnApplicationBootstrap {
   constructor(

@@ -11,5 +11,6 @@ export { ModelsService } from './services/models.service';
 export { CatalogEditingService } from './services/catalog-editing.service';
 export { PriceEditingService } from './services/price-editing.service';
 export { PricesService } from './services/prices.service';
+export { SyncService } from './services/sync.service';
 export { UsersService } from './services/users.service';
 export { VendorsService } from './services/vendors.service';

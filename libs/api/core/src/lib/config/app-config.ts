@@ -44,6 +44,17 @@ export interface AppConfig {
   rateLimit: { publicPerMinute: number; authenticatedPerMinute: number; loginPerMinute: number };
   /** Load the built-in demo catalog into an empty database at start. */
   catalog: { demoSeed: boolean; statsCron: string };
+  sync: {
+    /** Register the five public feeds as sources on a new install. */
+    defaultSources: boolean;
+    /** Hosts a source may reach even when they resolve to private or loopback addresses (local mirrors, tests). */
+    allowedHosts: string[];
+    timeoutMs: number;
+    maxBytes: number;
+    retries: number;
+  };
+  /** AES-256-GCM key for secrets stored in the database (feed auth headers, webhook secrets); unset = none. */
+  secrets: { key?: Buffer };
 }
 
 export class ConfigError extends Error {
@@ -147,6 +158,16 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       loginPerMinute: c.RATE_LIMIT_LOGIN_PER_MINUTE,
     },
     catalog: { demoSeed: c.CATALOG_DEMO_SEED, statsCron: c.CATALOG_STATS_CRON },
+    sync: {
+      defaultSources: c.SYNC_DEFAULT_SOURCES,
+      allowedHosts: c.SYNC_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      timeoutMs: c.SYNC_TIMEOUT_MS,
+      maxBytes: c.SYNC_MAX_BYTES,
+      retries: c.SYNC_RETRIES,
+    },
+    secrets: { key: c.SECRETS_KEY },
   };
 }
 

@@ -124,6 +124,26 @@ export const configSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: int(5, 1, 1000),
   CATALOG_DEMO_SEED: bool(true),
   CATALOG_STATS_CRON: str('30 2 * * *'),
+  SYNC_DEFAULT_SOURCES: bool(true),
+  SYNC_ALLOWED_HOSTS: str(''),
+  SYNC_TIMEOUT_MS: int(60000, 100, 600_000),
+  SYNC_MAX_BYTES: int(100 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
+  SYNC_RETRIES: int(2, 0, 10),
+  SECRETS_KEY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return undefined;
+      const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+      if (key.length !== 32) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)',
+        });
+        return z.NEVER;
+      }
+      return key;
+    }),
 });
 
 export type RawEnv = Record<string, string | undefined>;

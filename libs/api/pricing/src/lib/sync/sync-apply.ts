@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { OfferingRegistryService } from '@mph/api-catalog';
+import { DomainError } from '@mph/api-core';
+import { EntityManager } from 'typeorm';
+import { applyPlan, planVersion } from '../services/price-writer';
+import type { SyncCounts } from './sync-run.entity';
+import type { PlannedVersion, SyncPlan } from './sync-plan';
+
+export class StalePlanError extends DomainError {
+  constructor(detail: string) {
+    super(409, 'SYNC_PLAN_STALE', `Prices changed since this run was planned (${detail}); run the source again.`);
+  }
+}
+
+/**
+ * Writes a plan in the caller's transaction: creates missing vendors/models/offerings through the catalog, inserts
+ * new versions in bulk (closing the ones they replace), fits dated versions into stored history one by one, and
+ * records which offerings the source saw. Checks that every version it closes is still the one planned.
+ */
+export async function applySync(
+  m: EntityManager,
+  plan: SyncPlan,
+  ctx: { registry: OfferingRegistryService; source: string; sourceId: string | null; sourceRef: string | null },
+): Promise<SyncCounts> {
+  const counts: SyncCounts = { versions_written: 0, offerings_created: 0, models_created: 0, vendors_created: 0 };
+  const runAt = new Date(plan.runAt);
+  const recordedAt = new Date();
+
+  const details = new Map([...plan.added, ...plan.changed].map((o) => [o.key, o]));
+  const refs = plan.seen.map((s) => {
+    const d = details.get(s.key);
+    const bar = s.key.indexOf('|');
+    return d
+      ? {
+          provider: d.provider,
+          providerModelId: d.providerModelId,
+          modelHint: d.modelHint,
+          displayName: d.displayName,
+          contextWindow: d.contextWindow,
+          maxOutput: d.maxOutput,
+        }
+      : { provider: s.key.slice(0, bar), providerModelId: s.key.slice(bar + 1) };
+  });
+  const ensured = await ctx.registry.ensure(m, refs, ctx.source);
+  counts.offerings_created = ensured.created.offerings;
+  counts.models_created = ensured.created.models;
+  counts.vendors_created = ensured.created.vendors;
+
+  // Every version this plan closes must still be open exactly as planned (a quarantined plan may wait for days).
+  const replaced = plan.changed.flatMap((o) =>
+    o.versions.filter((v) => v.replaces).map((v) => v.replaces as NonNullable<PlannedVersion['replaces']>),
+  );
+  if (replaced.length) {
+    const rows: { id: string; effective_to: Date | null }[] = await m.query(
+      `SELECT id, effective_to FROM price_versions WHERE id = ANY($1::uuid[]) FOR UPDATE`,
+      [replaced.map((r) => r.id)],
+    );
+    const now = new Map(rows.map((r) => [r.id, r.effective_to?.toISOString() ?? null]));
+    for (const r of replaced) {
+      if (!now.has(r.id) || now.get(r.id) !== r.effectiveTo) throw new StalePlanError(`version ${r.id} was changed`);
+    }
+  }
+
+  const bulk: { id: string; offering_id: string; v: PlannedVersion }[] = [];
+  const fitted: { offering_id: string; v: PlannedVersion }[] = [];
+  for (const o of [...plan.added, ...plan.changed]) {
+    const offeringId = o.offeringId ?? ensured.ids.get(o.key);
+    if (!offeringId) continue;
+    for (const v of o.versions) {
+      if (v.fit) fitted.push({ offering_id: offeringId, v });
+      else bulk.push({ id: randomUUID(), offering_id: offeringId, v });
+    }
+  }
+  const closing = bulk.filter((b) => b.v.replaces);
+  if (closing.length) {
+    await m.query(
+      `UPDATE price_versions p SET effective_to = d.effective_to
+         FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, effective_to timestamptz) WHERE p.id = d.id`,
+      [JSON.stringify(closing.map((b) => ({ id: b.v.replaces?.id, effective_to: b.v.effectiveFrom })))],
+    );
+  }
+  if (bulk.length) {
+    await m.query(
+      `INSERT INTO price_versions (id, offering_id, service_tier, region, effective_from, effective_to, recorded_at,
+                                   source, source_ref, currency)
+       SELECT d.id, d.offering_id, d.service_tier, d.region, d.effective_from, d.effective_to, $2, $3, $4, d.currency
+         FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, offering_id uuid, service_tier text, region text,
+              effective_from timestamptz, effective_to timestamptz, currency text)`,
+      [
+        JSON.stringify(
+          bulk.map((b) => ({
+            id: b.id,
+            offering_id: b.offering_id,
+            service_tier: b.v.serviceTier,
+            region: b.v.region,
+            effective_from: b.v.effectiveFrom,
+            effective_to: b.v.effectiveTo,
+            currency: b.v.currency,
+          })),
+        ),
+        recordedAt,
+        ctx.source,
+        ctx.sourceRef,
+      ],
+    );
+    await m.query(
+      `INSERT INTO price_components (version_id, unit, amount, prompt_tokens_above, window_start, window_end)
+       SELECT d.version_id, d.unit, d.amount, d.above, d.ws, d.we
+         FROM jsonb_to_recordset($1::jsonb) AS d(version_id uuid, unit text, amount numeric, above bigint, ws time, we time)`,
+      [
+        JSON.stringify(
+          bulk.flatMap((b) =>
+            b.v.components.map((c) => ({
+              version_id: b.id,
+              unit: c.unit,
+              amount: c.amount,
+              above: c.prompt_tokens_above,
+              ws: c.window_start,
+              we: c.window_end,
+            })),
+          ),
+        ),
+      ],
+    );
+  }
+  for (const f of fitted) {
+    const p = await planVersion(m, {
+      offeringId: f.offering_id,
+      serviceTier: f.v.serviceTier,
+      region: f.v.region,
+      effectiveFrom: new Date(f.v.effectiveFrom),
+      currency: f.v.currency,
+      source: ctx.source,
+      sourceRef: ctx.sourceRef,
+      components: f.v.components,
+    });
+    if (p.unchanged) continue;
+    await applyPlan(m, p, recordedAt);
+    counts.versions_written = (counts.versions_written ?? 0) + 1;
+  }
+  counts.versions_written = (counts.versions_written ?? 0) + bulk.length;
+
+  if (ctx.sourceId) {
+    const seen = plan.seen
+      .map((s) => ({ offering_id: ensured.ids.get(s.key), feed_ref: s.ref }))
+      .filter((s) => s.offering_id);
+    if (seen.length) {
+      await m.query(
+        `INSERT INTO sync_source_offerings (source_id, offering_id, feed_ref, first_seen_at, last_seen_at)
+         SELECT $1, d.offering_id, d.feed_ref, $3, $3 FROM jsonb_to_recordset($2::jsonb) AS d(offering_id uuid, feed_ref text)
+         ON CONFLICT (source_id, offering_id)
+         DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, feed_ref = EXCLUDED.feed_ref, missing_since = NULL`,
+        [ctx.sourceId, JSON.stringify(seen), runAt],
+      );
+    }
+    if (plan.missing.length) {
+      await m.query(
+        `UPDATE sync_source_offerings SET missing_since = $3
+          WHERE source_id = $1 AND offering_id = ANY($2::uuid[]) AND missing_since IS NULL`,
+        [ctx.sourceId, plan.missing.map((x) => x.offering_id), runAt],
+      );
+    }
+  }
+  return counts;
+}

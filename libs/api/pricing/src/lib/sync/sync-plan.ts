@@ -1,0 +1,280 @@
+import { offeringKey } from '@mph/api-catalog';
+import type { PriceVersionDto } from '@mph/api-catalog';
+import { EntityManager } from 'typeorm';
+import { Money } from '../decimal';
+import type { ServiceTier } from '../entities';
+import { VERSION_SQL, VersionRow, versionDto } from '../services/price-read.service';
+import { ComponentChange, diffComponents, NewComponent, normaliseComponents } from '../services/price-writer';
+import type { FeedParseResult, FeedRecord } from './adapters/feed-record';
+
+/** Undated prices seen for the first time count "since the feed's first record": history starts at the epoch. */
+export const FIRST_RECORD = '1970-01-01T00:00:00.000Z';
+
+export interface PlannedVersion {
+  serviceTier: ServiceTier;
+  region: string;
+  effectiveFrom: string;
+  /** Set when a later version (feed or stored) already starts after this one. */
+  effectiveTo: string | null;
+  currency: string;
+  components: Required<NewComponent>[];
+  /** The stored version this one closes at effectiveFrom (checked again when applied). */
+  replaces: { id: string; effectiveFrom: string; effectiveTo: string | null } | null;
+  /** Dated versions of existing offerings are fitted into the stored history one by one. */
+  fit: boolean;
+  changes: ComponentChange[];
+}
+
+export interface PlannedOffering {
+  key: string;
+  ref: string;
+  provider: string;
+  providerModelId: string;
+  modelHint?: string;
+  displayName?: string;
+  contextWindow?: number | null;
+  maxOutput?: number | null;
+  offeringId: string | null;
+  versions: PlannedVersion[];
+}
+
+export interface SyncPlan {
+  runAt: string;
+  adapter: string;
+  entries: number;
+  records: number;
+  added: PlannedOffering[];
+  changed: PlannedOffering[];
+  unchanged: number;
+  locked: { key: string; offering_id: string }[];
+  deletedSkipped: string[];
+  conflicts: { key: string; effective_from: string; reason: string }[];
+  missing: { offering_id: string; feed_ref: string }[];
+  invalid: { ref: string; reason: string }[];
+  ignoredFields: Record<string, number>;
+  /** Offerings of this source seen by its previous run (for the shrink check). */
+  previouslySeen: number;
+  /** Every live offering key the feed holds, with its ref, for the seen/missing bookkeeping. */
+  seen: { key: string; ref: string }[];
+}
+
+interface StoredOffering {
+  id: string;
+  provider_slug: string;
+  provider_model_id: string;
+  deleted: boolean;
+  locked: boolean;
+}
+
+const condKey = (tier: string, region: string) => `${tier}|${region}`;
+
+/**
+ * Computes what a feed would change, without writing: new offerings (with their versions), changed prices (a new
+ * version from the run instant, or the feed's own dates), unchanged ones, locked and deleted offerings left alone,
+ * dated conflicts, and offerings this source saw before that the feed no longer has (marked missing, never deleted).
+ */
+export async function planSync(
+  m: EntityManager,
+  feed: FeedParseResult,
+  options: { runAt: Date; sourceId: string | null },
+): Promise<SyncPlan> {
+  const runAt = options.runAt.toISOString();
+  const plan: SyncPlan = {
+    runAt,
+    adapter: feed.adapter,
+    entries: feed.entries,
+    records: feed.records.length,
+    added: [],
+    changed: [],
+    unchanged: 0,
+    locked: [],
+    deletedSkipped: [],
+    conflicts: [],
+    missing: [],
+    invalid: [...feed.invalid],
+    ignoredFields: feed.ignoredFields,
+    previouslySeen: 0,
+    seen: [],
+  };
+  const records = new Map<string, FeedRecord>();
+  for (const r of feed.records) {
+    const key = offeringKey(r.provider, r.providerModelId);
+    if (records.has(key)) plan.invalid.push({ ref: r.ref, reason: `same offering as "${records.get(key)?.ref}"` });
+    else records.set(key, r);
+  }
+  const stored: StoredOffering[] = await m.query(
+    `SELECT o.id, o.provider_slug, o.provider_model_id, o.deleted_at IS NOT NULL AS deleted,
+            EXISTS (SELECT 1 FROM price_locks l WHERE l.offering_id = o.id) AS locked
+       FROM offerings o
+       JOIN unnest($1::text[], $2::text[]) AS k(provider, pid) ON o.provider_slug = k.provider AND o.provider_model_id = k.pid`,
+    [[...records.values()].map((r) => r.provider), [...records.values()].map((r) => r.providerModelId)],
+  );
+  const byKey = new Map(stored.map((s) => [offeringKey(s.provider_slug, s.provider_model_id), s]));
+  const liveIds = stored.filter((s) => !s.deleted && !s.locked).map((s) => s.id);
+  const versions: VersionRow[] = liveIds.length
+    ? await m.query(`SELECT ${VERSION_SQL} FROM price_versions v WHERE v.offering_id = ANY($1::uuid[])`, [liveIds])
+    : [];
+  const history = new Map<string, PriceVersionDto[]>();
+  for (const v of versions.map(versionDto)) {
+    const k = `${v.offering_id}|${condKey(v.service_tier, v.region)}`;
+    const list = history.get(k) ?? [];
+    list.push(v);
+    history.set(k, list);
+  }
+
+  for (const [key, record] of records) {
+    const s = byKey.get(key);
+    if (s?.deleted) {
+      plan.deletedSkipped.push(key);
+      continue;
+    }
+    plan.seen.push({ key, ref: record.ref });
+    if (s?.locked) {
+      plan.locked.push({ key, offering_id: s.id });
+      continue;
+    }
+    const planned: PlannedVersion[] = [];
+    // Feed versions per condition, oldest first; undated ones stand for "now".
+    const groups = new Map<string, FeedRecord['versions']>();
+    for (const v of record.versions) {
+      const g = groups.get(condKey(v.serviceTier, v.region)) ?? [];
+      g.push(v);
+      groups.set(condKey(v.serviceTier, v.region), g);
+    }
+    for (const [cond, list] of groups) {
+      const sorted = [...list].sort(
+        (a, b) => (a.effectiveFrom?.getTime() ?? Infinity) - (b.effectiveFrom?.getTime() ?? Infinity),
+      );
+      const existing = s ? (history.get(`${s.id}|${cond}`) ?? []) : [];
+      const feedStarts = sorted.map((v) =>
+        v.effectiveFrom ? v.effectiveFrom.toISOString() : existing.length ? runAt : FIRST_RECORD,
+      );
+      sorted.forEach((v, i) => {
+        const from = feedStarts[i];
+        const components = normaliseComponents(v.components);
+        if (!existing.length) {
+          planned.push({
+            serviceTier: v.serviceTier,
+            region: v.region,
+            effectiveFrom: from,
+            effectiveTo: feedStarts[i + 1] ?? null,
+            currency: v.currency,
+            components,
+            replaces: null,
+            fit: false,
+            changes: diffComponents(null, components),
+          });
+          return;
+        }
+        const t = new Date(from).getTime();
+        if (v.effectiveFrom) {
+          const same = existing.find((e) => new Date(e.effective_from).getTime() === t);
+          if (same) {
+            const changes = diffComponents(same, components);
+            if (same.currency !== v.currency || changes.some((c) => c.change !== 'unchanged')) {
+              plan.conflicts.push({
+                key,
+                effective_from: from,
+                reason: `the stored version from ${from} (source ${same.source}) has other prices; left as is`,
+              });
+            } else plan.unchanged++;
+            return;
+          }
+        }
+        const covering = existing.find(
+          (e) =>
+            new Date(e.effective_from).getTime() <= t && (!e.effective_to || new Date(e.effective_to).getTime() > t),
+        );
+        const changes = diffComponents(covering ?? null, components);
+        if (covering && covering.currency === v.currency && changes.every((c) => c.change === 'unchanged')) {
+          plan.unchanged++;
+          return;
+        }
+        planned.push({
+          serviceTier: v.serviceTier,
+          region: v.region,
+          effectiveFrom: from,
+          effectiveTo: covering?.effective_to ?? null,
+          currency: v.currency,
+          components,
+          replaces: covering
+            ? { id: covering.id, effectiveFrom: covering.effective_from, effectiveTo: covering.effective_to }
+            : null,
+          fit: v.effectiveFrom !== null || !covering,
+          changes,
+        });
+      });
+    }
+    if (!planned.length) continue;
+    const item: PlannedOffering = {
+      key,
+      ref: record.ref,
+      provider: record.provider,
+      providerModelId: record.providerModelId,
+      modelHint: record.modelHint,
+      displayName: record.displayName,
+      contextWindow: record.contextWindow ?? null,
+      maxOutput: record.maxOutput ?? null,
+      offeringId: s?.id ?? null,
+      versions: planned,
+    };
+    (s ? plan.changed : plan.added).push(item);
+  }
+
+  if (options.sourceId) {
+    const seenBefore: { offering_id: string; feed_ref: string; key: string }[] = await m.query(
+      `SELECT so.offering_id, so.feed_ref, o.provider_slug || '|' || o.provider_model_id AS key
+         FROM sync_source_offerings so JOIN offerings o ON o.id = so.offering_id
+        WHERE so.source_id = $1 AND so.missing_since IS NULL AND o.deleted_at IS NULL`,
+      [options.sourceId],
+    );
+    plan.previouslySeen = seenBefore.length;
+    plan.missing = seenBefore
+      .filter((r) => !records.has(r.key))
+      .map((r) => ({ offering_id: r.offering_id, feed_ref: r.feed_ref }));
+  }
+  return plan;
+}
+
+/** Why this plan should wait for an operator, or null when it may be applied. */
+export function quarantineReason(plan: SyncPlan, limits: { maxShrink: string; maxJump: string }): string | null {
+  if (plan.previouslySeen >= 10) {
+    const share = new Money(plan.missing.length).div(plan.previouslySeen);
+    if (share.gt(limits.maxShrink)) {
+      return `The feed shrank: ${plan.missing.length} of ${plan.previouslySeen} offerings seen last time are missing (${share
+        .times(100)
+        .toFixed(0)}% > ${new Money(limits.maxShrink).times(100).toFixed(0)}%).`;
+    }
+  }
+  const jump = new Money(limits.maxJump);
+  let zeroed = 0;
+  let worst: { item: PlannedOffering; change: ComponentChange } | null = null;
+  let worstFactor = new Money(1);
+  for (const item of plan.changed) {
+    for (const v of item.versions) {
+      for (const c of v.changes) {
+        if (c.change !== 'changed' || c.before === null || c.after === null) continue;
+        const before = new Money(c.before);
+        const after = new Money(c.after);
+        if (after.isZero() && !before.isZero()) {
+          zeroed++;
+          continue;
+        }
+        if (before.isZero()) continue;
+        const factor = after.gt(before) ? after.div(before) : before.div(after);
+        if (factor.gt(worstFactor)) {
+          worstFactor = factor;
+          worst = { item, change: c };
+        }
+      }
+    }
+  }
+  if (zeroed)
+    return `${zeroed} price(s) would drop to 0 (free): a feed that zeroes prices is more likely broken than generous.`;
+  if (worst && worstFactor.gt(jump)) {
+    return `${worst.item.ref}: ${worst.change.unit} would go from ${worst.change.before} to ${worst.change.after} (×${worstFactor
+      .toSignificantDigits(3)
+      .toFixed()}, more than the ×${jump.toFixed()} allowed).`;
+  }
+  return null;
+}

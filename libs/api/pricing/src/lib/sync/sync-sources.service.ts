@@ -1,0 +1,294 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { actorOf, AuditService } from '@mph/api-auth';
+import {
+  APP_CONFIG,
+  APP_MODE,
+  AppConfig,
+  AppMode,
+  checkFeedUrl,
+  DomainError,
+  FeedFetchError,
+  Principal,
+  SecretBox,
+} from '@mph/api-core';
+import { CronJob, validateCronExpression } from 'cron';
+import { DataSource } from 'typeorm';
+import { DEFAULT_SOURCES } from './default-sources';
+import { SyncService } from './sync.service';
+import { AdapterName, IdRules, SyncSourceEntity } from './sync-source.entity';
+
+export interface SourceInput {
+  name?: string;
+  adapter?: AdapterName;
+  url?: string;
+  schedule?: string | null;
+  enabled?: boolean;
+  auth_header?: { name: string; value: string } | null;
+  id_rules?: IdRules;
+  max_shrink?: string;
+  max_jump?: string;
+}
+
+const JOB_PREFIX = 'sync-source:';
+
+/**
+ * Sources operators manage, and their schedules: each enabled source with a cron gets a job in SchedulerRegistry,
+ * changed at once on this instance when a source changes and within a minute on the others (they re-read sources).
+ */
+@Injectable()
+export class SyncSourcesService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('SyncSources');
+  private readonly scheduled = new Map<string, string>();
+  private refresher?: CronJob;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_MODE) private readonly mode: AppMode,
+    private readonly secrets: SecretBox,
+    private readonly audit: AuditService,
+    private readonly sync: SyncService,
+    /** Absent in the CLI, which runs sources on demand only. */
+    @Optional() private readonly scheduler?: SchedulerRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.mode !== 'server') return;
+    if (this.config.sync.defaultSources) await this.registerDefaults();
+    if (!this.config.jobs.enabled || !this.scheduler) return;
+    await this.reschedule();
+    this.refresher = CronJob.from({
+      cronTime: '*/1 * * * *',
+      timeZone: 'UTC',
+      start: true,
+      onTick: () => void this.reschedule().catch((e) => this.log.error(`Could not refresh schedules: ${String(e)}`)),
+    });
+  }
+
+  onApplicationShutdown(): void {
+    void this.refresher?.stop();
+    for (const name of this.scheduled.keys()) this.unschedule(name);
+  }
+
+  /** Registers the five public feeds once, on an install that never had sources. */
+  async registerDefaults(): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('mph:sync-default-sources', 0))`);
+      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM sync_sources`);
+      if (n > 0) return 0;
+      for (const s of DEFAULT_SOURCES) {
+        await m.query(
+          `INSERT INTO sync_sources (name, adapter, url, schedule, enabled) VALUES ($1, $2, $3, $4, true)`,
+          [s.name, s.adapter, s.url, s.schedule],
+        );
+      }
+      this.log.log(`Registered ${DEFAULT_SOURCES.length} public price feeds as sync sources (SYNC_DEFAULT_SOURCES).`);
+      return DEFAULT_SOURCES.length;
+    });
+  }
+
+  list(): Promise<SyncSourceEntity[]> {
+    return this.dataSource
+      .getRepository(SyncSourceEntity)
+      .createQueryBuilder('s')
+      .where('s.deleted_at IS NULL')
+      .orderBy('s.name')
+      .getMany();
+  }
+
+  /** Reads every live source and makes the scheduled jobs match (added, changed, removed). */
+  async reschedule(): Promise<void> {
+    const scheduler = this.scheduler;
+    if (!this.config.jobs.enabled || this.mode !== 'server' || !scheduler) return;
+    const wanted = new Map<string, SyncSourceEntity>();
+    for (const s of await this.list()) if (s.enabled && s.schedule) wanted.set(JOB_PREFIX + s.id, s);
+    for (const [name, cron] of this.scheduled) {
+      const s = wanted.get(name);
+      if (!s || s.schedule !== cron) this.unschedule(name);
+    }
+    for (const [name, s] of wanted) {
+      if (this.scheduled.has(name)) continue;
+      const expression = s.schedule as string;
+      const job = CronJob.from({
+        cronTime: expression,
+        timeZone: 'UTC',
+        start: true,
+        onTick: () => {
+          const tick = new Date();
+          tick.setUTCSeconds(0, 0);
+          void this.sync
+            .source(s.id)
+            .then((fresh) => (fresh.enabled ? this.sync.start(fresh, { trigger: 'cron', scheduledFor: tick }) : null))
+            .then((started) => started?.done)
+            .catch((e) => this.log.error(`Scheduled sync of ${s.name} could not run: ${String(e)}`));
+        },
+      });
+      scheduler.addCronJob(name, job);
+      this.scheduled.set(name, expression);
+    }
+  }
+
+  private unschedule(name: string): void {
+    try {
+      void this.scheduler?.getCronJob(name).stop();
+      this.scheduler?.deleteCronJob(name);
+    } catch {
+      // already gone
+    }
+    this.scheduled.delete(name);
+  }
+
+  scheduledNames(): string[] {
+    return [...this.scheduled.keys()];
+  }
+
+  private validate(input: SourceInput): void {
+    const problems: { field: string; problems: string[] }[] = [];
+    if (input.url !== undefined) {
+      try {
+        checkFeedUrl(input.url, this.config.sync.allowedHosts);
+      } catch (e) {
+        problems.push({ field: 'url', problems: [(e as FeedFetchError).message] });
+      }
+    }
+    if (input.schedule) {
+      const check = validateCronExpression(input.schedule);
+      if (!check.valid)
+        problems.push({ field: 'schedule', problems: [`not a cron expression: ${check.error?.message}`] });
+    }
+    if (problems.length) {
+      throw DomainError.badRequest(
+        'VALIDATION_FAILED',
+        problems.map((p) => `${p.field}: ${p.problems[0]}`).join('; '),
+        problems,
+      );
+    }
+  }
+
+  private snapshot(s: SyncSourceEntity) {
+    return {
+      name: s.name,
+      adapter: s.adapter,
+      url: s.url,
+      schedule: s.schedule,
+      enabled: s.enabled,
+      auth_header: s.authHeaderName ? `${s.authHeaderName}: (sealed)` : null,
+      id_rules: s.idRules,
+      max_shrink: s.maxShrink,
+      max_jump: s.maxJump,
+    };
+  }
+
+  private apply(s: SyncSourceEntity, input: SourceInput): void {
+    if (input.name !== undefined) s.name = input.name;
+    if (input.adapter !== undefined) s.adapter = input.adapter;
+    if (input.url !== undefined) s.url = input.url;
+    if (input.schedule !== undefined) s.schedule = input.schedule || null;
+    if (input.enabled !== undefined) s.enabled = input.enabled;
+    if (input.id_rules !== undefined) s.idRules = input.id_rules;
+    if (input.max_shrink !== undefined) s.maxShrink = input.max_shrink;
+    if (input.max_jump !== undefined) s.maxJump = input.max_jump;
+    if (input.auth_header === null) {
+      s.authHeaderName = null;
+      s.authHeaderSealed = null;
+    } else if (input.auth_header) {
+      s.authHeaderName = input.auth_header.name;
+      s.authHeaderSealed = this.secrets.seal(input.auth_header.value);
+    }
+  }
+
+  async create(by: Principal, input: SourceInput): Promise<SyncSourceEntity> {
+    this.validate(input);
+    const source = await this.dataSource.transaction(async (m) => {
+      const [clash] = await m.query(`SELECT 1 FROM sync_sources WHERE name = $1 AND deleted_at IS NULL`, [input.name]);
+      if (clash) throw DomainError.conflict('SYNC_SOURCE_EXISTS', `A source named "${input.name}" already exists.`);
+      const s = m.create(SyncSourceEntity, {
+        idRules: {},
+        maxShrink: '0.5',
+        maxJump: '10',
+        enabled: true,
+        schedule: null,
+      });
+      this.apply(s, input);
+      const saved = await m.save(s);
+      await this.audit.record(m, {
+        actor: actorOf(by),
+        action: 'sync_source.created',
+        targetType: 'sync_source',
+        targetId: saved.id,
+        after: this.snapshot(saved),
+      });
+      return saved;
+    });
+    await this.reschedule();
+    return source;
+  }
+
+  async update(by: Principal, id: string, input: SourceInput): Promise<SyncSourceEntity> {
+    this.validate(input);
+    const source = await this.dataSource.transaction(async (m) => {
+      const s = await m.findOne(SyncSourceEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!s || s.deletedAt) throw DomainError.notFound('SYNC_SOURCE_NOT_FOUND', `No sync source ${id}.`);
+      if (input.name && input.name !== s.name) {
+        const [clash] = await m.query(`SELECT 1 FROM sync_sources WHERE name = $1 AND deleted_at IS NULL`, [
+          input.name,
+        ]);
+        if (clash) throw DomainError.conflict('SYNC_SOURCE_EXISTS', `A source named "${input.name}" already exists.`);
+      }
+      const before = this.snapshot(s);
+      this.apply(s, input);
+      s.updatedAt = new Date();
+      const saved = await m.save(s);
+      await this.audit.record(m, {
+        actor: actorOf(by),
+        action: 'sync_source.updated',
+        targetType: 'sync_source',
+        targetId: id,
+        before,
+        after: this.snapshot(saved),
+      });
+      return saved;
+    });
+    await this.reschedule();
+    return source;
+  }
+
+  async remove(by: Principal, id: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const s = await m.findOne(SyncSourceEntity, { where: { id } });
+      if (!s || s.deletedAt) throw DomainError.notFound('SYNC_SOURCE_NOT_FOUND', `No sync source ${id}.`);
+      s.deletedAt = new Date();
+      s.enabled = false;
+      await m.save(s);
+      await this.audit.record(m, {
+        actor: actorOf(by),
+        action: 'sync_source.deleted',
+        targetType: 'sync_source',
+        targetId: id,
+      });
+    });
+    await this.reschedule();
+  }
+
+  /** A new webhook secret for the source, shown once; only its sealed form is stored. */
+  async rotateWebhookSecret(by: Principal, id: string): Promise<string> {
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    await this.dataSource.transaction(async (m) => {
+      const s = await m.findOne(SyncSourceEntity, { where: { id } });
+      if (!s || s.deletedAt) throw DomainError.notFound('SYNC_SOURCE_NOT_FOUND', `No sync source ${id}.`);
+      s.webhookSecretSealed = this.secrets.seal(secret);
+      s.updatedAt = new Date();
+      await m.save(s);
+      await this.audit.record(m, {
+        actor: actorOf(by),
+        action: 'sync_source.webhook_secret_rotated',
+        targetType: 'sync_source',
+        targetId: id,
+      });
+    });
+    return secret;
+  }
+}

@@ -1,0 +1,254 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  MessageEvent,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+  Sse,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, AppConfig, CurrentUser, DomainError, pageWindow, Principal, Public, Roles } from '@mph/api-core';
+import type { Response } from 'express';
+import { distinctUntilChanged, from, interval, map, Observable, startWith, switchMap, takeWhile } from 'rxjs';
+import { DataSource } from 'typeorm';
+import {
+  CreateSyncSourceDto,
+  RunSourceDto,
+  StreamTicketDto,
+  SyncRunDto,
+  SyncRunPageDto,
+  SyncRunsQueryDto,
+  SyncRunSummaryDto,
+  SyncSourceDto,
+  UpdateSyncSourceDto,
+  WebhookSecretDto,
+} from './sync.dto';
+import { SyncService } from './sync.service';
+import { SyncRunEntity } from './sync-run.entity';
+import { SyncSourcesService } from './sync-sources.service';
+
+/** Operators manage sync sources, run them now (or as a dry run), follow runs and decide on quarantined ones. */
+@ApiTags('sync')
+@Roles('operator', 'admin')
+@Controller('sync')
+export class SyncController {
+  constructor(
+    private readonly sources: SyncSourcesService,
+    private readonly sync: SyncService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private async lastRuns(): Promise<Map<string, SyncRunEntity>> {
+    const rows = await this.dataSource
+      .getRepository(SyncRunEntity)
+      .createQueryBuilder('r')
+      .distinctOn(['r.source_id'])
+      .where('r.source_id IS NOT NULL')
+      .orderBy('r.source_id')
+      .addOrderBy('r.started_at', 'DESC')
+      .getMany();
+    return new Map(rows.map((r) => [r.sourceId as string, r]));
+  }
+
+  @Get('sources')
+  @ApiOkResponse({ type: [SyncSourceDto] })
+  async listSyncSources(): Promise<SyncSourceDto[]> {
+    const last = await this.lastRuns();
+    return (await this.sources.list()).map((s) => SyncSourceDto.from(s, last.get(s.id) ?? null));
+  }
+
+  @Post('sources')
+  @ApiCreatedResponse({ type: SyncSourceDto })
+  async createSyncSource(@CurrentUser() by: Principal, @Body() body: CreateSyncSourceDto): Promise<SyncSourceDto> {
+    return SyncSourceDto.from(await this.sources.create(by, body), null);
+  }
+
+  @Patch('sources/:id')
+  @ApiOkResponse({ type: SyncSourceDto })
+  async updateSyncSource(
+    @CurrentUser() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateSyncSourceDto,
+  ): Promise<SyncSourceDto> {
+    const s = await this.sources.update(by, id, body);
+    return SyncSourceDto.from(s, (await this.lastRuns()).get(s.id) ?? null);
+  }
+
+  @Delete('sources/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  deleteSyncSource(@CurrentUser() by: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.sources.remove(by, id);
+  }
+
+  @Post('sources/:id/webhook-secret')
+  @ApiOperation({ summary: 'A new HMAC secret for pushes to /webhooks/prices/{source}; shown once.' })
+  @ApiCreatedResponse({ type: WebhookSecretDto })
+  async rotateSyncWebhookSecret(
+    @CurrentUser() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<WebhookSecretDto> {
+    return { secret: await this.sources.rotateWebhookSecret(by, id) };
+  }
+
+  @Post('sources/:id/run')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Run a source now (or a dry run); 202 with the run, or 200 when `wait` is set.' })
+  @ApiAcceptedResponse({ type: SyncRunSummaryDto })
+  @ApiOkResponse({ type: SyncRunSummaryDto })
+  async runSyncSource(
+    @CurrentUser() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: RunSourceDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SyncRunSummaryDto> {
+    const source = await this.sync.source(id);
+    const started = await this.sync.start(source, { trigger: 'manual', dryRun: body.dry_run, startedBy: by.email });
+    if (!started) throw DomainError.conflict('SYNC_RUNNING', `${source.name} is already running.`);
+    if (body.wait) {
+      res.status(200);
+      return SyncRunSummaryDto.from(await started.done);
+    }
+    void started.done.catch(() => undefined);
+    return SyncRunSummaryDto.from(started.run);
+  }
+
+  @Get('runs')
+  @ApiOkResponse({ type: SyncRunPageDto })
+  async listSyncRuns(@Query() query: SyncRunsQueryDto): Promise<SyncRunPageDto> {
+    const window = pageWindow(query);
+    const qb = this.dataSource.getRepository(SyncRunEntity).createQueryBuilder('r');
+    if (query.source_id) qb.andWhere('r.source_id = :s', { s: query.source_id });
+    if (query.status) qb.andWhere('r.status = :st', { st: query.status });
+    const [rows, total] = await qb
+      .select([
+        'r.id',
+        'r.sourceId',
+        'r.sourceName',
+        'r.adapter',
+        'r.trigger',
+        'r.dryRun',
+        'r.status',
+        'r.phase',
+        'r.startedAt',
+        'r.finishedAt',
+        'r.counts',
+        'r.error',
+        'r.quarantineReason',
+        'r.startedBy',
+        'r.decidedBy',
+      ])
+      .orderBy('r.started_at', 'DESC')
+      .skip(window.offset)
+      .take(window.limit)
+      .getManyAndCount();
+    return {
+      data: rows.map((r) => SyncRunSummaryDto.from(r)),
+      meta: { page: window.page, per_page: window.perPage, total },
+    };
+  }
+
+  @Get('runs/:id')
+  @ApiOkResponse({ type: SyncRunDto })
+  async getSyncRun(@Param('id', new ParseUUIDPipe()) id: string): Promise<SyncRunDto> {
+    return SyncRunDto.detail(await this.sync.runRow(id));
+  }
+
+  @Post('runs/:id/approve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Apply a quarantined run exactly as previewed (409 when prices moved since).' })
+  @ApiOkResponse({ type: SyncRunSummaryDto })
+  async approveSyncRun(
+    @CurrentUser() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SyncRunSummaryDto> {
+    return SyncRunSummaryDto.from(await this.sync.approve(by, id));
+  }
+
+  @Post('runs/:id/reject')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SyncRunSummaryDto })
+  async rejectSyncRun(
+    @CurrentUser() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<SyncRunSummaryDto> {
+    return SyncRunSummaryDto.from(await this.sync.reject(by, id));
+  }
+
+  @Post('runs/:id/stream-ticket')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A short-lived ticket for the run’s progress stream (EventSource cannot send a token).' })
+  @ApiOkResponse({ type: StreamTicketDto })
+  async createSyncStreamTicket(
+    @CurrentUser() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<StreamTicketDto> {
+    await this.sync.runRow(id);
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    const ticket = `${exp}.${by.userId}.${this.sign(`${id}.${exp}.${by.userId}`)}`;
+    return { ticket, url: `/api/v1/sync/runs/${id}/events?ticket=${encodeURIComponent(ticket)}` };
+  }
+
+  private sign(payload: string): string {
+    return signStreamTicket(this.config.auth.jwtSecret, payload);
+  }
+}
+
+export function signStreamTicket(secret: string, payload: string): string {
+  return createHmac('sha256', secret).update(`sync-stream:${payload}`).digest('base64url');
+}
+
+/** The progress stream of a run. Public at the HTTP layer: EventSource cannot send a token, so a ticket is the credential. */
+@ApiTags('sync')
+@Public()
+@Controller('sync')
+export class SyncStreamController {
+  constructor(
+    private readonly sync: SyncService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Sse('runs/:id/events')
+  @ApiOperation({ summary: 'Server-sent events: the run’s phase and counts until it finishes (ticket required).' })
+  @ApiQuery({ name: 'ticket', required: true })
+  @ApiOkResponse({ description: 'text/event-stream of `progress` events, then one `done` event (SyncRunSummaryDto).' })
+  streamSyncRun(@Param('id', new ParseUUIDPipe()) id: string, @Query('ticket') ticket = ''): Observable<MessageEvent> {
+    const [exp, user, mac] = ticket.split('.');
+    const expected = signStreamTicket(this.config.auth.jwtSecret, `${id}.${exp}.${user}`);
+    const valid =
+      !!mac &&
+      mac.length === expected.length &&
+      timingSafeEqual(Buffer.from(mac), Buffer.from(expected)) &&
+      Number(exp) >= Date.now() / 1000;
+    if (!valid) {
+      throw new DomainError(401, 'UNAUTHORIZED', 'The stream ticket is missing, wrong or expired; ask for a new one.');
+    }
+    return interval(500).pipe(
+      startWith(0),
+      switchMap(() => from(this.sync.runRow(id))),
+      map((r) => SyncRunSummaryDto.from(r)),
+      distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
+      takeWhile((r) => r.status === 'running', true),
+      map((r) => ({ type: r.status === 'running' ? 'progress' : 'done', data: r })),
+    );
+  }
+}

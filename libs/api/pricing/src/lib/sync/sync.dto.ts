@@ -1,0 +1,312 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PageMetaDto, PageQueryDto } from '@mph/api-core';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import type { SyncPlan } from './sync-plan';
+import type { SyncRunEntity } from './sync-run.entity';
+import { ADAPTERS, SyncSourceEntity } from './sync-source.entity';
+
+export class AuthHeaderInputDto {
+  @ApiProperty({ example: 'Authorization' })
+  @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: 'name must be an HTTP header name' })
+  name!: string;
+
+  @ApiProperty({ example: 'Bearer sk-…', description: 'Stored sealed (AES-256-GCM); never returned.' })
+  @IsString()
+  @Length(1, 2000)
+  value!: string;
+}
+
+export class IdRulesDto {
+  @ApiPropertyOptional({ example: { vertex_ai: 'google-vertex' }, description: 'Feed provider → our vendor slug.' })
+  @IsOptional()
+  @IsObject()
+  providers?: Record<string, string>;
+
+  @ApiPropertyOptional({ example: { 'openai|gpt-4o-2024-08-06': 'openai/gpt-4o' }, description: 'Offering → model.' })
+  @IsOptional()
+  @IsObject()
+  models?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: [String], example: ['openrouter/'] })
+  @IsOptional()
+  @IsString({ each: true })
+  strip_prefixes?: string[];
+}
+
+export class CreateSyncSourceDto {
+  @ApiProperty({ example: 'litellm-mirror', description: 'Lowercase letters, digits, dot, dash, underscore.' })
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/, { message: 'name must be lowercase letters, digits, ".", "-" or "_"' })
+  name!: string;
+
+  @ApiProperty({ enum: ADAPTERS })
+  @IsIn(ADAPTERS)
+  adapter!: (typeof ADAPTERS)[number];
+
+  @ApiProperty({
+    example: 'https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json',
+  })
+  @IsString()
+  @MaxLength(2000)
+  url!: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '0 4 * * *',
+    description: 'Cron (UTC); null = on demand only.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  schedule?: string | null;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ type: AuthHeaderInputDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AuthHeaderInputDto)
+  auth_header?: AuthHeaderInputDto | null;
+
+  @ApiPropertyOptional({ type: IdRulesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IdRulesDto)
+  id_rules?: IdRulesDto;
+
+  @ApiPropertyOptional({
+    example: '0.5',
+    description: 'Quarantine when more than this share of offerings goes missing.',
+  })
+  @IsOptional()
+  @Matches(/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/, { message: 'max_shrink must be a decimal between 0 and 1' })
+  max_shrink?: string;
+
+  @ApiPropertyOptional({ example: '10', description: 'Quarantine when a price moves by more than this factor.' })
+  @IsOptional()
+  @Matches(/^\d{1,6}(\.\d{1,4})?$/, { message: 'max_jump must be a decimal such as "10"' })
+  max_jump?: string;
+}
+
+export class UpdateSyncSourceDto {
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/) name?: string;
+  @ApiPropertyOptional({ enum: ADAPTERS }) @IsOptional() @IsIn(ADAPTERS) adapter?: (typeof ADAPTERS)[number];
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) url?: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(100) schedule?:
+    string | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ type: AuthHeaderInputDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AuthHeaderInputDto)
+  auth_header?: AuthHeaderInputDto | null;
+  @ApiPropertyOptional({ type: IdRulesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IdRulesDto)
+  id_rules?: IdRulesDto;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/) max_shrink?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,6}(\.\d{1,4})?$/) max_jump?: string;
+}
+
+export class RunSourceDto {
+  @ApiPropertyOptional({ default: false, description: 'Compute the diff only; write nothing.' })
+  @IsOptional()
+  @IsBoolean()
+  dry_run?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Answer when the run finished instead of at once (202).' })
+  @IsOptional()
+  @IsBoolean()
+  wait?: boolean;
+}
+
+export class SyncCountsDto {
+  @ApiPropertyOptional() entries?: number;
+  @ApiPropertyOptional() records?: number;
+  @ApiPropertyOptional() invalid?: number;
+  @ApiPropertyOptional() added?: number;
+  @ApiPropertyOptional() changed?: number;
+  @ApiPropertyOptional() unchanged?: number;
+  @ApiPropertyOptional() missing?: number;
+  @ApiPropertyOptional() locked?: number;
+  @ApiPropertyOptional() conflicts?: number;
+  @ApiPropertyOptional() deleted_skipped?: number;
+  @ApiPropertyOptional() versions_written?: number;
+  @ApiPropertyOptional() offerings_created?: number;
+  @ApiPropertyOptional() models_created?: number;
+  @ApiPropertyOptional() vendors_created?: number;
+  @ApiPropertyOptional() bytes?: number;
+  @ApiPropertyOptional() duration_ms?: number;
+}
+
+export class SyncRunSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) source_id!: string | null;
+  @ApiProperty() source_name!: string;
+  @ApiProperty() adapter!: string;
+  @ApiProperty({ enum: ['cron', 'manual', 'cli', 'webhook'] }) trigger!: string;
+  @ApiProperty() dry_run!: boolean;
+  @ApiProperty({ enum: ['running', 'succeeded', 'failed', 'quarantined', 'approved', 'rejected'] }) status!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'applying' }) phase!: string | null;
+  @ApiProperty({ format: 'date-time' }) started_at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finished_at!: string | null;
+  @ApiProperty({ type: SyncCountsDto }) counts!: SyncCountsDto;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiProperty({ type: String, nullable: true }) quarantine_reason!: string | null;
+  @ApiProperty({ type: String, nullable: true }) started_by!: string | null;
+  @ApiProperty({ type: String, nullable: true }) decided_by!: string | null;
+
+  static from(r: SyncRunEntity): SyncRunSummaryDto {
+    return {
+      id: r.id,
+      source_id: r.sourceId,
+      source_name: r.sourceName,
+      adapter: r.adapter,
+      trigger: r.trigger,
+      dry_run: r.dryRun,
+      status: r.status,
+      phase: r.phase,
+      started_at: r.startedAt.toISOString(),
+      finished_at: r.finishedAt?.toISOString() ?? null,
+      counts: r.counts,
+      error: r.error,
+      quarantine_reason: r.quarantineReason,
+      started_by: r.startedBy,
+      decided_by: r.decidedBy,
+    };
+  }
+}
+
+export class SyncDiffVersionDto {
+  @ApiProperty() service_tier!: string;
+  @ApiProperty() region!: string;
+  @ApiProperty({ format: 'date-time' }) effective_from!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'Per component: unit, prompt_tokens_above, window, before, after, change, ratio.',
+  })
+  changes!: object[];
+}
+
+export class SyncDiffItemDto {
+  @ApiProperty() ref!: string;
+  @ApiProperty() provider!: string;
+  @ApiProperty() provider_model_id!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) offering_id!: string | null;
+  @ApiProperty({ type: [SyncDiffVersionDto] }) versions!: SyncDiffVersionDto[];
+}
+
+export class SyncRunDto extends SyncRunSummaryDto {
+  @ApiProperty({ type: [SyncDiffItemDto], description: 'New offerings (first 500).' }) added!: SyncDiffItemDto[];
+  @ApiProperty({ type: [SyncDiffItemDto], description: 'Changed prices (first 500).' }) changed!: SyncDiffItemDto[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Seen before, absent now (first 500).' })
+  missing!: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Entries not used, with reasons (first 500).' })
+  invalid!: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) conflicts!: object[];
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) locked!: object[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) ignored_fields!: Record<string, number>;
+
+  static detail(r: SyncRunEntity): SyncRunDto {
+    const plan: SyncPlan | null = r.plan;
+    const item = (o: SyncPlan['added'][number]): SyncDiffItemDto => ({
+      ref: o.ref,
+      provider: o.provider,
+      provider_model_id: o.providerModelId,
+      offering_id: o.offeringId,
+      versions: o.versions.map((v) => ({
+        service_tier: v.serviceTier,
+        region: v.region,
+        effective_from: v.effectiveFrom,
+        currency: v.currency,
+        changes: v.changes,
+      })),
+    });
+    return {
+      ...SyncRunSummaryDto.from(r),
+      added: (plan?.added ?? []).slice(0, 500).map(item),
+      changed: (plan?.changed ?? []).slice(0, 500).map(item),
+      missing: (plan?.missing ?? []).slice(0, 500),
+      invalid: (plan?.invalid ?? r.errors ?? []).slice(0, 500),
+      conflicts: (plan?.conflicts ?? []).slice(0, 500),
+      locked: (plan?.locked ?? []).slice(0, 500),
+      ignored_fields: plan?.ignoredFields ?? {},
+    };
+  }
+}
+
+export class SyncSourceDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ADAPTERS }) adapter!: string;
+  @ApiProperty() url!: string;
+  @ApiProperty({ type: String, nullable: true }) schedule!: string | null;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'Header name only; the value is never returned.' })
+  auth_header_name!: string | null;
+  @ApiProperty() has_webhook_secret!: boolean;
+  @ApiProperty({ type: IdRulesDto }) id_rules!: IdRulesDto;
+  @ApiProperty() max_shrink!: string;
+  @ApiProperty() max_jump!: string;
+  @ApiProperty({ type: SyncRunSummaryDto, nullable: true }) last_run!: SyncRunSummaryDto | null;
+
+  static from(s: SyncSourceEntity, last: SyncRunEntity | null): SyncSourceDto {
+    return {
+      id: s.id,
+      name: s.name,
+      adapter: s.adapter,
+      url: s.url,
+      schedule: s.schedule,
+      enabled: s.enabled,
+      auth_header_name: s.authHeaderName,
+      has_webhook_secret: s.webhookSecretSealed !== null,
+      id_rules: s.idRules,
+      max_shrink: s.maxShrink,
+      max_jump: s.maxJump,
+      last_run: last ? SyncRunSummaryDto.from(last) : null,
+    };
+  }
+}
+
+export class SyncRunsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() source_id?: string;
+  @ApiPropertyOptional({ enum: ['running', 'succeeded', 'failed', 'quarantined', 'approved', 'rejected'] })
+  @IsOptional()
+  @IsIn(['running', 'succeeded', 'failed', 'quarantined', 'approved', 'rejected'])
+  status?: string;
+}
+
+export class SyncRunPageDto {
+  @ApiProperty({ type: [SyncRunSummaryDto] }) data!: SyncRunSummaryDto[];
+  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
+}
+
+export class WebhookSecretDto {
+  @ApiProperty({ description: 'Shown once: configure it at the vendor; only a sealed copy is kept.' }) secret!: string;
+}
+
+export class StreamTicketDto {
+  @ApiProperty({
+    description: 'Pass as ?ticket= to the events URL (EventSource cannot send headers); valid 5 minutes.',
+  })
+  ticket!: string;
+  @ApiProperty({ example: '/api/v1/sync/runs/…/events?ticket=…' }) url!: string;
+}

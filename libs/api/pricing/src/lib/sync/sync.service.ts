@@ -1,0 +1,319 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { readFile } from 'node:fs/promises';
+import { OfferingRegistryService } from '@mph/api-catalog';
+import { actorOf, AuditService } from '@mph/api-auth';
+import { APP_CONFIG, AppConfig, DomainError, fetchFeed, Principal, ResponseCache, SecretBox } from '@mph/api-core';
+import { DataSource } from 'typeorm';
+import { FeedFormatError } from './adapters/feed-record';
+import { parseFeed } from './feed-parser';
+import { applySync } from './sync-apply';
+import { planSync, quarantineReason, SyncPlan } from './sync-plan';
+import { SyncCounts, SyncRunEntity, SyncTrigger } from './sync-run.entity';
+import { AdapterName, SyncSourceEntity } from './sync-source.entity';
+
+export interface RunRequest {
+  trigger: SyncTrigger;
+  dryRun?: boolean;
+  startedBy?: string | null;
+  /** For cron runs: the tick served; a second instance serving the same tick does nothing. */
+  scheduledFor?: Date;
+  /** A pushed body (webhook) instead of fetching the source's URL. */
+  body?: Buffer;
+}
+
+export interface AdHocFeed {
+  adapter: AdapterName;
+  url?: string;
+  file?: string;
+}
+
+/**
+ * Runs price sources: fetch (SSRF-safe) → parse → plan the diff → quarantine or apply in one transaction. One run
+ * per source at a time across instances (advisory lock); every run leaves a sync_runs row with its phase, counts,
+ * plan and errors, which the console follows while it runs.
+ */
+@Injectable()
+export class SyncService {
+  private readonly log = new Logger('Sync');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: OfferingRegistryService,
+    private readonly secrets: SecretBox,
+    private readonly cache: ResponseCache,
+    private readonly audit: AuditService,
+  ) {}
+
+  async source(idOrName: string): Promise<SyncSourceEntity> {
+    const repo = this.dataSource.getRepository(SyncSourceEntity);
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName);
+    const source = await repo
+      .createQueryBuilder('s')
+      .where(isUuid ? 's.id = :v' : 's.name = :v', { v: idOrName })
+      .andWhere('s.deleted_at IS NULL')
+      .getOne();
+    if (!source) throw DomainError.notFound('SYNC_SOURCE_NOT_FOUND', `No sync source "${idOrName}".`);
+    return source;
+  }
+
+  /**
+   * Starts a run of a source and returns its row at once; `done` settles when it finished (the API answers 202
+   * with the row; the CLI and tests await `done`). Null when another instance already serves this cron tick.
+   */
+  async start(
+    source: SyncSourceEntity,
+    request: RunRequest,
+  ): Promise<{ run: SyncRunEntity; done: Promise<SyncRunEntity> } | null> {
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    const key = `mph:sync:${source.id}`;
+    let locked = false;
+    try {
+      [{ locked }] = await lock.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [key]);
+      if (!locked) {
+        if (request.scheduledFor) return null;
+        throw DomainError.conflict('SYNC_RUNNING', `${source.name} is already running; wait for that run to finish.`);
+      }
+      const [row] = await this.dataSource.query(
+        `INSERT INTO sync_runs (source_id, source_name, adapter, url, trigger, dry_run, started_by, scheduled_for, phase)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued')
+         ON CONFLICT (source_id, scheduled_for) WHERE scheduled_for IS NOT NULL DO NOTHING
+         RETURNING id`,
+        [
+          source.id,
+          source.name,
+          source.adapter,
+          source.url,
+          request.trigger,
+          request.dryRun === true,
+          request.startedBy ?? null,
+          request.scheduledFor ?? null,
+        ],
+      );
+      if (!row) return null;
+      const run = await this.runRow(row.id);
+      const done = this.execute(run, source, request).finally(async () => {
+        await lock.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+        await lock.release();
+      });
+      return { run, done };
+    } catch (e) {
+      if (locked) await lock.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+      await lock.release();
+      throw e;
+    }
+  }
+
+  /** A feed that is not a stored source (CLI: an adapter with --url or --file). Not tracked for missing offerings. */
+  async runAdHoc(feed: AdHocFeed, request: RunRequest): Promise<SyncRunEntity> {
+    const [row] = await this.dataSource.query(
+      `INSERT INTO sync_runs (source_name, adapter, url, trigger, dry_run, started_by, phase)
+       VALUES ($1, $2, $3, $4, $5, $6, 'queued') RETURNING id`,
+      [
+        `adhoc:${feed.adapter}`,
+        feed.adapter,
+        feed.url ?? feed.file ?? null,
+        request.trigger,
+        request.dryRun === true,
+        request.startedBy ?? null,
+      ],
+    );
+    const run = await this.runRow(row.id);
+    const pseudo = Object.assign(new SyncSourceEntity(), {
+      id: null,
+      name: `adhoc:${feed.adapter}`,
+      adapter: feed.adapter,
+      url: feed.url ?? '',
+      maxShrink: '1',
+      maxJump: '1000000',
+      authHeaderName: null,
+      authHeaderSealed: null,
+    });
+    return this.execute(run, pseudo, { ...request, body: feed.file ? await readFile(feed.file) : request.body });
+  }
+
+  async runRow(id: string): Promise<SyncRunEntity> {
+    const run = await this.dataSource.getRepository(SyncRunEntity).findOne({ where: { id } });
+    if (!run) throw DomainError.notFound('SYNC_RUN_NOT_FOUND', `No sync run ${id}.`);
+    return run;
+  }
+
+  private async progress(id: string, phase: string, counts: SyncCounts): Promise<void> {
+    await this.dataSource.query(`UPDATE sync_runs SET phase = $2, counts = $3 WHERE id = $1`, [
+      id,
+      phase,
+      JSON.stringify(counts),
+    ]);
+  }
+
+  private async execute(run: SyncRunEntity, source: SyncSourceEntity, request: RunRequest): Promise<SyncRunEntity> {
+    const started = Date.now();
+    const counts: SyncCounts = {};
+    let plan: SyncPlan | null = null;
+    try {
+      let body = request.body;
+      if (!body) {
+        await this.progress(run.id, 'fetching', counts);
+        const headers: Record<string, string> = {};
+        if (source.authHeaderName && source.authHeaderSealed) {
+          headers[source.authHeaderName] = this.secrets.open(source.authHeaderSealed);
+        }
+        let lastReport = 0;
+        const res = await fetchFeed(source.url, {
+          timeoutMs: this.config.sync.timeoutMs,
+          maxBytes: this.config.sync.maxBytes,
+          retries: this.config.sync.retries,
+          allowedHosts: this.config.sync.allowedHosts,
+          headers,
+          onProgress: (received) => {
+            if (received - lastReport > 1 << 20) {
+              lastReport = received;
+              void this.progress(run.id, 'fetching', { ...counts, bytes: received }).catch(() => undefined);
+            }
+          },
+        });
+        body = res.body;
+      }
+      counts.bytes = body.length;
+      await this.progress(run.id, 'parsing', counts);
+      const feed = parseFeed(source.adapter, body);
+      Object.assign(counts, { entries: feed.entries, records: feed.records.length, invalid: feed.invalid.length });
+      if (!feed.records.length) {
+        throw new FeedFormatError(
+          `The feed has no usable entries (${feed.entries} entries, ${feed.invalid.length} invalid).`,
+        );
+      }
+      await this.progress(run.id, 'planning', counts);
+      const runAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+      plan = await planSync(this.dataSource.manager, feed, { runAt, sourceId: source.id });
+      Object.assign(counts, planCounts(plan));
+      const reason = request.dryRun ? null : quarantineReason(plan, source);
+      if (reason) {
+        return await this.finish(run.id, 'quarantined', counts, plan, { quarantineReason: reason }, started);
+      }
+      if (request.dryRun) return await this.finish(run.id, 'succeeded', counts, plan, {}, started);
+      await this.progress(run.id, 'applying', counts);
+      const written = await this.dataSource.transaction((m) =>
+        applySync(m, plan as SyncPlan, {
+          registry: this.registry,
+          source: source.name,
+          sourceId: source.id,
+          sourceRef: source.url || null,
+        }),
+      );
+      Object.assign(counts, written);
+      this.invalidate(written);
+      return await this.finish(run.id, 'succeeded', counts, plan, {}, started);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.warn(`${source.name}: run ${run.id} failed: ${message}`);
+      return this.finish(run.id, 'failed', counts, plan, { error: message.slice(0, 4000) }, started);
+    }
+  }
+
+  private invalidate(written: SyncCounts): void {
+    if (written.versions_written || written.offerings_created) {
+      this.cache.invalidate('prices');
+      this.cache.invalidate('catalog');
+    }
+  }
+
+  private async finish(
+    id: string,
+    status: SyncRunEntity['status'],
+    counts: SyncCounts,
+    plan: SyncPlan | null,
+    extra: { error?: string; quarantineReason?: string },
+    started: number,
+  ): Promise<SyncRunEntity> {
+    counts.duration_ms = Date.now() - started;
+    await this.dataSource.query(
+      `UPDATE sync_runs SET status = $2, phase = 'done', finished_at = now(), counts = $3, plan = $4, errors = $5,
+              error = $6, quarantine_reason = $7 WHERE id = $1`,
+      [
+        id,
+        status,
+        JSON.stringify(counts),
+        plan ? JSON.stringify(plan) : null,
+        JSON.stringify(plan?.invalid.slice(0, 1000) ?? []),
+        extra.error ?? null,
+        extra.quarantineReason ?? null,
+      ],
+    );
+    return this.runRow(id);
+  }
+
+  /** Applies a quarantined run's plan exactly as previewed (or 409 when prices moved since). */
+  async approve(by: Principal, runId: string): Promise<SyncRunEntity> {
+    const result = await this.dataSource.transaction(async (m) => {
+      const [run] = await m.query(`SELECT * FROM sync_runs WHERE id = $1 FOR UPDATE`, [runId]);
+      if (!run) throw DomainError.notFound('SYNC_RUN_NOT_FOUND', `No sync run ${runId}.`);
+      if (run.status !== 'quarantined') {
+        throw DomainError.conflict(
+          'SYNC_RUN_NOT_QUARANTINED',
+          `This run is ${run.status}; only quarantined runs can be approved.`,
+        );
+      }
+      const written = await applySync(m, run.plan as SyncPlan, {
+        registry: this.registry,
+        source: run.source_name,
+        sourceId: run.source_id,
+        sourceRef: run.url,
+      });
+      await m.query(
+        `UPDATE sync_runs SET status = 'approved', decided_by = $2, decided_at = now(), counts = counts || $3::jsonb WHERE id = $1`,
+        [runId, by.email, JSON.stringify(written)],
+      );
+      await this.audit.record(m, {
+        actor: actorOf(by),
+        action: 'sync.approved',
+        targetType: 'sync_run',
+        targetId: runId,
+        after: { ...written, quarantine_reason: run.quarantine_reason },
+      });
+      return written;
+    });
+    this.invalidate(result);
+    return this.runRow(runId);
+  }
+
+  async reject(by: Principal, runId: string): Promise<SyncRunEntity> {
+    await this.dataSource.transaction(async (m) => {
+      const [run] = await m.query(`SELECT status, quarantine_reason FROM sync_runs WHERE id = $1 FOR UPDATE`, [runId]);
+      if (!run) throw DomainError.notFound('SYNC_RUN_NOT_FOUND', `No sync run ${runId}.`);
+      if (run.status !== 'quarantined') {
+        throw DomainError.conflict(
+          'SYNC_RUN_NOT_QUARANTINED',
+          `This run is ${run.status}; only quarantined runs can be rejected.`,
+        );
+      }
+      await m.query(`UPDATE sync_runs SET status = 'rejected', decided_by = $2, decided_at = now() WHERE id = $1`, [
+        runId,
+        by.email,
+      ]);
+      await this.audit.record(m, {
+        actor: actorOf(by),
+        action: 'sync.rejected',
+        targetType: 'sync_run',
+        targetId: runId,
+        after: { quarantine_reason: run.quarantine_reason },
+      });
+    });
+    return this.runRow(runId);
+  }
+}
+
+export function planCounts(plan: SyncPlan): SyncCounts {
+  return {
+    added: plan.added.length,
+    changed: plan.changed.length,
+    unchanged: plan.unchanged,
+    missing: plan.missing.length,
+    locked: plan.locked.length,
+    conflicts: plan.conflicts.length,
+    deleted_skipped: plan.deletedSkipped.length,
+    invalid: plan.invalid.length,
+  };
+}
