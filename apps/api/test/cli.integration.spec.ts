@@ -85,6 +85,31 @@ describe('command line', () => {
     await expect(cli(db, 'import', 'hf', '/no/such/file.json')).rejects.toMatchObject({ exitCode: 2 });
   });
 
+  it('syncs a price feed from a file (dry run first), then finds nothing new; lists sources', async () => {
+    const feed = join(__dirname, '../../../libs/api/pricing/test/fixtures/litellm.json');
+    const dry = JSON.parse((await cli(db, '--json', 'sync', 'litellm', '--file', feed, '--dry-run')).stdout);
+    expect(dry).toMatchObject({ status: 'succeeded', dry_run: true, source: 'adhoc:litellm' });
+    expect(dry.counts.added).toBeGreaterThan(3);
+    expect(dry.counts.versions_written).toBeUndefined();
+    const run = JSON.parse((await cli(db, '--json', 'sync', 'litellm', '--file', feed)).stdout);
+    expect(run.counts).toMatchObject({ added: dry.counts.added, invalid: dry.counts.invalid });
+    expect(run.counts.versions_written).toBeGreaterThanOrEqual(run.counts.added);
+    const again = await cli(db, 'sync', 'litellm', '--file', feed);
+    expect(again.stdout).toMatch(/^Sync of adhoc:litellm succeeded in \d+ ms: .*versions written 0/);
+    expect(again.stderr).toContain('planning…');
+    expect(JSON.parse((await cli(db, '--json', 'sources', 'list')).stdout)).toEqual([]);
+    await expect(cli(db, 'sync', 'nowhere')).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('No sync source "nowhere"'),
+    });
+    await expect(cli(db, 'sync', 'csv', '--file', feed)).rejects.toMatchObject({ exitCode: 2 });
+    await expect(cli(db, 'sync', 'litellm', '--file', '/no/such/feed.json')).rejects.toMatchObject({ exitCode: 2 });
+    await expect(cli(db, 'sync', 'openrouter', '--file', feed)).rejects.toMatchObject({
+      exitCode: 1,
+      message: expect.stringContaining('{"data": [...]}'),
+    });
+  });
+
   it('lists and runs jobs', async () => {
     const list = JSON.parse((await cli(db, '--json', 'jobs', 'list')).stdout);
     expect(list).toEqual([

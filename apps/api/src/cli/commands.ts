@@ -12,6 +12,7 @@ import {
 } from '@mph/api-core';
 import { UsersService } from '@mph/api-auth';
 import { HfImportService, readHfFile, readHfUrl } from '@mph/api-catalog';
+import { ADAPTERS, AdapterName, SyncCounts, SyncRunEntity, SyncService, SyncSourcesService } from '@mph/api-pricing';
 import { withAppContext } from './context';
 import { CliError, Output } from './output';
 import { writeOpenApiDocument } from './openapi';
@@ -163,6 +164,90 @@ export function buildProgram(config: () => AppConfig): Command {
     });
 
   program
+    .command('sync <source>')
+    .description(
+      'Run a sync source by name, or an adapter (litellm, openrouter, genai-prices, …) on --url or --file as an ad-hoc feed.',
+    )
+    .option('--url <url>', 'fetch this URL (ad-hoc run of an adapter)')
+    .option('--file <path>', 'read this file (ad-hoc run of an adapter)')
+    .option('--dry-run', 'compute and print the diff counts; write nothing')
+    .action(async (name: string, opts: { url?: string; file?: string; dryRun?: boolean }) => {
+      const o = out();
+      if (opts.file && !existsSync(opts.file)) throw new CliError(`No file ${opts.file}.`, 2);
+      const run = await withAppContext(
+        config(),
+        async (ctx) => {
+          const sync = ctx.get(SyncService);
+          const request = {
+            trigger: 'cli' as const,
+            dryRun: Boolean(opts.dryRun),
+            onProgress: (phase: string, c: SyncCounts) => o.info(`${phase}…${describeCounts(c)}`),
+          };
+          if (opts.url || opts.file) {
+            if (!(ADAPTERS as readonly string[]).includes(name)) {
+              throw new CliError(
+                `"${name}" is not an adapter. With --url/--file give one of: ${ADAPTERS.join(', ')}.`,
+                2,
+              );
+            }
+            return sync.runAdHoc({ adapter: name as AdapterName, url: opts.url, file: opts.file }, request);
+          }
+          const sources = await ctx.get(SyncSourcesService).list();
+          const source = sources.find((s) => s.name === name);
+          if (!source) {
+            throw new CliError(
+              `No sync source "${name}". Sources: ${sources.map((s) => s.name).join(', ') || '(none)'}; ` +
+                `or run an adapter on a feed: mph sync litellm --file model_prices.json`,
+              2,
+            );
+          }
+          const started = await sync.start(source, request);
+          if (!started) throw new CliError(`${name} is already running.`);
+          return started.done;
+        },
+        { log: (l) => o.info(l) },
+      );
+      o.result(runJson(run), describeRun(run));
+      if (run.status === 'failed') throw new CliError(`Sync failed: ${run.error}`, 1);
+      if (run.status === 'quarantined') {
+        throw new CliError(`Quarantined: ${run.quarantineReason} Review run ${run.id} in the console (Sync runs).`, 3);
+      }
+    });
+
+  const sources = program.command('sources').description('Price sync sources.');
+  sources
+    .command('list')
+    .description('List sync sources with their schedule.')
+    .action(async () => {
+      const o = out();
+      await withAppContext(
+        config(),
+        async (ctx) => {
+          const list = await ctx.get(SyncSourcesService).list();
+          o.result(
+            list.map((s) => ({
+              id: s.id,
+              name: s.name,
+              adapter: s.adapter,
+              url: s.url,
+              schedule: s.schedule,
+              enabled: s.enabled,
+            })),
+            list.length
+              ? list
+                  .map(
+                    (s) =>
+                      `${s.enabled ? ' ' : '-'} ${s.name.padEnd(18)} ${s.adapter.padEnd(13)} ${(s.schedule ?? 'on demand').padEnd(14)} ${s.url}`,
+                  )
+                  .join('\n')
+              : 'No sync sources.',
+          );
+        },
+        { log: (l) => o.info(l) },
+      );
+    });
+
+  program
     .command('openapi')
     .description('Write the OpenAPI document of this build (no database needed).')
     .option('--out <file>', 'where to write it', 'openapi/openapi.json')
@@ -176,4 +261,33 @@ export function buildProgram(config: () => AppConfig): Command {
     });
 
   return program;
+}
+
+function describeCounts(c: SyncCounts): string {
+  const parts = Object.entries(c)
+    .filter(([k, v]) => v !== undefined && k !== 'duration_ms')
+    .map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`);
+  return parts.length ? ` ${parts.join(', ')}` : '';
+}
+
+function describeRun(run: SyncRunEntity): string {
+  const verb = run.dryRun ? 'Dry run' : 'Sync';
+  return (
+    `${verb} of ${run.sourceName} ${run.status} in ${run.counts.duration_ms ?? 0} ms:${describeCounts(run.counts)}` +
+    (run.error ? `\n${run.error}` : '') +
+    (run.quarantineReason ? `\nQuarantined: ${run.quarantineReason}` : '')
+  );
+}
+
+function runJson(run: SyncRunEntity) {
+  return {
+    id: run.id,
+    source: run.sourceName,
+    adapter: run.adapter,
+    status: run.status,
+    dry_run: run.dryRun,
+    counts: run.counts,
+    error: run.error,
+    quarantine_reason: run.quarantineReason,
+  };
 }

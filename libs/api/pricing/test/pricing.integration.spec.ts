@@ -5,7 +5,7 @@ import { CoreModule } from '@mph/api-core';
 import { createTestApp, TestApp } from '@mph/api-core/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { DemoPricesSeedService, PriceReadService, PricingModule, selectRates } from '../src';
+import { DemoPricesSeedService, PriceReadService, PricingModule, selectRates, SyncSourcesService } from '../src';
 import { DEMO_PRICES } from '../src/lib/seed/demo-prices';
 
 @Module({})
@@ -377,6 +377,20 @@ describe('pricing (versions, point in time, operator edits)', () => {
     const fresh = await get(url).expect(200);
     expect(fresh.headers['x-cache']).toBe('MISS');
     expect(amounts(fresh.body.data[0].price.components)).toEqual({ input: '0.25', output: '2' });
+  });
+
+  it('registers the five public feeds once on a new install', async () => {
+    const sources = t.app.get(SyncSourcesService);
+    expect(await sources.registerDefaults()).toBe(5);
+    expect(await sources.registerDefaults()).toBe(0);
+    const list = await sources.list();
+    expect(list.map((s) => [s.name, s.adapter, s.enabled, /^https:\/\//.test(s.url), s.schedule !== null])).toEqual([
+      ['genai-prices', 'genai-prices', true, true, true],
+      ['huggingface', 'huggingface', true, true, true],
+      ['litellm', 'litellm', true, true, true],
+      ['models.dev', 'models.dev', true, true, true],
+      ['openrouter', 'openrouter', true, true, true],
+    ]);
   });
 
   it('keeps versions from overlapping when two operators save at once', async () => {

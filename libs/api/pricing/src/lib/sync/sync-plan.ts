@@ -99,8 +99,16 @@ export async function planSync(
   const records = new Map<string, FeedRecord>();
   for (const r of feed.records) {
     const key = offeringKey(r.provider, r.providerModelId);
-    if (records.has(key)) plan.invalid.push({ ref: r.ref, reason: `same offering as "${records.get(key)?.ref}"` });
-    else records.set(key, r);
+    const prev = records.get(key);
+    if (!prev) {
+      records.set(key, { ...r, versions: [...r.versions] });
+      continue;
+    }
+    // One offering priced per region (LiteLLM's bedrock/<region>/<model> keys): its versions join the first record.
+    const conditions = new Set(prev.versions.map((v) => condKey(v.serviceTier, v.region)));
+    if (r.versions.some((v) => conditions.has(condKey(v.serviceTier, v.region)))) {
+      plan.invalid.push({ ref: r.ref, reason: `same offering and conditions as "${prev.ref}"` });
+    } else prev.versions.push(...r.versions);
   }
   const stored: StoredOffering[] = await m.query(
     `SELECT o.id, o.provider_slug, o.provider_model_id, o.deleted_at IS NOT NULL AS deleted,

@@ -20,6 +20,8 @@ export interface RunRequest {
   scheduledFor?: Date;
   /** A pushed body (webhook) instead of fetching the source's URL. */
   body?: Buffer;
+  /** Called at every phase change (the CLI prints it; the console follows the run row instead). */
+  onProgress?: (phase: string, counts: SyncCounts) => void;
 }
 
 export interface AdHocFeed {
@@ -140,7 +142,8 @@ export class SyncService {
     return run;
   }
 
-  private async progress(id: string, phase: string, counts: SyncCounts): Promise<void> {
+  private async progress(id: string, phase: string, counts: SyncCounts, request?: RunRequest): Promise<void> {
+    request?.onProgress?.(phase, counts);
     await this.dataSource.query(`UPDATE sync_runs SET phase = $2, counts = $3 WHERE id = $1`, [
       id,
       phase,
@@ -155,7 +158,7 @@ export class SyncService {
     try {
       let body = request.body;
       if (!body) {
-        await this.progress(run.id, 'fetching', counts);
+        await this.progress(run.id, 'fetching', counts, request);
         const headers: Record<string, string> = {};
         if (source.authHeaderName && source.authHeaderSealed) {
           headers[source.authHeaderName] = this.secrets.open(source.authHeaderSealed);
@@ -170,14 +173,14 @@ export class SyncService {
           onProgress: (received) => {
             if (received - lastReport > 1 << 20) {
               lastReport = received;
-              void this.progress(run.id, 'fetching', { ...counts, bytes: received }).catch(() => undefined);
+              void this.progress(run.id, 'fetching', { ...counts, bytes: received }, request).catch(() => undefined);
             }
           },
         });
         body = res.body;
       }
       counts.bytes = body.length;
-      await this.progress(run.id, 'parsing', counts);
+      await this.progress(run.id, 'parsing', counts, request);
       const feed = parseFeed(source.adapter, body);
       Object.assign(counts, { entries: feed.entries, records: feed.records.length, invalid: feed.invalid.length });
       if (!feed.records.length) {
@@ -185,7 +188,7 @@ export class SyncService {
           `The feed has no usable entries (${feed.entries} entries, ${feed.invalid.length} invalid).`,
         );
       }
-      await this.progress(run.id, 'planning', counts);
+      await this.progress(run.id, 'planning', counts, request);
       const runAt = new Date(Math.floor(Date.now() / 1000) * 1000);
       plan = await planSync(this.dataSource.manager, feed, { runAt, sourceId: source.id });
       Object.assign(counts, planCounts(plan));
@@ -194,7 +197,7 @@ export class SyncService {
         return await this.finish(run.id, 'quarantined', counts, plan, { quarantineReason: reason }, started);
       }
       if (request.dryRun) return await this.finish(run.id, 'succeeded', counts, plan, {}, started);
-      await this.progress(run.id, 'applying', counts);
+      await this.progress(run.id, 'applying', counts, request);
       const written = await this.dataSource.transaction((m) =>
         applySync(m, plan as SyncPlan, {
           registry: this.registry,
