@@ -292,6 +292,36 @@ describe('price sync (sources, runs, safety, approval)', () => {
     expect(t.app.get(SyncSourcesService)).toBeDefined();
   });
 
+  it('runs a Hugging Face source through the catalog importer, following Link pages, idempotently', async () => {
+    const seed = feedFile('hf/hf-model-tree-seed.json', 'hf-models.json');
+    const parsed = JSON.parse(seed.body) as { models?: object[] } | object[];
+    const models = (Array.isArray(parsed) ? parsed : (parsed.models ?? [])) as object[];
+    const half = Math.ceil(models.length / 2);
+    feeds.routes.set('/api/models?page=1', (_q, r) => {
+      r.setHeader('link', `<${feeds.url('/api/models?page=2')}>; rel="next"`);
+      r.end(JSON.stringify(models.slice(0, half)));
+    });
+    feeds.json('/api/models?page=2', models.slice(half));
+    const { id } = (
+      await api()
+        .post('/api/v1/sync/sources', {
+          name: 'hub-local',
+          adapter: 'huggingface',
+          url: feeds.url('/api/models?page=1'),
+        })
+        .expect(201)
+    ).body;
+    const dry = await run(id, { dry_run: true });
+    expect(dry.counts).toMatchObject({ records: models.length });
+    const first = await run(id);
+    expect(first).toMatchObject({ status: 'succeeded' });
+    expect(first.counts.added).toBeGreaterThan(0);
+    expect(first.counts.entries).toBe(models.length);
+    const second = await run(id);
+    expect(second.counts).toMatchObject({ added: 0, changed: 0 });
+    expect(second.counts.unchanged).toBe(first.counts.records);
+  });
+
   it('streams a run’s progress to a ticket holder until it is done', async () => {
     feeds.json('/litellm.json', litellm.body);
     const started = await api().post(`/api/v1/sync/sources/${mainId}/run`, { dry_run: true }).expect(202);

@@ -48,15 +48,26 @@ export function nextLink(header: string | null): string | undefined {
  */
 export async function* readHfUrl(
   url: string,
-  options: { maxPages?: number; fetchImpl?: typeof fetch } = {},
+  options: { maxPages?: number; fetchImpl?: typeof fetch; getPage?: HfPageGetter } = {},
 ): AsyncGenerator<HfPage> {
   const fetchImpl = options.fetchImpl ?? fetch;
+  const getPage: HfPageGetter =
+    options.getPage ??
+    (async (pageUrl) => {
+      const res = await fetchImpl(pageUrl, {
+        headers: { Accept: 'application/json' },
+        signal: AbortSignal.timeout(60_000),
+      });
+      if (!res.ok) throw new Error(`${pageUrl} answered ${res.status} ${res.statusText}`);
+      return { body: (await res.json()) as unknown, link: res.headers.get('link') };
+    });
   let next: string | undefined = url;
   for (let page = 0; next && page < (options.maxPages ?? Infinity); page++) {
-    const res = await fetchImpl(next, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(60_000) });
-    if (!res.ok) throw new Error(`${next} answered ${res.status} ${res.statusText}`);
-    const body = (await res.json()) as unknown;
+    const { body, link } = await getPage(next);
     yield { records: (Array.isArray(body) ? body : [body]) as HfModelRecord[], from: next };
-    next = nextLink(res.headers.get('link'));
+    next = nextLink(link);
   }
 }
+
+/** Fetches one page of the Hub API: its JSON body and Link header (the sync passes its SSRF-safe client here). */
+export type HfPageGetter = (url: string) => Promise<{ body: unknown; link: string | null }>;

@@ -37,6 +37,8 @@ export interface FeedResponse {
   url: string;
   status: number;
   contentType: string | null;
+  /** Response headers (lower-case names), e.g. `link` for paged APIs. */
+  headers: Record<string, string | string[] | undefined>;
   attempts: number;
 }
 
@@ -279,6 +281,7 @@ export async function fetchFeed(raw: string, opts: FeedFetchOptions): Promise<Fe
           url: url.toString(),
           status: res.status,
           contentType: res.headers['content-type'] ?? null,
+          headers: res.headers,
           attempts,
         };
       }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { readFile } from 'node:fs/promises';
-import { OfferingRegistryService } from '@mph/api-catalog';
+import { HfImportService, HfPage, OfferingRegistryService, readHfFile, readHfUrl } from '@mph/api-catalog';
 import { actorOf, AuditService } from '@mph/api-auth';
 import { APP_CONFIG, AppConfig, DomainError, fetchFeed, Principal, ResponseCache, SecretBox } from '@mph/api-core';
 import { DataSource } from 'typeorm';
@@ -20,9 +20,14 @@ export interface RunRequest {
   scheduledFor?: Date;
   /** A pushed body (webhook) instead of fetching the source's URL. */
   body?: Buffer;
+  /** A local file instead of the source's URL (CLI ad-hoc runs). */
+  file?: string;
   /** Called at every phase change (the CLI prints it; the console follows the run row instead). */
   onProgress?: (phase: string, counts: SyncCounts) => void;
 }
+
+/** Pages of the Hub API one scheduled run reads at most (1,000 models a page). */
+export const HF_MAX_PAGES = 5;
 
 export interface AdHocFeed {
   adapter: AdapterName;
@@ -46,6 +51,7 @@ export class SyncService {
     private readonly secrets: SecretBox,
     private readonly cache: ResponseCache,
     private readonly audit: AuditService,
+    private readonly hf: HfImportService,
   ) {}
 
   async source(idOrName: string): Promise<SyncSourceEntity> {
@@ -133,7 +139,7 @@ export class SyncService {
       authHeaderName: null,
       authHeaderSealed: null,
     });
-    return this.execute(run, pseudo, { ...request, body: feed.file ? await readFile(feed.file) : request.body });
+    return this.execute(run, pseudo, { ...request, file: feed.file });
   }
 
   async runRow(id: string): Promise<SyncRunEntity> {
@@ -142,13 +148,22 @@ export class SyncService {
     return run;
   }
 
-  private async progress(id: string, phase: string, counts: SyncCounts, request?: RunRequest): Promise<void> {
+  /** Progress writes of each run, in order: a late one must never overwrite a later phase or the final counts. */
+  private readonly progressChains = new Map<string, Promise<void>>();
+
+  private progress(id: string, phase: string, counts: SyncCounts, request?: RunRequest): Promise<void> {
     request?.onProgress?.(phase, counts);
-    await this.dataSource.query(`UPDATE sync_runs SET phase = $2, counts = $3 WHERE id = $1`, [
+    const snapshot = JSON.stringify(counts);
+    const next = (this.progressChains.get(id) ?? Promise.resolve())
+      .then(() =>
+        this.dataSource.query(`UPDATE sync_runs SET phase = $2, counts = $3 WHERE id = $1`, [id, phase, snapshot]),
+      )
+      .then(() => undefined);
+    this.progressChains.set(
       id,
-      phase,
-      JSON.stringify(counts),
-    ]);
+      next.catch(() => undefined),
+    );
+    return next;
   }
 
   private async execute(run: SyncRunEntity, source: SyncSourceEntity, request: RunRequest): Promise<SyncRunEntity> {
@@ -156,7 +171,8 @@ export class SyncService {
     const counts: SyncCounts = {};
     let plan: SyncPlan | null = null;
     try {
-      let body = request.body;
+      if (source.adapter === 'huggingface') return await this.executeHf(run, source, request, counts, started);
+      let body = request.body ?? (request.file ? await readFile(request.file) : undefined);
       if (!body) {
         await this.progress(run.id, 'fetching', counts, request);
         const headers: Record<string, string> = {};
@@ -165,10 +181,7 @@ export class SyncService {
         }
         let lastReport = 0;
         const res = await fetchFeed(source.url, {
-          timeoutMs: this.config.sync.timeoutMs,
-          maxBytes: this.config.sync.maxBytes,
-          retries: this.config.sync.retries,
-          allowedHosts: this.config.sync.allowedHosts,
+          ...this.fetchOptions(),
           headers,
           onProgress: (received) => {
             if (received - lastReport > 1 << 20) {
@@ -216,6 +229,85 @@ export class SyncService {
     }
   }
 
+  private fetchOptions() {
+    return {
+      timeoutMs: this.config.sync.timeoutMs,
+      maxBytes: this.config.sync.maxBytes,
+      retries: this.config.sync.retries,
+      allowedHosts: this.config.sync.allowedHosts,
+    };
+  }
+
+  /**
+   * The huggingface adapter feeds catalog metadata (and lineage), not prices: pages of the Hub API go through the
+   * catalog's importer (itself idempotent: unchanged records write nothing). At most HF_MAX_PAGES pages per run.
+   */
+  private async executeHf(
+    run: SyncRunEntity,
+    source: SyncSourceEntity,
+    request: RunRequest,
+    counts: SyncCounts,
+    started: number,
+  ): Promise<SyncRunEntity> {
+    await this.progress(run.id, 'fetching', counts, request);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (source.authHeaderName && source.authHeaderSealed) {
+      headers[source.authHeaderName] = this.secrets.open(source.authHeaderSealed);
+    }
+    let pages: AsyncIterable<HfPage>;
+    if (request.body) {
+      const parsed = JSON.parse(request.body.toString('utf8')) as unknown;
+      const records = Array.isArray(parsed) ? parsed : [parsed];
+      pages = (async function* () {
+        yield { records, from: 'pushed body' } as HfPage;
+      })();
+    } else if (request.file) {
+      pages = readHfFile(request.file);
+    } else {
+      pages = readHfUrl(source.url, {
+        maxPages: HF_MAX_PAGES,
+        getPage: async (url) => {
+          const res = await fetchFeed(url, { ...this.fetchOptions(), headers });
+          let body: unknown;
+          try {
+            body = JSON.parse(res.body.toString('utf8'));
+          } catch (e) {
+            throw new FeedFormatError(`${url} did not answer JSON: ${(e as Error).message}`);
+          }
+          const link = res.headers['link'];
+          return { body, link: Array.isArray(link) ? link.join(', ') : (link ?? null) };
+        },
+      });
+    }
+    if (request.dryRun) {
+      let records = 0;
+      for await (const page of pages) {
+        records += page.records.length;
+        await this.progress(run.id, 'reading', { ...counts, records }, request);
+      }
+      return this.finish(run.id, 'succeeded', { ...counts, entries: records, records }, null, {}, started);
+    }
+    const result = await this.hf.import(pages, (c) => {
+      void this.progress(
+        run.id,
+        'applying',
+        { ...counts, records: c.records, added: c.created, changed: c.updated },
+        request,
+      ).catch(() => undefined);
+    });
+    const c = result.counts;
+    Object.assign(counts, {
+      entries: c.records,
+      records: c.records - c.skipped,
+      added: c.created,
+      changed: c.updated,
+      unchanged: c.unchanged,
+      invalid: c.skipped,
+    });
+    const errors = result.problems.map((p) => ({ ref: p.split(':')[0], reason: p }));
+    return this.finish(run.id, 'succeeded', counts, null, { errors }, started);
+  }
+
   private invalidate(written: SyncCounts): void {
     if (written.versions_written || written.offerings_created) {
       this.cache.invalidate('prices');
@@ -228,10 +320,12 @@ export class SyncService {
     status: SyncRunEntity['status'],
     counts: SyncCounts,
     plan: SyncPlan | null,
-    extra: { error?: string; quarantineReason?: string },
+    extra: { error?: string; quarantineReason?: string; errors?: { ref: string; reason: string }[] },
     started: number,
   ): Promise<SyncRunEntity> {
     counts.duration_ms = Date.now() - started;
+    await this.progressChains.get(id);
+    this.progressChains.delete(id);
     await this.dataSource.query(
       `UPDATE sync_runs SET status = $2, phase = 'done', finished_at = now(), counts = $3, plan = $4, errors = $5,
               error = $6, quarantine_reason = $7 WHERE id = $1`,
@@ -240,7 +334,7 @@ export class SyncService {
         status,
         JSON.stringify(counts),
         plan ? JSON.stringify(plan) : null,
-        JSON.stringify(plan?.invalid.slice(0, 1000) ?? []),
+        JSON.stringify(extra.errors ?? plan?.invalid.slice(0, 1000) ?? []),
         extra.error ?? null,
         extra.quarantineReason ?? null,
       ],

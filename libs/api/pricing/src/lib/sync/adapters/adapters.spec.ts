@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FeedParseResult, FeedRecord } from './feed-record';
 import { FeedFormatError } from './feed-record';
 import { parseGenaiPrices } from './genai-prices.adapter';
+import { parseModelsDev } from './models-dev.adapter';
 import { parseLitellm, parseLitellmField } from './litellm.adapter';
 import { parseOpenrouter } from './openrouter.adapter';
 
@@ -166,5 +167,48 @@ describe('genai-prices adapter', () => {
   it('rejects what is not genai-prices v2', () => {
     expect(() => parseGenaiPrices('{}')).toThrow(FeedFormatError);
     expect(() => parseGenaiPrices('[{"id": 1}]')).toThrow(FeedFormatError);
+  });
+});
+
+describe('models.dev adapter', () => {
+  const real = existsSync(join(SHARED, 'models.dev/providers-models.tar.gz'));
+  const tree = real ? parseModelsDev(readFileSync(join(SHARED, 'models.dev/providers-models.tar.gz'))) : null;
+  const api = parseModelsDev(readFileSync(join(FIXTURES, 'models-dev-api.json')));
+
+  it('reads the TOML tree (gzipped tar, links followed) and api.json into the same records', () => {
+    for (const r of [tree, api]) {
+      if (!r) continue;
+      expect(amounts(find(r, 'anthropic', 'claude-sonnet-4-5-20250929'))).toEqual({
+        input: '3',
+        output: '15',
+        cache_read: '0.3',
+        cache_write: '3.75',
+      });
+      expect(find(r, 'anthropic', 'claude-sonnet-4-5-20250929').contextWindow).toBe(200000);
+      expect(find(r, 'google', 'gemini-2.5-pro').versions[0].components).toEqual(
+        expect.arrayContaining([
+          { unit: 'input', amount: '1.25' },
+          { unit: 'input', amount: '2.5', prompt_tokens_above: 200000 },
+          { unit: 'output', amount: '15', prompt_tokens_above: 200000 },
+        ]),
+      );
+    }
+    if (tree) {
+      expect(tree.entries).toBe(5307);
+      expect(tree.records.length + tree.invalid.length).toBe(5307);
+      expect(tree.invalid).toContainEqual({
+        ref: expect.stringContaining('siliconflow-cn/'),
+        reason: 'links to a file the archive does not hold',
+      });
+      expect(find(tree, 'google-vertex-anthropic', 'claude-sonnet-4-5@20250929').modelHint).toBe(
+        'anthropic/claude-sonnet-4-5-20250929',
+      );
+    }
+  });
+
+  it('reports a model without cost as unknown, never free', () => {
+    expect(api.invalid).toContainEqual({ ref: 'openai/text-embedding-free-demo', reason: 'no cost' });
+    expect(() => parseModelsDev('{}')).toThrow(FeedFormatError);
+    expect(() => parseModelsDev(Buffer.from([0x1f, 0x8b, 1, 2, 3]))).toThrow(/archive is damaged/);
   });
 });
