@@ -18,3 +18,4 @@ export type { SyncCounts } from './lib/sync/sync-run.entity';
 export { parseFeed } from './lib/sync/feed-parser';
 export { planSync } from './lib/sync/sync-plan';
 export { applySync } from './lib/sync/sync-apply';
+export { webhookSignature, WEBHOOK_TOLERANCE_SECONDS } from './lib/sync/webhooks.controller';

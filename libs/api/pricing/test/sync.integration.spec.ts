@@ -5,7 +5,7 @@ import { CoreModule } from '@mph/api-core';
 import { createTestApp, TestApp } from '@mph/api-core/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { PricingModule, SyncService, SyncSourcesService } from '../src';
+import { PricingModule, SyncService, SyncSourcesService, webhookSignature } from '../src';
 import { FeedServer, feedFile } from './feed-server';
 
 @Module({})
@@ -320,6 +320,58 @@ describe('price sync (sources, runs, safety, approval)', () => {
     const second = await run(id);
     expect(second.counts).toMatchObject({ added: 0, changed: 0 });
     expect(second.counts.unchanged).toBe(first.counts.records);
+  });
+
+  it('accepts signed pushes once: bad signature or stale timestamp 401, replay acknowledged, good one applied', async () => {
+    const { id } = (
+      await api()
+        .post('/api/v1/sync/sources', {
+          name: 'vendor-push',
+          adapter: 'openrouter',
+          url: 'https://vendor.example/models',
+        })
+        .expect(201)
+    ).body;
+    const { secret } = (await api().post(`/api/v1/sync/sources/${id}/webhook-secret`).expect(201)).body;
+    expect(secret).toMatch(/^whsec_/);
+    const body = JSON.stringify({
+      data: [{ id: 'acme/push-model', name: 'Acme Push', pricing: { prompt: '0.0000011', completion: '0.0000022' } }],
+    });
+    const now = String(Math.floor(Date.now() / 1000));
+    const push = (headers: Record<string, string>, payload = body) =>
+      request(t.app.getHttpServer())
+        .post('/api/v1/webhooks/prices/vendor-push')
+        .set('content-type', 'application/json')
+        .set(headers)
+        .send(payload);
+    const good = {
+      'x-mph-timestamp': now,
+      'x-mph-signature': webhookSignature(secret, now, body),
+      'idempotency-key': 'd-1',
+    };
+    const before = await snapshot();
+
+    await push({ ...good, 'x-mph-signature': webhookSignature('whsec_wrong', now, body) }).expect(401);
+    const stale = String(Number(now) - 600);
+    await push({ ...good, 'x-mph-timestamp': stale, 'x-mph-signature': webhookSignature(secret, stale, body) })
+      .expect(401)
+      .expect((r) => expect(r.body.error.message).toMatch(/5 minutes/));
+    await push(good, body.replace('0.0000011', '0.0000001')).expect(401);
+    await push({ ...good, 'idempotency-key': '' }).expect(400);
+    await request(t.app.getHttpServer()).post('/api/v1/webhooks/prices/no-such-source').send({}).expect(404);
+    expect(await snapshot()).toEqual(before);
+
+    const applied = await push(good).expect(200);
+    expect(applied.body).toMatchObject({ status: 'succeeded', trigger: 'webhook', replayed: false });
+    expect(applied.body.counts).toMatchObject({ added: 1, versions_written: 1 });
+    const after = await snapshot();
+    const replay = await push(good).expect(200);
+    expect(replay.body).toMatchObject({ id: applied.body.id, replayed: true });
+    expect(await snapshot()).toEqual(after);
+    const price = await request(t.app.getHttpServer())
+      .get('/api/v1/prices?provider=openrouter&model=acme/push-model')
+      .expect(200);
+    expect(price.body.data[0].price.components.map((c: { amount: string }) => c.amount)).toEqual(['1.1', '2.2']);
   });
 
   it('streams a run’s progress to a ticket holder until it is done', async () => {

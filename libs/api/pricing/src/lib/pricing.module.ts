@@ -7,6 +7,7 @@ import { PriceEditingController } from './controllers/price-editing.controller';
 import { PricesController } from './controllers/prices.controller';
 import { PRICING_ENTITIES } from './entities';
 import { SyncController, SyncStreamController } from './sync/sync.controller';
+import { WebhooksController } from './sync/webhooks.controller';
 import { SyncService } from './sync/sync.service';
 import { SyncSourcesService } from './sync/sync-sources.service';
 import { PriceEditingService } from './services/price-editing.service';
@@ -20,7 +21,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature(PRICING_ENTITIES), CatalogModule, AuditModule],
-  controllers: [PricesController, PriceEditingController, SyncController, SyncStreamController],
+  controllers: [PricesController, PriceEditingController, SyncController, SyncStreamController, WebhooksController],
   providers: [
     PriceReadService,
     PriceEditingService,

@@ -129,3 +129,5 @@ export type { ListVendors$Params as ListVendors$Params } from './fn/vendors/list
 export { listVendors as listVendors } from './fn/vendors/list-vendors';
 export type { GetVendor$Params as GetVendor$Params } from './fn/vendors/get-vendor';
 export { getVendor as getVendor } from './fn/vendors/get-vendor';
+export type { PushPrices$Params as PushPrices$Params } from './fn/webhooks/push-prices';
+export { pushPrices as pushPrices } from './fn/webhooks/push-prices';

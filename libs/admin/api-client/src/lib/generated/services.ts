@@ -14,3 +14,4 @@ export { PricesService } from './services/prices.service';
 export { SyncService } from './services/sync.service';
 export { UsersService } from './services/users.service';
 export { VendorsService } from './services/vendors.service';
+export { WebhooksService } from './services/webhooks.service';

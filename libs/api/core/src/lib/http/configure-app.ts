@@ -58,7 +58,16 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
     credentials: true,
     exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'],
   });
-  app.use(express.json({ limit: config.http.bodyLimitBytes }));
+  app.use(
+    express.json({
+      limit: config.http.bodyLimitBytes,
+      // Signed webhooks are verified over the exact bytes received; keep them for those routes only.
+      verify: (req, _res, buf) => {
+        if ((req as Request).originalUrl?.startsWith('/api/v1/webhooks/'))
+          (req as Request & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
   app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimitBytes }));
   // Body-parser errors (oversized, malformed) happen before Nest routing: answer them in the envelope here.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
