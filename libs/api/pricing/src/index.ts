@@ -19,3 +19,4 @@ export { parseFeed } from './lib/sync/feed-parser';
 export { planSync } from './lib/sync/sync-plan';
 export { applySync } from './lib/sync/sync-apply';
 export { webhookSignature, WEBHOOK_TOLERANCE_SECONDS } from './lib/sync/webhooks.controller';
+export { ExportsService } from './lib/exports/exports.service';

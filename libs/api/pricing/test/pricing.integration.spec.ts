@@ -7,6 +7,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DemoPricesSeedService, PriceReadService, PricingModule, selectRates, SyncSourcesService } from '../src';
 import { DEMO_PRICES } from '../src/lib/seed/demo-prices';
+import { parseLitellm } from '../src/lib/sync/adapters/litellm.adapter';
+import { parseOpenrouter } from '../src/lib/sync/adapters/openrouter.adapter';
 
 @Module({})
 class Root {}
@@ -63,6 +65,65 @@ describe('pricing (versions, point in time, operator edits)', () => {
   const amounts = (components: { unit: string; amount: string; prompt_tokens_above: number }[]) =>
     Object.fromEntries(components.filter((c) => c.prompt_tokens_above === 0).map((c) => [c.unit, c.amount]));
   const versionCount = async () => (await db.query(`SELECT count(*)::int AS n FROM price_versions`))[0].n as number;
+
+  it('exports LiteLLM’s cost map, OpenRouter’s models list and CSV that read back to the same prices', async () => {
+    const at = '2025-08-01T00:00:00Z';
+    const litellm = (await get(`/api/v1/exports/litellm.json?at=${at}`).expect(200)).body;
+    expect(litellm['o3']).toMatchObject({
+      litellm_provider: 'openai',
+      input_cost_per_token: 0.000002,
+      output_cost_per_token: 0.000008,
+      cache_read_input_token_cost: 5e-7,
+      input_cost_per_token_flex: 0.000001,
+    });
+    expect(litellm['gemini/gemini-2.5-pro']).toMatchObject({
+      litellm_provider: 'gemini',
+      input_cost_per_token: 0.00000125,
+      input_cost_per_token_above_200k_tokens: 0.0000025,
+    });
+    const reread = parseLitellm(JSON.stringify(litellm));
+    expect(reread.invalid).toEqual([]);
+    const o3 = reread.records.find((r) => r.provider === 'openai' && r.providerModelId === 'o3');
+    expect(o3?.versions.find((v) => v.serviceTier === 'standard')?.components).toEqual(
+      expect.arrayContaining([
+        { unit: 'input', amount: '2', prompt_tokens_above: 0 },
+        { unit: 'output', amount: '8', prompt_tokens_above: 0 },
+      ]),
+    );
+    const october = parseLitellm(
+      JSON.stringify((await get('/api/v1/exports/litellm.json?at=2025-10-01T00:00:00Z')).body),
+    );
+    const sonnet = october.records.find((r) => r.provider === 'anthropic' && r.providerModelId === 'claude-sonnet-4-5');
+    expect(sonnet?.versions[0].components).toContainEqual({
+      unit: 'cache_write_1h',
+      amount: '12',
+      prompt_tokens_above: 200000,
+    });
+
+    const openrouter = (await get(`/api/v1/exports/openrouter-models.json?at=${at}`).expect(200)).body;
+    const parsed = parseOpenrouter(JSON.stringify(openrouter));
+    const llama = parsed.records.find((r) => r.providerModelId === 'meta-llama/Llama-3.1-8B-Instruct');
+    expect(llama?.versions[0].components).toEqual([
+      { unit: 'input', amount: '0.02' },
+      { unit: 'output', amount: '0.05' },
+    ]);
+    expect(openrouter.data.find((d: { id: string }) => d.id === 'openai/o3').pricing).toMatchObject({
+      prompt: '0.000002',
+      completion: '0.000008',
+    });
+
+    const csv = await get(`/api/v1/exports/prices.csv?at=${at}`)
+      .expect(200)
+      .expect('content-type', /text\/csv/);
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'model_id,provider,provider_model_id,service_tier,region,currency,unit,per,amount,prompt_tokens_above,window_start,window_end,effective_from,source',
+    );
+    expect(lines).toContain('openai/o3,openai,o3,standard,,USD,input,1M tokens,2,0,,,2025-06-10T00:00:00.000Z,demo');
+    expect(lines).toContain(
+      'deepseek-ai/DeepSeek-R1,deepseek,deepseek-reasoner,standard,,USD,input,1M tokens,0.135,0,16:30:00,00:30:00,2025-01-20T00:00:00.000Z,demo',
+    );
+  });
 
   it('answers o3’s price before and after the 2025-06-10 cut', async () => {
     const may = await get('/api/v1/models/openai/o3/prices?at=2025-05-01T00:00:00Z').expect(200);

@@ -4,6 +4,8 @@ import { AuditModule } from '@mph/api-auth';
 import { CatalogModule, DemoSeedService, MODEL_PRICES } from '@mph/api-catalog';
 import { APP_CONFIG, APP_MODE, AppConfig, AppMode } from '@mph/api-core';
 import { PriceEditingController } from './controllers/price-editing.controller';
+import { ExportsController } from './exports/exports.controller';
+import { ExportsService } from './exports/exports.service';
 import { PricesController } from './controllers/prices.controller';
 import { PRICING_ENTITIES } from './entities';
 import { SyncController, SyncStreamController } from './sync/sync.controller';
@@ -21,13 +23,21 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature(PRICING_ENTITIES), CatalogModule, AuditModule],
-  controllers: [PricesController, PriceEditingController, SyncController, SyncStreamController, WebhooksController],
+  controllers: [
+    PricesController,
+    PriceEditingController,
+    SyncController,
+    SyncStreamController,
+    WebhooksController,
+    ExportsController,
+  ],
   providers: [
     PriceReadService,
     PriceEditingService,
     DemoPricesSeedService,
     SyncService,
     SyncSourcesService,
+    ExportsService,
     { provide: MODEL_PRICES, useExisting: PriceReadService },
   ],
   exports: [
@@ -36,6 +46,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     DemoPricesSeedService,
     SyncService,
     SyncSourcesService,
+    ExportsService,
     MODEL_PRICES,
   ],
 })

@@ -27,6 +27,12 @@ export type { GetCatalogStats$Params as GetCatalogStats$Params } from './fn/stat
 export { getCatalogStats as getCatalogStats } from './fn/stats/get-catalog-stats';
 export type { ListTrending$Params as ListTrending$Params } from './fn/stats/list-trending';
 export { listTrending as listTrending } from './fn/stats/list-trending';
+export type { ExportLitellm$Params as ExportLitellm$Params } from './fn/exports/export-litellm';
+export { exportLitellm as exportLitellm } from './fn/exports/export-litellm';
+export type { ExportOpenrouter$Params as ExportOpenrouter$Params } from './fn/exports/export-openrouter';
+export { exportOpenrouter as exportOpenrouter } from './fn/exports/export-openrouter';
+export type { ExportCsv$Params as ExportCsv$Params } from './fn/exports/export-csv';
+export { exportCsv as exportCsv } from './fn/exports/export-csv';
 export type { GetLiveness$Params as GetLiveness$Params } from './fn/health/get-liveness';
 export { getLiveness as getLiveness } from './fn/health/get-liveness';
 export type { GetReadiness$Params as GetReadiness$Params } from './fn/health/get-readiness';
