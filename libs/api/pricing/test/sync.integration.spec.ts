@@ -60,6 +60,7 @@ describe('price sync (sources, runs, safety, approval)', () => {
       get: (url: string) => auth(http.get(url)),
       post: (url: string, body: object = {}) => auth(http.post(url)).send(body),
       patch: (url: string, body: object) => auth(http.patch(url)).send(body),
+      put: (url: string, body: object) => auth(http.put(url)).send(body),
     };
   };
   /** Rows in every table a run may write: a failed or quarantined run must leave them all as they were. */
@@ -320,6 +321,54 @@ describe('price sync (sources, runs, safety, approval)', () => {
     const second = await run(id);
     expect(second.counts).toMatchObject({ added: 0, changed: 0 });
     expect(second.counts.unchanged).toBe(first.counts.records);
+  });
+
+  it('lists where sources disagree, leaves owned offerings to their source, and lets an operator choose the truth', async () => {
+    feeds.json('/genai.json', feedFile('genai-prices/data.v2.json', 'genai-prices.json').body);
+    const genai = (
+      await api()
+        .post('/api/v1/sync/sources', { name: 'genai-local', adapter: 'genai-prices', url: feeds.url('/genai.json') })
+        .expect(201)
+    ).body;
+    const first = await run(genai.id);
+    expect(first.status).toBe('succeeded');
+    expect(first.counts.deferred).toBeGreaterThan(0);
+    expect(await o3Input()).toBe('0'); // still litellm-local's (approved) price: genai-local did not take over
+
+    const report = await api()
+      .get('/api/v1/sync/reconciliation?provider=openai&min_diff_pct=5&per_page=100')
+      .expect(200);
+    const o3 = report.body.data.find(
+      (d: { provider_model_id: string; service_tier: string }) =>
+        d.provider_model_id === 'o3' && d.service_tier === 'standard',
+    );
+    expect(o3).toMatchObject({ current_source: 'litellm-local', truth_source: null, max_diff_pct: null });
+    expect(o3.observations.map((x: { source: string; input: string }) => [x.source, x.input])).toEqual([
+      ['genai-local', '2'],
+      ['litellm-local', '0'],
+    ]);
+    expect(report.body.meta.sources.find((x: { name: string }) => x.name === 'genai-local')).toMatchObject({
+      stale: false,
+    });
+
+    await api().put(`/api/v1/sync/truth/openai`, { source_id: genai.id }).expect(204);
+    await api().put(`/api/v1/sync/truth/nobody`, { source_id: genai.id }).expect(404);
+    expect((await api().get('/api/v1/sync/truth').expect(200)).body).toEqual([
+      expect.objectContaining({ provider: 'openai', source_name: 'genai-local', chosen_by: 'ops@sync.test' }),
+    ]);
+    const second = await run(genai.id);
+    expect(second.counts.changed).toBeGreaterThan(0);
+    expect(await o3Input()).toBe('2');
+    const after = await api().get('/api/v1/sync/reconciliation?provider=openai&per_page=100').expect(200);
+    const o3After = after.body.data.find(
+      (d: { provider_model_id: string; service_tier: string }) =>
+        d.provider_model_id === 'o3' && d.service_tier === 'standard',
+    );
+    expect(o3After).toMatchObject({ current_source: 'genai-local', truth_source: 'genai-local' });
+    await request(t.app.getHttpServer())
+      .delete('/api/v1/sync/truth/openai')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(204);
   });
 
   it('accepts signed pushes once: bad signature or stale timestamp 401, replay acknowledged, good one applied', async () => {

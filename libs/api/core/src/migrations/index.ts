@@ -6,6 +6,7 @@ import { SearchVectorWords1763830000000 } from './1763830000000-search-vector-wo
 import { LineageCoveringIndex1764600000000 } from './1764600000000-lineage-covering-index';
 import { CreatePricing1764610000000 } from './1764610000000-create-pricing';
 import { CreateSync1764620000000 } from './1764620000000-create-sync';
+import { SyncReconciliation1764630000000 } from './1764630000000-sync-reconciliation';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -20,4 +21,5 @@ export const ALL_MIGRATIONS = [
   LineageCoveringIndex1764600000000,
   CreatePricing1764610000000,
   CreateSync1764620000000,
+  SyncReconciliation1764630000000,
 ];

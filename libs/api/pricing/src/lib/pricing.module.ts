@@ -10,6 +10,7 @@ import { PricesController } from './controllers/prices.controller';
 import { PRICING_ENTITIES } from './entities';
 import { SyncController, SyncStreamController } from './sync/sync.controller';
 import { WebhooksController } from './sync/webhooks.controller';
+import { ReconciliationService } from './sync/reconciliation.service';
 import { SyncService } from './sync/sync.service';
 import { SyncSourcesService } from './sync/sync-sources.service';
 import { PriceEditingService } from './services/price-editing.service';
@@ -38,6 +39,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     SyncService,
     SyncSourcesService,
     ExportsService,
+    ReconciliationService,
     { provide: MODEL_PRICES, useExisting: PriceReadService },
   ],
   exports: [

@@ -97,6 +97,8 @@ export type { ListPrices$Params as ListPrices$Params } from './fn/prices/list-pr
 export { listPrices as listPrices } from './fn/prices/list-prices';
 export type { ListPriceChanges$Params as ListPriceChanges$Params } from './fn/prices/list-price-changes';
 export { listPriceChanges as listPriceChanges } from './fn/prices/list-price-changes';
+export type { ListDisagreements$Params as ListDisagreements$Params } from './fn/sync/list-disagreements';
+export { listDisagreements as listDisagreements } from './fn/sync/list-disagreements';
 export type { ListSyncRuns$Params as ListSyncRuns$Params } from './fn/sync/list-sync-runs';
 export { listSyncRuns as listSyncRuns } from './fn/sync/list-sync-runs';
 export type { GetSyncRun$Params as GetSyncRun$Params } from './fn/sync/get-sync-run';
@@ -121,6 +123,12 @@ export type { RunSyncSource$Params as RunSyncSource$Params } from './fn/sync/run
 export { runSyncSource as runSyncSource } from './fn/sync/run-sync-source';
 export type { RotateSyncWebhookSecret$Params as RotateSyncWebhookSecret$Params } from './fn/sync/rotate-sync-webhook-secret';
 export { rotateSyncWebhookSecret as rotateSyncWebhookSecret } from './fn/sync/rotate-sync-webhook-secret';
+export type { ListProviderTruth$Params as ListProviderTruth$Params } from './fn/sync/list-provider-truth';
+export { listProviderTruth as listProviderTruth } from './fn/sync/list-provider-truth';
+export type { ChooseProviderTruth$Params as ChooseProviderTruth$Params } from './fn/sync/choose-provider-truth';
+export { chooseProviderTruth as chooseProviderTruth } from './fn/sync/choose-provider-truth';
+export type { ClearProviderTruth$Params as ClearProviderTruth$Params } from './fn/sync/clear-provider-truth';
+export { clearProviderTruth as clearProviderTruth } from './fn/sync/clear-provider-truth';
 export type { ListUsers$Params as ListUsers$Params } from './fn/users/list-users';
 export { listUsers as listUsers } from './fn/users/list-users';
 export type { CreateUser$Params as CreateUser$Params } from './fn/users/create-user';

@@ -153,6 +153,36 @@ export async function applySync(
         [ctx.sourceId, JSON.stringify(seen), runAt],
       );
     }
+    const observations = plan.observations
+      .map((o) => ({ ...o, offering_id: ensured.ids.get(o.key) }))
+      .filter((o) => o.offering_id);
+    if (observations.length) {
+      // Only differing observations are written: an unchanged feed writes no rows.
+      const written = await m.query(
+        `INSERT INTO sync_observations (source_id, offering_id, service_tier, region, currency, components, observed_at)
+         SELECT $1, d.offering_id, d.service_tier, d.region, d.currency, d.components, $3
+           FROM jsonb_to_recordset($2::jsonb) AS d(offering_id uuid, service_tier text, region text, currency text, components jsonb)
+         ON CONFLICT (offering_id, service_tier, region, source_id) DO UPDATE
+            SET components = EXCLUDED.components, currency = EXCLUDED.currency, observed_at = EXCLUDED.observed_at
+          WHERE sync_observations.components IS DISTINCT FROM EXCLUDED.components
+             OR sync_observations.currency IS DISTINCT FROM EXCLUDED.currency
+         RETURNING 1`,
+        [
+          ctx.sourceId,
+          JSON.stringify(
+            observations.map((o) => ({
+              offering_id: o.offering_id,
+              service_tier: o.serviceTier,
+              region: o.region,
+              currency: o.currency,
+              components: o.components,
+            })),
+          ),
+          runAt,
+        ],
+      );
+      counts.observations_written = written.length;
+    }
     if (plan.missing.length) {
       await m.query(
         `UPDATE sync_source_offerings SET missing_since = $3

@@ -48,6 +48,16 @@ export interface SyncPlan {
   unchanged: number;
   locked: { key: string; offering_id: string }[];
   deletedSkipped: string[];
+  /** Left to another source: the provider's chosen source of truth, or the sync source that priced it first. */
+  deferred: { key: string; owner: string }[];
+  /** What the feed says for every live offering (applied or not), for reconciliation. */
+  observations: {
+    key: string;
+    serviceTier: ServiceTier;
+    region: string;
+    currency: string;
+    components: Required<NewComponent>[];
+  }[];
   conflicts: { key: string; effective_from: string; reason: string }[];
   missing: { offering_id: string; feed_ref: string }[];
   invalid: { ref: string; reason: string }[];
@@ -76,7 +86,7 @@ const condKey = (tier: string, region: string) => `${tier}|${region}`;
 export async function planSync(
   m: EntityManager,
   feed: FeedParseResult,
-  options: { runAt: Date; sourceId: string | null },
+  options: { runAt: Date; sourceId: string | null; sourceName: string },
 ): Promise<SyncPlan> {
   const runAt = options.runAt.toISOString();
   const plan: SyncPlan = {
@@ -89,6 +99,8 @@ export async function planSync(
     unchanged: 0,
     locked: [],
     deletedSkipped: [],
+    deferred: [],
+    observations: [],
     conflicts: [],
     missing: [],
     invalid: [...feed.invalid],
@@ -118,6 +130,17 @@ export async function planSync(
     [[...records.values()].map((r) => r.provider), [...records.values()].map((r) => r.providerModelId)],
   );
   const byKey = new Map(stored.map((s) => [offeringKey(s.provider_slug, s.provider_model_id), s]));
+  const truths = new Map<string, string>(
+    (
+      (await m.query(
+        `SELECT t.provider_slug, s.name FROM provider_truth t JOIN sync_sources s ON s.id = t.source_id
+          WHERE t.provider_slug = ANY($1::text[])`,
+        [[...new Set([...records.values()].map((r) => r.provider))]],
+      )) as { provider_slug: string; name: string }[]
+    ).map((t) => [t.provider_slug, t.name]),
+  );
+  /** Sources whose versions any sync may replace: the built-in demo prices and operators' manual ones (locks protect those). */
+  const open = new Set(['demo', 'manual', options.sourceName]);
   const liveIds = stored.filter((s) => !s.deleted && !s.locked).map((s) => s.id);
   const versions: VersionRow[] = liveIds.length
     ? await m.query(`SELECT ${VERSION_SQL} FROM price_versions v WHERE v.offering_id = ANY($1::uuid[])`, [liveIds])
@@ -137,9 +160,48 @@ export async function planSync(
       continue;
     }
     plan.seen.push({ key, ref: record.ref });
+    // The feed's price in force now, per condition (undated prices are "now"; dated ones the latest started).
+    const inForce = new Map<string, FeedRecord['versions'][number]>();
+    for (const v of record.versions) {
+      const t = v.effectiveFrom?.getTime() ?? options.runAt.getTime();
+      if (t > options.runAt.getTime()) continue;
+      const k = condKey(v.serviceTier, v.region);
+      const prev = inForce.get(k);
+      if (!prev || t >= (prev.effectiveFrom?.getTime() ?? options.runAt.getTime())) inForce.set(k, v);
+    }
+    for (const v of inForce.values()) {
+      plan.observations.push({
+        key,
+        serviceTier: v.serviceTier,
+        region: v.region,
+        currency: v.currency,
+        components: normaliseComponents(v.components),
+      });
+    }
+    const truth = truths.get(record.provider);
+    if (truth && truth !== options.sourceName) {
+      plan.deferred.push({ key, owner: truth });
+      continue;
+    }
     if (s?.locked) {
       plan.locked.push({ key, offering_id: s.id });
       continue;
+    }
+    if (s && !truth) {
+      const runAtMs = options.runAt.getTime();
+      const owner = [...history.entries()]
+        .filter(([k]) => k.startsWith(`${s.id}|`))
+        .flatMap(([, list]) => list)
+        .find(
+          (v) =>
+            new Date(v.effective_from).getTime() <= runAtMs &&
+            (!v.effective_to || new Date(v.effective_to).getTime() > runAtMs) &&
+            !open.has(v.source),
+        );
+      if (owner) {
+        plan.deferred.push({ key, owner: owner.source });
+        continue;
+      }
     }
     const planned: PlannedVersion[] = [];
     // Feed versions per condition, oldest first; undated ones stand for "now".
@@ -212,6 +274,36 @@ export async function planSync(
           changes,
         });
       });
+      // A dated feed's latest price is its price now: when a later stored version (another source, an operator)
+      // says otherwise, the feed's price takes over from this run on.
+      const runAtMs = options.runAt.getTime();
+      const latest = sorted.filter((v) => v.effectiveFrom && v.effectiveFrom.getTime() <= runAtMs).pop();
+      const current = existing.find(
+        (e) =>
+          new Date(e.effective_from).getTime() <= runAtMs &&
+          (!e.effective_to || new Date(e.effective_to).getTime() > runAtMs),
+      );
+      if (
+        latest?.effectiveFrom &&
+        current &&
+        new Date(current.effective_from).getTime() > latest.effectiveFrom.getTime()
+      ) {
+        const components = normaliseComponents(latest.components);
+        const changes = diffComponents(current, components);
+        if (current.currency !== latest.currency || changes.some((c) => c.change !== 'unchanged')) {
+          planned.push({
+            serviceTier: latest.serviceTier,
+            region: latest.region,
+            effectiveFrom: runAt,
+            effectiveTo: current.effective_to,
+            currency: latest.currency,
+            components,
+            replaces: { id: current.id, effectiveFrom: current.effective_from, effectiveTo: current.effective_to },
+            fit: false,
+            changes,
+          });
+        }
+      }
     }
     if (!planned.length) continue;
     const item: PlannedOffering = {

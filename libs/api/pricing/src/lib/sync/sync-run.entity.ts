@@ -13,6 +13,8 @@ export interface SyncCounts {
   unchanged?: number;
   missing?: number;
   locked?: number;
+  deferred?: number;
+  observations_written?: number;
   conflicts?: number;
   deleted_skipped?: number;
   versions_written?: number;

@@ -10,6 +10,7 @@ import {
   ParseUUIDPipe,
   Patch,
   Post,
+  Put,
   Query,
   Res,
   Sse,
@@ -30,7 +31,11 @@ import type { Response } from 'express';
 import { distinctUntilChanged, from, interval, map, Observable, startWith, switchMap, takeWhile } from 'rxjs';
 import { DataSource } from 'typeorm';
 import {
+  ChooseTruthDto,
   CreateSyncSourceDto,
+  ProviderTruthDto,
+  ReconciliationPageDto,
+  ReconciliationQueryDto,
   RunSourceDto,
   StreamTicketDto,
   SyncRunDto,
@@ -44,6 +49,7 @@ import {
 import { SyncService } from './sync.service';
 import { SyncRunEntity } from './sync-run.entity';
 import { SyncSourcesService } from './sync-sources.service';
+import { ReconciliationService } from './reconciliation.service';
 
 /** Operators manage sync sources, run them now (or as a dry run), follow runs and decide on quarantined ones. */
 @ApiTags('sync')
@@ -55,7 +61,49 @@ export class SyncController {
     private readonly sync: SyncService,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly reconciliation: ReconciliationService,
   ) {}
+
+  @Get('reconciliation')
+  @ApiOperation({
+    summary: 'Offerings whose sources disagree by more than min_diff_pct, with each source’s freshness.',
+  })
+  @ApiOkResponse({ type: ReconciliationPageDto })
+  async listDisagreements(@Query() query: ReconciliationQueryDto): Promise<ReconciliationPageDto> {
+    const window = pageWindow(query);
+    const { rows, total, sources } = await this.reconciliation.disagreements({
+      minDiffPct: query.min_diff_pct ?? '5',
+      provider: query.provider,
+      offset: window.offset,
+      limit: window.limit,
+    });
+    return { data: rows, meta: { page: window.page, per_page: window.perPage, total, sources } };
+  }
+
+  @Get('truth')
+  @ApiOkResponse({ type: [ProviderTruthDto] })
+  listProviderTruth(): Promise<ProviderTruthDto[]> {
+    return this.reconciliation.truths();
+  }
+
+  @Put('truth/:provider')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Choose the source whose prices win for a provider (its next run applies them).' })
+  @ApiNoContentResponse()
+  chooseProviderTruth(
+    @CurrentUser() by: Principal,
+    @Param('provider') provider: string,
+    @Body() body: ChooseTruthDto,
+  ): Promise<void> {
+    return this.reconciliation.chooseTruth(by, provider, body.source_id);
+  }
+
+  @Delete('truth/:provider')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  clearProviderTruth(@CurrentUser() by: Principal, @Param('provider') provider: string): Promise<void> {
+    return this.reconciliation.clearTruth(by, provider);
+  }
 
   private async lastRuns(): Promise<Map<string, SyncRunEntity>> {
     const rows = await this.dataSource

@@ -145,6 +145,9 @@ export class SyncCountsDto {
   @ApiPropertyOptional() unchanged?: number;
   @ApiPropertyOptional() missing?: number;
   @ApiPropertyOptional() locked?: number;
+  @ApiPropertyOptional({ description: 'Left to the provider’s source of truth or the source that priced it first.' })
+  deferred?: number;
+  @ApiPropertyOptional() observations_written?: number;
   @ApiPropertyOptional() conflicts?: number;
   @ApiPropertyOptional() deleted_skipped?: number;
   @ApiPropertyOptional() versions_written?: number;
@@ -309,4 +312,72 @@ export class StreamTicketDto {
   })
   ticket!: string;
   @ApiProperty({ example: '/api/v1/sync/runs/…/events?ticket=…' }) url!: string;
+}
+
+export class ReconciliationQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: '5', default: '5', description: 'Report differences above this percentage.' })
+  @IsOptional()
+  @Matches(/^\d{1,4}(\.\d{1,2})?$/, { message: 'min_diff_pct must be a decimal such as "5"' })
+  min_diff_pct?: string;
+
+  @ApiPropertyOptional({ example: 'openai' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/)
+  provider?: string;
+}
+
+export class SourceHealthDto {
+  @ApiProperty({ format: 'uuid' }) source_id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() adapter!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_success_at!: string | null;
+  @ApiProperty({ description: 'No successful run in the last 48 hours.' }) stale!: boolean;
+}
+
+export class ObservationDto {
+  @ApiProperty() source!: string;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Base input per 1M tokens.' }) input!: string | null;
+  @ApiProperty({ type: String, nullable: true }) output!: string | null;
+  @ApiProperty({ format: 'date-time', description: 'Since when the source reports this price.' })
+  observed_since!: string;
+  @ApiProperty() stale!: boolean;
+}
+
+export class DisagreementDto {
+  @ApiProperty({ format: 'uuid' }) offering_id!: string;
+  @ApiProperty() model_id!: string;
+  @ApiProperty() provider!: string;
+  @ApiProperty() provider_model_id!: string;
+  @ApiProperty() service_tier!: string;
+  @ApiProperty() region!: string;
+  @ApiProperty({ type: String, nullable: true }) truth_source!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Source of the price in force.' }) current_source!:
+    string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Largest difference in percent; null when one says free.' })
+  max_diff_pct!: string | null;
+  @ApiProperty({ type: [ObservationDto] }) observations!: ObservationDto[];
+}
+
+export class ReconciliationMetaDto extends PageMetaDto {
+  @ApiProperty({ type: [SourceHealthDto] }) sources!: SourceHealthDto[];
+}
+
+export class ReconciliationPageDto {
+  @ApiProperty({ type: [DisagreementDto] }) data!: DisagreementDto[];
+  @ApiProperty({ type: ReconciliationMetaDto }) meta!: ReconciliationMetaDto;
+}
+
+export class ProviderTruthDto {
+  @ApiProperty() provider!: string;
+  @ApiProperty({ format: 'uuid' }) source_id!: string;
+  @ApiProperty() source_name!: string;
+  @ApiProperty() chosen_by!: string;
+  @ApiProperty({ format: 'date-time' }) chosen_at!: string;
+}
+
+export class ChooseTruthDto {
+  @ApiProperty({ format: 'uuid', description: 'The sync source whose prices win for this provider.' })
+  @IsUUID()
+  source_id!: string;
 }

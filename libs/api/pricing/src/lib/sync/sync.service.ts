@@ -203,7 +203,7 @@ export class SyncService {
       }
       await this.progress(run.id, 'planning', counts, request);
       const runAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-      plan = await planSync(this.dataSource.manager, feed, { runAt, sourceId: source.id });
+      plan = await planSync(this.dataSource.manager, feed, { runAt, sourceId: source.id, sourceName: source.name });
       Object.assign(counts, planCounts(plan));
       const reason = request.dryRun ? null : quarantineReason(plan, source);
       if (reason) {
@@ -409,6 +409,7 @@ export function planCounts(plan: SyncPlan): SyncCounts {
     unchanged: plan.unchanged,
     missing: plan.missing.length,
     locked: plan.locked.length,
+    deferred: plan.deferred.length,
     conflicts: plan.conflicts.length,
     deleted_skipped: plan.deletedSkipped.length,
     invalid: plan.invalid.length,

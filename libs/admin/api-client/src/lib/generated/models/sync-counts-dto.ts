@@ -6,6 +6,11 @@ export interface SyncCountsDto {
   bytes?: number;
   changed?: number;
   conflicts?: number;
+
+  /**
+   * Left to the provider’s source of truth or the source that priced it first.
+   */
+  deferred?: number;
   deleted_skipped?: number;
   duration_ms?: number;
   entries?: number;
@@ -13,6 +18,7 @@ export interface SyncCountsDto {
   locked?: number;
   missing?: number;
   models_created?: number;
+  observations_written?: number;
   offerings_created?: number;
   records?: number;
   unchanged?: number;

@@ -12,6 +12,10 @@ import { StrictHttpResponse } from '../strict-http-response';
 
 import { approveSyncRun } from '../fn/sync/approve-sync-run';
 import { ApproveSyncRun$Params } from '../fn/sync/approve-sync-run';
+import { chooseProviderTruth } from '../fn/sync/choose-provider-truth';
+import { ChooseProviderTruth$Params } from '../fn/sync/choose-provider-truth';
+import { clearProviderTruth } from '../fn/sync/clear-provider-truth';
+import { ClearProviderTruth$Params } from '../fn/sync/clear-provider-truth';
 import { createSyncSource } from '../fn/sync/create-sync-source';
 import { CreateSyncSource$Params } from '../fn/sync/create-sync-source';
 import { createSyncStreamTicket } from '../fn/sync/create-sync-stream-ticket';
@@ -20,10 +24,16 @@ import { deleteSyncSource } from '../fn/sync/delete-sync-source';
 import { DeleteSyncSource$Params } from '../fn/sync/delete-sync-source';
 import { getSyncRun } from '../fn/sync/get-sync-run';
 import { GetSyncRun$Params } from '../fn/sync/get-sync-run';
+import { listDisagreements } from '../fn/sync/list-disagreements';
+import { ListDisagreements$Params } from '../fn/sync/list-disagreements';
+import { listProviderTruth } from '../fn/sync/list-provider-truth';
+import { ListProviderTruth$Params } from '../fn/sync/list-provider-truth';
 import { listSyncRuns } from '../fn/sync/list-sync-runs';
 import { ListSyncRuns$Params } from '../fn/sync/list-sync-runs';
 import { listSyncSources } from '../fn/sync/list-sync-sources';
 import { ListSyncSources$Params } from '../fn/sync/list-sync-sources';
+import { ProviderTruthDto } from '../models/provider-truth-dto';
+import { ReconciliationPageDto } from '../models/reconciliation-page-dto';
 import { rejectSyncRun } from '../fn/sync/reject-sync-run';
 import { RejectSyncRun$Params } from '../fn/sync/reject-sync-run';
 import { rotateSyncWebhookSecret } from '../fn/sync/rotate-sync-webhook-secret';
@@ -45,6 +55,41 @@ import { WebhookSecretDto } from '../models/webhook-secret-dto';
 export class SyncService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {
     super(config, http);
+  }
+
+  /** Path part for operation `listDisagreements()` */
+  static readonly ListDisagreementsPath = '/api/v1/sync/reconciliation';
+
+  /**
+   * Offerings whose sources disagree by more than min_diff_pct, with each source’s freshness.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `listDisagreements()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listDisagreements$Response(params?: ListDisagreements$Params, context?: HttpContext): Observable<StrictHttpResponse<ReconciliationPageDto>> {
+    const obs = listDisagreements(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Offerings whose sources disagree by more than min_diff_pct, with each source’s freshness.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `listDisagreements$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listDisagreements(params?: ListDisagreements$Params, context?: HttpContext): Observable<ReconciliationPageDto> {
+    const resp = this.listDisagreements$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<ReconciliationPageDto>): ReconciliationPageDto => r.body)
+    );
   }
 
   /** Path part for operation `listSyncRuns()` */
@@ -408,6 +453,95 @@ export class SyncService extends BaseService {
     const resp = this.rotateSyncWebhookSecret$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<WebhookSecretDto>): WebhookSecretDto => r.body)
+    );
+  }
+
+  /** Path part for operation `listProviderTruth()` */
+  static readonly ListProviderTruthPath = '/api/v1/sync/truth';
+
+  /**
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `listProviderTruth()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listProviderTruth$Response(params?: ListProviderTruth$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ProviderTruthDto>>> {
+    const obs = listProviderTruth(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `listProviderTruth$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listProviderTruth(params?: ListProviderTruth$Params, context?: HttpContext): Observable<Array<ProviderTruthDto>> {
+    const resp = this.listProviderTruth$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<Array<ProviderTruthDto>>): Array<ProviderTruthDto> => r.body)
+    );
+  }
+
+  /** Path part for operation `chooseProviderTruth()` */
+  static readonly ChooseProviderTruthPath = '/api/v1/sync/truth/{provider}';
+
+  /**
+   * Choose the source whose prices win for a provider (its next run applies them).
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `chooseProviderTruth()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  chooseProviderTruth$Response(params: ChooseProviderTruth$Params, context?: HttpContext): Observable<StrictHttpResponse<void>> {
+    const obs = chooseProviderTruth(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Choose the source whose prices win for a provider (its next run applies them).
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `chooseProviderTruth$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  chooseProviderTruth(params: ChooseProviderTruth$Params, context?: HttpContext): Observable<void> {
+    const resp = this.chooseProviderTruth$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<void>): void => r.body)
+    );
+  }
+
+  /** Path part for operation `clearProviderTruth()` */
+  static readonly ClearProviderTruthPath = '/api/v1/sync/truth/{provider}';
+
+  /**
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `clearProviderTruth()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  clearProviderTruth$Response(params: ClearProviderTruth$Params, context?: HttpContext): Observable<StrictHttpResponse<void>> {
+    const obs = clearProviderTruth(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `clearProviderTruth$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  clearProviderTruth(params: ClearProviderTruth$Params, context?: HttpContext): Observable<void> {
+    const resp = this.clearProviderTruth$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<void>): void => r.body)
     );
   }
 
