@@ -141,9 +141,22 @@ export async function applySync(
   counts.versions_written = (counts.versions_written ?? 0) + bulk.length;
 
   if (ctx.sourceId) {
+    // Bookkeeping writes only what differs from what is stored, so an unchanged feed writes no rows at all.
+    const storedSeen = new Map<string, { feed_ref: string; missing: boolean }>(
+      (
+        (await m.query(
+          `SELECT offering_id, feed_ref, missing_since IS NOT NULL AS missing FROM sync_source_offerings WHERE source_id = $1`,
+          [ctx.sourceId],
+        )) as { offering_id: string; feed_ref: string; missing: boolean }[]
+      ).map((r) => [r.offering_id, r]),
+    );
     const seen = plan.seen
       .map((s) => ({ offering_id: ensured.ids.get(s.key), feed_ref: s.ref }))
-      .filter((s) => s.offering_id);
+      .filter((s): s is { offering_id: string; feed_ref: string } => {
+        if (!s.offering_id) return false;
+        const stored = storedSeen.get(s.offering_id);
+        return !stored || stored.missing || stored.feed_ref !== s.feed_ref;
+      });
     if (seen.length) {
       await m.query(
         `INSERT INTO sync_source_offerings (source_id, offering_id, feed_ref, first_seen_at, last_seen_at)
@@ -153,19 +166,36 @@ export async function applySync(
         [ctx.sourceId, JSON.stringify(seen), runAt],
       );
     }
+    const storedObservations = new Map<string, string>(
+      (
+        (await m.query(
+          `SELECT offering_id || '|' || service_tier || '|' || region AS k, currency || components::text AS v
+             FROM sync_observations WHERE source_id = $1`,
+          [ctx.sourceId],
+        )) as { k: string; v: string }[]
+      ).map((r) => [r.k, r.v]),
+    );
+    const canonicalJson = (x: unknown) => JSON.stringify(x);
     const observations = plan.observations
       .map((o) => ({ ...o, offering_id: ensured.ids.get(o.key) }))
-      .filter((o) => o.offering_id);
+      .filter((o) => {
+        if (!o.offering_id) return false;
+        const stored = storedObservations.get(`${o.offering_id}|${o.serviceTier}|${o.region}`);
+        if (stored === undefined) return true;
+        // jsonb prints keys in its own order; compare parsed values, not text.
+        const [currency, json] = [stored.slice(0, 3), stored.slice(3)];
+        return (
+          currency.trim() !== o.currency ||
+          canonicalJson(sortKeys(JSON.parse(json))) !== canonicalJson(sortKeys(o.components))
+        );
+      });
     if (observations.length) {
-      // Only differing observations are written: an unchanged feed writes no rows.
       const written = await m.query(
         `INSERT INTO sync_observations (source_id, offering_id, service_tier, region, currency, components, observed_at)
          SELECT $1, d.offering_id, d.service_tier, d.region, d.currency, d.components, $3
            FROM jsonb_to_recordset($2::jsonb) AS d(offering_id uuid, service_tier text, region text, currency text, components jsonb)
          ON CONFLICT (offering_id, service_tier, region, source_id) DO UPDATE
             SET components = EXCLUDED.components, currency = EXCLUDED.currency, observed_at = EXCLUDED.observed_at
-          WHERE sync_observations.components IS DISTINCT FROM EXCLUDED.components
-             OR sync_observations.currency IS DISTINCT FROM EXCLUDED.currency
          RETURNING 1`,
         [
           ctx.sourceId,
@@ -192,4 +222,16 @@ export async function applySync(
     }
   }
   return counts;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value as Record<string, unknown>)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
 }

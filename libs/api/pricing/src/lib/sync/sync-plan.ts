@@ -146,11 +146,15 @@ export async function planSync(
     ? await m.query(`SELECT ${VERSION_SQL} FROM price_versions v WHERE v.offering_id = ANY($1::uuid[])`, [liveIds])
     : [];
   const history = new Map<string, PriceVersionDto[]>();
+  const byOffering = new Map<string, PriceVersionDto[]>();
   for (const v of versions.map(versionDto)) {
     const k = `${v.offering_id}|${condKey(v.service_tier, v.region)}`;
     const list = history.get(k) ?? [];
     list.push(v);
     history.set(k, list);
+    const all = byOffering.get(v.offering_id) ?? [];
+    all.push(v);
+    byOffering.set(v.offering_id, all);
   }
 
   for (const [key, record] of records) {
@@ -189,15 +193,12 @@ export async function planSync(
     }
     if (s && !truth) {
       const runAtMs = options.runAt.getTime();
-      const owner = [...history.entries()]
-        .filter(([k]) => k.startsWith(`${s.id}|`))
-        .flatMap(([, list]) => list)
-        .find(
-          (v) =>
-            new Date(v.effective_from).getTime() <= runAtMs &&
-            (!v.effective_to || new Date(v.effective_to).getTime() > runAtMs) &&
-            !open.has(v.source),
-        );
+      const owner = (byOffering.get(s.id) ?? []).find(
+        (v) =>
+          new Date(v.effective_from).getTime() <= runAtMs &&
+          (!v.effective_to || new Date(v.effective_to).getTime() > runAtMs) &&
+          !open.has(v.source),
+      );
       if (owner) {
         plan.deferred.push({ key, owner: owner.source });
         continue;
