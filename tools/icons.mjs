@@ -28,6 +28,7 @@ const ICONS = [
   'logout',
   'lock',
   'login',
+  'delete',
 ];
 const require = createRequire(import.meta.url);
 const root = dirname(require.resolve('@material-symbols/svg-400/package.json'));

@@ -21,13 +21,13 @@ test('navigation reaches every area; unbuilt areas say so plainly', async ({ pag
   await page.goto('/admin/status');
   await page.getByRole('link', { name: 'Pricing' }).click();
   await expect(page).toHaveURL(/\/pricing$/);
-  await expect(page.getByRole('heading', { name: 'Pricing' })).toBeVisible();
-  await expect(page.getByText('Coming in a later release')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Prices' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Pricing' })).toHaveAttribute('aria-current', 'page');
 
   // A deep link is served by the API's index.html fallback.
   await page.goto('/costs');
   await expect(page.getByRole('heading', { name: 'Costs' })).toBeVisible();
+  await expect(page.getByText('Coming in a later release')).toBeVisible();
 });
 
 test('the theme toggle switches between light and dark and is remembered', async ({ page }) => {

@@ -42,11 +42,7 @@ export const appRoutes: Route[] = [
     component: LoginPage,
   },
   { path: 'catalog', loadChildren: () => import('@mph/admin-feature-catalog').then((m) => m.CATALOG_ROUTES) },
-  coming('pricing', {
-    title: 'Pricing',
-    summary:
-      'Prices per offering with history, tiers and conditions, the editor with diff preview and locks, and vendor syncs.',
-  }),
+  { path: 'pricing', loadChildren: () => import('@mph/admin-feature-pricing').then((m) => m.PRICING_ROUTES) },
   coming('costs', {
     title: 'Costs',
     summary: 'Spend over time by model, project and key, usage events, budgets and estimates.',

@@ -3,3 +3,4 @@ export * from './lib/confirm-dialog';
 export * from './lib/http-context';
 export * from './lib/icons';
 export * from './lib/secret-dialog';
+export * from './lib/step-chart';

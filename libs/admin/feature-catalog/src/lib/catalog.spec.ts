@@ -183,10 +183,47 @@ describe('catalog console', () => {
         data: [{ model_id: 'x/q', base_model_id: detail.id, relation: 'quantized', depth: 1, descendants: 0 }],
         meta: { page: 1, per_page: 100, total: 1 },
       });
+    const price = (unit: string, amount: string) => ({
+      unit,
+      amount,
+      per: '1M tokens',
+      prompt_tokens_above: 0,
+      window_start: null,
+      window_end: null,
+    });
+    http.expectOne('/api/v1/models/meta-llama/Llama-3.1-8B-Instruct/prices').flush({
+      model_id: detail.id,
+      at: '2026-01-01T00:00:00.000Z',
+      data: [
+        {
+          offering: detail.offerings[0],
+          locked: false,
+          input_plus_output: '0.36',
+          price: {
+            id: 'v1',
+            offering_id: 'o1',
+            service_tier: 'standard',
+            region: '',
+            effective_from: '2024-07-23T00:00:00.000Z',
+            effective_to: null,
+            recorded_at: '2024-07-23T00:00:00.000Z',
+            source: 'demo',
+            source_ref: null,
+            currency: 'USD',
+            reason: null,
+            components: [price('input', '0.18'), price('output', '0.18')],
+          },
+        },
+      ],
+    });
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
     expect(el.querySelector('[data-testid="capabilities"]')?.textContent).toContain('131,072 tokens');
     expect(el.querySelector('[data-testid="offerings"]')?.textContent).toContain('together');
+    expect(el.querySelector('[data-testid="price-together"]')?.textContent).toContain('0.18 in / 0.18 out USD per 1M');
+    expect(el.querySelector('[data-testid="prices-link-together"]')?.getAttribute('href')).toBe(
+      '/pricing/offerings/o1',
+    );
     const lineage = el.querySelector('[data-testid="lineage"]')?.textContent ?? '';
     expect(lineage).toContain('meta-llama/Llama-3.1-8B');
     expect(lineage).toContain('quantized (1)');
@@ -201,9 +238,10 @@ describe('catalog console', () => {
     const model = http.expectOne('/api/v1/models/no/pe');
     const up = http.expectOne('/api/v1/models/no/pe/ancestry');
     const down = http.expectOne((r) => r.url === '/api/v1/models/no/pe/derivatives');
+    const prices = http.expectOne('/api/v1/models/no/pe/prices');
     model.flush({ error: { code: 'MODEL_NOT_FOUND' } }, { status: 404, statusText: 'Not Found' });
-    // The first failure cancels the other two calls.
-    expect([up.cancelled, down.cancelled]).toEqual([true, true]);
+    // The first failure cancels the other calls.
+    expect([up.cancelled, down.cancelled, prices.cancelled]).toEqual([true, true, true]);
     await fixture.whenStable();
     expect(fixture.componentInstance.error()).toBe('There is no model no/pe in the catalog.');
   });

@@ -16,10 +16,11 @@ import {
   ModelDetailDto,
   ModelsService,
   OfferingDto,
+  OfferingPriceDto,
 } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
 import { confirmAction, silentErrors } from '@mph/admin-ui';
-import { filter, forkJoin, switchMap } from 'rxjs';
+import { catchError, filter, forkJoin, of, switchMap } from 'rxjs';
 import { modelLink } from './catalog-page';
 import { EditModelDialog } from './edit-model-dialog';
 import { OfferingDialog, OfferingDialogData } from './offering-dialog';
@@ -75,6 +76,8 @@ export class ModelPage {
   readonly derivatives = signal<DerivativeDto[]>([]);
   readonly derivativeTotal = signal(0);
   readonly loading = signal(false);
+  /** Every live offering with its price in force, cheapest first (from the pricing API). */
+  readonly prices = signal<OfferingPriceDto[]>([]);
   readonly error = signal<string | null>(null);
   readonly levels = computed(() => ancestorLevels(this.ancestry()));
   readonly groups = computed(() => derivativeGroups(this.derivatives()));
@@ -146,6 +149,15 @@ export class ModelPage {
       });
   }
 
+  /** Base input / output per 1M tokens of an offering's current price, or null when unknown. */
+  priceOf(offeringId: string): { input: string | null; output: string | null; currency: string } | null {
+    const p = this.prices().find((x) => x.offering.id === offeringId)?.price;
+    if (!p) return null;
+    const base = (u: string) =>
+      p.components.find((c) => c.unit === u && !c.prompt_tokens_above && !c.window_start)?.amount ?? null;
+    return { input: base('input'), output: base('output'), currency: p.currency };
+  }
+
   private load(owner: string, name: string): void {
     this.loading.set(true);
     this.error.set(null);
@@ -154,9 +166,11 @@ export class ModelPage {
       model: this.api.getModel({ owner, name }, ctx),
       ancestry: this.api.getModelAncestry({ owner, name }, ctx),
       derivatives: this.api.listModelDerivatives({ owner, name, per_page: 100 }, ctx),
+      prices: this.api.getModelPrices({ owner, name }, ctx).pipe(catchError(() => of(null))),
     }).subscribe({
-      next: ({ model, ancestry, derivatives }) => {
+      next: ({ model, ancestry, derivatives, prices }) => {
         this.model.set(model);
+        this.prices.set(prices?.data ?? []);
         this.ancestry.set(ancestry);
         this.derivatives.set(derivatives.data);
         this.derivativeTotal.set(derivatives.meta.total);

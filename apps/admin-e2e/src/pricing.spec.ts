@@ -1,0 +1,112 @@
+import { expect, Page, test } from '@playwright/test';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+const ADMIN = { email: 'admin@e2e.local', password: 'e2e-admin-password' };
+const shots = join(__dirname, '../../../dist/e2e');
+
+async function signIn(page: Page, returnTo: string) {
+  await page.goto(`/login?returnUrl=${encodeURIComponent(returnTo)}`);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`${returnTo.replace(/\//g, '\\/')}$`));
+}
+
+test('an operator schedules a price change with a future date, sees the diff, then the history chart', async ({
+  page,
+}) => {
+  await signIn(page, '/pricing');
+  await expect(page.getByRole('heading', { name: 'Prices' })).toBeVisible();
+  await page.getByTestId('offering-link-o3').first().click();
+  await expect(page.getByRole('heading', { name: 'openai · o3' })).toBeVisible();
+  await expect(page.getByTestId('current-standard')).toContainText('8');
+
+  await page.getByTestId('edit-prices').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('amount-0').fill('1.5');
+  await dialog.getByTestId('price-now').click();
+  await dialog.getByTestId('price-effective').fill('2099-01-01T00:00');
+  await dialog.getByTestId('price-reason').fill('Announced price cut');
+  await expect(dialog.getByTestId('price-save')).toBeDisabled();
+  await dialog.getByTestId('price-preview').click();
+  await expect(dialog.getByTestId('change-input')).toHaveText('changed (×0.75)');
+  await expect(dialog.getByTestId('change-output')).toHaveText('unchanged');
+  await expect(dialog).toContainText('Changes from 2099-01-01 00:00 UTC');
+  await page.screenshot({ path: join(shots, 'price-editor-diff.png') });
+  await dialog.getByTestId('price-save').click();
+
+  await expect(page.getByTestId('upcoming')).toContainText(
+    'From 2099-01-01 00:00 UTC (standard): input 1.5, output 8, cache_read 0.5 — Announced price cut',
+  );
+  await expect(page.getByTestId('upcoming')).toContainText('Announced price cut');
+  // Still $2 today: the new price waits for its date.
+  await expect(page.getByTestId('current-standard')).toContainText('2');
+  const chart = page.getByTestId('step-chart');
+  await expect(chart.locator('path[data-series="input"]')).toHaveCount(1);
+  await expect(chart.locator('path[data-series="output"]')).toHaveCount(1);
+  await expect(page.getByTestId('history')).toContainText('Announced price cut');
+  await page.screenshot({ path: join(shots, 'price-history.png'), fullPage: true });
+});
+
+test('an operator runs a sync now, watches its progress, and approves a quarantined run', async ({ page }) => {
+  // A vendor feed in OpenRouter's format, served slowly enough to watch the run progress.
+  let models = [
+    { id: 'e2e-lab/alpha', name: 'Alpha', pricing: { prompt: '0.000001', completion: '0.000002' } },
+    { id: 'e2e-lab/beta', name: 'Beta', pricing: { prompt: '0.000003', completion: '0.000004' } },
+  ];
+  let release: (() => void) | null = null;
+  const server: Server = createServer((_req, res) => {
+    const send = () => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ data: models }));
+    };
+    // The first request waits until the page has shown the run in progress.
+    if (release === null && models[0].pricing.prompt === '0.000001') {
+      release = send;
+    } else send();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/models`;
+  try {
+    await signIn(page, '/pricing/sync');
+    await page.getByTestId('new-source').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('source-name').fill('e2e-feed');
+    await dialog.getByTestId('source-adapter').click();
+    await page.getByRole('option', { name: 'openrouter' }).click();
+    await dialog.getByTestId('source-url').fill(url);
+    await dialog.getByTestId('source-save').click();
+    await expect(page.getByTestId('sources-table')).toContainText('e2e-feed');
+
+    await page.getByTestId('run-e2e-feed').click();
+    await expect(page).toHaveURL(/\/pricing\/sync\/runs\/[0-9a-f-]{36}$/);
+    await expect(page.getByTestId('run-status')).toHaveText('running');
+    await expect(page.getByTestId('run-phase')).toHaveText('fetching');
+    await expect(page.getByTestId('run-progress')).toBeVisible();
+    await page.screenshot({ path: join(shots, 'sync-run-progress.png') });
+    (release as unknown as () => void)();
+    await expect(page.getByTestId('run-status')).toHaveText('succeeded');
+    await expect(page.getByTestId('run-counts')).toContainText('2added');
+
+    // The feed now says Beta is free: a broken feed until someone says otherwise.
+    models = [models[0], { ...models[1], pricing: { prompt: '0', completion: '0' } }];
+    await page.goto('/pricing/sync');
+    await page.getByTestId('run-e2e-feed').click();
+    await expect(page.getByTestId('run-status')).toHaveText('quarantined');
+    await expect(page.getByTestId('quarantine-reason')).toContainText('would drop to 0');
+    await expect(page.getByTestId('run-changed')).toContainText('e2e-lab/beta');
+    await page.screenshot({ path: join(shots, 'sync-run-quarantined.png'), fullPage: true });
+    await page.getByTestId('approve-run').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Approve and apply' }).click();
+    await expect(page.getByTestId('run-status')).toHaveText('approved');
+
+    const prices = await page.request.get('/api/v1/prices?provider=openrouter&model=e2e-lab/beta');
+    const body = await prices.json();
+    expect(body.data[0].price.components.map((c: { amount: string }) => c.amount)).toEqual(['0', '0']);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
