@@ -137,6 +137,31 @@ describe('pricing (versions, point in time, operator edits)', () => {
     expect(early.body.data[0]).toMatchObject({ price: null, input_plus_output: null });
   });
 
+  it('lets the catalog search filter by price and sort cheapest first (unknown prices last), with cursors', async () => {
+    const res = await get('/api/v1/models?max_input_price=1&sort=price&per_page=50').expect(200);
+    expect(res.body.data.map((m: { id: string }) => m.id)).toEqual([
+      'meta-llama/Llama-3.1-8B-Instruct',
+      'Qwen/Qwen2.5-7B-Instruct',
+      'deepseek-ai/DeepSeek-R1',
+      'openai/gpt-4o-mini',
+      'meta-llama/Llama-3.3-70B-Instruct',
+      'google/gemini-2.5-flash',
+      'anthropic/claude-haiku-4.5',
+    ]);
+    const both = await get('/api/v1/models?max_input_price=0.5&max_output_price=0.5&sort=price').expect(200);
+    expect(both.body.data.map((m: { id: string }) => m.id)).toEqual([
+      'meta-llama/Llama-3.1-8B-Instruct',
+      'Qwen/Qwen2.5-7B-Instruct',
+      'deepseek-ai/DeepSeek-R1',
+    ]);
+    const first = await get('/api/v1/models?sort=price&per_page=2').expect(200);
+    const next = await get(`/api/v1/models?sort=price&per_page=2&cursor=${first.body.meta.next_cursor}`).expect(200);
+    expect([...first.body.data, ...next.body.data].map((m: { id: string }) => m.id)).toEqual(
+      res.body.data.slice(0, 4).map((m: { id: string }) => m.id),
+    );
+    await get('/api/v1/models?max_input_price=cheap').expect(400);
+  });
+
   it('lists a model’s offerings cheapest first, unknown prices last', async () => {
     const res = await get('/api/v1/models/meta-llama/Llama-3.1-8B-Instruct/prices').expect(200);
     const rows = res.body.data.map((d: { offering: { provider: string }; input_plus_output: string | null }) => [

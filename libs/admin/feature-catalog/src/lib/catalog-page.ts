@@ -29,6 +29,7 @@ export const SORTS = [
   { value: 'trending', label: 'Trending' },
   { value: 'created', label: 'Newest' },
   { value: 'context', label: 'Context window' },
+  { value: 'price', label: 'Cheapest' },
 ] as const;
 
 /** Value filters: shown as removable chips when set (from the selects, a link, or a typed URL). */
@@ -43,6 +44,8 @@ export const VALUE_FILTERS = [
   { key: 'modality_in', label: 'Input' },
   { key: 'modality_out', label: 'Output' },
   { key: 'min_context', label: 'Context ≥' },
+  { key: 'max_input_price', label: 'Input ≤ $/1M' },
+  { key: 'max_output_price', label: 'Output ≤ $/1M' },
   { key: 'base_model', label: 'Derived from' },
   { key: 'relation', label: 'Relation' },
 ] as const;

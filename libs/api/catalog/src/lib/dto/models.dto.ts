@@ -9,7 +9,16 @@ const bool = ({ value }: { value: unknown }) =>
 const int = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
-export const MODEL_SORTS = ['relevance', 'downloads', 'likes', 'trending', 'created', 'updated', 'context'] as const;
+export const MODEL_SORTS = [
+  'relevance',
+  'downloads',
+  'likes',
+  'trending',
+  'created',
+  'updated',
+  'context',
+  'price',
+] as const;
 export type ModelSort = (typeof MODEL_SORTS)[number];
 
 export class ModelsQueryDto extends PageQueryDto {
@@ -114,6 +123,23 @@ export class ModelsQueryDto extends PageQueryDto {
   @Min(1)
   @Max(100_000_000)
   min_context?: number;
+
+  @ApiPropertyOptional({
+    example: '1',
+    description:
+      'Only models with an offering whose current input price (USD per 1M tokens, standard tier) is at most this.',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,9}(\.\d{1,12})?$/, { message: 'max_input_price must be a decimal such as "1.5"' })
+  max_input_price?: string;
+
+  @ApiPropertyOptional({
+    example: '4',
+    description: 'Only models with an offering whose current output price (USD per 1M tokens) is at most this.',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,9}(\.\d{1,12})?$/, { message: 'max_output_price must be a decimal such as "4"' })
+  max_output_price?: string;
 
   @ApiPropertyOptional({ description: 'Only models derived from a base (true) or only roots (false).' })
   @IsOptional()

@@ -84,6 +84,18 @@ function summary(r: SummaryRow): ModelSummaryDto {
 }
 
 /** Sort keys for keyset paging: NULLs are mapped below every value so DESC order puts them last, as the pages do. */
+/**
+ * The cheapest base input + output per 1M tokens among a model's live offerings (standard tier, default region, in
+ * force now). Prices belong to the pricing lib; the catalog only reads them here for its filters and sort.
+ */
+const OFFERING_PRICE_JOIN = `FROM offerings o
+   JOIN price_versions v ON v.offering_id = o.id AND v.service_tier = 'standard' AND v.region = ''
+        AND v.effective_from <= now() AND (v.effective_to IS NULL OR v.effective_to > now())
+   JOIN price_components ci ON ci.version_id = v.id AND ci.unit = 'input' AND ci.prompt_tokens_above = 0 AND ci.window_start IS NULL
+   JOIN price_components co ON co.version_id = v.id AND co.unit = 'output' AND co.prompt_tokens_above = 0 AND co.window_start IS NULL
+  WHERE o.model_id = m.id AND o.deleted_at IS NULL`;
+const CHEAPEST = `(SELECT min(ci.amount + co.amount) ${OFFERING_PRICE_JOIN})`;
+
 const KEYSET: Record<Exclude<ModelsQueryDto['sort'] & string, 'relevance'>, { expr: string; type: string }> = {
   downloads: { expr: 'm.downloads', type: 'bigint' },
   likes: { expr: 'm.likes', type: 'integer' },
@@ -91,6 +103,8 @@ const KEYSET: Record<Exclude<ModelsQueryDto['sort'] & string, 'relevance'>, { ex
   created: { expr: "coalesce(m.hf_created_at, '-infinity'::timestamptz)", type: 'timestamptz' },
   updated: { expr: "coalesce(m.hf_last_modified, '-infinity'::timestamptz)", type: 'timestamptz' },
   context: { expr: 'coalesce(m.context_window, -1)', type: 'integer' },
+  // Cheapest first (descending on the negated price); models without a known price come last.
+  price: { expr: `-coalesce(${CHEAPEST}, 'Infinity'::numeric)`, type: 'numeric' },
 };
 
 /** An opaque cursor: the sort it belongs to, the last row's sort value and id. */
@@ -172,6 +186,13 @@ export class ModelsQueryService {
       if (query[flag] !== undefined) where.push(query[flag] ? `m.${flag} IS TRUE` : `m.${flag} IS NOT TRUE`);
     }
     if (query.min_context !== undefined) where.push(`m.context_window >= ${p(query.min_context)}`);
+    if (query.max_input_price !== undefined || query.max_output_price !== undefined) {
+      const conditions = [
+        query.max_input_price !== undefined ? `ci.amount <= ${p(query.max_input_price)}::numeric` : null,
+        query.max_output_price !== undefined ? `co.amount <= ${p(query.max_output_price)}::numeric` : null,
+      ].filter(Boolean);
+      where.push(`EXISTS (SELECT 1 ${OFFERING_PRICE_JOIN} AND ${conditions.join(' AND ')})`);
+    }
     if (query.has_base_model !== undefined) {
       where.push(
         `${query.has_base_model ? '' : 'NOT '}EXISTS (SELECT 1 FROM base_model_relations r WHERE r.model_id = m.id)`,

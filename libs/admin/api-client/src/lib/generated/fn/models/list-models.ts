@@ -66,6 +66,16 @@ export interface ListModels$Params {
   min_context?: number;
 
 /**
+ * Only models with an offering whose current input price (USD per 1M tokens, standard tier) is at most this.
+ */
+  max_input_price?: string;
+
+/**
+ * Only models with an offering whose current output price (USD per 1M tokens) is at most this.
+ */
+  max_output_price?: string;
+
+/**
  * Only models derived from a base (true) or only roots (false).
  */
   has_base_model?: boolean;
@@ -88,7 +98,7 @@ export interface ListModels$Params {
 /**
  * relevance needs q; without q it sorts by downloads.
  */
-  sort?: 'relevance' | 'downloads' | 'likes' | 'trending' | 'created' | 'updated' | 'context';
+  sort?: 'relevance' | 'downloads' | 'likes' | 'trending' | 'created' | 'updated' | 'context' | 'price';
 }
 
 export function listModels(http: HttpClient, rootUrl: string, params?: ListModels$Params, context?: HttpContext): Observable<StrictHttpResponse<ModelPageDto>> {
@@ -112,6 +122,8 @@ export function listModels(http: HttpClient, rootUrl: string, params?: ListModel
     rb.query('vision', params.vision, {});
     rb.query('open_weights', params.open_weights, {});
     rb.query('min_context', params.min_context, {});
+    rb.query('max_input_price', params.max_input_price, {});
+    rb.query('max_output_price', params.max_output_price, {});
     rb.query('has_base_model', params.has_base_model, {});
     rb.query('base_model', params.base_model, {});
     rb.query('relation', params.relation, {});
