@@ -285,6 +285,15 @@ describe('price sync (sources, runs, safety, approval)', () => {
       .expect(400);
     await api().post('/api/v1/sync/sources', { name: 'y', adapter: 'litellm', url: 'ftp://x/y' }).expect(400);
     await api()
+      .post('/api/v1/sync/sources', {
+        name: 'rules',
+        adapter: 'litellm',
+        url: feeds.url('/x'),
+        id_rules: { providers: { gemini: 'Not A Slug' } },
+      })
+      .expect(400)
+      .expect((r) => expect(r.body.error.message).toContain('id_rules'));
+    await api()
       .post('/api/v1/sync/sources', { name: 'z', adapter: 'litellm', url: feeds.url('/x'), schedule: 'every day' })
       .expect(400);
     await api()

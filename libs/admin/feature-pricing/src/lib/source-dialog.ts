@@ -67,6 +67,11 @@ import { Observable } from 'rxjs';
           <input matInput type="password" formControlName="auth_value" autocomplete="off" />
           <mat-hint>{{ data?.auth_header_name ? 'Stored sealed; leave empty to keep it' : 'Stored sealed' }}</mat-hint>
         </mat-form-field>
+        <mat-form-field appearance="outline" class="wide">
+          <mat-label>Id rules (JSON)</mat-label>
+          <textarea matInput rows="3" formControlName="id_rules" data-testid="source-id-rules"></textarea>
+          <mat-hint>{{ idRulesHint }}</mat-hint>
+        </mat-form-field>
         @if (error(); as message) {
           <p class="error wide" role="alert" data-testid="source-error">{{ message }}</p>
         }
@@ -109,7 +114,10 @@ export class SourceDialog {
     max_jump: [this.data?.max_jump ?? '10'],
     auth_name: [this.data?.auth_header_name ?? ''],
     auth_value: [''],
+    id_rules: [JSON.stringify(this.data?.id_rules ?? {})],
   });
+  readonly idRulesHint =
+    '{"strip_prefixes": ["openrouter/"], "providers": {"vertex-ai": "google-vertex"}, "models": {"openai|gpt-4o-2024-08-06": "openai/gpt-4o"}}';
 
   save(): void {
     if (this.form.invalid) {
@@ -117,7 +125,16 @@ export class SourceDialog {
       return;
     }
     const v = this.form.getRawValue();
+    let idRules: Record<string, unknown>;
+    try {
+      idRules = JSON.parse(v.id_rules || '{}') as Record<string, unknown>;
+      if (!idRules || typeof idRules !== 'object' || Array.isArray(idRules)) throw new Error('not an object');
+    } catch {
+      this.error.set('Id rules must be a JSON object (or {} for none).');
+      return;
+    }
     const body = {
+      id_rules: idRules,
       name: v.name ?? '',
       adapter: v.adapter as CreateSyncSourceDto['adapter'],
       url: v.url ?? '',

@@ -39,6 +39,17 @@ describe('feed client SSRF guard', () => {
     expect(() => checkFeedUrl(url, [])).toThrow(FeedFetchError);
   });
 
+  it('says what to do when the network is not there', async () => {
+    await expect(
+      fetchFeed('http://no-such-host.invalid/feed.json', {
+        timeoutMs: 5000,
+        maxBytes: 1000,
+        retries: 0,
+        allowedHosts: [],
+      }),
+    ).rejects.toMatchObject({ kind: 'network', message: expect.stringContaining('no network or the host is down') });
+  });
+
   it('lets an allow-listed host through', () => {
     expect(checkFeedUrl('http://127.0.0.1:8080/feed.json', ['127.0.0.1']).port).toBe('8080');
   });

@@ -238,7 +238,10 @@ function once(
       fail(
         e.code === 'EBLOCKED'
           ? new FeedFetchError(e.message, 'blocked')
-          : new FeedFetchError(`${url.host}: ${e.message}`, 'network'),
+          : new FeedFetchError(
+              `${url.host}: ${e.message}${/ENOTFOUND|EAI_AGAIN|ENETUNREACH|ECONNREFUSED/.test(e.code ?? '') ? ' (no network or the host is down; prices stay as they are)' : ''}`,
+              'network',
+            ),
       ),
     );
     req.end();

@@ -159,6 +159,23 @@ export class SyncSourcesService implements OnApplicationBootstrap, OnApplication
       if (!check.valid)
         problems.push({ field: 'schedule', problems: [`not a cron expression: ${check.error?.message}`] });
     }
+    const rules = input.id_rules;
+    if (rules) {
+      const bad = [
+        ...Object.values(rules.providers ?? {}).filter(
+          (v) => typeof v !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(v),
+        ),
+        ...Object.values(rules.models ?? {}).filter(
+          (v) => typeof v !== 'string' || !/^[\w.-]{1,100}\/[\w.-]{1,100}$/.test(v),
+        ),
+      ];
+      if (bad.length) {
+        problems.push({
+          field: 'id_rules',
+          problems: [`providers map to vendor slugs and models to owner/name ids; not: ${bad.slice(0, 3).join(', ')}`],
+        });
+      }
+    }
     if (problems.length) {
       throw DomainError.badRequest(
         'VALIDATION_FAILED',

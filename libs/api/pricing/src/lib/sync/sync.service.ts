@@ -6,7 +6,7 @@ import { actorOf, AuditService } from '@mph/api-auth';
 import { APP_CONFIG, AppConfig, DomainError, fetchFeed, Principal, ResponseCache, SecretBox } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { FeedFormatError } from './adapters/feed-record';
-import { parseFeed } from './feed-parser';
+import { applyIdRules, parseFeed } from './feed-parser';
 import { applySync } from './sync-apply';
 import { planSync, quarantineReason, SyncPlan } from './sync-plan';
 import { SyncCounts, SyncRunEntity, SyncTrigger } from './sync-run.entity';
@@ -194,7 +194,7 @@ export class SyncService {
       }
       counts.bytes = body.length;
       await this.progress(run.id, 'parsing', counts, request);
-      const feed = parseFeed(source.adapter, body);
+      const feed = applyIdRules(parseFeed(source.adapter, body), source.idRules ?? {});
       Object.assign(counts, { entries: feed.entries, records: feed.records.length, invalid: feed.invalid.length });
       if (!feed.records.length) {
         throw new FeedFormatError(
