@@ -4,6 +4,8 @@ import { CatalogModule } from '@mph/api-catalog';
 import { CoreModule } from '@mph/api-core';
 import { createTestApp, TestApp } from '@mph/api-core/testing';
 import request from 'supertest';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DataSource } from 'typeorm';
 import { PricingModule, SyncService, SyncSourcesService, webhookSignature } from '../src';
 import { FeedServer, feedFile } from './feed-server';
@@ -17,6 +19,7 @@ const ENV = {
   SYNC_TIMEOUT_MS: '1000',
   SYNC_RETRIES: '0',
   JWT_SECRET: 'sync-test-secret-sync-test-secret-0123456789',
+  SYNC_FILE_DIR: join(__dirname, 'fixtures'),
 };
 
 const root = (o: Parameters<typeof CoreModule.forRoot>[0]) => ({
@@ -430,6 +433,25 @@ describe('price sync (sources, runs, safety, approval)', () => {
       .get('/api/v1/prices?provider=openrouter&model=acme/push-model')
       .expect(200);
     expect(price.body.data[0].price.components.map((c: { amount: string }) => c.amount)).toEqual(['1.1', '2.2']);
+  });
+
+  it('reads file:// sources inside SYNC_FILE_DIR only', async () => {
+    const inside = pathToFileURL(join(__dirname, 'fixtures/openrouter-models.json')).toString();
+    const source = (
+      await api().post('/api/v1/sync/sources', { name: 'mirror-file', adapter: 'openrouter', url: inside }).expect(201)
+    ).body;
+    const dry = await run(source.id, { dry_run: true });
+    expect(dry).toMatchObject({ status: 'succeeded' });
+    expect(dry.counts.records).toBeGreaterThan(3);
+    for (const url of [
+      'file:///etc/passwd',
+      pathToFileURL(join(__dirname, 'fixtures/../../package.json')).toString(),
+    ]) {
+      await api()
+        .post('/api/v1/sync/sources', { name: 'escape', adapter: 'litellm', url })
+        .expect(400)
+        .expect((r) => expect(r.body.error.message).toContain('outside SYNC_FILE_DIR'));
+    }
   });
 
   it('streams a run’s progress to a ticket holder until it is done', async () => {

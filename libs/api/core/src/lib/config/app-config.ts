@@ -52,6 +52,8 @@ export interface AppConfig {
     timeoutMs: number;
     maxBytes: number;
     retries: number;
+    /** Directory `file://` sources may read from (a mounted feed mirror); empty = file sources are refused. */
+    fileDir: string;
   };
   /** AES-256-GCM key for secrets stored in the database (feed auth headers, webhook secrets); unset = none. */
   secrets: { key?: Buffer };
@@ -166,6 +168,7 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       timeoutMs: c.SYNC_TIMEOUT_MS,
       maxBytes: c.SYNC_MAX_BYTES,
       retries: c.SYNC_RETRIES,
+      fileDir: c.SYNC_FILE_DIR,
     },
     secrets: { key: c.SECRETS_KEY },
   };

@@ -129,6 +129,7 @@ export const configSchema = z.object({
   SYNC_TIMEOUT_MS: int(60000, 100, 600_000),
   SYNC_MAX_BYTES: int(100 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
   SYNC_RETRIES: int(2, 0, 10),
+  SYNC_FILE_DIR: str(''),
   SECRETS_KEY: z
     .string()
     .optional()

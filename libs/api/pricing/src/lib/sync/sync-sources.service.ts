@@ -17,6 +17,7 @@ import {
 import { CronJob, validateCronExpression } from 'cron';
 import { DataSource } from 'typeorm';
 import { DEFAULT_SOURCES } from './default-sources';
+import { fileSourcePath } from './file-source';
 import { SyncService } from './sync.service';
 import { AdapterName, IdRules, SyncSourceEntity } from './sync-source.entity';
 
@@ -149,7 +150,8 @@ export class SyncSourcesService implements OnApplicationBootstrap, OnApplication
     const problems: { field: string; problems: string[] }[] = [];
     if (input.url !== undefined) {
       try {
-        checkFeedUrl(input.url, this.config.sync.allowedHosts);
+        if (input.url.startsWith('file:')) fileSourcePath(input.url, this.config.sync.fileDir);
+        else checkFeedUrl(input.url, this.config.sync.allowedHosts);
       } catch (e) {
         problems.push({ field: 'url', problems: [(e as FeedFetchError).message] });
       }

@@ -7,6 +7,7 @@ import { APP_CONFIG, AppConfig, DomainError, fetchFeed, Principal, ResponseCache
 import { DataSource } from 'typeorm';
 import { FeedFormatError } from './adapters/feed-record';
 import { applyIdRules, parseFeed } from './feed-parser';
+import { fileSourcePath, readFileSource } from './file-source';
 import { applySync } from './sync-apply';
 import { planSync, quarantineReason, SyncPlan } from './sync-plan';
 import { SyncCounts, SyncRunEntity, SyncTrigger } from './sync-run.entity';
@@ -173,6 +174,10 @@ export class SyncService {
     try {
       if (source.adapter === 'huggingface') return await this.executeHf(run, source, request, counts, started);
       let body = request.body ?? (request.file ? await readFile(request.file) : undefined);
+      if (!body && source.url.startsWith('file:')) {
+        await this.progress(run.id, 'reading', counts, request);
+        body = await readFileSource(fileSourcePath(source.url, this.config.sync.fileDir), this.config.sync.maxBytes);
+      }
       if (!body) {
         await this.progress(run.id, 'fetching', counts, request);
         const headers: Record<string, string> = {};
@@ -263,6 +268,8 @@ export class SyncService {
       })();
     } else if (request.file) {
       pages = readHfFile(request.file);
+    } else if (source.url.startsWith('file:')) {
+      pages = readHfFile(fileSourcePath(source.url, this.config.sync.fileDir));
     } else {
       pages = readHfUrl(source.url, {
         maxPages: HF_MAX_PAGES,
