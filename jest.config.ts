@@ -14,6 +14,8 @@ const config: Config = {
     './apps/api/': { lines: 80 },
     './apps/admin/': { lines: 70 },
     './libs/admin/': { lines: 70 },
+    // The cost engine prices every call: it is the most tested code in the repository.
+    './libs/shared/': { lines: 95 },
   },
 };
 

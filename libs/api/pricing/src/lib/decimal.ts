@@ -1,7 +1,8 @@
-import Decimal from 'decimal.js';
+import { Dec } from '@mph/cost-engine';
+import type Decimal from 'decimal.js';
 
-/** Money arithmetic: 40 significant digits, so per-token prices down to 1e-12 survive every operation exactly. */
-export const Money = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -40, toExpPos: 40 });
+/** Money arithmetic: the cost engine's decimal (40 significant digits), never JavaScript floats. */
+export const Money = Dec;
 export type Money = Decimal;
 
 /** A canonical decimal string (no exponent, no trailing zeros): "1.250" → "1.25", "1.25e-6" → "0.00000125". */

@@ -1,0 +1,5 @@
+export * from './lib/money';
+export * from './lib/usage';
+export * from './lib/rates';
+export * from './lib/calculate';
+export * from './lib/extract';

@@ -1,0 +1,220 @@
+import { calculateCost, convert, display, PriceInput, UnknownPriceError, versionAt } from './calculate';
+import { Usage, UsageError } from './usage';
+
+const c = (unit: string, amount: string, extra: Record<string, unknown> = {}) => ({ unit, amount, ...extra });
+const usd = (...components: ReturnType<typeof c>[]): PriceInput => ({ currency: 'USD', components });
+const now = new Date('2026-01-01T12:00:00Z');
+
+// Gemini 2.5 Pro: $1.25 in / $10 out, $2.50 / $15 when the whole prompt is strictly above 200k tokens.
+const gemini = usd(
+  c('input', '1.25'),
+  c('output', '10'),
+  c('cache_read', '0.125'),
+  c('input', '2.5', { prompt_tokens_above: 200000 }),
+  c('output', '15', { prompt_tokens_above: 200000 }),
+  c('cache_read', '0.25', { prompt_tokens_above: 200000 }),
+);
+// Claude Sonnet 4.5: $3 in, $0.30 cache read, $3.75 cache write (5 min), $6 (1 h), $15 out.
+const sonnet = usd(
+  c('input', '3'),
+  c('output', '15'),
+  c('cache_read', '0.3'),
+  c('cache_write', '3.75'),
+  c('cache_write_1h', '6'),
+);
+
+describe('calculateCost: the cases in ../shared/data/README.md', () => {
+  it.each([
+    ['150k in + 2k out', '0.2075', { input_tokens: 150_000, output_tokens: 2000 }, 0],
+    ['exactly 200k in + 2k out (base tier)', '0.27', { input_tokens: 200_000, output_tokens: 2000 }, 0],
+    ['250k in + 2k out (both rates switch)', '0.655', { input_tokens: 250_000, output_tokens: 2000 }, 200000],
+    [
+      '210k of which 20k cached: tier by the whole prompt',
+      '0.48',
+      { input_tokens: 210_000, cache_read_tokens: 20_000, output_tokens: 0 },
+      200000,
+    ],
+  ] as [string, string, Usage, number][])('Gemini 2.5 Pro, %s = $%s', (_what, total, usage, tier) => {
+    const r = calculateCost(usage, gemini, now);
+    expect([r.total, r.tier]).toEqual([total, tier]);
+  });
+
+  it('Claude Sonnet 4.5: 10k uncached + 10k cache write + 80k cache read + 1k out = $0.1065', () => {
+    const r = calculateCost(
+      { input_tokens: 100_000, cache_write_5m_tokens: 10_000, cache_read_tokens: 80_000, output_tokens: 1000 },
+      sonnet,
+      now,
+    );
+    expect(r.total).toBe('0.1065');
+    expect(r.breakdown).toEqual({ input: '0.03', output: '0.015', cache_read: '0.024', cache_write: '0.0375' });
+  });
+});
+
+describe('calculateCost: parts, tiers, windows, items', () => {
+  it('prices a part at its own rate, else its parent’s, never twice', () => {
+    const withReasoning = usd(c('input', '2'), c('output', '8'), c('reasoning', '10'));
+    expect(
+      calculateCost(
+        { input_tokens: 1_000_000, output_tokens: 1_000_000, output_reasoning_tokens: 400_000 },
+        withReasoning,
+        now,
+      ).breakdown,
+    ).toEqual({
+      input: '2',
+      output: '4.8',
+      reasoning: '4',
+    });
+    const plain = usd(c('input', '2'), c('output', '8'));
+    const r = calculateCost(
+      { input_tokens: 1_000_000, output_tokens: 1_000_000, output_reasoning_tokens: 400_000 },
+      plain,
+      now,
+    );
+    expect(r.total).toBe('10');
+    expect(r.lines.find((l) => l.part === 'reasoning')).toMatchObject({ rate_unit: 'output', amount: '3.2' });
+  });
+
+  it('falls back from 1-hour cache writes to 5-minute writes to input', () => {
+    const r = calculateCost(
+      { input_tokens: 2_000_000, cache_write_1h_tokens: 1_000_000 },
+      usd(c('input', '3'), c('cache_write', '3.75')),
+      now,
+    );
+    expect(r.breakdown).toEqual({ input: '3', cache_write_1h: '3.75' });
+    expect(calculateCost({ input_tokens: 1_000_000, cache_write_1h_tokens: 1_000_000 }, sonnet, now).total).toBe('6');
+  });
+
+  it('counts cached audio once, at the most specific rate', () => {
+    const price = usd(c('input', '1'), c('input_audio', '10'), c('cache_read', '0.1'), c('cache_read_audio', '2'));
+    const r = calculateCost(
+      {
+        input_tokens: 1_000_000,
+        input_audio_tokens: 500_000,
+        cache_read_tokens: 300_000,
+        cache_audio_read_tokens: 200_000,
+      },
+      price,
+      now,
+    );
+    // 400k plain input ($0.4) + 100k uncached-audio... audio 300k uncached ($3) + 100k cached text ($0.01) + 200k cached audio ($0.4)
+    expect(r.breakdown).toEqual({ input: '0.4', input_audio: '3', cache_read: '0.01', cache_read_audio: '0.4' });
+    expect(r.total).toBe('3.81');
+  });
+
+  // DeepSeek-style off-peak prices 16:30–00:30 UTC.
+  const deepseek = usd(
+    c('input', '0.55'),
+    c('output', '2.19'),
+    c('input', '0.135', { window_start: '16:30:00', window_end: '00:30:00' }),
+    c('output', '0.55', { window_start: '16:30:00', window_end: '00:30:00' }),
+  );
+  it.each([
+    ['2026-01-01T10:00:00Z', '2.74'],
+    ['2026-01-01T20:00:00Z', '0.685'],
+    ['2026-01-02T00:29:59Z', '0.685'],
+    ['2026-01-02T00:30:00Z', '2.74'],
+  ])('prices 1M in + 1M out at %s by the time-of-day window: $%s', (at, total) => {
+    expect(calculateCost({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, deepseek, new Date(at)).total).toBe(
+      total,
+    );
+  });
+
+  it('prices per-request, per-search and per-image items', () => {
+    const price = usd(
+      c('input', '1'),
+      c('output', '1'),
+      c('request', '0.01'),
+      c('web_search', '0.01'),
+      c('image_output', '0.04'),
+    );
+    const r = calculateCost(
+      { input_tokens: 1000, output_tokens: 1000, requests: 3, web_searches: 2, images: 1 },
+      price,
+      now,
+    );
+    expect(r.breakdown).toEqual({
+      input: '0.001',
+      output: '0.001',
+      request: '0.03',
+      web_search: '0.02',
+      image_output: '0.04',
+    });
+    expect(r.total).toBe('0.092');
+  });
+
+  it('keeps full precision down to nano-dollars, rounding only for display', () => {
+    const r = calculateCost(
+      { input_tokens: 1, output_tokens: 1 },
+      usd(c('input', '0.005'), c('output', '0.000001')),
+      now,
+    );
+    expect(r.total).toBe('0.000000005001');
+    expect(display(r.total)).toBe('0.000000');
+    expect(display('0.0000015', 6)).toBe('0.000002');
+    expect(convert('0.1065', '0.92')).toBe('0.09798');
+  });
+
+  it('knows free models cost nothing and unknown prices are not free', () => {
+    expect(
+      calculateCost({ input_tokens: 5000, output_tokens: 5000 }, usd(c('input', '0'), c('output', '0')), now).total,
+    ).toBe('0');
+    expect(() => calculateCost({ input_tokens: 5000, output_tokens: 5000 }, usd(c('input', '1')), now)).toThrow(
+      UnknownPriceError,
+    );
+    expect(() => calculateCost({ input_tokens: 10, requests: 1 }, usd(c('input', '1'), c('output', '1')), now)).toThrow(
+      /request/,
+    );
+    // Nothing used of a missing unit: no error.
+    expect(calculateCost({ input_tokens: 10 }, usd(c('input', '1')), now).total).toBe('0.00001');
+  });
+
+  it('carries the currency through', () => {
+    expect(
+      calculateCost({ input_tokens: 1_000_000 }, { currency: 'EUR', components: [c('input', '2')] }, now),
+    ).toMatchObject({
+      total: '2',
+      currency: 'EUR',
+    });
+  });
+
+  it('rejects usage whose parts do not fit', () => {
+    expect(() => calculateCost({ input_tokens: 10, cache_read_tokens: 20 }, sonnet, now)).toThrow(UsageError);
+    expect(() => calculateCost({ output_tokens: 10, output_reasoning_tokens: 20 }, sonnet, now)).toThrow(
+      /reasoning included/,
+    );
+    expect(() => calculateCost({ input_tokens: -1 } as never, sonnet, now)).toThrow(/whole number/);
+    expect(() => calculateCost({ input_tokens: 1.5 } as never, sonnet, now)).toThrow(/whole number/);
+    expect(() => calculateCost({ prompt_tokens: 10 } as never, sonnet, now)).toThrow(
+      /Unknown usage field "prompt_tokens"/,
+    );
+  });
+});
+
+describe('versionAt: dated prices', () => {
+  // o3 went from $10/$40 to $2/$8 on 2025-06-10; a call made in May keeps the May price.
+  const o3 = [
+    {
+      effective_from: '2025-04-16T00:00:00Z',
+      effective_to: '2025-06-10T00:00:00Z',
+      currency: 'USD',
+      components: [c('input', '10'), c('output', '40')],
+    },
+    {
+      effective_from: '2025-06-10T00:00:00Z',
+      effective_to: null,
+      currency: 'USD',
+      components: [c('input', '2'), c('output', '8')],
+    },
+  ];
+  it.each([
+    ['2025-05-20T12:00:00Z', '0.05'],
+    ['2025-06-09T23:59:59Z', '0.05'],
+    ['2025-06-10T00:00:00Z', '0.01'],
+  ])('prices 1k in + 1k out at %s: $%s', (at, total) => {
+    const v = versionAt(o3, new Date(at));
+    expect(v && calculateCost({ input_tokens: 1000, output_tokens: 1000 }, v, new Date(at)).total).toBe(total);
+  });
+  it('has no price before the first version', () => {
+    expect(versionAt(o3, new Date('2025-01-01T00:00:00Z'))).toBeNull();
+  });
+});
