@@ -1,1 +1,4 @@
 export * from './lib/cost-tracking.module';
+export { CostEstimateService } from './lib/services/cost-estimate.service';
+export type { Estimate, EstimateInput } from './lib/services/cost-estimate.service';
+export { ModelMatcherService } from './lib/services/model-matcher.service';

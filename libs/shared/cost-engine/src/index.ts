@@ -3,3 +3,4 @@ export * from './lib/usage';
 export * from './lib/rates';
 export * from './lib/calculate';
 export * from './lib/extract';
+export * from './lib/match';

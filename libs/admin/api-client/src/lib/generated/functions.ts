@@ -27,6 +27,10 @@ export type { GetCatalogStats$Params as GetCatalogStats$Params } from './fn/stat
 export { getCatalogStats as getCatalogStats } from './fn/stats/get-catalog-stats';
 export type { ListTrending$Params as ListTrending$Params } from './fn/stats/list-trending';
 export { listTrending as listTrending } from './fn/stats/list-trending';
+export type { EstimateCost$Params as EstimateCost$Params } from './fn/costs/estimate-cost';
+export { estimateCost as estimateCost } from './fn/costs/estimate-cost';
+export type { ExtractUsage$Params as ExtractUsage$Params } from './fn/costs/extract-usage';
+export { extractUsage as extractUsage } from './fn/costs/extract-usage';
 export type { ExportLitellm$Params as ExportLitellm$Params } from './fn/exports/export-litellm';
 export { exportLitellm as exportLitellm } from './fn/exports/export-litellm';
 export type { ExportOpenrouter$Params as ExportOpenrouter$Params } from './fn/exports/export-openrouter';

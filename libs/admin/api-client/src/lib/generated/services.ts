@@ -5,6 +5,7 @@ export { ApiKeysService } from './services/api-keys.service';
 export { AuditService } from './services/audit.service';
 export { AuthService } from './services/auth.service';
 export { StatsService } from './services/stats.service';
+export { CostsService } from './services/costs.service';
 export { ExportsService } from './services/exports.service';
 export { HealthService } from './services/health.service';
 export { JobsService } from './services/jobs.service';
