@@ -7,6 +7,7 @@ import { LineageCoveringIndex1764600000000 } from './1764600000000-lineage-cover
 import { CreatePricing1764610000000 } from './1764610000000-create-pricing';
 import { CreateSync1764620000000 } from './1764620000000-create-sync';
 import { SyncReconciliation1764630000000 } from './1764630000000-sync-reconciliation';
+import { CreateUsage1764640000000 } from './1764640000000-create-usage';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -22,4 +23,5 @@ export const ALL_MIGRATIONS = [
   CreatePricing1764610000000,
   CreateSync1764620000000,
   SyncReconciliation1764630000000,
+  CreateUsage1764640000000,
 ];

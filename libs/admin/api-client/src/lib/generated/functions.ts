@@ -31,6 +31,12 @@ export type { EstimateCost$Params as EstimateCost$Params } from './fn/costs/esti
 export { estimateCost as estimateCost } from './fn/costs/estimate-cost';
 export type { ExtractUsage$Params as ExtractUsage$Params } from './fn/costs/extract-usage';
 export { extractUsage as extractUsage } from './fn/costs/extract-usage';
+export type { ListUsageEvents$Params as ListUsageEvents$Params } from './fn/usage/list-usage-events';
+export { listUsageEvents as listUsageEvents } from './fn/usage/list-usage-events';
+export type { GetCostSummary$Params as GetCostSummary$Params } from './fn/usage/get-cost-summary';
+export { getCostSummary as getCostSummary } from './fn/usage/get-cost-summary';
+export type { IngestUsage$Params as IngestUsage$Params } from './fn/usage/ingest-usage';
+export { ingestUsage as ingestUsage } from './fn/usage/ingest-usage';
 export type { ExportLitellm$Params as ExportLitellm$Params } from './fn/exports/export-litellm';
 export { exportLitellm as exportLitellm } from './fn/exports/export-litellm';
 export type { ExportOpenrouter$Params as ExportOpenrouter$Params } from './fn/exports/export-openrouter';

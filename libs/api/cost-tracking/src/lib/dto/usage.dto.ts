@@ -1,0 +1,146 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { GROUPS } from '../services/cost-reports.service';
+
+export class UsageEventInputDto {
+  @ApiProperty({
+    example: 'req_01HZX…',
+    description: 'Unique per event for this user: a repeat is reported as duplicate.',
+  })
+  idempotency_key!: string;
+  @ApiProperty({ example: 'anthropic' }) provider!: string;
+  @ApiProperty({ example: 'claude-sonnet-4-5-20250929' }) model!: string;
+  @ApiProperty({ example: { input_tokens: 1200, cache_read_tokens: 1000, output_tokens: 300 } }) usage!: object;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the call happened (default: now).' })
+  timestamp?: string;
+  @ApiPropertyOptional({ enum: ['standard', 'batch', 'flex', 'priority'] }) service_tier?: string;
+  @ApiPropertyOptional() region?: string;
+  @ApiPropertyOptional({ example: 'support-bot' }) project?: string;
+  @ApiPropertyOptional() session_id?: string;
+  @ApiPropertyOptional() latency_ms?: number;
+  @ApiPropertyOptional() ttft_ms?: number;
+  @ApiPropertyOptional({ enum: ['success', 'error', 'partial', 'cached'] }) status?: string;
+  @ApiPropertyOptional() error_class?: string;
+  @ApiPropertyOptional({ example: '1.08', description: 'USD per unit of the price currency on the usage date.' })
+  fx_rate?: string;
+}
+
+export class IngestDto {
+  @ApiProperty({
+    type: [UsageEventInputDto],
+    description: '1 to 1,000 events; each is validated and answered on its own.',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  events!: object[];
+}
+
+export class IngestItemDto {
+  @ApiProperty() index!: number;
+  @ApiProperty({ type: String, nullable: true }) idempotency_key!: string | null;
+  @ApiProperty({ enum: ['stored', 'duplicate', 'rejected'] }) status!: string;
+  @ApiPropertyOptional({ description: 'Event id when stored.' }) id?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Frozen cost; null when the price is unknown.' })
+  total_cost?: string | null;
+  @ApiPropertyOptional() currency?: string;
+  @ApiPropertyOptional({ description: 'Why it was rejected or is a duplicate.' }) reason?: string;
+}
+
+export class IngestResultDto {
+  @ApiProperty({ type: [IngestItemDto] }) results!: IngestItemDto[];
+  @ApiProperty() stored!: number;
+  @ApiProperty() duplicates!: number;
+  @ApiProperty() rejected!: number;
+}
+
+export class SummaryQueryDto {
+  @ApiProperty({ example: '2026-01-01', description: 'First day (UTC), inclusive.' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date such as 2026-01-01' })
+  from!: string;
+
+  @ApiProperty({ example: '2026-01-31', description: 'Last day (UTC), inclusive.' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date such as 2026-01-31' })
+  to!: string;
+
+  @ApiPropertyOptional({ example: 'day,model', description: `Comma-separated: ${GROUPS.join(', ')}.` })
+  @IsOptional()
+  @Matches(new RegExp(`^(${GROUPS.join('|')})(,(${GROUPS.join('|')}))*$`), {
+    message: `group_by must be a comma-separated list of ${GROUPS.join(', ')}`,
+  })
+  group_by?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'Only the N largest groups (by cost).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  top?: number;
+
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/) provider?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[\w.:@/-]{1,200}$/) model?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^.{0,100}$/) project?: string;
+}
+
+export class SummaryTotalsDto {
+  @ApiProperty({ example: '12.345' }) cost!: string;
+  @ApiProperty() events!: number;
+  @ApiProperty({ example: 'USD' }) currency!: string;
+}
+
+export class SummaryDto {
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'One row per group: the group columns, currency, cost (decimal string), events, tokens.',
+  })
+  data!: Record<string, string | number>[];
+  @ApiProperty({ type: SummaryTotalsDto }) totals!: SummaryTotalsDto;
+}
+
+export class EventsQueryDto {
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[\w.-]{1,64}$/) provider?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[\w.:@/-]{1,200}$/) model?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^.{0,100}$/) project?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/) cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class UsageEventDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() idempotency_key!: string;
+  @ApiProperty({ format: 'date-time' }) occurred_at!: string;
+  @ApiProperty() provider!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty({ type: String, nullable: true }) resolved_model!: string | null;
+  @ApiProperty({ type: String, nullable: true }) offering_id!: string | null;
+  @ApiProperty() service_tier!: string;
+  @ApiProperty() region!: string;
+  @ApiProperty() project!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) usage!: Record<string, number>;
+  @ApiProperty({ type: String, nullable: true }) total_cost!: string | null;
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: { type: 'string' } })
+  breakdown!: Record<string, string> | null;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ type: String, nullable: true }) price_version_id!: string | null;
+  @ApiProperty({ type: String, nullable: true }) cost_error!: string | null;
+  @ApiProperty() status!: string;
+  @ApiProperty({ type: Number, nullable: true }) latency_ms!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) ttft_ms!: number | null;
+  @ApiProperty() user_email!: string;
+}
+
+export class EventsPageDto {
+  @ApiProperty({ type: [UsageEventDto] }) data!: UsageEventDto[];
+  @ApiProperty({ type: String, nullable: true }) next_cursor!: string | null;
+}

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainError, Principal } from '@mph/api-core';
+import { Dec } from '@mph/cost-engine';
+import { DataSource } from 'typeorm';
+
+/** numeric sums keep trailing zeros ("0.2130"): answer canonical decimal strings. */
+const canonical = (v: unknown) => (v === null || v === undefined ? v : new Dec(String(v)).toFixed());
+
+export const GROUPS = ['day', 'week', 'month', 'model', 'provider', 'project', 'user', 'api_key'] as const;
+export type Group = (typeof GROUPS)[number];
+
+const GROUP_SQL: Record<Group, string> = {
+  day: `to_char(d.day, 'YYYY-MM-DD')`,
+  week: `to_char(date_trunc('week', d.day), 'YYYY-MM-DD')`,
+  month: `to_char(date_trunc('month', d.day), 'YYYY-MM')`,
+  model: 'd.model',
+  provider: 'd.provider',
+  project: 'd.project',
+  user: 'u.email',
+  api_key: `CASE WHEN d.api_key_id = '00000000-0000-0000-0000-000000000000' THEN '' ELSE d.api_key_id::text END`,
+};
+
+/** Operators and admins see every user's costs; members only their own. */
+export const seesAllCosts = (p: Principal) => p.role === 'admin' || p.role === 'operator';
+
+export interface SummaryQuery {
+  from: string;
+  to: string;
+  groupBy: Group[];
+  top?: number;
+  provider?: string;
+  model?: string;
+  project?: string;
+}
+
+/** Reports read the daily rollup (kept in the statement that stores events), never a scan of the events. */
+@Injectable()
+export class CostReportsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async summary(by: Principal, q: SummaryQuery) {
+    const params: unknown[] = [q.from, q.to];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where = ['d.day >= $1::date', 'd.day <= $2::date'];
+    if (!seesAllCosts(by)) where.push(`d.user_id = ${p(by.userId)}`);
+    if (q.provider) where.push(`d.provider = ${p(q.provider)}`);
+    if (q.model) where.push(`d.model = ${p(q.model)}`);
+    if (q.project !== undefined) where.push(`d.project = ${p(q.project)}`);
+    const groups = q.groupBy;
+    const cols = groups.map((g) => `${GROUP_SQL[g]} AS "${g}"`);
+    const timeGroup = groups.some((g) => g === 'day' || g === 'week' || g === 'month');
+    const order = timeGroup ? `${groups.map((_g, i) => i + 1).join(', ')}` : 'cost DESC';
+    const rows: Record<string, string | number>[] = await this.dataSource.query(
+      `SELECT ${[...cols, 'd.currency'].join(', ')},
+              sum(d.cost)::text AS cost, sum(d.events)::int AS events, sum(d.unpriced_events)::int AS unpriced_events,
+              sum(d.input_tokens)::bigint::text AS input_tokens, sum(d.output_tokens)::bigint::text AS output_tokens
+         FROM usage_daily d ${groups.includes('user') ? 'JOIN users u ON u.id = d.user_id' : ''}
+        WHERE ${where.join(' AND ')}
+        GROUP BY ${[...groups.map((_g, i) => i + 1), groups.length + 1].join(', ')}
+        ORDER BY ${order}${q.top ? ` LIMIT ${Number(q.top)}` : ''}`,
+      params,
+    );
+    const [totals]: { cost: string | null; events: number; currency: string | null }[] = await this.dataSource.query(
+      `SELECT sum(d.cost)::text AS cost, coalesce(sum(d.events), 0)::int AS events, min(d.currency) AS currency
+         FROM usage_daily d WHERE ${where.join(' AND ')}`,
+      params,
+    );
+    return {
+      data: rows.map((r) => ({ ...r, cost: canonical(r['cost']) as string, currency: String(r['currency']).trim() })),
+      totals: {
+        cost: canonical(totals.cost ?? '0') as string,
+        events: totals.events,
+        currency: totals.currency?.trim() ?? 'USD',
+      },
+    };
+  }
+
+  async events(
+    by: Principal,
+    q: {
+      from?: string;
+      to?: string;
+      provider?: string;
+      model?: string;
+      project?: string;
+      cursor?: string;
+      limit: number;
+    },
+  ) {
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    if (!seesAllCosts(by)) where.push(`e.user_id = ${p(by.userId)}`);
+    if (q.from) where.push(`e.occurred_at >= ${p(q.from)}`);
+    if (q.to) where.push(`e.occurred_at < ${p(q.to)}`);
+    if (q.provider) where.push(`e.provider = ${p(q.provider)}`);
+    if (q.model) where.push(`(e.model = ${p(q.model)} OR e.resolved_model = ${p(q.model)})`);
+    if (q.project !== undefined) where.push(`e.project = ${p(q.project)}`);
+    if (q.cursor) {
+      const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
+      if (!at || !/^\d+$/.test(id ?? '') || Number.isNaN(Date.parse(at))) {
+        throw DomainError.badRequest('INVALID_CURSOR', 'cursor is not one this API gave out.', [
+          { field: 'cursor', problems: ['unknown cursor'] },
+        ]);
+      }
+      where.push(`(e.occurred_at, e.id) < (${p(at)}::timestamptz, ${p(id)}::bigint)`);
+    }
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT e.id::text, e.idempotency_key, e.occurred_at, e.provider, e.model, e.resolved_model, e.offering_id,
+              e.service_tier, e.region, e.project, e.usage, e.total_cost::text AS total_cost, e.breakdown, e.currency,
+              e.price_version_id, e.cost_error, e.status, e.latency_ms, e.ttft_ms, u.email AS user_email,
+              to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+         FROM usage_events e JOIN users u ON u.id = e.user_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${q.limit}`,
+      params,
+    );
+    const last = rows[rows.length - 1];
+    return {
+      data: rows.map(({ cursor_at: _c, ...r }) => ({
+        ...r,
+        occurred_at: (r['occurred_at'] as Date).toISOString(),
+        total_cost: canonical(r['total_cost']),
+        currency: String(r['currency']).trim(),
+      })),
+      next_cursor:
+        rows.length === q.limit && last
+          ? Buffer.from(`${last['cursor_at']}|${last['id']}`).toString('base64url')
+          : null,
+    };
+  }
+}

@@ -1,0 +1,233 @@
+import { Module } from '@nestjs/common';
+import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
+import { CatalogModule, DemoSeedService } from '@mph/api-catalog';
+import { CoreModule } from '@mph/api-core';
+import { createTestApp, TestApp } from '@mph/api-core/testing';
+import { DemoPricesSeedService, PricingModule } from '@mph/api-pricing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { CostTrackingModule } from '../src';
+
+@Module({})
+class Root {}
+
+type Who = 'member' | 'other' | 'operator';
+
+describe('usage ingest and cost reports', () => {
+  let t: TestApp;
+  let db: DataSource;
+  const token = {} as Record<Who, string>;
+  let key = '';
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      root: (o) => ({
+        module: Root,
+        imports: [CoreModule.forRoot(o), AuthModule, CatalogModule, PricingModule, CostTrackingModule],
+      }),
+    });
+    db = t.app.get(DataSource);
+    await t.app.get(DemoSeedService).seedIfEmpty();
+    await t.app.get(DemoPricesSeedService).seedIfEmpty();
+    for (const [who, role] of [
+      ['member', 'member'],
+      ['other', 'member'],
+      ['operator', 'operator'],
+    ] as const) {
+      await t.app
+        .get(UsersService)
+        .create(SYSTEM_ACTOR, { email: `${who}@usage.test`, role, password: `${who}-password-123` });
+      token[who] = (
+        await request(t.app.getHttpServer())
+          .post('/api/v1/auth/login')
+          .send({ email: `${who}@usage.test`, password: `${who}-password-123` })
+      ).body.access_token;
+    }
+    const created = await request(t.app.getHttpServer())
+      .post('/api/v1/api-keys')
+      .set('Authorization', `Bearer ${token.member}`)
+      .send({ name: 'ingest', scopes: ['usage:write', 'usage:read'] })
+      .expect(201);
+    key = created.body.secret ?? created.body.key;
+  });
+  afterAll(() => t.close());
+
+  const post = (events: object[], auth: { key?: string; token?: string }) => {
+    const r = request(t.app.getHttpServer()).post('/api/v1/usage');
+    if (auth.key) r.set('X-API-Key', auth.key);
+    if (auth.token) r.set('Authorization', `Bearer ${auth.token}`);
+    return r.send({ events });
+  };
+  const get = (url: string, who: Who) =>
+    request(t.app.getHttpServer()).get(url).set('Authorization', `Bearer ${token[who]}`);
+  const count = async () => (await db.query(`SELECT count(*)::int AS n FROM usage_events`))[0].n as number;
+
+  const sonnet = (k: string, at = '2026-01-15T10:00:00Z') => ({
+    idempotency_key: k,
+    timestamp: at,
+    provider: 'anthropic',
+    model: 'claude-sonnet-4-5-20250929',
+    usage: { input_tokens: 100_000, cache_write_5m_tokens: 10_000, cache_read_tokens: 80_000, output_tokens: 1000 },
+    project: 'support-bot',
+  });
+
+  it('stores a batch once, priced at each call’s instant; a second delivery is all duplicates', async () => {
+    const batch = [
+      sonnet('evt-1'),
+      sonnet('evt-2', '2026-01-16T10:00:00Z'),
+      {
+        idempotency_key: 'evt-3',
+        timestamp: '2025-05-20T00:00:00Z',
+        provider: 'openai',
+        model: 'o3',
+        usage: { input_tokens: 1000, output_tokens: 1000 },
+      },
+      {
+        idempotency_key: 'evt-4',
+        timestamp: '2025-06-20T00:00:00Z',
+        provider: 'openai',
+        model: 'o3',
+        usage: { input_tokens: 1000, output_tokens: 1000 },
+      },
+    ];
+    const first = await post(batch, { key }).expect(200);
+    expect(first.body).toMatchObject({ stored: 4, duplicates: 0, rejected: 0 });
+    expect(first.body.results.map((r: { total_cost: string }) => r.total_cost)).toEqual([
+      '0.1065',
+      '0.1065',
+      '0.05',
+      '0.01',
+    ]);
+    const again = await post(batch, { key }).expect(200);
+    expect(again.body).toMatchObject({ stored: 0, duplicates: 4 });
+    expect(await count()).toBe(4);
+  });
+
+  it('stores the valid events of a batch with a bad one, and says why the bad one was refused', async () => {
+    const res = await post(
+      [
+        sonnet('evt-5'),
+        {
+          idempotency_key: 'evt-6',
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-5',
+          usage: { input_tokens: 5, cache_read_tokens: 10 },
+        },
+        { idempotency_key: 'evt-7', provider: 'openai', usage: { input_tokens: 5 } },
+        sonnet('evt-5'),
+        { idempotency_key: 'evt-8', provider: 'openai', model: 'gpt-9', usage: { input_tokens: 5 } },
+      ],
+      { key },
+    ).expect(200);
+    expect(res.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'stored',
+      'rejected',
+      'rejected',
+      'duplicate',
+      'stored',
+    ]);
+    expect(res.body.results[1].reason).toContain('exceed input_tokens');
+    expect(res.body.results[2].reason).toContain('model: required');
+    // An unknown model is still usage that happened: stored unpriced, with the reason, never as free.
+    expect(res.body.results[4]).toMatchObject({ status: 'stored', total_cost: null });
+    const [row] = await db.query(`SELECT total_cost, cost_error FROM usage_events WHERE idempotency_key = 'evt-8'`);
+    expect(row.total_cost).toBeNull();
+    expect(row.cost_error).toContain('gpt-9');
+  });
+
+  it('needs a usage:write key or a session, and caps batches at 1,000', async () => {
+    await post([sonnet('x')], {}).expect(401);
+    const readOnly = await request(t.app.getHttpServer())
+      .post('/api/v1/api-keys')
+      .set('Authorization', `Bearer ${token.member}`)
+      .send({ name: 'read', scopes: ['catalog:read'] })
+      .expect(201);
+    await post([sonnet('x')], { key: readOnly.body.secret ?? readOnly.body.key }).expect(403);
+    await post(
+      Array.from({ length: 1001 }, (_v, i) => sonnet(`big-${i}`)),
+      { token: token.other },
+    ).expect(400);
+    await post([], { token: token.other }).expect(400);
+  });
+
+  it('keeps the daily rollup equal to the events, under concurrent batches', async () => {
+    const batches = Array.from({ length: 8 }, (_b, b) =>
+      Array.from({ length: 50 }, (_e, i) => ({
+        idempotency_key: `load-${b}-${i}`,
+        timestamp: `2026-01-${String(10 + (i % 5)).padStart(2, '0')}T0${i % 9}:00:00Z`,
+        provider: i % 2 ? 'openai' : 'google',
+        model: i % 2 ? 'gpt-4o-mini' : 'gemini-2.5-flash',
+        usage: { input_tokens: 1000 + i * 37, output_tokens: 10 + b * 3 },
+      })),
+    );
+    const results = await Promise.all(
+      batches.map((events, i) => post(events, { token: i % 2 ? token.other : token.member })),
+    );
+    expect(results.every((r) => r.status === 200 && r.body.stored === 50)).toBe(true);
+    const [direct] = await db.query(
+      `SELECT count(*)::int AS events, sum(total_cost)::text AS cost, sum(input_tokens)::text AS input FROM usage_events`,
+    );
+    const [rolled] = await db.query(
+      `SELECT sum(events)::int AS events, sum(cost)::text AS cost, sum(input_tokens)::text AS input FROM usage_daily`,
+    );
+    expect(rolled).toEqual(direct);
+  });
+
+  it('reports spend by day × model from the rollup; members see only their own', async () => {
+    const mine = await get('/api/v1/costs/summary?from=2026-01-15&to=2026-01-16&group_by=day,model', 'member').expect(
+      200,
+    );
+    expect(mine.body.data).toEqual([
+      expect.objectContaining({
+        day: '2026-01-15',
+        model: 'anthropic/claude-sonnet-4.5',
+        cost: '0.213',
+        events: 2,
+        currency: 'USD',
+      }),
+      expect.objectContaining({ day: '2026-01-16', model: 'anthropic/claude-sonnet-4.5', cost: '0.1065', events: 1 }),
+    ]);
+    const other = await get('/api/v1/costs/summary?from=2026-01-15&to=2026-01-16&group_by=day,model', 'other').expect(
+      200,
+    );
+    expect(other.body.data).toEqual([]);
+    const everyone = await get(
+      '/api/v1/costs/summary?from=2026-01-01&to=2026-01-31&group_by=user&top=5',
+      'operator',
+    ).expect(200);
+    expect(everyone.body.data.map((r: { user: string }) => r.user).sort()).toEqual([
+      'member@usage.test',
+      'other@usage.test',
+    ]);
+    const byProject = await get(
+      '/api/v1/costs/summary?from=2026-01-01&to=2026-01-31&group_by=project',
+      'member',
+    ).expect(200);
+    expect(byProject.body.data.find((r: { project: string }) => r.project === 'support-bot')).toMatchObject({
+      cost: '0.3195',
+    });
+    await get('/api/v1/costs/summary?from=2026-01-01&to=2026-01-31&group_by=color', 'member').expect(400);
+    await get('/api/v1/costs/summary?from=yesterday&to=2026-01-31', 'member').expect(400);
+  });
+
+  it('lists events newest first with keyset paging, members only their own', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: request.Response = await get(
+        `/api/v1/costs/events?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        'member',
+      ).expect(200);
+      seen.push(...page.body.data.map((e: { id: string }) => e.id));
+      expect(page.body.data.every((e: { user_email: string }) => e.user_email === 'member@usage.test')).toBe(true);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM usage_events e JOIN users u ON u.id = e.user_id WHERE u.email = 'member@usage.test'`,
+    );
+    expect(seen).toHaveLength(n);
+    expect(new Set(seen).size).toBe(n);
+    const evt = await get('/api/v1/costs/events?model=o3&limit=5', 'member').expect(200);
+    expect(evt.body.data[0]).toMatchObject({ provider: 'openai', resolved_model: 'openai/o3', total_cost: '0.01' });
+  });
+});
