@@ -1,0 +1,179 @@
+// npm run bench:ingest  (after npm run build; uses the PostgreSQL at BENCH_ADMIN_URL, default the local one, and psql)
+// Starts the built API on a throwaway database (demo catalog and prices), signs in, and posts BENCH_EVENTS usage
+// events (default 100,000) in batches of 1,000 with BENCH_CONCURRENCY (default 4) batches in flight: each event is
+// validated, matched to an offering, priced at its instant and stored with the daily rollup. Then the same rows,
+// costs included, go into a copy of the table with a raw COPY (psql \copy), for the ratio.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+const main = 'dist/apps/api/main.js';
+if (!existsSync(main)) {
+  console.error(`${main} is missing: run "npm run build" first.`);
+  process.exit(1);
+}
+const total = Number(process.env.BENCH_EVENTS ?? 100_000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const admin = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbName = `mph_bench_ingest_${process.pid}`;
+const adminClient = new pg.Client({ connectionString: admin });
+await adminClient.connect();
+await adminClient.query(`CREATE DATABASE ${dbName}`);
+const url = new URL(admin);
+url.pathname = `/${dbName}`;
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+const port = await freePort();
+const child = spawn(process.execPath, [main], {
+  env: {
+    ...process.env,
+    DATABASE_URL: url.toString(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+    JWT_SECRET: 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+    LOG_LEVEL: 'warn',
+    JOBS_ENABLED: 'false',
+    SYNC_DEFAULT_SOURCES: 'false',
+    ADMIN_EMAIL: 'bench@ingest.local',
+    ADMIN_PASSWORD: 'bench-password-123',
+    BODY_LIMIT: '10mb',
+    RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '1000000',
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const base = `http://127.0.0.1:${port}`;
+const work = mkdtempSync(join(tmpdir(), 'mph-ingest-'));
+try {
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/api/v1/health/ready`)).ok) break;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@ingest.local', password: 'bench-password-123' }),
+  });
+  const { access_token: token } = await login.json();
+  const models = [
+    ['openai', 'gpt-4o-mini'],
+    ['openai', 'o3'],
+    ['anthropic', 'claude-sonnet-4-5-20250929'],
+    ['google', 'gemini-2.5-pro'],
+    ['deepseek', 'deepseek-reasoner'],
+    ['together', 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo'],
+  ];
+  const event = (i) => {
+    const [provider, model] = models[i % models.length];
+    const input = 500 + ((i * 7919) % 250_000);
+    return {
+      idempotency_key: `bench-${i}`,
+      timestamp: new Date(Date.UTC(2026, 0, 1) + (i % (30 * 24)) * 3_600_000).toISOString(),
+      provider,
+      model,
+      usage: { input_tokens: input, cache_read_tokens: Math.floor(input / 4), output_tokens: 50 + (i % 2000) },
+      project: `project-${i % 20}`,
+    };
+  };
+  const batches = [];
+  for (let start = 0; start < total; start += 1000) {
+    batches.push(Array.from({ length: Math.min(1000, total - start) }, (_v, j) => event(start + j)));
+  }
+  // Warm-up: model matching and price reads cached per batch; the first request also warms the JIT.
+  const send = async (events) => {
+    const res = await fetch(`${base}/api/v1/usage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ events }),
+    });
+    if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+    return res.json();
+  };
+  const t0 = performance.now();
+  let stored = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < batches.length) {
+        const b = batches[next++];
+        const result = await send(b);
+        stored += result.stored;
+      }
+    }),
+  );
+  const apiSeconds = (performance.now() - t0) / 1000;
+
+  // The same rows (costs included) through a raw COPY into a copy of the table.
+  const c = new pg.Client({ connectionString: url.toString() });
+  c.on('error', () => undefined);
+  await c.connect();
+  await c.query(`CREATE TABLE usage_events_copy (LIKE usage_events INCLUDING ALL)`);
+  const csvPath = join(work, 'events.csv');
+  await c
+    .query(
+      `COPY (SELECT user_id, idempotency_key, project, occurred_at, provider, model, offering_id, resolved_model,
+                              service_tier, region, usage, input_tokens, output_tokens, total_cost, breakdown, currency,
+                              price_version_id FROM usage_events) TO '${csvPath}' WITH (FORMAT csv)`,
+    )
+    .catch(() => null);
+  let copySeconds = NaN;
+  if (!existsSync(csvPath)) {
+    // The server may not write to our temp dir: export through psql instead.
+    execFileSync('psql', [
+      url.toString(),
+      '-qc',
+      `\\copy (SELECT user_id, idempotency_key, project, occurred_at, provider, model, offering_id, resolved_model, service_tier, region, usage, input_tokens, output_tokens, total_cost, breakdown, currency, price_version_id FROM usage_events) TO '${csvPath}' WITH (FORMAT csv)`,
+    ]);
+  }
+  const t1 = performance.now();
+  execFileSync('psql', [
+    url.toString(),
+    '-qc',
+    `\\copy usage_events_copy (user_id, idempotency_key, project, occurred_at, provider, model, offering_id, resolved_model, service_tier, region, usage, input_tokens, output_tokens, total_cost, breakdown, currency, price_version_id) FROM '${csvPath}' WITH (FORMAT csv)`,
+  ]);
+  copySeconds = (performance.now() - t1) / 1000;
+  const [{ n, rolled }] = (
+    await c.query(
+      `SELECT (SELECT count(*) FROM usage_events)::int AS n, (SELECT sum(events) FROM usage_daily)::int AS rolled`,
+    )
+  ).rows;
+  await c.end();
+  const apiRate = stored / apiSeconds;
+  const copyRate = n / copySeconds;
+  console.table([
+    {
+      path: 'POST /api/v1/usage (validate, match, price, store, rollup)',
+      events: stored,
+      seconds: apiSeconds.toFixed(2),
+      'events/s': Math.round(apiRate),
+    },
+    {
+      path: 'raw COPY of the same rows (psql \\copy)',
+      events: n,
+      seconds: copySeconds.toFixed(2),
+      'events/s': Math.round(copyRate),
+    },
+  ]);
+  console.log(
+    `ratio API / COPY: ${(apiRate / copyRate).toFixed(2)} (goal ≥ 0.3); events/s goal ≥ 20,000; rollup events ${rolled} = stored ${n}: ${rolled === n}`,
+  );
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  rmSync(work, { recursive: true, force: true });
+  await adminClient.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await adminClient.end();
+}
