@@ -4,3 +4,4 @@ export type { Estimate, EstimateInput } from './lib/services/cost-estimate.servi
 export { ModelMatcherService } from './lib/services/model-matcher.service';
 export { UsageIngestService } from './lib/services/usage-ingest.service';
 export { CostReportsService } from './lib/services/cost-reports.service';
+export { BudgetsService, periodOf } from './lib/services/budgets.service';

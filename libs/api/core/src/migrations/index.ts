@@ -8,6 +8,7 @@ import { CreatePricing1764610000000 } from './1764610000000-create-pricing';
 import { CreateSync1764620000000 } from './1764620000000-create-sync';
 import { SyncReconciliation1764630000000 } from './1764630000000-sync-reconciliation';
 import { CreateUsage1764640000000 } from './1764640000000-create-usage';
+import { CreateBudgets1764650000000 } from './1764650000000-create-budgets';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -24,4 +25,5 @@ export const ALL_MIGRATIONS = [
   CreateSync1764620000000,
   SyncReconciliation1764630000000,
   CreateUsage1764640000000,
+  CreateBudgets1764650000000,
 ];

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@mph/api-auth';
+import { BudgetsController } from './controllers/budgets.controller';
 import { CostsController } from './controllers/costs.controller';
+import { BudgetsService } from './services/budgets.service';
 import { UsageController } from './controllers/usage.controller';
 import { CostReportsService } from './services/cost-reports.service';
 import { UsageIngestService } from './services/usage-ingest.service';
@@ -11,8 +14,9 @@ import { ModelMatcherService } from './services/model-matcher.service';
  * frozen) and reports from the daily rollup. Budgets and re-pricing arrive with the rest of its issue. Reads prices through the (global) pricing module.
  */
 @Module({
-  controllers: [CostsController, UsageController],
-  providers: [ModelMatcherService, CostEstimateService, UsageIngestService, CostReportsService],
-  exports: [ModelMatcherService, CostEstimateService, UsageIngestService, CostReportsService],
+  imports: [AuditModule],
+  controllers: [CostsController, UsageController, BudgetsController],
+  providers: [ModelMatcherService, CostEstimateService, UsageIngestService, CostReportsService, BudgetsService],
+  exports: [ModelMatcherService, CostEstimateService, UsageIngestService, CostReportsService, BudgetsService],
 })
 export class CostTrackingModule {}

@@ -27,6 +27,12 @@ export type { GetCatalogStats$Params as GetCatalogStats$Params } from './fn/stat
 export { getCatalogStats as getCatalogStats } from './fn/stats/get-catalog-stats';
 export type { ListTrending$Params as ListTrending$Params } from './fn/stats/list-trending';
 export { listTrending as listTrending } from './fn/stats/list-trending';
+export type { ListBudgets$Params as ListBudgets$Params } from './fn/budgets/list-budgets';
+export { listBudgets as listBudgets } from './fn/budgets/list-budgets';
+export type { CreateBudget$Params as CreateBudget$Params } from './fn/budgets/create-budget';
+export { createBudget as createBudget } from './fn/budgets/create-budget';
+export type { DeleteBudget$Params as DeleteBudget$Params } from './fn/budgets/delete-budget';
+export { deleteBudget as deleteBudget } from './fn/budgets/delete-budget';
 export type { EstimateCost$Params as EstimateCost$Params } from './fn/costs/estimate-cost';
 export { estimateCost as estimateCost } from './fn/costs/estimate-cost';
 export type { ExtractUsage$Params as ExtractUsage$Params } from './fn/costs/extract-usage';

@@ -5,6 +5,7 @@ export { ApiKeysService } from './services/api-keys.service';
 export { AuditService } from './services/audit.service';
 export { AuthService } from './services/auth.service';
 export { StatsService } from './services/stats.service';
+export { BudgetsService } from './services/budgets.service';
 export { CostsService } from './services/costs.service';
 export { UsageService } from './services/usage.service';
 export { ExportsService } from './services/exports.service';

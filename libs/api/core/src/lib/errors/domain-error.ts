@@ -28,6 +28,10 @@ export class DomainError extends Error {
     return new DomainError(400, code, message, details);
   }
 
+  static forbidden(code: ErrorCode, message: string, details?: unknown): DomainError {
+    return new DomainError(403, code, message, details);
+  }
+
   static unprocessable(code: ErrorCode, message: string, details?: unknown): DomainError {
     return new DomainError(422, code, message, details);
   }

@@ -5,6 +5,7 @@ import { PriceReadService } from '@mph/api-pricing';
 import type { PriceVersionDto } from '@mph/api-catalog';
 import { calculateCost, normalizeUsage, RateComponent, UnknownPriceError, Usage, UsageError } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
+import { BudgetsService } from './budgets.service';
 import { MatchedOffering, ModelMatcherService } from './model-matcher.service';
 
 export const MAX_BATCH = 1000;
@@ -139,6 +140,7 @@ export class UsageIngestService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly matcher: ModelMatcherService,
     private readonly prices: PriceReadService,
+    private readonly budgets: BudgetsService,
   ) {}
 
   async ingest(
@@ -256,9 +258,11 @@ export class UsageIngestService {
           : { index: e.index, idempotency_key: e.key, status: 'duplicate', reason: 'already stored' };
       }
     }
+    const stored = results.filter((r) => r.status === 'stored').length;
+    if (stored) await this.budgets.alertFor(by, [...new Set(valid.map((v) => v.project))]);
     return {
       results,
-      stored: results.filter((r) => r.status === 'stored').length,
+      stored,
       duplicates: results.filter((r) => r.status === 'duplicate').length,
       rejected: results.filter((r) => r.status === 'rejected').length,
     };

@@ -1,0 +1,34 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AcceptApiKeyScopes, Authenticated, CurrentUser, Principal } from '@mph/api-core';
+import { BudgetDto, CreateBudgetDto } from '../dto/budgets.dto';
+import { BudgetsService } from '../services/budgets.service';
+
+/** Budgets with their spend this period; members manage budgets on their own usage and keys. */
+@ApiTags('budgets')
+@Authenticated()
+@AcceptApiKeyScopes('usage:read')
+@Controller('budgets')
+export class BudgetsController {
+  constructor(private readonly budgets: BudgetsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [BudgetDto] })
+  listBudgets(@CurrentUser() by: Principal): Promise<BudgetDto[]> {
+    return this.budgets.list(by);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'A daily or monthly budget on a user, project or API key; hard ones block calls with 402.' })
+  @ApiCreatedResponse({ type: BudgetDto })
+  createBudget(@CurrentUser() by: Principal, @Body() body: CreateBudgetDto): Promise<BudgetDto> {
+    return this.budgets.create(by, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  deleteBudget(@CurrentUser() by: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.budgets.remove(by, id);
+  }
+}

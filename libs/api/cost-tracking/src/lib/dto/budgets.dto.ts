@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+
+export class CreateBudgetDto {
+  @ApiProperty({ example: 'Support bot, monthly' }) @IsString() @Length(1, 100) name!: string;
+  @ApiProperty({ enum: ['user', 'project', 'api_key'] }) @IsIn(['user', 'project', 'api_key']) scope!:
+    'user' | 'project' | 'api_key';
+  @ApiPropertyOptional({ description: 'User id (default: you), project name, or API key id.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  scope_id?: string;
+  @ApiProperty({ example: '250', description: 'USD per period, decimal string.' })
+  @Matches(/^\d{1,9}(\.\d{1,6})?$/, { message: 'amount must be a decimal string such as "250"' })
+  amount!: string;
+  @ApiProperty({ enum: ['daily', 'monthly'], description: 'Calendar periods in UTC.' })
+  @IsIn(['daily', 'monthly'])
+  period!: 'daily' | 'monthly';
+  @ApiProperty({
+    enum: ['hard', 'soft'],
+    description: 'hard blocks calls (402) before they overspend; soft only alerts.',
+  })
+  @IsIn(['hard', 'soft'])
+  mode!: 'hard' | 'soft';
+}
+
+export class BudgetDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['user', 'project', 'api_key'] }) scope!: string;
+  @ApiProperty() scope_id!: string;
+  @ApiProperty({ example: '250' }) amount!: string;
+  @ApiProperty({ example: 'USD' }) currency!: string;
+  @ApiProperty({ enum: ['daily', 'monthly'] }) period!: string;
+  @ApiProperty({ enum: ['hard', 'soft'] }) mode!: string;
+  @ApiProperty({ format: 'date' }) period_start!: string;
+  @ApiProperty({ format: 'date', description: 'First day after the period.' }) period_end!: string;
+  @ApiProperty({ example: '12.5' }) spent!: string;
+  @ApiProperty({ example: '0.4', description: 'Held for calls in flight (hard budgets).' }) reserved!: string;
+  @ApiProperty() remaining!: string;
+  @ApiProperty({ example: '5', description: 'Spent as a percentage of the amount.' }) percent!: string;
+}

@@ -1,0 +1,317 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditService, SYSTEM_ACTOR, actorOf } from '@mph/api-auth';
+import { DomainError, Principal } from '@mph/api-core';
+import { Dec } from '@mph/cost-engine';
+import { DataSource, EntityManager } from 'typeorm';
+import { seesAllCosts } from './cost-reports.service';
+
+export type BudgetScope = 'user' | 'project' | 'api_key';
+export const ALERT_THRESHOLDS = [50, 80, 100];
+
+export interface BudgetRow {
+  id: string;
+  owner_id: string;
+  scope: BudgetScope;
+  scope_id: string;
+  name: string;
+  amount: string;
+  currency: string;
+  period: 'daily' | 'monthly';
+  mode: 'hard' | 'soft';
+}
+
+export interface BudgetStatus {
+  id: string;
+  name: string;
+  scope: BudgetScope;
+  scope_id: string;
+  amount: string;
+  currency: string;
+  period: string;
+  mode: string;
+  period_start: string;
+  period_end: string;
+  spent: string;
+  reserved: string;
+  remaining: string;
+  percent: string;
+}
+
+/** First day of the budget's period containing `at` and the first day after it (calendar UTC). */
+export function periodOf(period: 'daily' | 'monthly', at: Date): { start: string; end: string } {
+  const y = at.getUTCFullYear();
+  const m = at.getUTCMonth();
+  const d = at.getUTCDate();
+  const start = period === 'daily' ? new Date(Date.UTC(y, m, d)) : new Date(Date.UTC(y, m, 1));
+  const end = period === 'daily' ? new Date(Date.UTC(y, m, d + 1)) : new Date(Date.UTC(y, m + 1, 1));
+  return { start: start.toISOString().slice(0, 10), end: end.toISOString().slice(0, 10) };
+}
+
+const SCOPE_SQL: Record<BudgetScope, string> = {
+  user: 'd.user_id::text = $1',
+  project: 'd.project = $1',
+  api_key: 'd.api_key_id::text = $1',
+};
+
+/**
+ * Budgets per user, project or API key. Spend comes from the daily rollup (what was recorded); a hard budget also
+ * counts reservations of calls in flight: `reserve` locks the budget's period row, so concurrent calls queue and the
+ * budget is never exceeded by more than the difference between a call's maximum and its real cost.
+ */
+@Injectable()
+export class BudgetsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  private async spent(m: EntityManager, b: BudgetRow, start: string, end: string): Promise<string> {
+    const [{ spent }] = await m.query(
+      `SELECT coalesce(sum(d.cost), 0)::text AS spent FROM usage_daily d
+        WHERE ${SCOPE_SQL[b.scope]} AND d.day >= $2::date AND d.day < $3::date AND d.currency = $4`,
+      [b.scope_id, start, end, b.currency],
+    );
+    return spent;
+  }
+
+  async status(b: BudgetRow, at = new Date(), m: EntityManager = this.dataSource.manager): Promise<BudgetStatus> {
+    const { start, end } = periodOf(b.period, at);
+    const spent = new Dec(await this.spent(m, b, start, end));
+    const [p] = await m.query(`SELECT reserved::text FROM budget_periods WHERE budget_id = $1 AND period_start = $2`, [
+      b.id,
+      start,
+    ]);
+    const reserved = new Dec(p?.reserved ?? 0);
+    const amount = new Dec(b.amount);
+    return {
+      id: b.id,
+      name: b.name,
+      scope: b.scope,
+      scope_id: b.scope_id,
+      amount: amount.toFixed(),
+      currency: b.currency.trim(),
+      period: b.period,
+      mode: b.mode,
+      period_start: start,
+      period_end: end,
+      spent: spent.toFixed(),
+      reserved: reserved.toFixed(),
+      remaining: Dec.max(0, amount.minus(spent).minus(reserved)).toFixed(),
+      percent: spent.div(amount).times(100).toDecimalPlaces(2).toFixed(),
+    };
+  }
+
+  /** Live budgets that apply to a call by this caller (its user, its API key, the project). */
+  async applicable(m: EntityManager, by: Principal, project: string | null): Promise<BudgetRow[]> {
+    return m.query(
+      `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode FROM budgets
+        WHERE deleted_at IS NULL AND ((scope = 'user' AND scope_id = $1) OR (scope = 'api_key' AND scope_id = $2)
+              OR (scope = 'project' AND $3::text IS NOT NULL AND scope_id = $3))
+        ORDER BY id`,
+      [by.userId, by.apiKeyId ?? '', project],
+    );
+  }
+
+  /**
+   * Reserves a call's maximum cost on every hard budget that applies; 402 BUDGET_EXCEEDED (nothing reserved) when
+   * one of them cannot take it. Returns the reservation ids to settle after the call.
+   */
+  async reserve(by: Principal, call: { project?: string | null; maxCost: string; at?: Date }): Promise<string[]> {
+    const at = call.at ?? new Date();
+    return this.dataSource.transaction(async (m) => {
+      const ids: string[] = [];
+      for (const b of (await this.applicable(m, by, call.project ?? null)).filter((x) => x.mode === 'hard')) {
+        const { start, end } = periodOf(b.period, at);
+        await m.query(`INSERT INTO budget_periods (budget_id, period_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+          b.id,
+          start,
+        ]);
+        const [{ reserved }] = await m.query(
+          `SELECT reserved::text FROM budget_periods WHERE budget_id = $1 AND period_start = $2 FOR UPDATE`,
+          [b.id, start],
+        );
+        const spent = new Dec(await this.spent(m, b, start, end));
+        const after = spent.plus(reserved).plus(call.maxCost);
+        if (after.gt(b.amount)) {
+          throw new DomainError(
+            402,
+            'BUDGET_EXCEEDED',
+            `The ${b.period} budget "${b.name}" (${b.amount} ${b.currency.trim()}) cannot cover this call: ` +
+              `${spent.toFixed()} spent and ${new Dec(reserved).toFixed()} reserved, this call may cost up to ${call.maxCost}.`,
+            {
+              budget_id: b.id,
+              scope: b.scope,
+              amount: new Dec(b.amount).toFixed(),
+              spent: spent.toFixed(),
+              reserved: new Dec(reserved).toFixed(),
+              requested: call.maxCost,
+              period_start: start,
+              period_end: end,
+            },
+          );
+        }
+        await m.query(`UPDATE budget_periods SET reserved = reserved + $3 WHERE budget_id = $1 AND period_start = $2`, [
+          b.id,
+          start,
+          call.maxCost,
+        ]);
+        const [r] = await m.query(
+          `INSERT INTO budget_reservations (budget_id, period_start, amount) VALUES ($1, $2, $3) RETURNING id`,
+          [b.id, start, call.maxCost],
+        );
+        ids.push(r.id);
+      }
+      return ids;
+    });
+  }
+
+  /**
+   * Releases reservations once the call's real cost is recorded (through usage ingest, which feeds the rollup the
+   * budgets read), then raises the alerts the new spend crosses.
+   */
+  async settle(reservationIds: string[]): Promise<void> {
+    if (!reservationIds.length) return;
+    const budgets = await this.dataSource.transaction(async (m) => {
+      // TypeORM answers [rows, affected] for DELETE … RETURNING.
+      const result = await m.query(
+        `DELETE FROM budget_reservations WHERE id = ANY($1::uuid[]) RETURNING budget_id, period_start::text, amount::text`,
+        [reservationIds],
+      );
+      const rows: { budget_id: string; period_start: string; amount: string }[] = Array.isArray(result[0])
+        ? result[0]
+        : result;
+      for (const r of rows.sort((a, b) => a.budget_id.localeCompare(b.budget_id))) {
+        await m.query(
+          `UPDATE budget_periods SET reserved = greatest(reserved - $3::numeric, 0) WHERE budget_id = $1 AND period_start = $2`,
+          [r.budget_id, r.period_start, r.amount],
+        );
+      }
+      return [...new Set(rows.map((r) => r.budget_id))];
+    });
+    await this.alert(budgets);
+  }
+
+  /** Audits each alert threshold (50/80/100%) the first time a budget's period crosses it. */
+  async alert(budgetIds: string[], at = new Date()): Promise<number> {
+    let raised = 0;
+    for (const id of budgetIds) {
+      await this.dataSource.transaction(async (m) => {
+        const [b]: BudgetRow[] = await m.query(
+          `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode FROM budgets
+            WHERE id = $1 AND deleted_at IS NULL`,
+          [id],
+        );
+        if (!b) return;
+        const { start } = periodOf(b.period, at);
+        await m.query(`INSERT INTO budget_periods (budget_id, period_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+          b.id,
+          start,
+        ]);
+        const [{ alerts_sent }] = await m.query(
+          `SELECT alerts_sent FROM budget_periods WHERE budget_id = $1 AND period_start = $2 FOR UPDATE`,
+          [b.id, start],
+        );
+        const s = await this.status(b, at, m);
+        const crossed = ALERT_THRESHOLDS.filter(
+          (t) => new Dec(s.percent).gte(t) && !(alerts_sent as number[]).includes(t),
+        );
+        if (!crossed.length) return;
+        await m.query(
+          `UPDATE budget_periods SET alerts_sent = alerts_sent || $3::int[] WHERE budget_id = $1 AND period_start = $2`,
+          [b.id, start, crossed],
+        );
+        for (const threshold of crossed) {
+          await this.audit.record(m, {
+            actor: SYSTEM_ACTOR,
+            action: 'budget.alert',
+            targetType: 'budget',
+            targetId: b.id,
+            after: { threshold, ...s },
+          });
+          raised++;
+        }
+      });
+    }
+    return raised;
+  }
+
+  /** Alerts for the budgets a batch of usage may have moved (the caller's user and key, the batch's projects). */
+  async alertFor(by: Principal, projects: string[]): Promise<void> {
+    const ids: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM budgets WHERE deleted_at IS NULL AND ((scope = 'user' AND scope_id = $1)
+          OR (scope = 'api_key' AND scope_id = $2) OR (scope = 'project' AND scope_id = ANY($3::text[])))`,
+      [by.userId, by.apiKeyId ?? '', projects],
+    );
+    await this.alert(ids.map((r) => r.id));
+  }
+
+  async list(by: Principal): Promise<BudgetStatus[]> {
+    const rows: BudgetRow[] = await this.dataSource.query(
+      `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode FROM budgets
+        WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR owner_id = $1) ORDER BY name, id`,
+      [seesAllCosts(by) ? null : by.userId],
+    );
+    return Promise.all(rows.map((b) => this.status(b)));
+  }
+
+  async create(
+    by: Principal,
+    input: {
+      name: string;
+      scope: BudgetScope;
+      scope_id?: string;
+      amount: string;
+      period: 'daily' | 'monthly';
+      mode: 'hard' | 'soft';
+    },
+  ): Promise<BudgetStatus> {
+    let scopeId = input.scope_id ?? '';
+    if (input.scope === 'user') {
+      scopeId = scopeId || by.userId;
+      if (scopeId !== by.userId && !seesAllCosts(by)) {
+        throw DomainError.forbidden('FORBIDDEN', 'Members set budgets on their own usage only.');
+      }
+    } else if (input.scope === 'api_key') {
+      const [key] = await this.dataSource.query(`SELECT user_id FROM api_keys WHERE id::text = $1`, [scopeId]);
+      if (!key) throw DomainError.notFound('API_KEY_NOT_FOUND', `No API key ${scopeId}.`);
+      if (key.user_id !== by.userId && !seesAllCosts(by)) {
+        throw DomainError.forbidden('FORBIDDEN', 'Members set budgets on their own API keys only.');
+      }
+    } else if (!seesAllCosts(by)) {
+      throw DomainError.forbidden('FORBIDDEN', 'Project budgets are set by operators.');
+    } else if (!scopeId) {
+      throw DomainError.badRequest('VALIDATION_FAILED', 'scope_id: the project name.', [
+        { field: 'scope_id', problems: ['required for project budgets'] },
+      ]);
+    }
+    const b = await this.dataSource.transaction(async (m) => {
+      const [row]: BudgetRow[] = await m.query(
+        `INSERT INTO budgets (owner_id, scope, scope_id, name, amount, period, mode) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id, owner_id, scope, scope_id, name, amount::text, currency, period, mode`,
+        [by.userId, input.scope, scopeId, input.name, input.amount, input.period, input.mode],
+      );
+      await this.audit.record(m, {
+        actor: actorOf(by),
+        action: 'budget.created',
+        targetType: 'budget',
+        targetId: row.id,
+        after: { ...row },
+      });
+      return row;
+    });
+    return this.status(b);
+  }
+
+  async remove(by: Principal, id: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const [b] = await m.query(`SELECT owner_id FROM budgets WHERE id = $1 AND deleted_at IS NULL`, [id]);
+      // Another member's budget answers 404, as if it did not exist.
+      if (!b || (b.owner_id !== by.userId && !seesAllCosts(by))) {
+        throw DomainError.notFound('BUDGET_NOT_FOUND', `No budget ${id}.`);
+      }
+      await m.query(`UPDATE budgets SET deleted_at = now() WHERE id = $1`, [id]);
+      await this.audit.record(m, { actor: actorOf(by), action: 'budget.deleted', targetType: 'budget', targetId: id });
+    });
+  }
+}

@@ -1,0 +1,155 @@
+import { Module } from '@nestjs/common';
+import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
+import { CatalogModule, DemoSeedService } from '@mph/api-catalog';
+import { CoreModule, Principal } from '@mph/api-core';
+import { createTestApp, TestApp } from '@mph/api-core/testing';
+import { DemoPricesSeedService, PricingModule } from '@mph/api-pricing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { BudgetsService, CostTrackingModule, periodOf } from '../src';
+
+@Module({})
+class Root {}
+
+describe('budgets', () => {
+  let t: TestApp;
+  let db: DataSource;
+  const token = {} as Record<'member' | 'other' | 'operator', string>;
+  const principal = {} as Record<'member' | 'other', Principal>;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      root: (o) => ({
+        module: Root,
+        imports: [CoreModule.forRoot(o), AuthModule, CatalogModule, PricingModule, CostTrackingModule],
+      }),
+    });
+    db = t.app.get(DataSource);
+    await t.app.get(DemoSeedService).seedIfEmpty();
+    await t.app.get(DemoPricesSeedService).seedIfEmpty();
+    for (const [who, role] of [
+      ['member', 'member'],
+      ['other', 'member'],
+      ['operator', 'operator'],
+    ] as const) {
+      const { user } = await t.app
+        .get(UsersService)
+        .create(SYSTEM_ACTOR, { email: `${who}@budget.test`, role, password: `${who}-password-123` });
+      if (who !== 'operator') principal[who] = { userId: user.id, email: user.email, role, via: 'session' };
+      token[who] = (
+        await request(t.app.getHttpServer())
+          .post('/api/v1/auth/login')
+          .send({ email: `${who}@budget.test`, password: `${who}-password-123` })
+      ).body.access_token;
+    }
+  });
+  afterAll(() => t.close());
+
+  const as = (who: keyof typeof token) => {
+    const http = request(t.app.getHttpServer());
+    return {
+      get: (url: string) => http.get(url).set('Authorization', `Bearer ${token[who]}`),
+      post: (url: string, body: object) => http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
+      delete: (url: string) => http.delete(url).set('Authorization', `Bearer ${token[who]}`),
+    };
+  };
+
+  it('computes calendar UTC periods', () => {
+    expect(periodOf('monthly', new Date('2026-02-28T23:59:59Z'))).toEqual({ start: '2026-02-01', end: '2026-03-01' });
+    expect(periodOf('daily', new Date('2026-12-31T10:00:00Z'))).toEqual({ start: '2026-12-31', end: '2027-01-01' });
+  });
+
+  it('lets 50 concurrent calls against a hard budget reserve no more than it holds, then 402 with its state', async () => {
+    const budget = (
+      await as('member')
+        .post('/api/v1/budgets', { name: 'Mine', scope: 'user', amount: '10', period: 'daily', mode: 'hard' })
+        .expect(201)
+    ).body;
+    expect(budget).toMatchObject({ scope: 'user', spent: '0', reserved: '0', remaining: '10' });
+    const budgets = t.app.get(BudgetsService);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, () => budgets.reserve(principal.member, { maxCost: '0.7' })),
+    );
+    const ok = outcomes.filter((o) => o.status === 'fulfilled') as PromiseFulfilledResult<string[]>[];
+    const refused = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
+    expect(ok).toHaveLength(14); // 14 × 0.7 = 9.8 ≤ 10 < 15 × 0.7
+    expect(refused[0].reason).toMatchObject({ status: 402, code: 'BUDGET_EXCEEDED' });
+    expect(refused[0].reason.details).toMatchObject({ amount: '10', spent: '0', reserved: '9.8', requested: '0.7' });
+    const [status] = (await as('member').get('/api/v1/budgets').expect(200)).body;
+    expect(status).toMatchObject({ reserved: '9.8', remaining: '0.2' });
+
+    await budgets.settle(ok.flatMap((o) => o.value));
+    const [after] = (await as('member').get('/api/v1/budgets').expect(200)).body;
+    expect(after).toMatchObject({ reserved: '0', remaining: '10' });
+    // Other users' calls are not limited by it.
+    expect(await budgets.reserve(principal.other, { maxCost: '100' })).toEqual([]);
+  });
+
+  it('counts recorded usage and raises 50/80/100% alerts once each', async () => {
+    await as('other')
+      .post('/api/v1/budgets', { name: 'Soft', scope: 'user', amount: '0.2', period: 'monthly', mode: 'soft' })
+      .expect(201);
+    const today = new Date().toISOString();
+    const usage = (k: string) => ({
+      idempotency_key: k,
+      timestamp: today,
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      usage: { input_tokens: 100_000, cache_write_5m_tokens: 10_000, cache_read_tokens: 80_000, output_tokens: 1000 },
+    });
+    await as('other')
+      .post('/api/v1/usage', { events: [usage('a')] })
+      .expect(200); // 0.1065 = 53%
+    await as('other')
+      .post('/api/v1/usage', { events: [usage('b')] })
+      .expect(200); // 0.213 = 106%
+    const [b] = (await as('other').get('/api/v1/budgets').expect(200)).body;
+    expect(b).toMatchObject({ spent: '0.213', percent: '106.5', remaining: '0' });
+    const alerts = await db.query(
+      `SELECT after->>'threshold' AS threshold FROM audit_events WHERE action = 'budget.alert' AND target_id = $1 ORDER BY (after->>'threshold')::int`,
+      [b.id],
+    );
+    expect(alerts.map((a: { threshold: string }) => a.threshold)).toEqual(['50', '80', '100']);
+    await as('other')
+      .post('/api/v1/usage', { events: [usage('c')] })
+      .expect(200);
+    const again = await db.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'budget.alert' AND target_id = $1`,
+      [b.id],
+    );
+    expect(again[0].n).toBe(3);
+  });
+
+  it('keeps budgets to their owners; project budgets are for operators', async () => {
+    const [mine] = (await as('member').get('/api/v1/budgets').expect(200)).body;
+    expect((await as('other').get('/api/v1/budgets').expect(200)).body.map((b: { id: string }) => b.id)).not.toContain(
+      mine.id,
+    );
+    await as('other').delete(`/api/v1/budgets/${mine.id}`).expect(404);
+    await as('member')
+      .post('/api/v1/budgets', {
+        name: 'P',
+        scope: 'project',
+        scope_id: 'x',
+        amount: '5',
+        period: 'daily',
+        mode: 'hard',
+      })
+      .expect(403);
+    await as('operator')
+      .post('/api/v1/budgets', {
+        name: 'P',
+        scope: 'project',
+        scope_id: 'x',
+        amount: '5',
+        period: 'daily',
+        mode: 'hard',
+      })
+      .expect(201);
+    expect((await as('operator').get('/api/v1/budgets').expect(200)).body.length).toBeGreaterThanOrEqual(3);
+    await as('member')
+      .post('/api/v1/budgets', { name: 'Bad', scope: 'user', amount: '-1', period: 'daily', mode: 'hard' })
+      .expect(400);
+    await as('member').delete(`/api/v1/budgets/${mine.id}`).expect(204);
+  });
+});
