@@ -210,6 +210,88 @@ describe('usage ingest and cost reports', () => {
     await get('/api/v1/costs/summary?from=yesterday&to=2026-01-31', 'member').expect(400);
   });
 
+  it('re-prices a window after a price correction: originals kept, adjustments written, rollup moved, audited', async () => {
+    // An event before o3 had any known price is stored unpriced.
+    const early = await post(
+      [
+        {
+          idempotency_key: 'early-o3',
+          timestamp: '2025-01-10T00:00:00Z',
+          provider: 'openai',
+          model: 'o3',
+          usage: { input_tokens: 1000, output_tokens: 1000 },
+        },
+      ],
+      { key },
+    ).expect(200);
+    expect(early.body.results[0]).toMatchObject({ status: 'stored', total_cost: null });
+    const [o3] = await db.query(`SELECT id FROM offerings WHERE provider_slug = 'openai' AND provider_model_id = 'o3'`);
+    const operator = (path: string, body: object) =>
+      request(t.app.getHttpServer()).post(path).set('Authorization', `Bearer ${token.operator}`).send(body);
+    // The vendor says May 2025 was $8/$32, and o3 cost $12/$48 before April.
+    await operator(`/api/v1/offerings/${o3.id}/prices`, {
+      effective_from: '2025-05-01T00:00:00Z',
+      reason: 'May promotion we missed',
+      components: [
+        { unit: 'input', amount: '8' },
+        { unit: 'output', amount: '32' },
+      ],
+    }).expect(200);
+    await operator(`/api/v1/offerings/${o3.id}/prices`, {
+      effective_from: '2025-01-01T00:00:00Z',
+      reason: 'Launch price',
+      components: [
+        { unit: 'input', amount: '12' },
+        { unit: 'output', amount: '48' },
+      ],
+    }).expect(200);
+    const body = {
+      from: '2025-01-01T00:00:00Z',
+      to: '2025-07-01T00:00:00Z',
+      model: 'openai/o3',
+      reason: 'Vendor corrected o3 prices',
+    };
+    const dry = await operator('/api/v1/costs/reprice', { ...body, dry_run: true }).expect(200);
+    expect(dry.body).toMatchObject({
+      dry_run: true,
+      run_id: null,
+      events: 3,
+      adjusted: 2,
+      newly_priced: 1,
+      total_delta: '0.05',
+    });
+    await request(t.app.getHttpServer())
+      .post('/api/v1/costs/reprice')
+      .set('Authorization', `Bearer ${token.member}`)
+      .send(body)
+      .expect(403);
+    const before = (
+      await get('/api/v1/costs/summary?from=2025-01-01&to=2025-06-30&group_by=model', 'member').expect(200)
+    ).body;
+    expect(before.totals.cost).toBe('0.06');
+    const run = await operator('/api/v1/costs/reprice', body).expect(200);
+    expect(run.body).toMatchObject({ dry_run: false, adjusted: 2, newly_priced: 1, total_delta: '0.05' });
+    // evt-3 (May 20): $0.05 at $10/$40 → $0.04 at $8/$32; early-o3 (January): unpriced → $0.06.
+    const rows = await db.query(
+      `SELECT e.idempotency_key, e.total_cost::text, a.delta::text FROM usage_adjustments a JOIN usage_events e ON e.id = a.event_id ORDER BY e.idempotency_key`,
+    );
+    expect(rows).toEqual([
+      { idempotency_key: 'early-o3', total_cost: null, delta: '0.06' },
+      { idempotency_key: 'evt-3', total_cost: '0.05', delta: '-0.01' },
+    ]);
+    const after = (
+      await get('/api/v1/costs/summary?from=2025-01-01&to=2025-06-30&group_by=model', 'member').expect(200)
+    ).body;
+    expect(after.totals.cost).toBe('0.11');
+    const again = await operator('/api/v1/costs/reprice', body).expect(200);
+    expect(again.body).toMatchObject({ adjusted: 0, total_delta: '0' });
+    const [audit] = await db.query(
+      `SELECT after->>'total_delta' AS delta FROM audit_events WHERE action = 'costs.repriced' ORDER BY occurred_at LIMIT 1`,
+    );
+    expect(audit.delta).toBe('0.05');
+    await operator('/api/v1/costs/reprice', { ...body, to: '2024-01-01T00:00:00Z' }).expect(400);
+  });
+
   it('lists events newest first with keyset paging, members only their own', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -9,6 +9,7 @@ import { CreateSync1764620000000 } from './1764620000000-create-sync';
 import { SyncReconciliation1764630000000 } from './1764630000000-sync-reconciliation';
 import { CreateUsage1764640000000 } from './1764640000000-create-usage';
 import { CreateBudgets1764650000000 } from './1764650000000-create-budgets';
+import { UsageAdjustments1764660000000 } from './1764660000000-usage-adjustments';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -26,4 +27,5 @@ export const ALL_MIGRATIONS = [
   SyncReconciliation1764630000000,
   CreateUsage1764640000000,
   CreateBudgets1764650000000,
+  UsageAdjustments1764660000000,
 ];

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@mph/api-auth';
 import { BudgetsController } from './controllers/budgets.controller';
 import { CostsController } from './controllers/costs.controller';
+import { RepricingController } from './controllers/repricing.controller';
+import { RepricingService } from './services/repricing.service';
 import { BudgetsService } from './services/budgets.service';
 import { UsageController } from './controllers/usage.controller';
 import { CostReportsService } from './services/cost-reports.service';
@@ -15,8 +17,22 @@ import { ModelMatcherService } from './services/model-matcher.service';
  */
 @Module({
   imports: [AuditModule],
-  controllers: [CostsController, UsageController, BudgetsController],
-  providers: [ModelMatcherService, CostEstimateService, UsageIngestService, CostReportsService, BudgetsService],
-  exports: [ModelMatcherService, CostEstimateService, UsageIngestService, CostReportsService, BudgetsService],
+  controllers: [CostsController, UsageController, BudgetsController, RepricingController],
+  providers: [
+    ModelMatcherService,
+    CostEstimateService,
+    UsageIngestService,
+    CostReportsService,
+    BudgetsService,
+    RepricingService,
+  ],
+  exports: [
+    ModelMatcherService,
+    CostEstimateService,
+    UsageIngestService,
+    CostReportsService,
+    BudgetsService,
+    RepricingService,
+  ],
 })
 export class CostTrackingModule {}

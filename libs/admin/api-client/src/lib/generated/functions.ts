@@ -37,6 +37,8 @@ export type { EstimateCost$Params as EstimateCost$Params } from './fn/costs/esti
 export { estimateCost as estimateCost } from './fn/costs/estimate-cost';
 export type { ExtractUsage$Params as ExtractUsage$Params } from './fn/costs/extract-usage';
 export { extractUsage as extractUsage } from './fn/costs/extract-usage';
+export type { RepriceCosts$Params as RepriceCosts$Params } from './fn/costs/reprice-costs';
+export { repriceCosts as repriceCosts } from './fn/costs/reprice-costs';
 export type { ListUsageEvents$Params as ListUsageEvents$Params } from './fn/usage/list-usage-events';
 export { listUsageEvents as listUsageEvents } from './fn/usage/list-usage-events';
 export type { GetCostSummary$Params as GetCostSummary$Params } from './fn/usage/get-cost-summary';

@@ -71,6 +71,8 @@ export type { ProviderTruthDto } from './models/provider-truth-dto';
 export type { ReconciliationMetaDto } from './models/reconciliation-meta-dto';
 export type { ReconciliationPageDto } from './models/reconciliation-page-dto';
 export type { RefreshDto } from './models/refresh-dto';
+export type { RepriceDto } from './models/reprice-dto';
+export type { RepriceResultDto } from './models/reprice-result-dto';
 export type { RunSourceDto } from './models/run-source-dto';
 export type { SetPriceDto } from './models/set-price-dto';
 export type { SourceHealthDto } from './models/source-health-dto';

@@ -144,3 +144,27 @@ export class EventsPageDto {
   @ApiProperty({ type: [UsageEventDto] }) data!: UsageEventDto[];
   @ApiProperty({ type: String, nullable: true }) next_cursor!: string | null;
 }
+
+export class RepriceDto {
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) from!: string;
+  @ApiProperty({ format: 'date-time', description: 'Exclusive.' }) @IsISO8601({ strict: true }) to!: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[\w.-]{1,64}$/) provider?: string;
+  @ApiPropertyOptional({ description: 'Model as sent or as resolved (owner/name).' })
+  @IsOptional()
+  @Matches(/^[\w.:@/-]{1,200}$/)
+  model?: string;
+  @ApiProperty({ example: 'Vendor corrected o3 prices for May' })
+  @Matches(/^.{3,500}$/s, { message: 'reason: 3 to 500 characters' })
+  reason!: string;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @Type(() => Boolean) dry_run?: boolean;
+}
+
+export class RepriceResultDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) run_id!: string | null;
+  @ApiProperty() dry_run!: boolean;
+  @ApiProperty({ description: 'Events in the window with a known offering.' }) events!: number;
+  @ApiProperty({ description: 'Events whose cost changed (an adjustment each).' }) adjusted!: number;
+  @ApiProperty() newly_priced!: number;
+  @ApiProperty() still_unpriced!: number;
+  @ApiProperty({ example: '-0.02' }) total_delta!: string;
+}

@@ -16,6 +16,9 @@ import { EstimateResultDto } from '../models/estimate-result-dto';
 import { ExtractResultDto } from '../models/extract-result-dto';
 import { extractUsage } from '../fn/costs/extract-usage';
 import { ExtractUsage$Params } from '../fn/costs/extract-usage';
+import { repriceCosts } from '../fn/costs/reprice-costs';
+import { RepriceCosts$Params } from '../fn/costs/reprice-costs';
+import { RepriceResultDto } from '../models/reprice-result-dto';
 
 @Injectable({ providedIn: 'root' })
 export class CostsService extends BaseService {
@@ -90,6 +93,41 @@ export class CostsService extends BaseService {
     const resp = this.extractUsage$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<ExtractResultDto>): ExtractResultDto => r.body)
+    );
+  }
+
+  /** Path part for operation `repriceCosts()` */
+  static readonly RepriceCostsPath = '/api/v1/costs/reprice';
+
+  /**
+   * Recompute a window’s costs with the price history as it is now; `dry_run` only counts.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `repriceCosts()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  repriceCosts$Response(params: RepriceCosts$Params, context?: HttpContext): Observable<StrictHttpResponse<RepriceResultDto>> {
+    const obs = repriceCosts(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Recompute a window’s costs with the price history as it is now; `dry_run` only counts.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `repriceCosts$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  repriceCosts(params: RepriceCosts$Params, context?: HttpContext): Observable<RepriceResultDto> {
+    const resp = this.repriceCosts$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<RepriceResultDto>): RepriceResultDto => r.body)
     );
   }
 
