@@ -25,8 +25,8 @@ test('navigation reaches every area; unbuilt areas say so plainly', async ({ pag
   await expect(page.getByRole('link', { name: 'Pricing' })).toHaveAttribute('aria-current', 'page');
 
   // A deep link is served by the API's index.html fallback.
-  await page.goto('/costs');
-  await expect(page.getByRole('heading', { name: 'Costs' })).toBeVisible();
+  await page.goto('/chat');
+  await expect(page.getByRole('heading', { name: 'Chat' })).toBeVisible();
   await expect(page.getByText('Coming in a later release')).toBeVisible();
 });
 
@@ -228,6 +228,8 @@ test('an operator adds a vendor and an offering; the catalog filters by it; the 
   await expect(page.getByTestId('vendors-table')).toContainText('OpenAI');
 
   await page.getByTestId('new-vendor').click();
+  // The dialog moves focus to its first field once it has opened: typing before that lands in the wrong field.
+  await expect(page.getByTestId('vendor-slug')).toBeFocused();
   await page.getByTestId('vendor-slug').fill('e2e-cloud');
   await page.getByTestId('vendor-name').fill('E2E Cloud');
   await page.getByTestId('vendor-homepage').fill('not a url');

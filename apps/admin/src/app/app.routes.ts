@@ -43,10 +43,7 @@ export const appRoutes: Route[] = [
   },
   { path: 'catalog', loadChildren: () => import('@mph/admin-feature-catalog').then((m) => m.CATALOG_ROUTES) },
   { path: 'pricing', loadChildren: () => import('@mph/admin-feature-pricing').then((m) => m.PRICING_ROUTES) },
-  coming('costs', {
-    title: 'Costs',
-    summary: 'Spend over time by model, project and key, usage events, budgets and estimates.',
-  }),
+  { path: 'costs', loadChildren: () => import('@mph/admin-feature-costs').then((m) => m.COSTS_ROUTES) },
   coming('chat', {
     title: 'Chat',
     summary: 'The playground with projects, prompts and streaming sessions, and provider connections.',

@@ -4,3 +4,4 @@ export * from './lib/http-context';
 export * from './lib/icons';
 export * from './lib/secret-dialog';
 export * from './lib/step-chart';
+export * from './lib/stacked-bars';

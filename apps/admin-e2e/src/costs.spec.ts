@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import { join } from 'node:path';
+
+const ADMIN = { email: 'admin@e2e.local', password: 'e2e-admin-password' };
+const shots = join(__dirname, '../../../dist/e2e');
+
+test('the costs dashboard shows ingested spend by day and model', async ({ page, request }) => {
+  const login = await request.post('/api/v1/auth/login', { data: ADMIN });
+  const { access_token: token } = await login.json();
+  const day = (n: number) => new Date(Date.now() - n * 86400_000).toISOString().slice(0, 10);
+  const events = [
+    ...[1, 2, 3].map((n) => ({
+      idempotency_key: `e2e-mini-${n}`,
+      timestamp: `${day(n)}T12:00:00Z`,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      usage: { input_tokens: 1_000_000, output_tokens: 1_000_000 },
+      project: 'e2e-bot',
+    })),
+    {
+      idempotency_key: 'e2e-sonnet-1',
+      timestamp: `${day(1)}T13:00:00Z`,
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5-20250929',
+      usage: { input_tokens: 100_000, cache_write_5m_tokens: 10_000, cache_read_tokens: 80_000, output_tokens: 1000 },
+      project: 'e2e-bot',
+    },
+  ];
+  const ingest = await request.post('/api/v1/usage', {
+    data: { events },
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect((await ingest.json()).stored).toBe(4);
+
+  await page.goto('/login?returnUrl=%2Fcosts');
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Costs' })).toBeVisible();
+  // 3 × ($0.15 + $0.60) + $0.1065
+  await expect(page.getByTestId('total-spend')).toHaveText('2.3565 USD · 4 calls');
+  const chart = page.getByTestId('stacked-bars');
+  await expect(chart.locator('rect')).toHaveCount(4);
+  await expect(chart).toContainText('openai/gpt-4o-mini');
+  await expect(chart).toContainText('anthropic/claude-sonnet-4.5');
+  const topModel = page.getByTestId('top-model').locator('li').first();
+  await expect(topModel).toContainText('openai/gpt-4o-mini');
+  await expect(topModel.locator('strong')).toHaveText('2.25');
+  await expect(page.getByTestId('top-project')).toContainText('e2e-bot');
+  await page.screenshot({ path: join(shots, 'costs-dashboard.png'), fullPage: true });
+
+  await page.getByRole('link', { name: 'Usage', exact: true }).click();
+  await expect(page.getByTestId('usage-table')).toContainText('0.1065 USD');
+});
+
+test('the estimate tool prices a pasted provider response and compares offerings', async ({ page }) => {
+  await page.goto('/costs/estimate');
+  await page.getByTestId('mode-response').click();
+  await page.getByTestId('est-provider').fill('anthropic');
+  await page.getByTestId('est-model').fill('');
+  await page.getByTestId('est-response').fill(
+    JSON.stringify({
+      type: 'message',
+      model: 'claude-sonnet-4-5-20250929',
+      usage: {
+        input_tokens: 10000,
+        cache_creation_input_tokens: 10000,
+        cache_read_input_tokens: 80000,
+        output_tokens: 1000,
+      },
+    }),
+  );
+  await page.getByTestId('est-run').click();
+  await expect(page.getByTestId('est-total')).toHaveText('0.1065 USD');
+  await expect(page.getByTestId('est-breakdown')).toContainText('cache_write');
+  await expect(page.getByTestId('est-compare')).toContainText('bedrock');
+  await expect(page.getByTestId('est-compare')).toContainText('openrouter');
+  await page.screenshot({ path: join(shots, 'estimate.png'), fullPage: true });
+});

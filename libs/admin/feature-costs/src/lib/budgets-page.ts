@@ -1,0 +1,169 @@
+import { HttpErrorResponse } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
+import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import { MatTableModule } from '@angular/material/table';
+import { BudgetDto, BudgetsService, CreateBudgetDto } from '@mph/admin-api-client';
+import { SessionStore } from '@mph/admin-feature-auth';
+import { confirmAction, silentErrors } from '@mph/admin-ui';
+import { filter, switchMap } from 'rxjs';
+import { CostsLinks } from './costs-links';
+
+/** Budgets with this period's spend; add one (hard blocks calls with 402, soft only alerts) or remove one. */
+@Component({
+  selector: 'mph-budgets-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSelectModule,
+    MatTableModule,
+    CostsLinks,
+  ],
+  template: `
+    <mph-costs-links />
+    <header class="page-header"><h1>Budgets</h1></header>
+    <form [formGroup]="form" (ngSubmit)="create()" class="filters" novalidate>
+      <mat-form-field appearance="outline">
+        <mat-label>Name</mat-label>
+        <input matInput formControlName="name" data-testid="budget-name" />
+      </mat-form-field>
+      <mat-form-field appearance="outline">
+        <mat-label>On</mat-label>
+        <mat-select formControlName="scope" data-testid="budget-scope">
+          <mat-option value="user">my usage</mat-option>
+          <mat-option value="api_key">an API key</mat-option>
+          @if (operator()) {
+            <mat-option value="project">a project</mat-option>
+          }
+        </mat-select>
+      </mat-form-field>
+      @if (form.controls.scope.value !== 'user') {
+        <mat-form-field appearance="outline">
+          <mat-label>{{ form.controls.scope.value === 'project' ? 'Project' : 'API key id' }}</mat-label>
+          <input matInput formControlName="scope_id" />
+        </mat-form-field>
+      }
+      <mat-form-field appearance="outline">
+        <mat-label>Amount (USD)</mat-label>
+        <input matInput formControlName="amount" data-testid="budget-amount" />
+      </mat-form-field>
+      <mat-form-field appearance="outline">
+        <mat-label>Period</mat-label>
+        <mat-select formControlName="period">
+          <mat-option value="daily">daily</mat-option>
+          <mat-option value="monthly">monthly</mat-option>
+        </mat-select>
+      </mat-form-field>
+      <mat-form-field appearance="outline">
+        <mat-label>Mode</mat-label>
+        <mat-select formControlName="mode">
+          <mat-option value="soft">soft (alert)</mat-option>
+          <mat-option value="hard">hard (block)</mat-option>
+        </mat-select>
+      </mat-form-field>
+      <button mat-flat-button type="submit" data-testid="budget-save">Add budget</button>
+    </form>
+    @if (error(); as message) {
+      <p class="error" role="alert">{{ message }}</p>
+    }
+    <table mat-table [dataSource]="budgets()" class="table" data-testid="budgets-table">
+      <ng-container matColumnDef="name">
+        <th mat-header-cell *matHeaderCellDef>Budget</th>
+        <td mat-cell *matCellDef="let b">
+          {{ b.name }}
+          <div class="sub">{{ b.scope }} {{ b.scope_id }} · {{ b.mode }} · {{ b.period }}</div>
+        </td>
+      </ng-container>
+      <ng-container matColumnDef="spent">
+        <th mat-header-cell *matHeaderCellDef class="num">Spent / amount</th>
+        <td mat-cell *matCellDef="let b" class="amount">
+          {{ b.spent }} / {{ b.amount }} {{ b.currency }} ({{ b.percent }}%)
+        </td>
+      </ng-container>
+      <ng-container matColumnDef="period">
+        <th mat-header-cell *matHeaderCellDef>Period</th>
+        <td mat-cell *matCellDef="let b">{{ b.period_start }} → {{ b.period_end }}</td>
+      </ng-container>
+      <ng-container matColumnDef="actions">
+        <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
+        <td mat-cell *matCellDef="let b"><button mat-button type="button" (click)="remove(b)">Delete</button></td>
+      </ng-container>
+      <tr mat-header-row *matHeaderRowDef="columns"></tr>
+      <tr mat-row *matRowDef="let row; columns: columns"></tr>
+    </table>
+  `,
+  styleUrl: './costs.scss',
+})
+export class BudgetsPage implements OnInit {
+  private readonly api = inject(BudgetsService);
+  private readonly dialog = inject(MatDialog);
+  private readonly session = inject(SessionStore);
+  readonly operator = computed(() => this.session.hasRole('operator', 'admin'));
+  readonly columns = ['name', 'spent', 'period', 'actions'];
+  readonly budgets = signal<BudgetDto[]>([]);
+  readonly error = signal<string | null>(null);
+  readonly form = inject(FormBuilder).group({
+    name: ['', Validators.required],
+    scope: ['user' as CreateBudgetDto['scope']],
+    scope_id: [''],
+    amount: ['', [Validators.required, Validators.pattern(/^\d{1,9}(\.\d{1,6})?$/)]],
+    period: ['monthly' as CreateBudgetDto['period']],
+    mode: ['soft' as CreateBudgetDto['mode']],
+  });
+
+  ngOnInit(): void {
+    this.load();
+  }
+
+  load(): void {
+    this.api.listBudgets().subscribe((b) => this.budgets.set(b));
+  }
+
+  create(): void {
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const v = this.form.getRawValue();
+    const body: CreateBudgetDto = {
+      name: v.name ?? '',
+      scope: v.scope ?? 'user',
+      amount: v.amount ?? '',
+      period: v.period ?? 'monthly',
+      mode: v.mode ?? 'soft',
+      ...(v.scope !== 'user' && v.scope_id ? { scope_id: v.scope_id } : {}),
+    };
+    this.error.set(null);
+    this.api.createBudget({ body }, silentErrors()).subscribe({
+      next: () => {
+        this.form.reset({ name: '', scope: 'user', scope_id: '', amount: '', period: 'monthly', mode: 'soft' });
+        this.load();
+      },
+      error: (e: unknown) => {
+        const env = e instanceof HttpErrorResponse ? (e.error as { error?: { message?: string } } | null) : null;
+        this.error.set(env?.error?.message ?? 'The budget was not saved; try again.');
+      },
+    });
+  }
+
+  remove(b: BudgetDto): void {
+    confirmAction(this.dialog, {
+      title: `Delete ${b.name}?`,
+      message: 'Calls are no longer limited or alerted by it.',
+      confirm: 'Delete',
+      destructive: true,
+    })
+      .pipe(
+        filter(Boolean),
+        switchMap(() => this.api.deleteBudget({ id: b.id })),
+      )
+      .subscribe(() => this.load());
+  }
+}

@@ -1,0 +1,216 @@
+import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
+import { FormsModule } from '@angular/forms';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { ActivatedRoute, Router } from '@angular/router';
+import { BudgetDto, BudgetsService, SummaryDto, UsageService } from '@mph/admin-api-client';
+import { SessionStore } from '@mph/admin-feature-auth';
+import { StackedBars, StackedRow } from '@mph/admin-ui';
+import { forkJoin } from 'rxjs';
+import { CostsLinks } from './costs-links';
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Spend over time stacked by model or provider, the top spenders, and budget gauges; range in the URL. */
+@Component({
+  selector: 'mph-costs-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    FormsModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    StackedBars,
+    CostsLinks,
+  ],
+  template: `
+    <mph-costs-links />
+    <header class="page-header">
+      <h1>Costs</h1>
+      <div class="total" data-testid="total-spend">
+        {{ totals().cost }} {{ totals().currency }} · {{ totals().events }} calls
+      </div>
+    </header>
+    <div class="filters">
+      <mat-form-field appearance="outline">
+        <mat-label>From</mat-label>
+        <input
+          matInput
+          type="date"
+          [ngModel]="from()"
+          (change)="set({ from: $any($event.target).value })"
+          data-testid="costs-from"
+        />
+      </mat-form-field>
+      <mat-form-field appearance="outline">
+        <mat-label>To</mat-label>
+        <input
+          matInput
+          type="date"
+          [ngModel]="to()"
+          (change)="set({ to: $any($event.target).value })"
+          data-testid="costs-to"
+        />
+      </mat-form-field>
+      <mat-form-field appearance="outline">
+        <mat-label>Stack by</mat-label>
+        <mat-select [ngModel]="stack()" (ngModelChange)="set({ by: $event })" data-testid="costs-stack">
+          @for (g of stacks; track g) {
+            <mat-option [value]="g">{{ g }}</mat-option>
+          }
+        </mat-select>
+      </mat-form-field>
+    </div>
+    @if (loading()) {
+      <mat-progress-bar mode="indeterminate" aria-label="Loading costs" />
+    }
+    <mph-stacked-bars [rows]="series()" [caption]="'Spend per day by ' + stack() + ' (USD)'" />
+    <div class="cards">
+      @for (t of tops(); track t.title) {
+        <section class="card" [attr.data-testid]="'top-' + t.key">
+          <h2 class="section">Top {{ t.title }}</h2>
+          @if (!t.rows.length) {
+            <p class="sub">No spend in this range.</p>
+          }
+          <ol>
+            @for (r of t.rows; track $index) {
+              <li>
+                <span>{{ r.label || '(none)' }}</span> <strong class="amount">{{ r.cost }}</strong>
+                <span class="sub">{{ r.events }} calls</span>
+              </li>
+            }
+          </ol>
+        </section>
+      }
+    </div>
+    <h2 class="section">Budgets this period</h2>
+    @if (!budgets().length) {
+      <p class="sub">No budgets. Set one on the Budgets page.</p>
+    }
+    @for (b of budgets(); track b.id) {
+      <div class="gauge" [attr.data-testid]="'gauge-' + b.name">
+        <div>
+          <strong>{{ b.name }}</strong>
+          <span class="sub">{{ b.mode }} · {{ b.period }} · {{ b.scope }} {{ b.scope_id }}</span>
+        </div>
+        <mat-progress-bar mode="determinate" [value]="gaugeValue(b)" [class.over]="+b.percent >= 100" />
+        <div class="sub">
+          {{ b.spent }} of {{ b.amount }} {{ b.currency }} ({{ b.percent }}%){{
+            +b.reserved ? ' · ' + b.reserved + ' reserved' : ''
+          }}
+        </div>
+      </div>
+    }
+  `,
+  styles: `
+    .total {
+      font: var(--mat-sys-title-medium);
+    }
+    .cards {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
+      gap: 16px;
+      margin: 16px 0;
+    }
+    .card {
+      border: 1px solid var(--mat-sys-outline-variant);
+      border-radius: 12px;
+      padding: 8px 16px;
+    }
+    .card li {
+      display: flex;
+      gap: 8px;
+      justify-content: space-between;
+    }
+    .gauge {
+      max-width: 560px;
+      margin: 8px 0 16px;
+    }
+    .over {
+      --mdc-linear-progress-active-indicator-color: var(--mat-sys-error);
+    }
+  `,
+  styleUrl: './costs.scss',
+})
+export class CostsPage implements OnInit {
+  private readonly usage = inject(UsageService);
+  private readonly budgetsApi = inject(BudgetsService);
+  private readonly route = inject(ActivatedRoute);
+  private readonly router = inject(Router);
+  private readonly session = inject(SessionStore);
+  readonly stacks = ['model', 'provider', 'project'];
+  readonly from = signal(day(new Date(Date.now() - 29 * 86400_000)));
+  readonly to = signal(day(new Date()));
+  readonly stack = signal('model');
+  readonly loading = signal(false);
+  readonly daily = signal<SummaryDto | null>(null);
+  readonly topData = signal<Record<string, SummaryDto>>({});
+  readonly budgets = signal<BudgetDto[]>([]);
+  readonly totals = computed(() => this.daily()?.totals ?? { cost: '0', events: 0, currency: 'USD' });
+  readonly series = computed<StackedRow[]>(() =>
+    (this.daily()?.data ?? []).map((r) => ({
+      x: String(r['day']),
+      series: String(r[this.stack()] || '(none)'),
+      value: Number(r['cost']),
+    })),
+  );
+  readonly tops = computed(() => {
+    const groups = [
+      { key: 'model', title: 'models' },
+      { key: 'project', title: 'projects' },
+      { key: 'api_key', title: 'API keys' },
+      ...(this.session.hasRole('operator', 'admin') ? [{ key: 'user', title: 'users' }] : []),
+    ];
+    return groups.map((g) => ({
+      ...g,
+      rows: (this.topData()[g.key]?.data ?? []).map((r) => ({
+        label: String(r[g.key] ?? ''),
+        cost: String(r['cost']),
+        events: r['events'],
+      })),
+    }));
+  });
+
+  ngOnInit(): void {
+    this.route.queryParamMap.subscribe((q) => {
+      if (q.get('from')) this.from.set(q.get('from') as string);
+      if (q.get('to')) this.to.set(q.get('to') as string);
+      if (q.get('by')) this.stack.set(q.get('by') as string);
+      this.load();
+    });
+  }
+
+  set(change: Record<string, string>): void {
+    void this.router.navigate([], { queryParams: change, queryParamsHandling: 'merge' });
+  }
+
+  gaugeValue(b: BudgetDto): number {
+    return Math.min(100, Number(b.percent));
+  }
+
+  private load(): void {
+    this.loading.set(true);
+    const range = { from: this.from(), to: this.to() };
+    const topKeys = ['model', 'project', 'api_key', ...(this.session.hasRole('operator', 'admin') ? ['user'] : [])];
+    forkJoin({
+      daily: this.usage.getCostSummary({ ...range, group_by: `day,${this.stack()}` }),
+      budgets: this.budgetsApi.listBudgets(),
+      ...Object.fromEntries(topKeys.map((k) => [k, this.usage.getCostSummary({ ...range, group_by: k, top: 5 })])),
+    }).subscribe({
+      next: (r) => {
+        const { daily, budgets, ...tops } = r as unknown as { daily: SummaryDto; budgets: BudgetDto[] } & Record<
+          string,
+          SummaryDto
+        >;
+        this.daily.set(daily);
+        this.budgets.set(budgets);
+        this.topData.set(tops);
+        this.loading.set(false);
+      },
+      error: () => this.loading.set(false),
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import { Routes } from '@angular/router';
+import { authGuard } from '@mph/admin-feature-auth';
+import { BudgetsPage } from './budgets-page';
+import { CostsPage } from './costs-page';
+import { EstimatePage } from './estimate-page';
+import { UsagePage } from './usage-page';
+
+export const COSTS_ROUTES: Routes = [
+  { path: '', component: CostsPage, title: 'Costs · Model Price Hub', canActivate: [authGuard] },
+  { path: 'usage', component: UsagePage, title: 'Usage · Model Price Hub', canActivate: [authGuard] },
+  { path: 'budgets', component: BudgetsPage, title: 'Budgets · Model Price Hub', canActivate: [authGuard] },
+  // The estimate tool is public, like the API it calls.
+  { path: 'estimate', component: EstimatePage, title: 'Estimate · Model Price Hub' },
+];

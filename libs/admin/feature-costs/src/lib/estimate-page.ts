@@ -1,0 +1,280 @@
+import { HttpErrorResponse } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatTableModule } from '@angular/material/table';
+import { CostsService, EstimateResultDto, ExtractDto, ModelsService, UsageDto } from '@mph/admin-api-client';
+import { silentErrors } from '@mph/admin-ui';
+import { catchError, forkJoin, map, of, switchMap } from 'rxjs';
+import { CostsLinks } from './costs-links';
+
+interface Compared {
+  provider: string;
+  provider_model_id: string;
+  total: string | null;
+  note: string | null;
+}
+
+const errorText = (e: unknown, fallback: string) => {
+  const env = e instanceof HttpErrorResponse ? (e.error as { error?: { message?: string } } | null) : null;
+  return env?.error?.message ?? fallback;
+};
+
+/** Price a call: enter token counts or paste a provider response; see the breakdown and every offering's price. */
+@Component({
+  selector: 'mph-estimate-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatTableModule,
+    CostsLinks,
+  ],
+  template: `
+    <mph-costs-links />
+    <header class="page-header"><h1>Estimate a cost</h1></header>
+    <form [formGroup]="form" (ngSubmit)="run()" novalidate>
+      <mat-button-toggle-group formControlName="mode" aria-label="Input">
+        <mat-button-toggle value="tokens" data-testid="mode-tokens">Token counts</mat-button-toggle>
+        <mat-button-toggle value="response" data-testid="mode-response">Paste a response</mat-button-toggle>
+      </mat-button-toggle-group>
+      <div class="filters">
+        <mat-form-field appearance="outline">
+          <mat-label>Provider</mat-label>
+          <input matInput formControlName="provider" placeholder="anthropic" data-testid="est-provider" />
+        </mat-form-field>
+        <mat-form-field appearance="outline">
+          <mat-label>Model (as you call it)</mat-label>
+          <input matInput formControlName="model" placeholder="claude-sonnet-4-5" data-testid="est-model" />
+        </mat-form-field>
+      </div>
+      @if (form.controls.mode.value === 'tokens') {
+        <div class="filters">
+          @for (f of tokenFields; track f.key) {
+            <mat-form-field appearance="outline">
+              <mat-label>{{ f.label }}</mat-label>
+              <input matInput type="number" min="0" [formControlName]="f.key" [attr.data-testid]="'est-' + f.key" />
+            </mat-form-field>
+          }
+        </div>
+      } @else {
+        <mat-form-field appearance="outline" class="wide">
+          <mat-label>Provider response (JSON body, stream events, or SSE text)</mat-label>
+          <textarea matInput rows="8" formControlName="response" data-testid="est-response"></textarea>
+        </mat-form-field>
+      }
+      <button mat-flat-button type="submit" data-testid="est-run">Price it</button>
+    </form>
+    @if (error(); as message) {
+      <p class="error" role="alert" data-testid="est-error">{{ message }}</p>
+    }
+    @if (result(); as r) {
+      <h2 class="section">
+        <span data-testid="est-total">{{ r.total }} {{ r.currency }}</span> on {{ r.provider }} ·
+        {{ r.provider_model_id }}
+      </h2>
+      <p class="sub">
+        {{ r.resolved_model }} · price from {{ r.price_source
+        }}{{ r.tier ? ' · prompt above ' + r.tier + ' tokens' : '' }}
+      </p>
+      <table mat-table [dataSource]="r.lines" class="table" data-testid="est-breakdown">
+        <ng-container matColumnDef="part">
+          <th mat-header-cell *matHeaderCellDef>Part</th>
+          <td mat-cell *matCellDef="let l">{{ l.part }}</td>
+        </ng-container>
+        <ng-container matColumnDef="quantity">
+          <th mat-header-cell *matHeaderCellDef class="num">Quantity</th>
+          <td mat-cell *matCellDef="let l" class="amount">{{ l.quantity }}</td>
+        </ng-container>
+        <ng-container matColumnDef="rate">
+          <th mat-header-cell *matHeaderCellDef class="num">Rate</th>
+          <td mat-cell *matCellDef="let l" class="amount">
+            {{ l.rate }} <span class="sub">({{ l.rate_unit }})</span>
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="amount">
+          <th mat-header-cell *matHeaderCellDef class="num">Amount</th>
+          <td mat-cell *matCellDef="let l" class="amount">{{ l.amount }}</td>
+        </ng-container>
+        <tr mat-header-row *matHeaderRowDef="lineColumns"></tr>
+        <tr mat-row *matRowDef="let row; columns: lineColumns"></tr>
+      </table>
+      @if (compared().length) {
+        <h2 class="section">The same usage on every offering of {{ r.resolved_model }}</h2>
+        <ol data-testid="est-compare">
+          @for (c of compared(); track c.provider + c.provider_model_id) {
+            <li>
+              {{ c.provider }} · {{ c.provider_model_id }}: <strong>{{ c.total ?? '—' }}</strong>
+              <span class="sub">{{ c.note }}</span>
+            </li>
+          }
+        </ol>
+      }
+    }
+  `,
+  styles: `
+    .wide {
+      width: 100%;
+    }
+  `,
+  styleUrl: './costs.scss',
+})
+export class EstimatePage {
+  private readonly costs = inject(CostsService);
+  private readonly models = inject(ModelsService);
+  readonly tokenFields = [
+    { key: 'input_tokens', label: 'Input tokens (whole prompt)' },
+    { key: 'cache_read_tokens', label: 'of which cache reads' },
+    { key: 'cache_write_5m_tokens', label: 'of which cache writes' },
+    { key: 'output_tokens', label: 'Output tokens' },
+    { key: 'output_reasoning_tokens', label: 'of which reasoning' },
+  ] as const;
+  readonly lineColumns = ['part', 'quantity', 'rate', 'amount'];
+  readonly result = signal<EstimateResultDto | null>(null);
+  readonly compared = signal<Compared[]>([]);
+  readonly error = signal<string | null>(null);
+  readonly form = inject(FormBuilder).group({
+    mode: ['tokens'],
+    provider: ['openai'],
+    model: ['gpt-4o-mini'],
+    input_tokens: [1000 as number | null],
+    cache_read_tokens: [null as number | null],
+    cache_write_5m_tokens: [null as number | null],
+    output_tokens: [500 as number | null],
+    output_reasoning_tokens: [null as number | null],
+    response: [''],
+  });
+
+  run(): void {
+    const v = this.form.getRawValue();
+    this.error.set(null);
+    this.result.set(null);
+    this.compared.set([]);
+    const estimate$ =
+      v.mode === 'response'
+        ? this.parse(v.response ?? '').pipe(
+            switchMap((response) =>
+              this.costs.extractUsage(
+                { body: { provider: v.provider || undefined, model: v.model || undefined, response } },
+                silentErrors(),
+              ),
+            ),
+            map((x) => {
+              if (!x.cost) throw new Error(x.cost_error ?? 'No cost for this response.');
+              return x.cost;
+            }),
+          )
+        : this.costs.estimateCost(
+            { body: { provider: v.provider ?? '', model: v.model ?? '', usage: this.usage() } },
+            silentErrors(),
+          );
+    estimate$.subscribe({
+      next: (r) => {
+        this.result.set(r);
+        this.compare(r);
+      },
+      error: (e: unknown) =>
+        this.error.set(
+          e instanceof Error && !(e instanceof HttpErrorResponse)
+            ? e.message
+            : errorText(e, 'Could not price this call.'),
+        ),
+    });
+  }
+
+  private usage(): UsageDto {
+    const v = this.form.getRawValue();
+    const usage: Record<string, number> = {};
+    for (const f of this.tokenFields) {
+      const n = v[f.key];
+      if (n !== null && n !== undefined && Number(n) > 0) usage[f.key] = Number(n);
+    }
+    return usage as UsageDto;
+  }
+
+  /** A pasted body: JSON when it parses, else the raw text (server-sent events). */
+  private parse(text: string) {
+    try {
+      return of(JSON.parse(text) as ExtractDto['response']);
+    } catch {
+      return of(text as ExtractDto['response']);
+    }
+  }
+
+  /** Every offering of the resolved model, priced with the same usage, cheapest first. */
+  private compare(r: EstimateResultDto): void {
+    const usage = Object.fromEntries(r.lines.map((l) => [PART_TO_USAGE[l.part] ?? l.part, l.quantity])) as Record<
+      string,
+      number
+    >;
+    const normalized = toUsage(usage);
+    const [owner, name] = r.resolved_model.split('/');
+    if (!owner || !name) return;
+    this.models
+      .getModelPrices({ owner, name })
+      .pipe(
+        switchMap((p) =>
+          forkJoin(
+            p.data.map((o) =>
+              this.costs
+                .estimateCost(
+                  { body: { provider: o.offering.provider, model: o.offering.provider_model_id, usage: normalized } },
+                  silentErrors(),
+                )
+                .pipe(
+                  map((e): Compared => ({
+                    provider: o.offering.provider,
+                    provider_model_id: o.offering.provider_model_id,
+                    total: e.total,
+                    note: null,
+                  })),
+                  catchError((e: unknown) =>
+                    of<Compared>({
+                      provider: o.offering.provider,
+                      provider_model_id: o.offering.provider_model_id,
+                      total: null,
+                      note: errorText(e, 'unknown'),
+                    }),
+                  ),
+                ),
+            ),
+          ),
+        ),
+      )
+      .subscribe((list) =>
+        this.compared.set(
+          [...list].sort((a, b) => (a.total === null ? 1 : b.total === null ? -1 : Number(a.total) - Number(b.total))),
+        ),
+      );
+  }
+}
+
+/** Breakdown parts back to usage fields, to price the same call elsewhere. */
+export const PART_TO_USAGE: Record<string, string> = {
+  input: 'input_plain',
+  output: 'output_plain',
+  cache_read: 'cache_read_tokens',
+  cache_write: 'cache_write_5m_tokens',
+  cache_write_1h: 'cache_write_1h_tokens',
+  reasoning: 'output_reasoning_tokens',
+  input_audio: 'input_audio_tokens',
+  output_audio: 'output_audio_tokens',
+  request: 'requests',
+  web_search: 'web_searches',
+};
+
+export function toUsage(parts: Record<string, number>): UsageDto {
+  const u: Record<string, number> = {};
+  const inputParts = ['cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'input_audio_tokens'];
+  const outputParts = ['output_reasoning_tokens', 'output_audio_tokens'];
+  for (const [k, v] of Object.entries(parts)) if (!k.endsWith('_plain')) u[k] = v;
+  u['input_tokens'] = (parts['input_plain'] ?? 0) + inputParts.reduce((s, k) => s + (parts[k] ?? 0), 0);
+  u['output_tokens'] = (parts['output_plain'] ?? 0) + outputParts.reduce((s, k) => s + (parts[k] ?? 0), 0);
+  return u as UsageDto;
+}
