@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ADMIN = { email: 'admin@e2e.local', password: 'e2e-admin-password' };
@@ -48,6 +49,10 @@ test('the costs dashboard shows ingested spend by day and model', async ({ page,
   await expect(topModel.locator('strong')).toHaveText('2.25');
   await expect(page.getByTestId('top-project')).toContainText('e2e-bot');
   await page.screenshot({ path: join(shots, 'costs-dashboard.png'), fullPage: true });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('costs-csv').click()]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  expect(csv.split('\r\n')[0]).toBe('day,model,currency,cost,events,unpriced_events,input_tokens,output_tokens');
+  expect(csv).toContain('anthropic/claude-sonnet-4.5,USD,0.1065,1');
 
   await page.getByRole('link', { name: 'Usage', exact: true }).click();
   await expect(page.getByTestId('usage-table')).toContainText('0.1065 USD');

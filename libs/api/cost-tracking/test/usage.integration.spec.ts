@@ -292,6 +292,36 @@ describe('usage ingest and cost reports', () => {
     await operator('/api/v1/costs/reprice', { ...body, to: '2024-01-01T00:00:00Z' }).expect(400);
   });
 
+  it('exports the summary and the events as CSV', async () => {
+    const summary = await get('/api/v1/costs/summary.csv?from=2026-01-15&to=2026-01-16&group_by=day,model', 'member')
+      .expect(200)
+      .expect('content-type', /text\/csv/);
+    expect(summary.text.split('\r\n')).toEqual([
+      'day,model,currency,cost,events,unpriced_events,input_tokens,output_tokens',
+      '2026-01-15,anthropic/claude-sonnet-4.5,USD,0.213,2,0,200000,2000',
+      '2026-01-16,anthropic/claude-sonnet-4.5,USD,0.1065,1,0,100000,1000',
+      '',
+    ]);
+    const events = await get('/api/v1/costs/events.csv', 'member')
+      .expect(200)
+      .expect('content-type', /text\/csv/);
+    const lines = events.text.trim().split('\r\n');
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM usage_events e JOIN users u ON u.id = e.user_id WHERE u.email = 'member@usage.test'`,
+    );
+    expect(lines).toHaveLength(n + 1);
+    expect(lines[0]).toBe(
+      'id,occurred_at,idempotency_key,provider,model,resolved_model,service_tier,region,project,user_email,status,total_cost,currency,cost_error,usage',
+    );
+    expect(
+      lines.some((l) =>
+        l.includes(
+          ',evt-1,anthropic,claude-sonnet-4-5-20250929,anthropic/claude-sonnet-4.5,standard,,support-bot,member@usage.test,success,0.1065,USD,,',
+        ),
+      ),
+    ).toBe(true);
+  });
+
   it('lists events newest first with keyset paging, members only their own', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -21,3 +21,4 @@ export { applySync } from './lib/sync/sync-apply';
 export { webhookSignature, WEBHOOK_TOLERANCE_SECONDS } from './lib/sync/webhooks.controller';
 export { ExportsService } from './lib/exports/exports.service';
 export { providerSlug } from './lib/sync/adapters/feed-record';
+export { csvField } from './lib/exports/exports.service';

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -19,6 +20,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
     FormsModule,
+    MatButtonModule,
     MatFormFieldModule,
     MatInputModule,
     MatProgressBarModule,
@@ -30,6 +32,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
     <mph-costs-links />
     <header class="page-header">
       <h1>Costs</h1>
+      <button mat-stroked-button type="button" (click)="download()" data-testid="costs-csv">Download CSV</button>
       <div class="total" data-testid="total-spend">
         {{ totals().cost }} {{ totals().currency }} · {{ totals().events }} calls
       </div>
@@ -185,6 +188,20 @@ export class CostsPage implements OnInit {
 
   set(change: Record<string, string>): void {
     void this.router.navigate([], { queryParams: change, queryParamsHandling: 'merge' });
+  }
+
+  /** The range as CSV (day × the stacking dimension), saved by the browser. */
+  download(): void {
+    this.usage
+      .exportCostSummary({ from: this.from(), to: this.to(), group_by: `day,${this.stack()}` })
+      .subscribe((csv) => {
+        const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = `costs-${this.from()}-${this.to()}.csv`;
+        a.click();
+        URL.revokeObjectURL(url);
+      });
   }
 
   gaugeValue(b: BudgetDto): number {

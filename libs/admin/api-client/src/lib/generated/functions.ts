@@ -41,8 +41,12 @@ export type { RepriceCosts$Params as RepriceCosts$Params } from './fn/costs/repr
 export { repriceCosts as repriceCosts } from './fn/costs/reprice-costs';
 export type { ListUsageEvents$Params as ListUsageEvents$Params } from './fn/usage/list-usage-events';
 export { listUsageEvents as listUsageEvents } from './fn/usage/list-usage-events';
+export type { ExportUsageEvents$Params as ExportUsageEvents$Params } from './fn/usage/export-usage-events';
+export { exportUsageEvents as exportUsageEvents } from './fn/usage/export-usage-events';
 export type { GetCostSummary$Params as GetCostSummary$Params } from './fn/usage/get-cost-summary';
 export { getCostSummary as getCostSummary } from './fn/usage/get-cost-summary';
+export type { ExportCostSummary$Params as ExportCostSummary$Params } from './fn/usage/export-cost-summary';
+export { exportCostSummary as exportCostSummary } from './fn/usage/export-cost-summary';
 export type { IngestUsage$Params as IngestUsage$Params } from './fn/usage/ingest-usage';
 export { ingestUsage as ingestUsage } from './fn/usage/ingest-usage';
 export type { ExportLitellm$Params as ExportLitellm$Params } from './fn/exports/export-litellm';

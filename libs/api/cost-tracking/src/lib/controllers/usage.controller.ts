@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { csvField } from '@mph/api-pricing';
+import type { Response } from 'express';
 import { AcceptApiKeyScopes, Authenticated, CurrentUser, Principal } from '@mph/api-core';
 import {
   EventsPageDto,
@@ -55,5 +57,79 @@ export class UsageController {
   @ApiOkResponse({ type: EventsPageDto })
   listUsageEvents(@CurrentUser() by: Principal, @Query() q: EventsQueryDto): Promise<EventsPageDto> {
     return this.reports.events(by, { ...q, limit: q.limit ?? 100 }) as Promise<EventsPageDto>;
+  }
+
+  @Get('costs/summary.csv')
+  @AcceptApiKeyScopes('usage:read')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="cost-summary.csv"')
+  @ApiOperation({ summary: 'The summary as CSV (same parameters).' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  async exportCostSummary(@CurrentUser() by: Principal, @Query() q: SummaryQueryDto): Promise<string> {
+    const groups = (q.group_by ?? 'day').split(',') as Group[];
+    const { data } = await this.reports.summary(by, {
+      from: q.from,
+      to: q.to,
+      groupBy: groups,
+      top: q.top,
+      provider: q.provider,
+      model: q.model,
+      project: q.project,
+    });
+    const columns = [...groups, 'currency', 'cost', 'events', 'unpriced_events', 'input_tokens', 'output_tokens'];
+    return (
+      [
+        columns.join(','),
+        ...data.map((r) => columns.map((c) => csvField(String((r as Record<string, unknown>)[c] ?? ''))).join(',')),
+      ].join('\r\n') + '\r\n'
+    );
+  }
+
+  @Get('costs/events.csv')
+  @AcceptApiKeyScopes('usage:read')
+  @ApiOperation({ summary: 'Every matching usage event as CSV, streamed page by page.' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  async exportUsageEvents(
+    @CurrentUser() by: Principal,
+    @Query() q: EventsQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const columns = [
+      'id',
+      'occurred_at',
+      'idempotency_key',
+      'provider',
+      'model',
+      'resolved_model',
+      'service_tier',
+      'region',
+      'project',
+      'user_email',
+      'status',
+      'total_cost',
+      'currency',
+      'cost_error',
+      'usage',
+    ];
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="usage-events.csv"');
+    res.write(`${columns.join(',')}\r\n`);
+    let cursor: string | undefined = q.cursor;
+    do {
+      const page = await this.reports.events(by, { ...q, cursor, limit: 500 });
+      const lines = page.data.map((e) =>
+        columns
+          .map((c) => {
+            const v = (e as Record<string, unknown>)[c];
+            return csvField(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+          })
+          .join(','),
+      );
+      if (lines.length) res.write(`${lines.join('\r\n')}\r\n`);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    res.end();
   }
 }

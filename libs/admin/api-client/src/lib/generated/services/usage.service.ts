@@ -11,6 +11,10 @@ import { ApiConfiguration } from '../api-configuration';
 import { StrictHttpResponse } from '../strict-http-response';
 
 import { EventsPageDto } from '../models/events-page-dto';
+import { exportCostSummary } from '../fn/usage/export-cost-summary';
+import { ExportCostSummary$Params } from '../fn/usage/export-cost-summary';
+import { exportUsageEvents } from '../fn/usage/export-usage-events';
+import { ExportUsageEvents$Params } from '../fn/usage/export-usage-events';
 import { getCostSummary } from '../fn/usage/get-cost-summary';
 import { GetCostSummary$Params } from '../fn/usage/get-cost-summary';
 import { IngestResultDto } from '../models/ingest-result-dto';
@@ -61,6 +65,41 @@ export class UsageService extends BaseService {
     );
   }
 
+  /** Path part for operation `exportUsageEvents()` */
+  static readonly ExportUsageEventsPath = '/api/v1/costs/events.csv';
+
+  /**
+   * Every matching usage event as CSV, streamed page by page.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `exportUsageEvents()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  exportUsageEvents$Response(params?: ExportUsageEvents$Params, context?: HttpContext): Observable<StrictHttpResponse<string>> {
+    const obs = exportUsageEvents(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Every matching usage event as CSV, streamed page by page.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `exportUsageEvents$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  exportUsageEvents(params?: ExportUsageEvents$Params, context?: HttpContext): Observable<string> {
+    const resp = this.exportUsageEvents$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<string>): string => r.body)
+    );
+  }
+
   /** Path part for operation `getCostSummary()` */
   static readonly GetCostSummaryPath = '/api/v1/costs/summary';
 
@@ -93,6 +132,41 @@ export class UsageService extends BaseService {
     const resp = this.getCostSummary$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<SummaryDto>): SummaryDto => r.body)
+    );
+  }
+
+  /** Path part for operation `exportCostSummary()` */
+  static readonly ExportCostSummaryPath = '/api/v1/costs/summary.csv';
+
+  /**
+   * The summary as CSV (same parameters).
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `exportCostSummary()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  exportCostSummary$Response(params: ExportCostSummary$Params, context?: HttpContext): Observable<StrictHttpResponse<string>> {
+    const obs = exportCostSummary(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * The summary as CSV (same parameters).
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `exportCostSummary$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  exportCostSummary(params: ExportCostSummary$Params, context?: HttpContext): Observable<string> {
+    const resp = this.exportCostSummary$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<string>): string => r.body)
     );
   }
 
