@@ -86,7 +86,7 @@ try {
   await c.query(
     `INSERT INTO usage_daily (day, user_id, api_key_id, project, provider, model, currency, events, unpriced_events,
                               input_tokens, output_tokens, cost)
-     SELECT (occurred_at AT TIME ZONE 'UTC')::date, user_id, '00000000-0000-0000-0000-000000000000', project, provider,
+     SELECT (occurred_at AT TIME ZONE 'UTC')::date, user_id, '00000000-0000-0000-0000-000000000000'::uuid, project, provider,
             coalesce(resolved_model, model), currency, count(*), 0, sum(input_tokens), sum(output_tokens), sum(total_cost)
        FROM usage_events GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   );
