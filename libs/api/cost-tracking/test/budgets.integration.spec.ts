@@ -5,7 +5,10 @@ import { CoreModule, Principal } from '@mph/api-core';
 import { createTestApp, TestApp } from '@mph/api-core/testing';
 import { DemoPricesSeedService, PricingModule } from '@mph/api-pricing';
 import request from 'supertest';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
+import { webhookSignature } from '@mph/api-pricing';
 import { BudgetsService, CostTrackingModule, periodOf } from '../src';
 
 @Module({})
@@ -19,6 +22,7 @@ describe('budgets', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
+      env: { SYNC_ALLOWED_HOSTS: '127.0.0.1' },
       root: (o) => ({
         module: Root,
         imports: [CoreModule.forRoot(o), AuthModule, CatalogModule, PricingModule, CostTrackingModule],
@@ -118,6 +122,72 @@ describe('budgets', () => {
       [b.id],
     );
     expect(again[0].n).toBe(3);
+  });
+
+  it('posts each alert to the budget’s webhook, signed; refuses a webhook on a private address', async () => {
+    const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/budget`;
+      const created = await as('operator')
+        .post('/api/v1/budgets', {
+          name: 'Hooked',
+          scope: 'user',
+          amount: '0.1',
+          period: 'monthly',
+          mode: 'soft',
+          webhook_url: url,
+        })
+        .expect(201);
+      const secret = created.body.webhook_secret as string;
+      expect(secret).toMatch(/^whsec_/);
+      await as('operator')
+        .post('/api/v1/usage', {
+          events: [
+            {
+              idempotency_key: 'hook-1',
+              provider: 'anthropic',
+              model: 'claude-sonnet-4-5',
+              usage: {
+                input_tokens: 100_000,
+                cache_write_5m_tokens: 10_000,
+                cache_read_tokens: 80_000,
+                output_tokens: 1000,
+              },
+            },
+          ],
+        })
+        .expect(200);
+      expect(received.map((r) => JSON.parse(r.body).threshold).sort((a, b) => a - b)).toEqual([50, 80, 100]);
+      for (const r of received) {
+        const ts = String(r.headers['x-mph-timestamp']);
+        expect(r.headers['x-mph-signature']).toBe(webhookSignature(secret, ts, r.body));
+        expect(JSON.parse(r.body)).toMatchObject({
+          event: 'budget.alert',
+          budget: { name: 'Hooked', spent: '0.1065' },
+        });
+      }
+      await as('operator')
+        .post('/api/v1/budgets', {
+          name: 'Bad hook',
+          scope: 'user',
+          amount: '1',
+          period: 'daily',
+          mode: 'soft',
+          webhook_url: 'http://169.254.169.254/x',
+        })
+        .expect(400);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('keeps budgets to their owners; project budgets are for operators', async () => {

@@ -9,7 +9,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { BudgetDto, BudgetsService, CreateBudgetDto } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { confirmAction, silentErrors } from '@mph/admin-ui';
+import { confirmAction, showSecret, silentErrors } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
 import { CostsLinks } from './costs-links';
 
@@ -68,6 +68,10 @@ import { CostsLinks } from './costs-links';
           <mat-option value="hard">hard (block)</mat-option>
         </mat-select>
       </mat-form-field>
+      <mat-form-field appearance="outline">
+        <mat-label>Alert webhook (optional)</mat-label>
+        <input matInput formControlName="webhook_url" placeholder="https://hooks.example.com/budgets" />
+      </mat-form-field>
       <button mat-flat-button type="submit" data-testid="budget-save">Add budget</button>
     </form>
     @if (error(); as message) {
@@ -116,6 +120,7 @@ export class BudgetsPage implements OnInit {
     amount: ['', [Validators.required, Validators.pattern(/^\d{1,9}(\.\d{1,6})?$/)]],
     period: ['monthly' as CreateBudgetDto['period']],
     mode: ['soft' as CreateBudgetDto['mode']],
+    webhook_url: [''],
   });
 
   ngOnInit(): void {
@@ -139,12 +144,28 @@ export class BudgetsPage implements OnInit {
       period: v.period ?? 'monthly',
       mode: v.mode ?? 'soft',
       ...(v.scope !== 'user' && v.scope_id ? { scope_id: v.scope_id } : {}),
+      ...(v.webhook_url ? { webhook_url: v.webhook_url } : {}),
     };
     this.error.set(null);
     this.api.createBudget({ body }, silentErrors()).subscribe({
-      next: () => {
-        this.form.reset({ name: '', scope: 'user', scope_id: '', amount: '', period: 'monthly', mode: 'soft' });
+      next: (created) => {
+        this.form.reset({
+          name: '',
+          scope: 'user',
+          scope_id: '',
+          amount: '',
+          period: 'monthly',
+          mode: 'soft',
+          webhook_url: '',
+        });
         this.load();
+        if (created.webhook_secret) {
+          showSecret(this.dialog, {
+            title: 'Webhook secret',
+            message: 'Alerts are signed with it (X-MPH-Signature: sha256 HMAC over "<timestamp>.<body>").',
+            secret: created.webhook_secret,
+          }).subscribe();
+        }
       },
       error: (e: unknown) => {
         const env = e instanceof HttpErrorResponse ? (e.error as { error?: { message?: string } } | null) : null;

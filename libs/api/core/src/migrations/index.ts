@@ -10,6 +10,7 @@ import { SyncReconciliation1764630000000 } from './1764630000000-sync-reconcilia
 import { CreateUsage1764640000000 } from './1764640000000-create-usage';
 import { CreateBudgets1764650000000 } from './1764650000000-create-budgets';
 import { UsageAdjustments1764660000000 } from './1764660000000-usage-adjustments';
+import { BudgetWebhooks1764670000000 } from './1764670000000-budget-webhooks';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -28,4 +29,5 @@ export const ALL_MIGRATIONS = [
   CreateUsage1764640000000,
   CreateBudgets1764650000000,
   UsageAdjustments1764660000000,
+  BudgetWebhooks1764670000000,
 ];

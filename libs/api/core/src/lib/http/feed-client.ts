@@ -301,3 +301,48 @@ function backoff(attempt: number, opts: FeedFetchOptions): number {
   const base = (opts.retryBaseMs ?? 500) * 2 ** (attempt - 1);
   return base / 2 + Math.random() * base;
 }
+
+/**
+ * POSTs a JSON body to an outgoing webhook with the same guards as feeds (http(s) only, private addresses refused at
+ * connect time unless allow-listed, timeout); redirects are not followed. Resolves with the status code.
+ */
+export function postJson(
+  raw: string,
+  body: string,
+  opts: { timeoutMs: number; allowedHosts: string[]; headers?: Record<string, string> },
+): Promise<number> {
+  const url = checkFeedUrl(raw, opts.allowedHosts);
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...(opts.headers ?? {}),
+        },
+        lookup: guardedLookup(hostAllowed(url.hostname, opts.allowedHosts)) as never,
+        timeout: opts.timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(new FeedFetchError(`${url.host} did not answer within ${opts.timeoutMs} ms.`, 'timeout')),
+    );
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EBLOCKED'
+          ? new FeedFetchError(e.message, 'blocked')
+          : e instanceof FeedFetchError
+            ? e
+            : new FeedFetchError(`${url.host}: ${e.message}`, 'network'),
+      ),
+    );
+    req.end(body);
+  });
+}

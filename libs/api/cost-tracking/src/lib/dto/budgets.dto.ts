@@ -22,6 +22,15 @@ export class CreateBudgetDto {
   })
   @IsIn(['hard', 'soft'])
   mode!: 'hard' | 'soft';
+
+  @ApiPropertyOptional({
+    example: 'https://hooks.example.com/budgets',
+    description: 'Receives each alert as a signed POST (X-MPH-Signature: sha256 HMAC over "<timestamp>.<body>").',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  webhook_url?: string;
 }
 
 export class BudgetDto {
@@ -39,4 +48,6 @@ export class BudgetDto {
   @ApiProperty({ example: '0.4', description: 'Held for calls in flight (hard budgets).' }) reserved!: string;
   @ApiProperty() remaining!: string;
   @ApiProperty({ example: '5', description: 'Spent as a percentage of the amount.' }) percent!: string;
+  @ApiPropertyOptional({ description: 'Only when created with a webhook: its signing secret, shown once.' })
+  webhook_secret?: string;
 }

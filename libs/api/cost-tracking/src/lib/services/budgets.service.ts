@@ -1,7 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService, SYSTEM_ACTOR, actorOf } from '@mph/api-auth';
-import { DomainError, Principal } from '@mph/api-core';
+import { randomBytes } from 'node:crypto';
+import {
+  APP_CONFIG,
+  AppConfig,
+  checkFeedUrl,
+  DomainError,
+  FeedFetchError,
+  postJson,
+  Principal,
+  SecretBox,
+} from '@mph/api-core';
+import { webhookSignature } from '@mph/api-pricing';
 import { Dec } from '@mph/cost-engine';
 import { DataSource, EntityManager } from 'typeorm';
 import { seesAllCosts } from './cost-reports.service';
@@ -61,9 +72,13 @@ const SCOPE_SQL: Record<BudgetScope, string> = {
  */
 @Injectable()
 export class BudgetsService {
+  private readonly log = new Logger('Budgets');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly secrets: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private async spent(m: EntityManager, b: BudgetRow, start: string, end: string): Promise<string> {
@@ -195,11 +210,12 @@ export class BudgetsService {
   /** Audits each alert threshold (50/80/100%) the first time a budget's period crosses it. */
   async alert(budgetIds: string[], at = new Date()): Promise<number> {
     let raised = 0;
+    const deliveries: { url: string; sealed: string; body: string; budgetId: string }[] = [];
     for (const id of budgetIds) {
       await this.dataSource.transaction(async (m) => {
-        const [b]: BudgetRow[] = await m.query(
-          `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode FROM budgets
-            WHERE id = $1 AND deleted_at IS NULL`,
+        const [b]: (BudgetRow & { webhook_url: string | null; webhook_secret_sealed: string | null })[] = await m.query(
+          `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode, webhook_url, webhook_secret_sealed
+             FROM budgets WHERE id = $1 AND deleted_at IS NULL`,
           [id],
         );
         if (!b) return;
@@ -230,10 +246,49 @@ export class BudgetsService {
             after: { threshold, ...s },
           });
           raised++;
+          if (b.webhook_url && b.webhook_secret_sealed) {
+            deliveries.push({
+              url: b.webhook_url,
+              sealed: b.webhook_secret_sealed,
+              budgetId: b.id,
+              body: JSON.stringify({ event: 'budget.alert', threshold, budget: s, sent_at: new Date().toISOString() }),
+            });
+          }
         }
       });
     }
+    // Delivered after the alert is committed: a slow or failing receiver never holds the budget's lock.
+    for (const d of deliveries) await this.deliver(d);
     return raised;
+  }
+
+  /** One signed POST (X-MPH-Signature: HMAC-SHA256 over timestamp.body, as for price webhooks); failures are audited. */
+  private async deliver(d: { url: string; sealed: string; body: string; budgetId: string }): Promise<void> {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    try {
+      const status = await postJson(d.url, d.body, {
+        timeoutMs: 5000,
+        allowedHosts: this.config.sync.allowedHosts,
+        headers: {
+          'x-mph-event': 'budget.alert',
+          'x-mph-timestamp': timestamp,
+          'x-mph-signature': webhookSignature(this.secrets.open(d.sealed), timestamp, d.body),
+        },
+      });
+      if (status >= 300) throw new Error(`answered HTTP ${status}`);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.warn(`Budget ${d.budgetId}: webhook ${d.url} failed: ${message}`);
+      await this.dataSource.transaction((m) =>
+        this.audit.record(m, {
+          actor: SYSTEM_ACTOR,
+          action: 'budget.webhook_failed',
+          targetType: 'budget',
+          targetId: d.budgetId,
+          after: { url: d.url, error: message },
+        }),
+      );
+    }
   }
 
   /** Alerts for the budgets a batch of usage may have moved (the caller's user and key, the batch's projects). */
@@ -264,8 +319,9 @@ export class BudgetsService {
       amount: string;
       period: 'daily' | 'monthly';
       mode: 'hard' | 'soft';
+      webhook_url?: string;
     },
-  ): Promise<BudgetStatus> {
+  ): Promise<BudgetStatus & { webhook_secret?: string }> {
     let scopeId = input.scope_id ?? '';
     if (input.scope === 'user') {
       scopeId = scopeId || by.userId;
@@ -285,11 +341,33 @@ export class BudgetsService {
         { field: 'scope_id', problems: ['required for project budgets'] },
       ]);
     }
+    let secret: string | undefined;
+    if (input.webhook_url) {
+      try {
+        checkFeedUrl(input.webhook_url, this.config.sync.allowedHosts);
+      } catch (e) {
+        throw DomainError.badRequest('VALIDATION_FAILED', (e as FeedFetchError).message, [
+          { field: 'webhook_url', problems: [(e as FeedFetchError).message] },
+        ]);
+      }
+      secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    }
     const b = await this.dataSource.transaction(async (m) => {
       const [row]: BudgetRow[] = await m.query(
-        `INSERT INTO budgets (owner_id, scope, scope_id, name, amount, period, mode) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO budgets (owner_id, scope, scope_id, name, amount, period, mode, webhook_url, webhook_secret_sealed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          RETURNING id, owner_id, scope, scope_id, name, amount::text, currency, period, mode`,
-        [by.userId, input.scope, scopeId, input.name, input.amount, input.period, input.mode],
+        [
+          by.userId,
+          input.scope,
+          scopeId,
+          input.name,
+          input.amount,
+          input.period,
+          input.mode,
+          input.webhook_url ?? null,
+          secret ? this.secrets.seal(secret) : null,
+        ],
       );
       await this.audit.record(m, {
         actor: actorOf(by),
@@ -300,7 +378,7 @@ export class BudgetsService {
       });
       return row;
     });
-    return this.status(b);
+    return { ...(await this.status(b)), ...(secret ? { webhook_secret: secret } : {}) };
   }
 
   async remove(by: Principal, id: string): Promise<void> {

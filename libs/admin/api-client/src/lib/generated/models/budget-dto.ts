@@ -28,4 +28,9 @@ export interface BudgetDto {
   scope: 'user' | 'project' | 'api_key';
   scope_id: string;
   spent: string;
+
+  /**
+   * Only when created with a webhook: its signing secret, shown once.
+   */
+  webhook_secret?: string;
 }

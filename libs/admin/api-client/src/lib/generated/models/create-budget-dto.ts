@@ -24,4 +24,9 @@ export interface CreateBudgetDto {
    * User id (default: you), project name, or API key id.
    */
   scope_id?: string;
+
+  /**
+   * Receives each alert as a signed POST (X-MPH-Signature: sha256 HMAC over "<timestamp>.<body>").
+   */
+  webhook_url?: string;
 }
