@@ -11,6 +11,7 @@ import { CreateUsage1764640000000 } from './1764640000000-create-usage';
 import { CreateBudgets1764650000000 } from './1764650000000-create-budgets';
 import { UsageAdjustments1764660000000 } from './1764660000000-usage-adjustments';
 import { BudgetWebhooks1764670000000 } from './1764670000000-budget-webhooks';
+import { OfferingMatchRules1764680000000 } from './1764680000000-offering-match-rules';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -30,4 +31,5 @@ export const ALL_MIGRATIONS = [
   CreateBudgets1764650000000,
   UsageAdjustments1764660000000,
   BudgetWebhooks1764670000000,
+  OfferingMatchRules1764680000000,
 ];

@@ -1,4 +1,4 @@
-import { matchCandidates } from './match';
+import { matchCandidates, matchesClause } from './match';
 
 describe('matchCandidates', () => {
   it.each([
@@ -24,5 +24,25 @@ describe('matchCandidates', () => {
     ],
   ])('%s %s → %j', (provider, model, expected) => {
     expect(matchCandidates(provider, model)).toEqual(expected);
+  });
+});
+
+describe('matchesClause (genai-prices match rules)', () => {
+  const gpt4o = { or: [{ equals: 'gpt-4o' }, { equals: 'gpt-4o-2024-08-06' }] };
+  it.each([
+    [gpt4o, 'gpt-4o-2024-08-06', true],
+    [gpt4o, 'GPT-4o', true],
+    [gpt4o, 'gpt-4o-mini', false],
+    [{ starts_with: 'gemini-2.5-pro' }, 'gemini-2.5-pro-preview-05-06', true],
+    [{ contains: 'sonnet-4-5' }, 'claude-sonnet-4-5@20250929', true],
+    [{ ends_with: '-turbo' }, 'llama-3-70b-turbo', true],
+    [{ regex: '^o[134]' }, 'o3-mini', true],
+    [{ regex: '([' }, 'o3', false],
+    [{ and: [{ starts_with: 'o3' }, { contains: 'mini' }] }, 'o3-mini-high', true],
+    [{ and: [{ starts_with: 'o3' }, { contains: 'mini' }] }, 'o3-pro', false],
+    [{ whatever: 'x' }, 'x', false],
+    [null, 'x', false],
+  ])('%j vs %s → %s', (clause, id, expected) => {
+    expect(matchesClause(clause, id as string)).toBe(expected);
   });
 });

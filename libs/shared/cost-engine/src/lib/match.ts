@@ -41,3 +41,35 @@ export function matchCandidates(provider: string, model: string): string[] {
   if (bedrockVersion) add(bedrockVersion[1]);
   return out;
 }
+
+/** A model-id match clause in genai-prices' form: equals / starts_with / ends_with / contains / regex, or / and. */
+export type MatchClause =
+  | { equals: string }
+  | { starts_with: string }
+  | { ends_with: string }
+  | { contains: string }
+  | { regex: string }
+  | { or: MatchClause[] }
+  | { and: MatchClause[] };
+
+/** Whether a model id satisfies a clause (case-insensitive, as clients vary in case); unknown clauses never match. */
+export function matchesClause(clause: unknown, modelId: string): boolean {
+  if (!clause || typeof clause !== 'object') return false;
+  const c = clause as Record<string, unknown>;
+  const id = modelId.toLowerCase();
+  const s = (k: string) => (typeof c[k] === 'string' ? (c[k] as string).toLowerCase() : null);
+  if (Array.isArray(c['or'])) return (c['or'] as unknown[]).some((x) => matchesClause(x, modelId));
+  if (Array.isArray(c['and'])) return (c['and'] as unknown[]).every((x) => matchesClause(x, modelId));
+  if (s('equals') !== null) return id === s('equals');
+  if (s('starts_with') !== null) return id.startsWith(s('starts_with') as string);
+  if (s('ends_with') !== null) return id.endsWith(s('ends_with') as string);
+  if (s('contains') !== null) return id.includes(s('contains') as string);
+  if (typeof c['regex'] === 'string') {
+    try {
+      return new RegExp(c['regex'] as string, 'i').test(modelId);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}

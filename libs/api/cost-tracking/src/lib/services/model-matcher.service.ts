@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError } from '@mph/api-core';
-import { matchCandidates } from '@mph/cost-engine';
+import { matchCandidates, matchesClause } from '@mph/cost-engine';
 import { providerSlug } from '@mph/api-pricing';
 import { DataSource } from 'typeorm';
 
@@ -39,6 +39,20 @@ export class ModelMatcherService {
        ) x ORDER BY ord, provider_model_id LIMIT 1`,
       [provider, candidates],
     );
+    if (!rows.length) {
+      // Last: the match rules feeds state (genai-prices), in feed order, tried on every spelling.
+      const rules: (MatchedOffering & { rule: unknown })[] = await this.dataSource.query(
+        `SELECT o.id AS offering_id, o.provider_slug AS provider, o.provider_model_id, o.model_id, r.rule
+           FROM offering_match_rules r JOIN offerings o ON o.id = r.offering_id AND o.deleted_at IS NULL
+          WHERE r.provider_slug = $1 ORDER BY r.position, r.source`,
+        [provider],
+      );
+      const hit = rules.find((r) => candidates.some((c) => matchesClause(r.rule, c)));
+      if (hit) {
+        const { rule: _rule, ...match } = hit;
+        return match;
+      }
+    }
     if (!rows.length) {
       throw DomainError.notFound(
         'MODEL_NOT_MATCHED',

@@ -140,6 +140,28 @@ export async function applySync(
   }
   counts.versions_written = (counts.versions_written ?? 0) + bulk.length;
 
+  if (plan.matchRules?.length) {
+    const rules = plan.matchRules
+      .map((r, position) => ({
+        offering_id: ensured.ids.get(r.key),
+        provider: r.key.slice(0, r.key.indexOf('|')),
+        position,
+        rule: r.rule,
+      }))
+      .filter((r) => r.offering_id);
+    if (rules.length) {
+      await m.query(
+        `INSERT INTO offering_match_rules (offering_id, source, provider_slug, position, rule)
+         SELECT d.offering_id, $2, d.provider, d.position, d.rule
+           FROM jsonb_to_recordset($1::jsonb) AS d(offering_id uuid, provider text, position int, rule jsonb)
+         ON CONFLICT (offering_id, source) DO UPDATE
+            SET rule = EXCLUDED.rule, position = EXCLUDED.position, updated_at = now()
+          WHERE offering_match_rules.rule IS DISTINCT FROM EXCLUDED.rule
+             OR offering_match_rules.position IS DISTINCT FROM EXCLUDED.position`,
+        [JSON.stringify(rules), ctx.source],
+      );
+    }
+  }
   if (ctx.sourceId) {
     // Bookkeeping writes only what differs from what is stored, so an unchanged feed writes no rows at all.
     const storedSeen = new Map<string, { feed_ref: string; missing: boolean }>(

@@ -66,6 +66,8 @@ export interface SyncPlan {
   previouslySeen: number;
   /** Every live offering key the feed holds, with its ref, for the seen/missing bookkeeping. */
   seen: { key: string; ref: string }[];
+  /** Model-id match rules the feed states, per offering key, in feed order. */
+  matchRules?: { key: string; rule: unknown }[];
 }
 
 interface StoredOffering {
@@ -164,6 +166,7 @@ export async function planSync(
       continue;
     }
     plan.seen.push({ key, ref: record.ref });
+    if (record.matchRule) (plan.matchRules ??= []).push({ key, rule: record.matchRule });
     // The feed's price in force now, per condition (undated prices are "now"; dated ones the latest started).
     const inForce = new Map<string, FeedRecord['versions'][number]>();
     for (const v of record.versions) {

@@ -21,6 +21,8 @@ export interface FeedRecord {
   displayName?: string;
   contextWindow?: number | null;
   maxOutput?: number | null;
+  /** The feed's rule for which client model ids this offering prices (genai-prices `match`). */
+  matchRule?: unknown;
   versions: FeedVersion[];
 }
 

@@ -79,7 +79,13 @@ export function parseGenaiPrices(body: string): FeedParseResult {
   for (const p of json as { id?: string; models?: unknown[] }[]) {
     if (!p?.id || !Array.isArray(p.models)) throw new FeedFormatError('every provider needs an id and a models list');
     const provider = providerSlug(p.id);
-    for (const raw of p.models as { id?: string; name?: string; prices?: unknown; context_window?: number }[]) {
+    for (const raw of p.models as {
+      id?: string;
+      name?: string;
+      prices?: unknown;
+      context_window?: number;
+      match?: unknown;
+    }[]) {
       result.entries++;
       const ref = `${p.id}/${raw?.id}`;
       if (!raw?.id || !raw.prices) {
@@ -132,6 +138,7 @@ export function parseGenaiPrices(body: string): FeedParseResult {
           providerModelId: raw.id,
           displayName: raw.name,
           contextWindow: typeof raw.context_window === 'number' ? raw.context_window : null,
+          matchRule: raw.match,
           versions,
         };
         result.records.push(record);
