@@ -207,7 +207,8 @@ export class SyncService {
         );
       }
       await this.progress(run.id, 'planning', counts, request);
-      const runAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+      // Millisecond instants: two runs within one second must not claim the same effective_from.
+      const runAt = new Date();
       plan = await planSync(this.dataSource.manager, feed, { runAt, sourceId: source.id, sourceName: source.name });
       Object.assign(counts, planCounts(plan));
       const reason = request.dryRun ? null : quarantineReason(plan, source);
