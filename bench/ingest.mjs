@@ -3,71 +3,27 @@
 // events (default 100,000) in batches of 1,000 with BENCH_CONCURRENCY (default 4) batches in flight: each event is
 // validated, matched to an offering, priced at its instant and stored with the daily rollup. Then the same rows,
 // costs included, go into a copy of the table with a raw COPY (psql \copy), for the ratio.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { requireBuild, signIn, startBuiltApi, throwawayDatabase } from './lib.mjs';
 
-const main = 'dist/apps/api/main.js';
-if (!existsSync(main)) {
-  console.error(`${main} is missing: run "npm run build" first.`);
-  process.exit(1);
-}
+requireBuild();
 const total = Number(process.env.BENCH_EVENTS ?? 100_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const admin = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `mph_bench_ingest_${process.pid}`;
-const adminClient = new pg.Client({ connectionString: admin });
-await adminClient.connect();
-await adminClient.query(`CREATE DATABASE ${dbName}`);
-const url = new URL(admin);
-url.pathname = `/${dbName}`;
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const port = await freePort();
-const child = spawn(process.execPath, [main], {
-  env: {
-    ...process.env,
-    DATABASE_URL: url.toString(),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    NODE_ENV: 'production',
-    JWT_SECRET: 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
-    LOG_LEVEL: 'warn',
-    JOBS_ENABLED: 'false',
-    SYNC_DEFAULT_SOURCES: 'false',
-    ADMIN_EMAIL: 'bench@ingest.local',
-    ADMIN_PASSWORD: 'bench-password-123',
-    BODY_LIMIT: '10mb',
-    RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '1000000',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
+const db = await throwawayDatabase('mph_bench_ingest');
+const url = db.url;
+const api = await startBuiltApi(url, {
+  ADMIN_EMAIL: 'bench@ingest.local',
+  ADMIN_PASSWORD: 'bench-password-123',
+  BODY_LIMIT: '10mb',
 });
-const base = `http://127.0.0.1:${port}`;
+const base = api.base;
 const work = mkdtempSync(join(tmpdir(), 'mph-ingest-'));
 try {
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/v1/health/ready`)).ok) break;
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@ingest.local', password: 'bench-password-123' }),
-  });
-  const { access_token: token } = await login.json();
+  const token = await signIn(base, 'bench@ingest.local', 'bench-password-123');
   const models = [
     ['openai', 'gpt-4o-mini'],
     ['openai', 'o3'],
@@ -117,7 +73,7 @@ try {
   const apiSeconds = (performance.now() - t0) / 1000;
 
   // The same rows (costs included) through a raw COPY into a copy of the table.
-  const c = new pg.Client({ connectionString: url.toString() });
+  const c = new pg.Client({ connectionString: url });
   c.on('error', () => undefined);
   await c.connect();
   await c.query(`CREATE TABLE usage_events_copy (LIKE usage_events INCLUDING ALL)`);
@@ -133,14 +89,14 @@ try {
   if (!existsSync(csvPath)) {
     // The server may not write to our temp dir: export through psql instead.
     execFileSync('psql', [
-      url.toString(),
+      url,
       '-qc',
       `\\copy (SELECT user_id, idempotency_key, project, occurred_at, provider, model, offering_id, resolved_model, service_tier, region, usage, input_tokens, output_tokens, total_cost, breakdown, currency, price_version_id FROM usage_events) TO '${csvPath}' WITH (FORMAT csv)`,
     ]);
   }
   const t1 = performance.now();
   execFileSync('psql', [
-    url.toString(),
+    url,
     '-qc',
     `\\copy usage_events_copy (user_id, idempotency_key, project, occurred_at, provider, model, offering_id, resolved_model, service_tier, region, usage, input_tokens, output_tokens, total_cost, breakdown, currency, price_version_id) FROM '${csvPath}' WITH (FORMAT csv)`,
   ]);
@@ -171,9 +127,7 @@ try {
     `ratio API / COPY: ${(apiRate / copyRate).toFixed(2)} (goal ≥ 0.3); events/s goal ≥ 20,000; rollup events ${rolled} = stored ${n}: ${rolled === n}`,
   );
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await api.stop();
   rmSync(work, { recursive: true, force: true });
-  await adminClient.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await adminClient.end();
+  await db.drop();
 }

@@ -3,64 +3,22 @@
 // a throwaway database (generate_series, then the daily rollup built the way ingest maintains it), starts the built
 // API and times GET /api/v1/costs/summary by day × model for the 30 days (what the dashboard asks), plus the same
 // answer computed from the raw events for comparison. Prints p50/p95 of 20 runs.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import pg from 'pg';
+import { percentile, requireBuild, signIn, startBuiltApi, throwawayDatabase } from './lib.mjs';
 
-const main = 'dist/apps/api/main.js';
-if (!existsSync(main)) {
-  console.error(`${main} is missing: run "npm run build" first.`);
-  process.exit(1);
-}
+requireBuild();
 const total = Number(process.env.BENCH_EVENTS ?? 10_000_000);
-const admin = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `mph_bench_reports_${process.pid}`;
-const adminClient = new pg.Client({ connectionString: admin });
-await adminClient.connect();
-await adminClient.query(`CREATE DATABASE ${dbName}`);
-const url = new URL(admin);
-url.pathname = `/${dbName}`;
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-const port = await freePort();
-const child = spawn(process.execPath, [main], {
-  env: {
-    ...process.env,
-    DATABASE_URL: url.toString(),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    NODE_ENV: 'production',
-    JWT_SECRET: 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
-    LOG_LEVEL: 'warn',
-    JOBS_ENABLED: 'false',
-    SYNC_DEFAULT_SOURCES: 'false',
-    CATALOG_DEMO_SEED: 'false',
-    ADMIN_EMAIL: 'bench@reports.local',
-    ADMIN_PASSWORD: 'bench-password-123',
-    RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '1000000',
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
+const db = await throwawayDatabase('mph_bench_reports');
+const api = await startBuiltApi(db.url, {
+  CATALOG_DEMO_SEED: 'false',
+  ADMIN_EMAIL: 'bench@reports.local',
+  ADMIN_PASSWORD: 'bench-password-123',
 });
-const base = `http://127.0.0.1:${port}`;
-const c = new pg.Client({ connectionString: url.toString() });
+const base = api.base;
+const c = new pg.Client({ connectionString: db.url });
 c.on('error', () => undefined);
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const pct = percentile;
 try {
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/v1/health/ready`)).ok) break;
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   await c.connect();
   const [{ id: adminId }] = (await c.query(`SELECT id FROM users WHERE email = 'bench@reports.local'`)).rows;
   const t0 = performance.now();
@@ -99,12 +57,7 @@ try {
     )
   ).rows;
 
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@reports.local', password: 'bench-password-123' }),
-  });
-  const { access_token: token } = await login.json();
+  const token = await signIn(base, 'bench@reports.local', 'bench-password-123');
   const path = '/api/v1/costs/summary?from=2026-01-01&to=2026-01-30&group_by=day,model';
   const api = [];
   let rows = 0;
@@ -139,9 +92,7 @@ try {
   ]);
   console.log('Goal: summary over 10,000,000 events by day × model for 30 days ≤ 200 ms.');
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await api.stop();
   await c.end().catch(() => undefined);
-  await adminClient.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await adminClient.end();
+  await db.drop();
 }

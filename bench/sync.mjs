@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { throwawayDatabase } from './lib.mjs';
 
 const cli = 'dist/apps/api/cli.js';
 if (!existsSync(cli)) {
@@ -22,13 +23,8 @@ if (!existsSync(file)) {
   console.error(`No LiteLLM map at ${file}; set BENCH_LITELLM to model_prices_and_context_window.json.`);
   process.exit(1);
 }
-const admin = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `mph_bench_sync_${process.pid}`;
-const adminClient = new pg.Client({ connectionString: admin });
-await adminClient.connect();
-await adminClient.query(`CREATE DATABASE ${dbName}`);
-const url = new URL(admin);
-url.pathname = `/${dbName}`;
+const db = await throwawayDatabase('mph_bench_sync');
+const url = db.url;
 const feed = readFileSync(file);
 const server = createServer((_req, res) => {
   res.setHeader('content-type', 'application/json');
@@ -95,6 +91,5 @@ try {
   console.log('Goals: full import ≤ 2000 ms, unchanged re-run ≤ 1000 ms with 0 rows written.');
 } finally {
   server.close();
-  await adminClient.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await adminClient.end();
+  await db.drop();
 }

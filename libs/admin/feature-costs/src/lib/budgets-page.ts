@@ -103,7 +103,6 @@ import { CostsLinks } from './costs-links';
       <tr mat-row *matRowDef="let row; columns: columns"></tr>
     </table>
   `,
-  styleUrl: './costs.scss',
 })
 export class BudgetsPage implements OnInit {
   private readonly api = inject(BudgetsService);

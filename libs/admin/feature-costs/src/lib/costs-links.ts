@@ -13,6 +13,6 @@ import { RouterLink, RouterLinkActive } from '@angular/router';
       <a routerLink="/costs/estimate" routerLinkActive="active">Estimate</a>
     </nav>
   `,
-  styleUrl: './costs.scss',
+  styles: '.links { margin-bottom: 12px; }',
 })
 export class CostsLinks {}

@@ -136,7 +136,6 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
       --mdc-linear-progress-active-indicator-color: var(--mat-sys-error);
     }
   `,
-  styleUrl: './costs.scss',
 })
 export class CostsPage implements OnInit {
   private readonly usage = inject(UsageService);

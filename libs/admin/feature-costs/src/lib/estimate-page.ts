@@ -123,7 +123,6 @@ const errorText = (e: unknown, fallback: string) => {
       width: 100%;
     }
   `,
-  styleUrl: './costs.scss',
 })
 export class EstimatePage {
   private readonly costs = inject(CostsService);

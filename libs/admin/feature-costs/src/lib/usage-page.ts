@@ -58,7 +58,6 @@ import { CostsLinks } from './costs-links';
       <button mat-stroked-button type="button" (click)="load()" data-testid="load-more">Load more</button>
     }
   `,
-  styleUrl: './costs.scss',
 })
 export class UsagePage implements OnInit {
   private readonly api = inject(UsageService);

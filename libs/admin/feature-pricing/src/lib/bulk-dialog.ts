@@ -100,9 +100,6 @@ import { KNOWN_UNITS } from './price-editor-dialog';
       max-height: 280px;
       overflow: auto;
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class BulkDialog {

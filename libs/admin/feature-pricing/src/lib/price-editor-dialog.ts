@@ -233,27 +233,8 @@ function sortComponents<T extends { unit: string; prompt_tokens_above: number }>
     .wide {
       width: 100%;
     }
-    .table {
-      width: 100%;
-    }
-    .num,
-    .amount {
-      text-align: right;
-      font-family: ui-monospace, monospace;
-    }
     .changed {
       font-weight: 600;
-    }
-    .sub {
-      color: var(--mat-sys-on-surface-variant);
-      font: var(--mat-sys-body-small);
-    }
-    .error {
-      color: var(--mat-sys-error);
-    }
-    .section {
-      font: var(--mat-sys-title-small);
-      margin: 16px 0 4px;
     }
   `,
 })

@@ -19,7 +19,7 @@ import { SessionStore } from '@mph/admin-feature-auth';
       }
     </nav>
   `,
-  styleUrl: './pricing.scss',
+  styles: '.links { margin-bottom: 12px; }',
 })
 export class PricingLinks {
   private readonly session = inject(SessionStore);

@@ -92,9 +92,6 @@ import { Observable } from 'rxjs';
     .wide {
       grid-column: 1 / -1;
     }
-    .error {
-      color: var(--mat-sys-error);
-    }
   `,
 })
 export class SourceDialog {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { PageMetaDto, PageQueryDto } from '@mph/api-core';
 import { Type } from 'class-transformer';
 import {
@@ -103,26 +103,8 @@ export class CreateSyncSourceDto {
   max_jump?: string;
 }
 
-export class UpdateSyncSourceDto {
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/) name?: string;
-  @ApiPropertyOptional({ enum: ADAPTERS }) @IsOptional() @IsIn(ADAPTERS) adapter?: (typeof ADAPTERS)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) url?: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(100) schedule?:
-    string | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ type: AuthHeaderInputDto, nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AuthHeaderInputDto)
-  auth_header?: AuthHeaderInputDto | null;
-  @ApiPropertyOptional({ type: IdRulesDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => IdRulesDto)
-  id_rules?: IdRulesDto;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/) max_shrink?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,6}(\.\d{1,4})?$/) max_jump?: string;
-}
+/** Any subset of a source's settings; `auth_header: null` removes the header. */
+export class UpdateSyncSourceDto extends PartialType(CreateSyncSourceDto) {}
 
 export class RunSourceDto {
   @ApiPropertyOptional({ default: false, description: 'Compute the diff only; write nothing.' })

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { readFile } from 'node:fs/promises';
 import { HfImportService, HfPage, OfferingRegistryService, readHfFile, readHfUrl } from '@mph/api-catalog';
 import { actorOf, AuditService } from '@mph/api-auth';
 import { APP_CONFIG, AppConfig, DomainError, fetchFeed, Principal, ResponseCache, SecretBox } from '@mph/api-core';
@@ -173,7 +172,8 @@ export class SyncService {
     let plan: SyncPlan | null = null;
     try {
       if (source.adapter === 'huggingface') return await this.executeHf(run, source, request, counts, started);
-      let body = request.body ?? (request.file ? await readFile(request.file) : undefined);
+      let body =
+        request.body ?? (request.file ? await readFileSource(request.file, this.config.sync.maxBytes) : undefined);
       if (!body && source.url.startsWith('file:')) {
         await this.progress(run.id, 'reading', counts, request);
         body = await readFileSource(fileSourcePath(source.url, this.config.sync.fileDir), this.config.sync.maxBytes);

@@ -9,9 +9,25 @@ export interface UpdateSyncSourceDto {
 }) | null;
   enabled?: boolean;
   id_rules?: IdRulesDto;
+
+  /**
+   * Quarantine when a price moves by more than this factor.
+   */
   max_jump?: string;
+
+  /**
+   * Quarantine when more than this share of offerings goes missing.
+   */
   max_shrink?: string;
+
+  /**
+   * Lowercase letters, digits, dot, dash, underscore.
+   */
   name?: string;
+
+  /**
+   * Cron (UTC); null = on demand only.
+   */
   schedule?: string | null;
   url?: string;
 }
