@@ -37,7 +37,9 @@ try {
     const input = 500 + ((i * 7919) % 250_000);
     return {
       idempotency_key: `bench-${i}`,
-      timestamp: new Date(Date.UTC(2026, 0, 1) + (i % (30 * 24)) * 3_600_000).toISOString(),
+      // Calls arrive roughly in time order, as from real apps: the run walks through 30 days, so a batch of 1,000
+      // spans about 7 hours (6 models × 20 projects × 1–2 days of rollup rows per batch).
+      timestamp: new Date(Date.UTC(2026, 0, 1) + Math.floor((i / total) * 30 * 86_400_000)).toISOString(),
       provider,
       model,
       usage: { input_tokens: input, cache_read_tokens: Math.floor(input / 4), output_tokens: 50 + (i % 2000) },
@@ -48,12 +50,13 @@ try {
   for (let start = 0; start < total; start += 1000) {
     batches.push(Array.from({ length: Math.min(1000, total - start) }, (_v, j) => event(start + j)));
   }
-  // Warm-up: model matching and price reads cached per batch; the first request also warms the JIT.
-  const send = async (events) => {
+  // Bodies are serialized before the clock starts, as the COPY side's file is written before its clock starts.
+  const bodies = batches.map((events) => JSON.stringify({ events }));
+  const send = async (body) => {
     const res = await fetch(`${base}/api/v1/usage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ events }),
+      body,
     });
     if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
     return res.json();
@@ -63,8 +66,8 @@ try {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < batches.length) {
-        const b = batches[next++];
+      while (next < bodies.length) {
+        const b = bodies[next++];
         const result = await send(b);
         stored += result.stored;
       }
@@ -94,13 +97,19 @@ try {
       `\\copy (SELECT user_id, idempotency_key, project, occurred_at, provider, model, offering_id, resolved_model, service_tier, region, usage, input_tokens, output_tokens, total_cost, breakdown, currency, price_version_id FROM usage_events) TO '${csvPath}' WITH (FORMAT csv)`,
     ]);
   }
-  const t1 = performance.now();
-  execFileSync('psql', [
-    url,
-    '-qc',
-    `\\copy usage_events_copy (user_id, idempotency_key, project, occurred_at, provider, model, offering_id, resolved_model, service_tier, region, usage, input_tokens, output_tokens, total_cost, breakdown, currency, price_version_id) FROM '${csvPath}' WITH (FORMAT csv)`,
-  ]);
-  copySeconds = (performance.now() - t1) / 1000;
+  // COPY is short and so the more sensitive to a noisy machine: the median of three runs.
+  const copyRuns = [];
+  for (let run = 0; run < 3; run++) {
+    await c.query('TRUNCATE usage_events_copy');
+    const t1 = performance.now();
+    execFileSync('psql', [
+      url,
+      '-qc',
+      `\\copy usage_events_copy (user_id, idempotency_key, project, occurred_at, provider, model, offering_id, resolved_model, service_tier, region, usage, input_tokens, output_tokens, total_cost, breakdown, currency, price_version_id) FROM '${csvPath}' WITH (FORMAT csv)`,
+    ]);
+    copyRuns.push((performance.now() - t1) / 1000);
+  }
+  copySeconds = copyRuns.sort((a, b) => a - b)[1];
   const [{ n, rolled }] = (
     await c.query(
       `SELECT (SELECT count(*) FROM usage_events)::int AS n, (SELECT sum(events) FROM usage_daily)::int AS rolled`,
@@ -117,7 +126,7 @@ try {
       'events/s': Math.round(apiRate),
     },
     {
-      path: 'raw COPY of the same rows (psql \\copy)',
+      path: 'raw COPY of the same rows (psql \\copy, median of 3)',
       events: n,
       seconds: copySeconds.toFixed(2),
       'events/s': Math.round(copyRate),

@@ -43,7 +43,9 @@ export async function throwawayDatabase(prefix) {
 /** The built API on `databaseUrl`, quiet and unthrottled, ready when this resolves; `stop()` ends it. */
 export async function startBuiltApi(databaseUrl, env = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+  // BENCH_API_NODE_ARGS: extra node flags for the API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

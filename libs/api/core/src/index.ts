@@ -6,6 +6,7 @@ export type { RawEnv } from './lib/config/config.schema';
 export * from './lib/config/config.tokens';
 export * from './lib/core.module';
 export * from './lib/database/data-source-options';
+export * from './lib/database/data-changes';
 export * from './lib/database/embedded-postgres';
 export * from './lib/database/migrate';
 export * from './lib/database/snake-naming.strategy';

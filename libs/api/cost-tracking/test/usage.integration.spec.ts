@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
 import { CatalogModule, DemoSeedService } from '@mph/api-catalog';
-import { CoreModule } from '@mph/api-core';
+import { CoreModule, DataChanges } from '@mph/api-core';
 import { createTestApp, TestApp } from '@mph/api-core/testing';
 import { DemoPricesSeedService, PricingModule } from '@mph/api-pricing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { CostTrackingModule } from '../src';
+import { CostTrackingModule, PriceCache } from '../src';
 
 @Module({})
 class Root {}
@@ -341,5 +341,95 @@ describe('usage ingest and cost reports', () => {
     expect(new Set(seen).size).toBe(n);
     const evt = await get('/api/v1/costs/events?model=o3&limit=5', 'member').expect(200);
     expect(evt.body.data[0]).toMatchObject({ provider: 'openai', resolved_model: 'openai/o3', total_cost: '0.01' });
+  });
+
+  it('keeps every field of an event as sent, with the usage totals, the frozen breakdown and the key that sent it', async () => {
+    const res = await post(
+      [
+        {
+          ...sonnet('evt-fields'),
+          session_id: 'chat-42',
+          latency_ms: 1234,
+          ttft_ms: 210,
+          status: 'partial',
+          error_class: 'upstream_disconnect',
+        },
+      ],
+      { key },
+    ).expect(200);
+    expect(res.body.results[0]).toMatchObject({ status: 'stored', total_cost: '0.1065', currency: 'USD' });
+    const [row] = await db.query(
+      `SELECT e.project, e.session_id, e.latency_ms, e.ttft_ms, e.status, e.error_class, e.service_tier, e.region,
+              e.provider, e.model, e.resolved_model, e.input_tokens::int, e.output_tokens::int, e.usage, e.breakdown,
+              e.total_cost::text, e.currency, e.fx_rate::text, e.cost_error, e.offering_id IS NOT NULL AS has_offering,
+              e.price_version_id IS NOT NULL AS has_version, k.name AS key_name
+         FROM usage_events e JOIN api_keys k ON k.id = e.api_key_id WHERE e.idempotency_key = 'evt-fields'`,
+    );
+    expect(row).toEqual({
+      project: 'support-bot',
+      session_id: 'chat-42',
+      latency_ms: 1234,
+      ttft_ms: 210,
+      status: 'partial',
+      error_class: 'upstream_disconnect',
+      service_tier: 'standard',
+      region: '',
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5-20250929',
+      resolved_model: 'anthropic/claude-sonnet-4.5',
+      input_tokens: 100_000,
+      output_tokens: 1000,
+      usage: { input_tokens: 100_000, cache_write_5m_tokens: 10_000, cache_read_tokens: 80_000, output_tokens: 1000 },
+      breakdown: expect.objectContaining({ cache_read: expect.any(String), output: expect.any(String) }),
+      total_cost: '0.1065',
+      currency: 'USD',
+      fx_rate: '1',
+      cost_error: null,
+      has_offering: true,
+      has_version: true,
+      key_name: 'ingest',
+    });
+  });
+
+  it('prices new events at a price correction as soon as it commits (the in-memory price cache hears of it)', async () => {
+    const o3 = (at: string, k: string) => ({
+      idempotency_key: k,
+      timestamp: at,
+      provider: 'openai',
+      model: 'o3',
+      usage: { input_tokens: 1000, output_tokens: 1000 },
+    });
+    const before = await post([o3('2025-09-20T00:00:00Z', 'cache-1')], { key }).expect(200);
+    const cache = t.app.get(PriceCache);
+    const hits = cache.hits;
+    const again = await post([o3('2025-09-20T01:00:00Z', 'cache-2')], { key }).expect(200);
+    expect(again.body.results[0].total_cost).toBe(before.body.results[0].total_cost);
+    expect(cache.hits).toBe(hits + 2); // match + price, both from memory
+    const [offering] = await db.query(
+      `SELECT id FROM offerings WHERE provider_slug = 'openai' AND provider_model_id = 'o3'`,
+    );
+    const heard = new Promise<void>((resolve) => {
+      const off = t.app.get(DataChanges).subscribe((table) => {
+        if (table === 'price_versions') {
+          off();
+          resolve();
+        }
+      });
+    });
+    await request(t.app.getHttpServer())
+      .post(`/api/v1/offerings/${offering.id}/prices`)
+      .set('Authorization', `Bearer ${token.operator}`)
+      .send({
+        effective_from: '2025-09-01T00:00:00Z',
+        reason: 'September price cut',
+        components: [
+          { unit: 'input', amount: '1' },
+          { unit: 'output', amount: '4' },
+        ],
+      })
+      .expect(200);
+    await heard;
+    const after = await post([o3('2025-09-20T02:00:00Z', 'cache-3')], { key }).expect(200);
+    expect(after.body.results[0].total_cost).toBe('0.005');
   });
 });

@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { ResponseCache } from './http/response-cache';
+import { DataChanges } from './database/data-changes';
 import { MetricsModule } from './metrics/metrics.module';
 
 export interface CoreModuleOptions {
@@ -37,6 +38,7 @@ export class CoreModule {
         { provide: APP_VERSION, useValue: options.version },
         { provide: DATABASE_EMBEDDED, useValue: options.embeddedDatabase },
         { provide: APP_MODE, useValue: options.mode },
+        DataChanges,
         ResponseCache,
         { provide: SecretBox, useFactory: () => new SecretBox(options.config.secrets.key) },
       ],
@@ -45,6 +47,7 @@ export class CoreModule {
         APP_VERSION,
         DATABASE_EMBEDDED,
         APP_MODE,
+        DataChanges,
         ResponseCache,
         SecretBox,
         DatabaseModule,

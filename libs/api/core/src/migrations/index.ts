@@ -12,6 +12,7 @@ import { CreateBudgets1764650000000 } from './1764650000000-create-budgets';
 import { UsageAdjustments1764660000000 } from './1764660000000-usage-adjustments';
 import { BudgetWebhooks1764670000000 } from './1764670000000-budget-webhooks';
 import { OfferingMatchRules1764680000000 } from './1764680000000-offering-match-rules';
+import { DataChangeNotifications1764690000000 } from './1764690000000-data-change-notifications';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -32,4 +33,5 @@ export const ALL_MIGRATIONS = [
   UsageAdjustments1764660000000,
   BudgetWebhooks1764670000000,
   OfferingMatchRules1764680000000,
+  DataChangeNotifications1764690000000,
 ];

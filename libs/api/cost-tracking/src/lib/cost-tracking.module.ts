@@ -10,16 +10,19 @@ import { CostReportsService } from './services/cost-reports.service';
 import { UsageIngestService } from './services/usage-ingest.service';
 import { CostEstimateService } from './services/cost-estimate.service';
 import { ModelMatcherService } from './services/model-matcher.service';
+import { PriceCache } from './services/price-cache.service';
 
 /**
- * Cost tracking: the cost engine as a service (estimate, extract), model matching, usage ingest (exactly once, cost
- * frozen) and reports from the daily rollup. Budgets and re-pricing arrive with the rest of its issue. Reads prices through the (global) pricing module.
+ * Cost tracking: the cost engine as a service (estimate, extract), model matching (cached, invalidated by data
+ * changes), usage ingest (exactly once, cost frozen), reports from the daily rollup, budgets and re-pricing. Reads
+ * prices through the (global) pricing module.
  */
 @Module({
   imports: [AuditModule],
   controllers: [CostsController, UsageController, BudgetsController, RepricingController],
   providers: [
     ModelMatcherService,
+    PriceCache,
     CostEstimateService,
     UsageIngestService,
     CostReportsService,
@@ -28,6 +31,7 @@ import { ModelMatcherService } from './services/model-matcher.service';
   ],
   exports: [
     ModelMatcherService,
+    PriceCache,
     CostEstimateService,
     UsageIngestService,
     CostReportsService,

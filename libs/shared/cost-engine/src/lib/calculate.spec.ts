@@ -39,6 +39,13 @@ describe('calculateCost: the cases in ../shared/data/README.md', () => {
     expect([r.total, r.tier]).toEqual([total, tier]);
   });
 
+  it('switches tiers call by call on the same price (rates are remembered per tier, not per first call)', () => {
+    const totals = [250_000, 150_000, 200_001, 200_000].map(
+      (input_tokens) => calculateCost({ input_tokens, output_tokens: 0 }, gemini, now).total,
+    );
+    expect(totals).toEqual(['0.625', '0.1875', '0.5000025', '0.25']);
+  });
+
   it('Claude Sonnet 4.5: 10k uncached + 10k cache write + 80k cache read + 1k out = $0.1065', () => {
     const r = calculateCost(
       { input_tokens: 100_000, cache_write_5m_tokens: 10_000, cache_read_tokens: 80_000, output_tokens: 1000 },

@@ -1,4 +1,4 @@
-import { Dec, str } from './money';
+import { addFixed, Dec, Fixed, fixed, fixedToString, scaleBy, str } from './money';
 import { RateComponent, selectRates } from './rates';
 import { normalizeUsage, Usage } from './usage';
 
@@ -37,90 +37,111 @@ export class UnknownPriceError extends Error {
   }
 }
 
-/** Token parts: usage key → the rate units to try, own rate first, then the parents'. */
-const TOKEN = 1_000_000;
+type Counts = (k: keyof Usage) => number;
+/** Prompt parts inside input_tokens, and output parts inside output_tokens (cached audio is inside both caches). */
+const inputParts = (n: Counts) =>
+  n('cache_read_tokens') +
+  n('cache_write_tokens') +
+  n('cache_write_5m_tokens') +
+  n('cache_write_1h_tokens') +
+  n('input_audio_tokens') +
+  n('input_image_tokens') +
+  n('input_video_tokens') -
+  n('cache_audio_read_tokens');
+const outputParts = (n: Counts) => n('output_reasoning_tokens') + n('output_audio_tokens') + n('output_image_tokens');
+
+/**
+ * Each priced part of a call: its quantity, the rate units to try (own rate first, then the parents') and whether
+ * the rate is per million tokens or per item. A module constant: built once, not per call.
+ */
+const PARTS: { part: string; qty: (n: Counts) => number; chain: string[]; perToken: boolean }[] = [
+  { part: 'input', qty: (n) => n('input_tokens') - inputParts(n), chain: ['input'], perToken: true },
+  { part: 'output', qty: (n) => n('output_tokens') - outputParts(n), chain: ['output'], perToken: true },
+  {
+    part: 'cache_read',
+    qty: (n) => n('cache_read_tokens') - n('cache_audio_read_tokens'),
+    chain: ['cache_read', 'input'],
+    perToken: true,
+  },
+  {
+    part: 'cache_read_audio',
+    qty: (n) => n('cache_audio_read_tokens'),
+    chain: ['cache_read_audio', 'cache_read', 'input_audio', 'input'],
+    perToken: true,
+  },
+  {
+    part: 'cache_write',
+    qty: (n) => n('cache_write_tokens') + n('cache_write_5m_tokens'),
+    chain: ['cache_write', 'input'],
+    perToken: true,
+  },
+  {
+    part: 'cache_write_1h',
+    qty: (n) => n('cache_write_1h_tokens'),
+    chain: ['cache_write_1h', 'cache_write', 'input'],
+    perToken: true,
+  },
+  {
+    part: 'input_audio',
+    qty: (n) => n('input_audio_tokens') - n('cache_audio_read_tokens'),
+    chain: ['input_audio', 'input'],
+    perToken: true,
+  },
+  {
+    part: 'input_image_tokens',
+    qty: (n) => n('input_image_tokens'),
+    chain: ['input_image_tokens', 'input'],
+    perToken: true,
+  },
+  { part: 'input_video', qty: (n) => n('input_video_tokens'), chain: ['input_video', 'input'], perToken: true },
+  { part: 'reasoning', qty: (n) => n('output_reasoning_tokens'), chain: ['reasoning', 'output'], perToken: true },
+  { part: 'output_audio', qty: (n) => n('output_audio_tokens'), chain: ['output_audio', 'output'], perToken: true },
+  {
+    part: 'output_image_tokens',
+    qty: (n) => n('output_image_tokens'),
+    chain: ['output_image_tokens', 'output'],
+    perToken: true,
+  },
+  { part: 'request', qty: (n) => n('requests'), chain: ['request'], perToken: false },
+  { part: 'web_search', qty: (n) => n('web_searches'), chain: ['web_search'], perToken: false },
+  { part: 'image_output', qty: (n) => n('images'), chain: ['image_output'], perToken: false },
+  { part: 'image_input', qty: (n) => n('input_images'), chain: ['image_input'], perToken: false },
+];
 
 /**
  * The cost of one call: usage × the rates in force (tier by whole prompt, time window by `at`), each part of the
  * prompt or output at its own rate or else its parent's, never counted twice; per-item counts at their item rates.
- * Decimal throughout; a used quantity without any rate throws UnknownPriceError.
+ * Exact decimal arithmetic throughout; a used quantity without any rate throws UnknownPriceError.
  */
 export function calculateCost(rawUsage: Usage, price: PriceInput, at: Date): CostResult {
   const usage = normalizeUsage(rawUsage as Record<string, unknown>);
-  const n = (k: keyof Usage) => usage[k] ?? 0;
+  const n: Counts = (k) => usage[k] ?? 0;
   const { rates, tier } = selectRates(price.components, { promptTokens: n('input_tokens'), at });
-
-  const cachedAudio = n('cache_audio_read_tokens');
-  const parts: { part: string; qty: number; chain: string[]; per: number }[] = [
-    { part: 'cache_read', qty: n('cache_read_tokens') - cachedAudio, chain: ['cache_read', 'input'], per: TOKEN },
-    {
-      part: 'cache_read_audio',
-      qty: cachedAudio,
-      chain: ['cache_read_audio', 'cache_read', 'input_audio', 'input'],
-      per: TOKEN,
-    },
-    {
-      part: 'cache_write',
-      qty: n('cache_write_tokens') + n('cache_write_5m_tokens'),
-      chain: ['cache_write', 'input'],
-      per: TOKEN,
-    },
-    {
-      part: 'cache_write_1h',
-      qty: n('cache_write_1h_tokens'),
-      chain: ['cache_write_1h', 'cache_write', 'input'],
-      per: TOKEN,
-    },
-    { part: 'input_audio', qty: n('input_audio_tokens') - cachedAudio, chain: ['input_audio', 'input'], per: TOKEN },
-    { part: 'input_image_tokens', qty: n('input_image_tokens'), chain: ['input_image_tokens', 'input'], per: TOKEN },
-    { part: 'input_video', qty: n('input_video_tokens'), chain: ['input_video', 'input'], per: TOKEN },
-    { part: 'reasoning', qty: n('output_reasoning_tokens'), chain: ['reasoning', 'output'], per: TOKEN },
-    { part: 'output_audio', qty: n('output_audio_tokens'), chain: ['output_audio', 'output'], per: TOKEN },
-    {
-      part: 'output_image_tokens',
-      qty: n('output_image_tokens'),
-      chain: ['output_image_tokens', 'output'],
-      per: TOKEN,
-    },
-    { part: 'request', qty: n('requests'), chain: ['request'], per: 1 },
-    { part: 'web_search', qty: n('web_searches'), chain: ['web_search'], per: 1 },
-    { part: 'image_output', qty: n('images'), chain: ['image_output'], per: 1 },
-    { part: 'image_input', qty: n('input_images'), chain: ['image_input'], per: 1 },
-  ];
-  const inputParts =
-    n('cache_read_tokens') +
-    n('cache_write_tokens') +
-    n('cache_write_5m_tokens') +
-    n('cache_write_1h_tokens') +
-    n('input_audio_tokens') +
-    n('input_image_tokens') +
-    n('input_video_tokens') -
-    cachedAudio;
-  const outputParts = n('output_reasoning_tokens') + n('output_audio_tokens') + n('output_image_tokens');
-  parts.unshift(
-    { part: 'input', qty: n('input_tokens') - inputParts, chain: ['input'], per: TOKEN },
-    { part: 'output', qty: n('output_tokens') - outputParts, chain: ['output'], per: TOKEN },
-  );
 
   const lines: CostLine[] = [];
   const missing: string[] = [];
-  let total = new Dec(0);
-  for (const p of parts) {
-    if (p.qty <= 0) continue;
+  let total: Fixed = { units: 0n, scale: 0 };
+  const breakdown: Record<string, string> = {};
+  for (const p of PARTS) {
+    const qty = p.qty(n);
+    if (qty <= 0) continue;
     const rateUnit = p.chain.find((u) => rates[u] !== undefined);
     if (!rateUnit) {
       missing.push(p.chain[0]);
       continue;
     }
-    const amount = new Dec(rates[rateUnit]).times(p.qty).div(p.per);
-    total = total.plus(amount);
-    lines.push({ part: p.part, quantity: p.qty, rate_unit: rateUnit, rate: rates[rateUnit], amount: str(amount) });
+    // Exact: rate × whole quantity ÷ 10^6 (per million tokens) or ÷ 1 (per item).
+    const amount = scaleBy(fixed(rates[rateUnit]), qty, p.perToken ? 6 : 0);
+    total = addFixed(total, amount);
+    const text = fixedToString(amount);
+    breakdown[p.part] = text;
+    lines.push({ part: p.part, quantity: qty, rate_unit: rateUnit, rate: rates[rateUnit], amount: text });
   }
   if (missing.length) throw new UnknownPriceError(missing);
   return {
-    total: str(total),
+    total: fixedToString(total),
     currency: price.currency,
-    breakdown: Object.fromEntries(lines.map((l) => [l.part, l.amount])),
+    breakdown,
     lines,
     tier,
   };

@@ -29,6 +29,39 @@ export function inWindow(at: Date, start: string, end: string): boolean {
 export function selectRates(
   components: RateComponent[],
   call: { promptTokens: number; at: Date },
+): { rates: Readonly<Record<string, string>>; tier: number } {
+  // Without time windows the answer depends only on how many thresholds the prompt is above: remembered per
+  // components array (prices are read, never mutated in place), so pricing many calls costs one lookup each.
+  let memo = memos.get(components);
+  if (memo === undefined) {
+    memo = components.some((c) => c.window_start && c.window_end)
+      ? null
+      : {
+          thresholds: [...new Set(components.map((c) => c.prompt_tokens_above ?? 0).filter((t) => t > 0))],
+          byTier: new Map(),
+        };
+    memos.set(components, memo);
+  }
+  if (memo === null) return chooseRates(components, call);
+  let above = 0;
+  for (const t of memo.thresholds) if (call.promptTokens > t) above++;
+  let hit = memo.byTier.get(above);
+  if (!hit) {
+    hit = chooseRates(components, call);
+    Object.freeze(hit.rates);
+    memo.byTier.set(above, hit);
+  }
+  return hit;
+}
+
+const memos = new WeakMap<
+  RateComponent[],
+  { thresholds: number[]; byTier: Map<number, { rates: Readonly<Record<string, string>>; tier: number }> } | null
+>();
+
+function chooseRates(
+  components: RateComponent[],
+  call: { promptTokens: number; at: Date },
 ): { rates: Record<string, string>; tier: number } {
   const best = new Map<string, { c: RateComponent; above: number; windowed: boolean }>();
   let tier = 0;

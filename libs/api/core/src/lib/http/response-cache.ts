@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataChanges } from '../database/data-changes';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 
@@ -13,7 +14,8 @@ interface Entry {
 /**
  * Server-side cache of public GET answers (bodies, keyed by tag generation and URL), least-recently-used with a TTL.
  * Writers call `invalidate(tag)` in the same code path as their commit, so a reader on this instance never sees an
- * answer older than the last write; other instances converge within the TTL (RESPONSE_CACHE_SECONDS).
+ * answer older than the last write; other instances drop theirs when the database's change notification arrives
+ * (DataChanges, milliseconds after the commit), and the TTL (RESPONSE_CACHE_SECONDS) bounds the rest.
  */
 @Injectable()
 export class ResponseCache {
@@ -24,9 +26,11 @@ export class ResponseCache {
   hits = 0;
   misses = 0;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() changes?: DataChanges) {
     this.ttlSeconds = config.http.responseCacheSeconds;
     this.maxEntries = config.http.responseCacheMaxEntries;
+    // Prices show in catalog answers (price filters, sorts) and offerings in price answers: any change drops both.
+    changes?.subscribe(() => this.invalidate('catalog', 'prices'));
   }
 
   get enabled(): boolean {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { csvField } from '@mph/api-pricing';
 import type { Response } from 'express';
 import { AcceptApiKeyScopes, Authenticated, CurrentUser, Principal } from '@mph/api-core';
@@ -31,8 +31,11 @@ export class UsageController {
     summary: 'Record up to 1,000 usage events; each is stored once, priced at its instant, or rejected.',
   })
   @ApiOkResponse({ type: IngestResultDto })
-  ingestUsage(@CurrentUser() by: Principal, @Body() body: IngestDto): Promise<IngestResultDto> {
-    return this.ingest.ingest(by, body.events);
+  @ApiBody({ type: IngestDto })
+  ingestUsage(@CurrentUser() by: Principal, @Body() body: Record<string, unknown>): Promise<IngestResultDto> {
+    // The body is checked by the service, event by event: a class-transformer pass over 1,000 nested events
+    // cost a seventh of the ingest time and answered a whole batch with one error.
+    return this.ingest.ingest(by, body?.['events'] as unknown[]);
   }
 
   @Get('costs/summary')

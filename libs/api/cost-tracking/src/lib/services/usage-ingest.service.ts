@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError, Principal } from '@mph/api-core';
-import { PriceReadService } from '@mph/api-pricing';
-import type { PriceVersionDto } from '@mph/api-catalog';
 import { calculateCost, normalizeUsage, RateComponent, UnknownPriceError, Usage, UsageError } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
 import { BudgetsService } from './budgets.service';
-import { MatchedOffering, ModelMatcherService } from './model-matcher.service';
+import { PriceCache } from './price-cache.service';
 
 export const MAX_BATCH = 1000;
 const TIERS = ['standard', 'batch', 'flex', 'priority'];
@@ -138,8 +136,7 @@ export function validateEvent(raw: unknown, index: number, now: Date): ValidEven
 export class UsageIngestService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly matcher: ModelMatcherService,
-    private readonly prices: PriceReadService,
+    private readonly cache: PriceCache,
     private readonly budgets: BudgetsService,
   ) {}
 
@@ -177,22 +174,28 @@ export class UsageIngestService {
     const priced = await this.price(valid);
     if (priced.length) {
       const sorted = [...priced].sort((a, b) => (a.e.key < b.e.key ? -1 : 1));
+      const { events: payload, lookups } = compactRows(sorted);
       const rows: { id: string; idempotency_key: string }[] = await this.dataSource.query(
-        `WITH d AS (
-           SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(
-             idempotency_key text, api_key_id uuid, project text, session_id text, occurred_at timestamptz, provider text,
-             model text, offering_id uuid, resolved_model text, service_tier text, region text, usage jsonb,
-             input_tokens bigint, output_tokens bigint, total_cost numeric, breakdown jsonb, currency text, fx_rate numeric,
-             price_version_id uuid, cost_error text, latency_ms int, ttft_ms int, status text, error_class text)
+        `WITH l AS (
+           SELECT * FROM json_to_recordset($3::json) AS l(
+             i int, provider text, model text, offering_id uuid, resolved_model text, service_tier text, region text,
+             currency text, price_version_id uuid)
+         ), d AS (
+           SELECT * FROM json_to_recordset($1::json) AS d(
+             k text, l int, p text, s text, t timestamptz, u jsonb, c numeric, b jsonb, fx numeric, e text,
+             lat int, ttft int, st text, ec text)
          ), ins AS (
            INSERT INTO usage_events (user_id, idempotency_key, api_key_id, project, session_id, occurred_at, provider, model,
                                      offering_id, resolved_model, service_tier, region, usage, input_tokens, output_tokens,
                                      total_cost, breakdown, currency, fx_rate, price_version_id, cost_error, latency_ms,
                                      ttft_ms, status, error_class)
-           SELECT $2, idempotency_key, api_key_id, project, session_id, occurred_at, provider, model, offering_id,
-                  resolved_model, service_tier, region, usage, input_tokens, output_tokens, total_cost, breakdown, currency,
-                  fx_rate, price_version_id, cost_error, latency_ms, ttft_ms, status, error_class
-             FROM d
+           SELECT $2, d.k, $4::uuid, coalesce(d.p, ''), d.s, d.t, l.provider, l.model, l.offering_id, l.resolved_model,
+                  l.service_tier, l.region, d.u, coalesce((d.u->>'input_tokens')::bigint, 0),
+                  coalesce((d.u->>'output_tokens')::bigint, 0), d.c, d.b, l.currency,
+                  CASE WHEN l.currency = 'USD' THEN 1 ELSE d.fx END, l.price_version_id, d.e,
+                  d.lat, d.ttft, coalesce(d.st, 'success'), d.ec
+             FROM d JOIN l ON l.i = d.l
+            ORDER BY d.k
            ON CONFLICT (user_id, idempotency_key) DO NOTHING
            RETURNING id, idempotency_key, user_id, api_key_id, project, provider, coalesce(resolved_model, model) AS rmodel,
                      currency, occurred_at, total_cost, input_tokens, output_tokens
@@ -211,37 +214,7 @@ export class UsageIngestService {
              cost = usage_daily.cost + EXCLUDED.cost
          )
          SELECT id::text, idempotency_key FROM ins`,
-        [
-          JSON.stringify(
-            sorted.map(({ e, cost }) => ({
-              idempotency_key: e.key,
-              api_key_id: by.apiKeyId ?? null,
-              project: e.project,
-              session_id: e.sessionId,
-              occurred_at: e.occurredAt.toISOString(),
-              provider: cost.provider,
-              model: e.model,
-              offering_id: cost.offeringId,
-              resolved_model: cost.resolvedModel,
-              service_tier: e.serviceTier,
-              region: e.region,
-              usage: e.usage,
-              input_tokens: e.usage.input_tokens ?? 0,
-              output_tokens: e.usage.output_tokens ?? 0,
-              total_cost: cost.total,
-              breakdown: cost.breakdown,
-              currency: cost.currency,
-              fx_rate: cost.currency === 'USD' ? '1' : e.fxRate,
-              price_version_id: cost.versionId,
-              cost_error: cost.error,
-              latency_ms: e.latencyMs,
-              ttft_ms: e.ttftMs,
-              status: e.status,
-              error_class: e.errorClass,
-            })),
-          ),
-          by.userId,
-        ],
+        [payload, by.userId, lookups, by.apiKeyId ?? null],
       );
       const ids = new Map(rows.map((r) => [r.idempotency_key, r.id]));
       for (const { e, cost } of priced) {
@@ -268,72 +241,25 @@ export class UsageIngestService {
     };
   }
 
-  /** Prices every event in memory: one match per (provider, model), one history read per offering. */
-  private async price(events: ValidEvent[]) {
-    const matches = new Map<string, MatchedOffering | string>();
-    const histories = new Map<string, PriceVersionDto[]>();
-    const out: {
-      e: ValidEvent;
-      cost: {
-        provider: string;
-        offeringId: string | null;
-        resolvedModel: string | null;
-        total: string | null;
-        breakdown: Record<string, string> | null;
-        currency: string;
-        versionId: string | null;
-        error: string | null;
-      };
-    }[] = [];
+  /** Prices every event in memory, from the price cache: no database round trip once a model has been seen. */
+  private async price(events: ValidEvent[]): Promise<PricedEvent[]> {
+    const out: PricedEvent[] = [];
+    const prices = await this.cache.snapshot(events.map((e) => [e.provider, e.model] as const));
     for (const e of events) {
-      const k = `${e.provider}\u0000${e.model}`;
-      if (!matches.has(k)) {
-        try {
-          matches.set(k, await this.matcher.match(e.provider, e.model));
-        } catch (err) {
-          matches.set(k, err instanceof DomainError ? err.message : String(err));
-        }
-      }
-      const m = matches.get(k) as MatchedOffering | string;
-      if (typeof m === 'string') {
+      const unpriced = { total: null, breakdown: null, currency: 'USD', versionId: null };
+      const m = prices.match(e.provider, e.model);
+      if (m instanceof DomainError) {
         out.push({
           e,
-          cost: {
-            provider: e.provider,
-            offeringId: null,
-            resolvedModel: null,
-            total: null,
-            breakdown: null,
-            currency: 'USD',
-            versionId: null,
-            error: m,
-          },
+          cost: { provider: e.provider, offeringId: null, resolvedModel: null, ...unpriced, error: m.message },
         });
         continue;
       }
-      if (!histories.has(m.offering_id)) histories.set(m.offering_id, await this.prices.history(m.offering_id));
-      const t = e.occurredAt.getTime();
-      const inForce = (histories.get(m.offering_id) ?? []).filter(
-        (v) =>
-          v.service_tier === e.serviceTier &&
-          (v.region === e.region || v.region === '') &&
-          Date.parse(v.effective_from) <= t &&
-          (!v.effective_to || Date.parse(v.effective_to) > t),
-      );
-      const version = inForce.find((v) => v.region === e.region) ?? inForce[0];
+      const version = prices.versionAt(m.offering_id, e.occurredAt, e.serviceTier, e.region);
       const base = { provider: m.provider, offeringId: m.offering_id, resolvedModel: m.model_id };
       if (!version) {
-        out.push({
-          e,
-          cost: {
-            ...base,
-            total: null,
-            breakdown: null,
-            currency: 'USD',
-            versionId: null,
-            error: `no ${e.serviceTier} price known at ${e.occurredAt.toISOString()}`,
-          },
-        });
+        const error = `no ${e.serviceTier} price known at ${e.occurredAt.toISOString()}`;
+        out.push({ e, cost: { ...base, ...unpriced, error } });
         continue;
       }
       try {
@@ -354,20 +280,72 @@ export class UsageIngestService {
           },
         });
       } catch (err) {
-        const message = err instanceof UnknownPriceError ? err.message : String(err);
-        out.push({
-          e,
-          cost: {
-            ...base,
-            total: null,
-            breakdown: null,
-            currency: version.currency,
-            versionId: version.id,
-            error: message,
-          },
-        });
+        const error = err instanceof UnknownPriceError ? err.message : String(err);
+        out.push({ e, cost: { ...base, ...unpriced, currency: version.currency, versionId: version.id, error } });
       }
     }
     return out;
   }
+}
+
+interface PricedEvent {
+  e: ValidEvent;
+  cost: {
+    provider: string;
+    offeringId: string | null;
+    resolvedModel: string | null;
+    total: string | null;
+    breakdown: Record<string, string> | null;
+    currency: string;
+    versionId: string | null;
+    error: string | null;
+  };
+}
+
+/**
+ * The insert's parameters, kept small (bytes on the wire and JSON parsing were a third of the ingest time): what
+ * events share (provider, model, offering, tier, region, price version) goes once into `lookups`, each event names
+ * its lookup by index, and absent values are left out (json_to_recordset reads them as NULL).
+ */
+export function compactRows(priced: PricedEvent[]): { events: string; lookups: string } {
+  const index = new Map<string, number>();
+  const lookups: object[] = [];
+  const events = priced.map(({ e, cost }) => {
+    const key = [cost.provider, e.model, cost.offeringId, e.serviceTier, e.region, cost.versionId, cost.currency].join(
+      '\u0000',
+    );
+    let i = index.get(key);
+    if (i === undefined) {
+      i = lookups.length;
+      index.set(key, i);
+      lookups.push({
+        i,
+        provider: cost.provider,
+        model: e.model,
+        offering_id: cost.offeringId,
+        resolved_model: cost.resolvedModel,
+        service_tier: e.serviceTier,
+        region: e.region,
+        currency: cost.currency,
+        price_version_id: cost.versionId,
+      });
+    }
+    return {
+      k: e.key,
+      l: i,
+      p: e.project || undefined,
+      s: e.sessionId ?? undefined,
+      t: e.occurredAt.toISOString(),
+      u: e.usage,
+      c: cost.total ?? undefined,
+      b: cost.breakdown ?? undefined,
+      fx: e.fxRate ?? undefined,
+      e: cost.error ?? undefined,
+      lat: e.latencyMs ?? undefined,
+      ttft: e.ttftMs ?? undefined,
+      st: e.status === 'success' ? undefined : e.status,
+      ec: e.errorClass ?? undefined,
+    };
+  });
+  return { events: JSON.stringify(events), lookups: JSON.stringify(lookups) };
 }
