@@ -297,9 +297,9 @@ describe('usage ingest and cost reports', () => {
       .expect(200)
       .expect('content-type', /text\/csv/);
     expect(summary.text.split('\r\n')).toEqual([
-      'day,model,currency,cost,events,unpriced_events,input_tokens,output_tokens',
-      '2026-01-15,anthropic/claude-sonnet-4.5,USD,0.213,2,0,200000,2000',
-      '2026-01-16,anthropic/claude-sonnet-4.5,USD,0.1065,1,0,100000,1000',
+      'day,model,currency,cost,cost_usd,events,unpriced_events,unconverted_events,input_tokens,output_tokens',
+      '2026-01-15,anthropic/claude-sonnet-4.5,USD,0.213,0.213,2,0,0,200000,2000',
+      '2026-01-16,anthropic/claude-sonnet-4.5,USD,0.1065,0.1065,1,0,0,100000,1000',
       '',
     ]);
     const events = await get('/api/v1/costs/events.csv', 'member')
@@ -311,12 +311,12 @@ describe('usage ingest and cost reports', () => {
     );
     expect(lines).toHaveLength(n + 1);
     expect(lines[0]).toBe(
-      'id,occurred_at,idempotency_key,provider,model,resolved_model,service_tier,region,project,user_email,status,total_cost,currency,cost_error,usage',
+      'id,occurred_at,idempotency_key,provider,model,resolved_model,service_tier,region,project,user_email,status,total_cost,currency,fx_rate,cost_error,usage',
     );
     expect(
       lines.some((l) =>
         l.includes(
-          ',evt-1,anthropic,claude-sonnet-4-5-20250929,anthropic/claude-sonnet-4.5,standard,,support-bot,member@usage.test,success,0.1065,USD,,',
+          ',evt-1,anthropic,claude-sonnet-4-5-20250929,anthropic/claude-sonnet-4.5,standard,,support-bot,member@usage.test,success,0.1065,USD,1,,',
         ),
       ),
     ).toBe(true);
@@ -431,5 +431,101 @@ describe('usage ingest and cost reports', () => {
     await heard;
     const after = await post([o3('2025-09-20T02:00:00Z', 'cache-3')], { key }).expect(200);
     expect(after.body.results[0].total_cost).toBe('0.005');
+  });
+
+  it('converts other currencies at the rate of each usage date: stored on the event, summed in USD', async () => {
+    const operator = (method: 'put' | 'post', path: string, body: object, who: Who = 'operator') =>
+      request(t.app.getHttpServer())[method](path).set('Authorization', `Bearer ${token[who]}`).send(body);
+    // Bad rates are refused, whole; members cannot set rates.
+    for (const bad of [
+      { currency: 'USD', date: '2026-02-10', usd_per_unit: '1' },
+      { currency: 'EUR', date: '2999-01-01', usd_per_unit: '1.1' },
+      { currency: 'EUR', date: '2026-02-30', usd_per_unit: '1.1' },
+      { currency: 'EUR', date: '2026-02-10', usd_per_unit: '0' },
+      { currency: 'eur', date: '2026-02-10', usd_per_unit: '1.1' },
+    ]) {
+      const res = await operator('put', '/api/v1/fx-rates', { rates: [bad] }).expect(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    await operator(
+      'put',
+      '/api/v1/fx-rates',
+      { rates: [{ currency: 'EUR', date: '2026-02-10', usd_per_unit: '1.1' }] },
+      'member',
+    ).expect(403);
+    expect((await db.query(`SELECT count(*)::int AS n FROM fx_rates`))[0].n).toBe(0);
+    await operator('put', '/api/v1/fx-rates', {
+      source: 'ECB reference rates',
+      rates: [
+        { currency: 'EUR', date: '2026-02-09', usd_per_unit: '1.05' },
+        { currency: 'EUR', date: '2026-02-10', usd_per_unit: '1.1' },
+      ],
+    }).expect(200, { stored: 2 });
+    const listed = await get('/api/v1/fx-rates?currency=EUR', 'member').expect(200);
+    expect(listed.body.data.map((r: { date: string; usd_per_unit: string }) => [r.date, r.usd_per_unit])).toEqual([
+      ['2026-02-10', '1.1'],
+      ['2026-02-09', '1.05'],
+    ]);
+
+    // gpt-4o-mini priced in euros from February: €1 per 1M input tokens.
+    const [mini] = await db.query(
+      `SELECT id FROM offerings WHERE provider_slug = 'openai' AND provider_model_id = 'gpt-4o-mini'`,
+    );
+    const heard = new Promise<void>((resolve) => {
+      const off = t.app.get(DataChanges).subscribe((table) => table === 'price_versions' && (off(), resolve()));
+    });
+    await operator('post', `/api/v1/offerings/${mini.id}/prices`, {
+      effective_from: '2026-02-01T00:00:00Z',
+      currency: 'EUR',
+      reason: 'Billed in euros',
+      components: [
+        { unit: 'input', amount: '1' },
+        { unit: 'output', amount: '2' },
+      ],
+    }).expect(200);
+    await heard;
+    const eur = (k: string, at: string, extra: object = {}) => ({
+      idempotency_key: k,
+      timestamp: at,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      project: 'fx-test',
+      usage: { input_tokens: 1_000_000 },
+      ...extra,
+    });
+    const res = await post(
+      [
+        eur('fx-1', '2026-02-12T09:00:00Z'), // the 10th's rate (latest on or before, within a week)
+        eur('fx-2', '2026-02-25T09:00:00Z'), // no rate within a week: USD value unknown
+        eur('fx-3', '2026-02-26T09:00:00Z', { fx_rate: '1.2' }), // the client's own rate
+      ],
+      { key },
+    ).expect(200);
+    expect(res.body.results.map((r: { total_cost: string; currency: string }) => [r.total_cost, r.currency])).toEqual([
+      ['1', 'EUR'],
+      ['1', 'EUR'],
+      ['1', 'EUR'],
+    ]);
+    const rates = await db.query(
+      `SELECT idempotency_key, fx_rate::text FROM usage_events WHERE project = 'fx-test' ORDER BY idempotency_key`,
+    );
+    expect(rates.map((r: { fx_rate: string | null }) => r.fx_rate)).toEqual(['1.1', null, '1.2']);
+
+    const summary = await get(
+      '/api/v1/costs/summary?from=2026-02-01&to=2026-02-28&group_by=model&project=fx-test',
+      'member',
+    ).expect(200);
+    expect(summary.body.data).toEqual([
+      expect.objectContaining({ currency: 'EUR', cost: '3', cost_usd: '2.3', events: 3, unconverted_events: 1 }),
+    ]);
+    expect(summary.body.totals).toEqual({
+      cost: '2.3',
+      currency: 'USD',
+      events: 3,
+      unpriced_events: 0,
+      unconverted_events: 1,
+    });
+    const events = await get('/api/v1/costs/events?project=fx-test', 'member').expect(200);
+    expect(events.body.data.map((e: { fx_rate: string | null }) => e.fx_rate)).toEqual(['1.2', null, '1.1']);
   });
 });

@@ -35,6 +35,14 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
       <button mat-stroked-button type="button" (click)="download()" data-testid="costs-csv">Download CSV</button>
       <div class="total" data-testid="total-spend">
         {{ totals().cost }} {{ totals().currency }} · {{ totals().events }} calls
+        @if (totals().unpriced_events) {
+          <span class="caveat" data-testid="unpriced">· {{ totals().unpriced_events }} with unknown price</span>
+        }
+        @if (totals().unconverted_events) {
+          <span class="caveat" data-testid="unconverted">
+            · {{ totals().unconverted_events }} in other currencies without an exchange rate
+          </span>
+        }
       </div>
     </header>
     <div class="filters">
@@ -112,6 +120,10 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
     .total {
       font: var(--mat-sys-title-medium);
     }
+    .caveat {
+      font: var(--mat-sys-body-medium);
+      color: var(--mat-sys-on-surface-variant);
+    }
     .cards {
       display: grid;
       grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
@@ -151,12 +163,15 @@ export class CostsPage implements OnInit {
   readonly daily = signal<SummaryDto | null>(null);
   readonly topData = signal<Record<string, SummaryDto>>({});
   readonly budgets = signal<BudgetDto[]>([]);
-  readonly totals = computed(() => this.daily()?.totals ?? { cost: '0', events: 0, currency: 'USD' });
+  readonly totals = computed(
+    () => this.daily()?.totals ?? { cost: '0', events: 0, currency: 'USD', unpriced_events: 0, unconverted_events: 0 },
+  );
   readonly series = computed<StackedRow[]>(() =>
     (this.daily()?.data ?? []).map((r) => ({
       x: String(r['day']),
       series: String(r[this.stack()] || '(none)'),
-      value: Number(r['cost']),
+      // In the reporting currency (USD), so rows priced in other currencies stack on the same axis.
+      value: Number(r['cost_usd']),
     })),
   );
   readonly tops = computed(() => {
@@ -170,7 +185,7 @@ export class CostsPage implements OnInit {
       ...g,
       rows: (this.topData()[g.key]?.data ?? []).map((r) => ({
         label: String(r[g.key] ?? ''),
-        cost: String(r['cost']),
+        cost: String(r['cost_usd']),
         events: r['events'],
       })),
     }));

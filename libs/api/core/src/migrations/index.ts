@@ -13,6 +13,7 @@ import { UsageAdjustments1764660000000 } from './1764660000000-usage-adjustments
 import { BudgetWebhooks1764670000000 } from './1764670000000-budget-webhooks';
 import { OfferingMatchRules1764680000000 } from './1764680000000-offering-match-rules';
 import { DataChangeNotifications1764690000000 } from './1764690000000-data-change-notifications';
+import { FxRates1764700000000 } from './1764700000000-fx-rates';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -34,4 +35,5 @@ export const ALL_MIGRATIONS = [
   BudgetWebhooks1764670000000,
   OfferingMatchRules1764680000000,
   DataChangeNotifications1764690000000,
+  FxRates1764700000000,
 ];

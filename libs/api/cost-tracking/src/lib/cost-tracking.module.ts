@@ -4,6 +4,8 @@ import { BudgetsController } from './controllers/budgets.controller';
 import { CostsController } from './controllers/costs.controller';
 import { RepricingController } from './controllers/repricing.controller';
 import { RepricingService } from './services/repricing.service';
+import { FxRatesController } from './controllers/fx-rates.controller';
+import { FxRatesService } from './services/fx-rates.service';
 import { BudgetsService } from './services/budgets.service';
 import { UsageController } from './controllers/usage.controller';
 import { CostReportsService } from './services/cost-reports.service';
@@ -19,7 +21,7 @@ import { PriceCache } from './services/price-cache.service';
  */
 @Module({
   imports: [AuditModule],
-  controllers: [CostsController, UsageController, BudgetsController, RepricingController],
+  controllers: [CostsController, UsageController, BudgetsController, RepricingController, FxRatesController],
   providers: [
     ModelMatcherService,
     PriceCache,
@@ -28,6 +30,7 @@ import { PriceCache } from './services/price-cache.service';
     CostReportsService,
     BudgetsService,
     RepricingService,
+    FxRatesService,
   ],
   exports: [
     ModelMatcherService,

@@ -39,6 +39,10 @@ export type { ExtractUsage$Params as ExtractUsage$Params } from './fn/costs/extr
 export { extractUsage as extractUsage } from './fn/costs/extract-usage';
 export type { RepriceCosts$Params as RepriceCosts$Params } from './fn/costs/reprice-costs';
 export { repriceCosts as repriceCosts } from './fn/costs/reprice-costs';
+export type { ListFxRates$Params as ListFxRates$Params } from './fn/costs/list-fx-rates';
+export { listFxRates as listFxRates } from './fn/costs/list-fx-rates';
+export type { SetFxRates$Params as SetFxRates$Params } from './fn/costs/set-fx-rates';
+export { setFxRates as setFxRates } from './fn/costs/set-fx-rates';
 export type { ListUsageEvents$Params as ListUsageEvents$Params } from './fn/usage/list-usage-events';
 export { listUsageEvents as listUsageEvents } from './fn/usage/list-usage-events';
 export type { ExportUsageEvents$Params as ExportUsageEvents$Params } from './fn/usage/export-usage-events';

@@ -80,7 +80,17 @@ export class UsageController {
       model: q.model,
       project: q.project,
     });
-    const columns = [...groups, 'currency', 'cost', 'events', 'unpriced_events', 'input_tokens', 'output_tokens'];
+    const columns = [
+      ...groups,
+      'currency',
+      'cost',
+      'cost_usd',
+      'events',
+      'unpriced_events',
+      'unconverted_events',
+      'input_tokens',
+      'output_tokens',
+    ];
     return (
       [
         columns.join(','),
@@ -113,6 +123,7 @@ export class UsageController {
       'status',
       'total_cost',
       'currency',
+      'fx_rate',
       'cost_error',
       'usage',
     ];

@@ -85,16 +85,25 @@ export class SummaryQueryDto {
 }
 
 export class SummaryTotalsDto {
-  @ApiProperty({ example: '12.345' }) cost!: string;
+  @ApiProperty({
+    example: '12.345',
+    description: 'In the reporting currency (USD): each event at the exchange rate of its usage date.',
+  })
+  cost!: string;
   @ApiProperty() events!: number;
   @ApiProperty({ example: 'USD' }) currency!: string;
+  @ApiProperty({ description: 'Events whose price is unknown (not counted as zero).' }) unpriced_events!: number;
+  @ApiProperty({ description: 'Priced events in another currency with no exchange rate for their date yet.' })
+  unconverted_events!: number;
 }
 
 export class SummaryDto {
   @ApiProperty({
     type: 'array',
     items: { type: 'object', additionalProperties: true },
-    description: 'One row per group: the group columns, currency, cost (decimal string), events, tokens.',
+    description:
+      'One row per group and currency: the group columns, currency, cost (in that currency) and cost_usd (decimal ' +
+      'strings), events, unpriced_events, unconverted_events, tokens.',
   })
   data!: Record<string, string | number>[];
   @ApiProperty({ type: SummaryTotalsDto }) totals!: SummaryTotalsDto;
@@ -132,6 +141,12 @@ export class UsageEventDto {
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: { type: 'string' } })
   breakdown!: Record<string, string> | null;
   @ApiProperty() currency!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'USD per unit of the currency on the usage date (1 for USD; null when no rate was known).',
+  })
+  fx_rate!: string | null;
   @ApiProperty({ type: String, nullable: true }) price_version_id!: string | null;
   @ApiProperty({ type: String, nullable: true }) cost_error!: string | null;
   @ApiProperty() status!: string;

@@ -53,10 +53,11 @@ export class CostReportsService {
     const groups = q.groupBy;
     const cols = groups.map((g) => `${GROUP_SQL[g]} AS "${g}"`);
     const timeGroup = groups.some((g) => g === 'day' || g === 'week' || g === 'month');
-    const order = timeGroup ? `${groups.map((_g, i) => i + 1).join(', ')}` : 'cost DESC';
+    const order = timeGroup ? `${groups.map((_g, i) => i + 1).join(', ')}` : 'sum(d.cost_usd) DESC';
     const rows: Record<string, string | number>[] = await this.dataSource.query(
       `SELECT ${[...cols, 'd.currency'].join(', ')},
-              sum(d.cost)::text AS cost, sum(d.events)::int AS events, sum(d.unpriced_events)::int AS unpriced_events,
+              sum(d.cost)::text AS cost, sum(d.cost_usd)::text AS cost_usd, sum(d.events)::int AS events,
+              sum(d.unpriced_events)::int AS unpriced_events, sum(d.unconverted_events)::int AS unconverted_events,
               sum(d.input_tokens)::bigint::text AS input_tokens, sum(d.output_tokens)::bigint::text AS output_tokens
          FROM usage_daily d ${groups.includes('user') ? 'JOIN users u ON u.id = d.user_id' : ''}
         WHERE ${where.join(' AND ')}
@@ -64,17 +65,27 @@ export class CostReportsService {
         ORDER BY ${order}${q.top ? ` LIMIT ${Number(q.top)}` : ''}`,
       params,
     );
-    const [totals]: { cost: string | null; events: number; currency: string | null }[] = await this.dataSource.query(
-      `SELECT sum(d.cost)::text AS cost, coalesce(sum(d.events), 0)::int AS events, min(d.currency) AS currency
-         FROM usage_daily d WHERE ${where.join(' AND ')}`,
-      params,
-    );
+    // Totals are in the reporting currency (USD), each event converted at the rate of its usage date (stored on it).
+    const [totals]: { cost: string | null; events: number; unpriced: number; unconverted: number }[] =
+      await this.dataSource.query(
+        `SELECT sum(d.cost_usd)::text AS cost, coalesce(sum(d.events), 0)::int AS events,
+                coalesce(sum(d.unpriced_events), 0)::int AS unpriced, coalesce(sum(d.unconverted_events), 0)::int AS unconverted
+           FROM usage_daily d WHERE ${where.join(' AND ')}`,
+        params,
+      );
     return {
-      data: rows.map((r) => ({ ...r, cost: canonical(r['cost']) as string, currency: String(r['currency']).trim() })),
+      data: rows.map((r) => ({
+        ...r,
+        cost: canonical(r['cost']) as string,
+        cost_usd: canonical(r['cost_usd']) as string,
+        currency: String(r['currency']).trim(),
+      })),
       totals: {
         cost: canonical(totals.cost ?? '0') as string,
         events: totals.events,
-        currency: totals.currency?.trim() ?? 'USD',
+        currency: 'USD',
+        unpriced_events: totals.unpriced,
+        unconverted_events: totals.unconverted,
       },
     };
   }
@@ -115,6 +126,7 @@ export class CostReportsService {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT e.id::text, e.idempotency_key, e.occurred_at, e.provider, e.model, e.resolved_model, e.offering_id,
               e.service_tier, e.region, e.project, e.usage, e.total_cost::text AS total_cost, e.breakdown, e.currency,
+              e.fx_rate::text AS fx_rate,
               e.price_version_id, e.cost_error, e.status, e.latency_ms, e.ttft_ms, u.email AS user_email,
               to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
          FROM usage_events e JOIN users u ON u.id = e.user_id
@@ -128,6 +140,7 @@ export class CostReportsService {
         ...r,
         occurred_at: (r['occurred_at'] as Date).toISOString(),
         total_cost: canonical(r['total_cost']),
+        fx_rate: canonical(r['fx_rate']),
         currency: String(r['currency']).trim(),
       })),
       next_cursor:

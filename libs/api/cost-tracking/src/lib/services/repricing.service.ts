@@ -64,9 +64,10 @@ export class RepricingService {
         provider: string;
         rmodel: string;
         currency: string;
+        fx_rate: string | null;
       }[] = await m.query(
         `SELECT e.id::text, e.occurred_at, e.offering_id, e.service_tier, e.region, e.usage, e.user_id, e.api_key_id, e.project,
-                e.provider, coalesce(e.resolved_model, e.model) AS rmodel, e.currency,
+                e.provider, coalesce(e.resolved_model, e.model) AS rmodel, e.currency, e.fx_rate::text AS fx_rate,
                 (CASE WHEN e.total_cost IS NULL AND NOT EXISTS (SELECT 1 FROM usage_adjustments a WHERE a.event_id = e.id)
                       THEN NULL
                       ELSE coalesce(e.total_cost, 0) + coalesce((SELECT sum(a.delta) FROM usage_adjustments a WHERE a.event_id = e.id), 0)
@@ -93,7 +94,10 @@ export class RepricingService {
         delta: string;
         version: string | null;
       }[] = [];
-      const rollup = new Map<string, { e: (typeof events)[number]; delta: Dec; priced: number }>();
+      const rollup = new Map<
+        string,
+        { e: (typeof events)[number]; delta: Dec; deltaUsd: Dec; priced: number; unconverted: number }
+      >();
       let newlyPriced = 0;
       let stillUnpriced = 0;
       for (const e of events) {
@@ -131,8 +135,11 @@ export class RepricingService {
         adjustments.push({ event_id: e.id, old, new: fresh, delta: delta.toFixed(), version: version?.id ?? null });
         const day = e.occurred_at.toISOString().slice(0, 10);
         const key = [day, e.user_id, e.api_key_id ?? '', e.project, e.provider, e.rmodel, e.currency].join('\u0001');
-        const cur = rollup.get(key) ?? { e, delta: new Dec(0), priced: 0 };
+        const cur = rollup.get(key) ?? { e, delta: new Dec(0), deltaUsd: new Dec(0), priced: 0, unconverted: 0 };
         cur.delta = cur.delta.plus(delta);
+        // The USD value moves at the rate stored on the event (its usage date's); without one it stays unknown.
+        if (e.fx_rate !== null) cur.deltaUsd = cur.deltaUsd.plus(delta.times(e.fx_rate));
+        else if (old === null) cur.unconverted++;
         if (old === null) cur.priced++;
         rollup.set(key, cur);
       }
@@ -167,9 +174,10 @@ export class RepricingService {
              FROM jsonb_to_recordset($1::jsonb) AS d(event_id bigint, old numeric, new numeric, delta numeric, version uuid)`,
           [JSON.stringify(adjustments), run.id],
         );
-        for (const { e, delta, priced } of rollup.values()) {
+        for (const { e, delta, deltaUsd, priced, unconverted } of rollup.values()) {
           await m.query(
-            `UPDATE usage_daily SET cost = cost + $8::numeric, unpriced_events = unpriced_events - $9
+            `UPDATE usage_daily SET cost = cost + $8::numeric, unpriced_events = unpriced_events - $9,
+                    cost_usd = cost_usd + $10::numeric, unconverted_events = unconverted_events + $11
               WHERE day = $1 AND user_id = $2 AND api_key_id = coalesce($3::uuid, '00000000-0000-0000-0000-000000000000')
                 AND project = $4 AND provider = $5 AND model = $6 AND currency = $7`,
             [
@@ -182,6 +190,8 @@ export class RepricingService {
               e.currency,
               delta.toFixed(),
               priced,
+              deltaUsd.toFixed(),
+              unconverted,
             ],
           );
         }

@@ -192,26 +192,34 @@ export class UsageIngestService {
            SELECT $2, d.k, $4::uuid, coalesce(d.p, ''), d.s, d.t, l.provider, l.model, l.offering_id, l.resolved_model,
                   l.service_tier, l.region, d.u, coalesce((d.u->>'input_tokens')::bigint, 0),
                   coalesce((d.u->>'output_tokens')::bigint, 0), d.c, d.b, l.currency,
-                  CASE WHEN l.currency = 'USD' THEN 1 ELSE d.fx END, l.price_version_id, d.e,
+                  CASE WHEN l.currency = 'USD' THEN 1 ELSE coalesce(d.fx, (
+                    -- The rate of the usage date: the latest published on or before it, at most a week old.
+                    SELECT f.usd_per_unit FROM fx_rates f
+                     WHERE f.currency = l.currency AND f.day <= (d.t AT TIME ZONE 'UTC')::date
+                       AND f.day > (d.t AT TIME ZONE 'UTC')::date - 7
+                     ORDER BY f.day DESC LIMIT 1)) END, l.price_version_id, d.e,
                   d.lat, d.ttft, coalesce(d.st, 'success'), d.ec
              FROM d JOIN l ON l.i = d.l
             ORDER BY d.k
            ON CONFLICT (user_id, idempotency_key) DO NOTHING
            RETURNING id, idempotency_key, user_id, api_key_id, project, provider, coalesce(resolved_model, model) AS rmodel,
-                     currency, occurred_at, total_cost, input_tokens, output_tokens
+                     currency, occurred_at, total_cost, fx_rate, input_tokens, output_tokens
          ), roll AS (
            INSERT INTO usage_daily (day, user_id, api_key_id, project, provider, model, currency, events, unpriced_events,
-                                    input_tokens, output_tokens, cost)
+                                    input_tokens, output_tokens, cost, cost_usd, unconverted_events)
            SELECT (occurred_at AT TIME ZONE 'UTC')::date, user_id, coalesce(api_key_id, '00000000-0000-0000-0000-000000000000'),
                   project, provider, rmodel, currency, count(*), count(*) FILTER (WHERE total_cost IS NULL),
-                  sum(input_tokens), sum(output_tokens), coalesce(sum(total_cost), 0)
+                  sum(input_tokens), sum(output_tokens), coalesce(sum(total_cost), 0),
+                  coalesce(sum(total_cost * fx_rate), 0), count(*) FILTER (WHERE total_cost IS NOT NULL AND fx_rate IS NULL)
              FROM ins GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
            ON CONFLICT (day, user_id, api_key_id, project, provider, model, currency) DO UPDATE SET
              events = usage_daily.events + EXCLUDED.events,
              unpriced_events = usage_daily.unpriced_events + EXCLUDED.unpriced_events,
              input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
              output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens,
-             cost = usage_daily.cost + EXCLUDED.cost
+             cost = usage_daily.cost + EXCLUDED.cost,
+             cost_usd = usage_daily.cost_usd + EXCLUDED.cost_usd,
+             unconverted_events = usage_daily.unconverted_events + EXCLUDED.unconverted_events
          )
          SELECT id::text, idempotency_key FROM ins`,
         [payload, by.userId, lookups, by.apiKeyId ?? null],

@@ -5,7 +5,7 @@ import { SummaryTotalsDto } from '../models/summary-totals-dto';
 export interface SummaryDto {
 
   /**
-   * One row per group: the group columns, currency, cost (decimal string), events, tokens.
+   * One row per group and currency: the group columns, currency, cost (in that currency) and cost_usd (decimal strings), events, unpriced_events, unconverted_events, tokens.
    */
   data: Array<{
 [key: string]: any;

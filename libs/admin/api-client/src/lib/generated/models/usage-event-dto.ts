@@ -7,6 +7,11 @@ export interface UsageEventDto {
 }) | null;
   cost_error: string | null;
   currency: string;
+
+  /**
+   * USD per unit of the currency on the usage date (1 for USD; null when no rate was known).
+   */
+  fx_rate: string | null;
   id: string;
   idempotency_key: string;
   latency_ms: number | null;

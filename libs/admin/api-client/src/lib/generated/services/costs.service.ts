@@ -16,9 +16,15 @@ import { EstimateResultDto } from '../models/estimate-result-dto';
 import { ExtractResultDto } from '../models/extract-result-dto';
 import { extractUsage } from '../fn/costs/extract-usage';
 import { ExtractUsage$Params } from '../fn/costs/extract-usage';
+import { FxRatesDto } from '../models/fx-rates-dto';
+import { listFxRates } from '../fn/costs/list-fx-rates';
+import { ListFxRates$Params } from '../fn/costs/list-fx-rates';
 import { repriceCosts } from '../fn/costs/reprice-costs';
 import { RepriceCosts$Params } from '../fn/costs/reprice-costs';
 import { RepriceResultDto } from '../models/reprice-result-dto';
+import { setFxRates } from '../fn/costs/set-fx-rates';
+import { SetFxRates$Params } from '../fn/costs/set-fx-rates';
+import { SetFxRatesResultDto } from '../models/set-fx-rates-result-dto';
 
 @Injectable({ providedIn: 'root' })
 export class CostsService extends BaseService {
@@ -128,6 +134,76 @@ export class CostsService extends BaseService {
     const resp = this.repriceCosts$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<RepriceResultDto>): RepriceResultDto => r.body)
+    );
+  }
+
+  /** Path part for operation `listFxRates()` */
+  static readonly ListFxRatesPath = '/api/v1/fx-rates';
+
+  /**
+   * Daily exchange rates (USD per unit), newest first per currency.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `listFxRates()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listFxRates$Response(params?: ListFxRates$Params, context?: HttpContext): Observable<StrictHttpResponse<FxRatesDto>> {
+    const obs = listFxRates(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Daily exchange rates (USD per unit), newest first per currency.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `listFxRates$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listFxRates(params?: ListFxRates$Params, context?: HttpContext): Observable<FxRatesDto> {
+    const resp = this.listFxRates$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<FxRatesDto>): FxRatesDto => r.body)
+    );
+  }
+
+  /** Path part for operation `setFxRates()` */
+  static readonly SetFxRatesPath = '/api/v1/fx-rates';
+
+  /**
+   * Set daily exchange rates (audited). Events recorded afterwards store the rate of their usage date.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `setFxRates()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  setFxRates$Response(params: SetFxRates$Params, context?: HttpContext): Observable<StrictHttpResponse<SetFxRatesResultDto>> {
+    const obs = setFxRates(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Set daily exchange rates (audited). Events recorded afterwards store the rate of their usage date.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `setFxRates$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  setFxRates(params: SetFxRates$Params, context?: HttpContext): Observable<SetFxRatesResultDto> {
+    const resp = this.setFxRates$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<SetFxRatesResultDto>): SetFxRatesResultDto => r.body)
     );
   }
 
