@@ -51,8 +51,10 @@ test('the costs dashboard shows ingested spend by day and model', async ({ page,
   await page.screenshot({ path: join(shots, 'costs-dashboard.png'), fullPage: true });
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('costs-csv').click()]);
   const csv = readFileSync(await download.path(), 'utf8');
-  expect(csv.split('\r\n')[0]).toBe('day,model,currency,cost,events,unpriced_events,input_tokens,output_tokens');
-  expect(csv).toContain('anthropic/claude-sonnet-4.5,USD,0.1065,1');
+  expect(csv.split('\r\n')[0]).toBe(
+    'day,model,currency,cost,cost_usd,events,unpriced_events,unconverted_events,input_tokens,output_tokens',
+  );
+  expect(csv).toContain('anthropic/claude-sonnet-4.5,USD,0.1065,0.1065,1,0,0,');
 
   await page.getByRole('link', { name: 'Usage', exact: true }).click();
   await expect(page.getByTestId('usage-table')).toContainText('0.1065 USD');
