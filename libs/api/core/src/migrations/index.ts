@@ -14,6 +14,7 @@ import { BudgetWebhooks1764670000000 } from './1764670000000-budget-webhooks';
 import { OfferingMatchRules1764680000000 } from './1764680000000-offering-match-rules';
 import { DataChangeNotifications1764690000000 } from './1764690000000-data-change-notifications';
 import { FxRates1764700000000 } from './1764700000000-fx-rates';
+import { CreateConnections1764710000000 } from './1764710000000-create-connections';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -36,4 +37,5 @@ export const ALL_MIGRATIONS = [
   OfferingMatchRules1764680000000,
   DataChangeNotifications1764690000000,
   FxRates1764700000000,
+  CreateConnections1764710000000,
 ];

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiKeyScope, DomainError, ownedOrNotFound, ownerFilter, PageWindow, Principal } from '@mph/api-core';
+import {
+  ApiKeyScope,
+  DataChanges,
+  DomainError,
+  ownedOrNotFound,
+  ownerFilter,
+  PageWindow,
+  Principal,
+} from '@mph/api-core';
 import { randomBytes } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiKeyEntity, UserEntity } from '../entities';
@@ -21,12 +29,36 @@ export function keySnapshot(k: ApiKeyEntity): Record<string, unknown> {
   };
 }
 
+/** Keys (with their user) looked up recently: the gateway's hot path authenticates without a database round trip. */
+const KEY_CACHE_MAX = 10_000;
+
 @Injectable()
 export class ApiKeysService {
+  private readonly cache = new Map<string, ApiKeyEntity | null>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-  ) {}
+    private readonly changes: DataChanges,
+  ) {
+    // Any instance revoking a key, changing a user's role or disabling them drops every cached key at once.
+    changes.subscribe((table) => {
+      if (table === null || table === 'api_keys' || table === 'users') this.cache.clear();
+    });
+  }
+
+  private async findByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
+    if (this.changes.live && this.cache.has(prefix)) return this.cache.get(prefix) ?? null;
+    const generation = this.changes.generation;
+    const key = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .findOne({ where: { prefix }, relations: { user: true } });
+    if (this.changes.live && this.changes.generation === generation) {
+      if (this.cache.size >= KEY_CACHE_MAX) this.cache.clear();
+      this.cache.set(prefix, key);
+    }
+    return key;
+  }
 
   /** Creates a key for the caller; the full key is returned only here. */
   async create(
@@ -109,19 +141,19 @@ export class ApiKeysService {
         after: keySnapshot(key),
       });
     });
+    this.changes.changed('api_keys');
   }
 
   /** Resolves a presented key to its caller, or undefined when it is malformed, unknown, revoked, expired or its user disabled. */
   async authenticate(presented: string): Promise<Principal | undefined> {
     const m = KEY_FORMAT.exec(presented);
     if (!m) return undefined;
-    const key = await this.dataSource
-      .getRepository(ApiKeyEntity)
-      .findOne({ where: { prefix: m[1] }, relations: { user: true } });
+    const key = await this.findByPrefix(m[1]);
     if (!key || !key.user || !sameHash(key.secretHash, sha256(m[2]))) return undefined;
     const now = new Date();
     if (key.revokedAt || (key.expiresAt && key.expiresAt <= now) || key.user.disabled) return undefined;
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      key.lastUsedAt = now;
       await this.dataSource.getRepository(ApiKeyEntity).update({ id: key.id }, { lastUsedAt: now });
     }
     const user: UserEntity = key.user;

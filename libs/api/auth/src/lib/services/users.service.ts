@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig, DomainError, PageWindow, Principal, Role } from '@mph/api-core';
+import { APP_CONFIG, AppConfig, DataChanges, DomainError, PageWindow, Principal, Role } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { UserEntity } from '../entities';
 import { actorOf, AuditActor, AuditService, SYSTEM_ACTOR } from './audit.service';
@@ -30,6 +30,7 @@ export class UsersService {
     private readonly passwords: PasswordsService,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly dataChanges: DataChanges,
   ) {}
 
   findByEmail(manager: EntityManager, email: string): Promise<UserEntity | null> {
@@ -139,7 +140,7 @@ export class UsersService {
   }
 
   async update(principal: Principal, id: string, changes: UserChanges): Promise<UserEntity> {
-    return this.dataSource.transaction(async (m) => {
+    const updated = await this.dataSource.transaction(async (m) => {
       const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw DomainError.notFound('USER_NOT_FOUND', 'User not found.');
       const before = userSnapshot(user);
@@ -164,6 +165,9 @@ export class UsersService {
       });
       return user;
     });
+    // Cached API keys carry their user's role and state: drop them here now, everywhere else on the notification.
+    this.dataChanges.changed('users');
+    return updated;
   }
 
   /** Sets a new generated password (returned once) and ends the user's sessions. */

@@ -55,6 +55,14 @@ export interface AppConfig {
     /** Directory `file://` sources may read from (a mounted feed mirror); empty = file sources are refused. */
     fileDir: string;
   };
+  gateway: {
+    /** Hosts provider connections may reach although they resolve to private/loopback addresses (vLLM, Ollama). */
+    allowedHosts: string[];
+    /** Largest `max_tokens` a call may ask for; also the output reserved against hard budgets when none is given. */
+    maxTokens: number;
+    /** Largest chat request body (messages with file context included). */
+    maxBodyBytes: number;
+  };
   /** AES-256-GCM key for secrets stored in the database (feed auth headers, webhook secrets); unset = none. */
   secrets: { key?: Buffer };
 }
@@ -169,6 +177,13 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       maxBytes: c.SYNC_MAX_BYTES,
       retries: c.SYNC_RETRIES,
       fileDir: c.SYNC_FILE_DIR,
+    },
+    gateway: {
+      allowedHosts: c.PROVIDER_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      maxTokens: c.GATEWAY_MAX_TOKENS,
+      maxBodyBytes: c.GATEWAY_MAX_BODY_BYTES,
     },
     secrets: { key: c.SECRETS_KEY },
   };

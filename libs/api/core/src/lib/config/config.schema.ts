@@ -130,6 +130,9 @@ export const configSchema = z.object({
   SYNC_MAX_BYTES: int(100 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
   SYNC_RETRIES: int(2, 0, 10),
   SYNC_FILE_DIR: str(''),
+  PROVIDER_ALLOWED_HOSTS: str(''),
+  GATEWAY_MAX_TOKENS: int(32768, 1, 1_000_000),
+  GATEWAY_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   SECRETS_KEY: z
     .string()
     .optional()

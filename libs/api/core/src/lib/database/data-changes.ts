@@ -7,6 +7,18 @@ import { DataSource } from 'typeorm';
 /** The channel the change triggers notify (migration DataChangeNotifications1764690000000), payload = table name. */
 export const CHANGES_CHANNEL = 'mph_changes';
 
+/** The catalog and price tables: what public answers, model matches and price lookups are made of. */
+export const CATALOG_PRICE_TABLES: ReadonlySet<string> = new Set([
+  'vendors',
+  'models',
+  'offerings',
+  'base_model_relations',
+  'price_versions',
+  'price_components',
+  'price_locks',
+  'offering_match_rules',
+]);
+
 /** A table that changed, or null for "anything may have changed" (the feed was lost and is back). */
 export type ChangeListener = (table: string | null) => void;
 
@@ -38,6 +50,14 @@ export class DataChanges implements OnApplicationBootstrap, OnModuleDestroy {
   subscribe(fn: ChangeListener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /**
+   * Tells this instance's listeners at once that a write it just committed changed `tables` (the notification from
+   * the database follows a few milliseconds later, for every instance): a revoked key must fail on the next request.
+   */
+  changed(...tables: string[]): void {
+    for (const t of tables) this.emit(t);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -22,7 +22,7 @@ import { runWithRequestContext } from './request-context';
 export const API_PREFIX = 'api/v1';
 
 /** Paths the API owns; everything else may be the console. */
-const API_PATHS = /^\/(api|metrics)(\/|$)/;
+const API_PATHS = /^\/(api|metrics|v1)(\/|$)/;
 
 /**
  * Everything an HTTP app needs before `listen`: security headers, CORS, body limits, the /api/v1 prefix,
@@ -58,6 +58,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
     credentials: true,
     exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'],
   });
+  // The OpenAI-compatible gateway takes whole conversations (file context included): its own, larger limit.
+  app.use('/v1', express.json({ limit: config.gateway.maxBodyBytes }));
   app.use(
     express.json({
       limit: config.http.bodyLimitBytes,
@@ -70,12 +72,18 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
   );
   app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimitBytes }));
   // Body-parser errors (oversized, malformed) happen before Nest routing: answer them in the envelope here.
-  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const mapped = mapError(error);
+    // /v1 speaks OpenAI's error shape, so its SDKs can read the message.
+    if (req.path.startsWith('/v1/')) {
+      const { code, message } = mapped.body.error;
+      res.status(mapped.status).json({ error: { message, type: 'invalid_request_error', param: null, code } });
+      return;
+    }
     res.status(mapped.status).json(mapped.body);
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', 'v1/{*path}'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalInterceptors(new CacheHeadersInterceptor(app.get(Reflector), app.get(ResponseCache)));

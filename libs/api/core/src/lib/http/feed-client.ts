@@ -97,7 +97,7 @@ export function isPrivateAddress(address: string): boolean {
   return true;
 }
 
-function hostAllowed(hostname: string, allowed: string[]): boolean {
+export function hostAllowed(hostname: string, allowed: string[]): boolean {
   return allowed.includes(hostname.toLowerCase().replace(/^\[|\]$/g, ''));
 }
 
@@ -105,7 +105,7 @@ function hostAllowed(hostname: string, allowed: string[]): boolean {
  * Checks a URL before any connection: http(s) only, and (unless allow-listed) no literal private address. DNS
  * names are checked when they resolve, at connect time, so a name that resolves to 127.0.0.1 is refused too.
  */
-export function checkFeedUrl(raw: string, allowedHosts: string[]): URL {
+export function checkFeedUrl(raw: string, allowedHosts: string[], setting = 'SYNC_ALLOWED_HOSTS'): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -121,14 +121,18 @@ export function checkFeedUrl(raw: string, allowedHosts: string[]): URL {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!hostAllowed(host, allowedHosts) && isIP(host) && isPrivateAddress(host)) {
     throw new FeedFetchError(
-      `${url.host} is a private, loopback or link-local address; allow it with SYNC_ALLOWED_HOSTS if it is a trusted mirror.`,
+      `${url.host} is a private, loopback or link-local address; allow it with ${setting} if it is trusted.`,
       'blocked',
     );
   }
   return url;
 }
 
-function guardedLookup(allowed: boolean) {
+/**
+ * A `lookup` for http(s).request that refuses names resolving to private, loopback or link-local addresses (unless the
+ * host is allow-listed): the check happens at connect time, so DNS rebinding and redirects cannot slip past it.
+ */
+export function guardedLookup(allowed: boolean, setting = 'SYNC_ALLOWED_HOSTS') {
   return (
     hostname: string,
     options: object,
@@ -140,7 +144,7 @@ function guardedLookup(allowed: boolean) {
       const bad = list.find((a) => isPrivateAddress(a.address));
       if (!allowed && bad) {
         const e = new Error(
-          `${hostname} resolves to ${bad.address}, a private or loopback address; allow it with SYNC_ALLOWED_HOSTS if it is a trusted mirror.`,
+          `${hostname} resolves to ${bad.address}, a private or loopback address; allow it with ${setting} if it is trusted.`,
         ) as NodeJS.ErrnoException;
         e.code = 'EBLOCKED';
         return callback(e, '', 0);

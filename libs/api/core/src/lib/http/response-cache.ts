@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataChanges } from '../database/data-changes';
+import { CATALOG_PRICE_TABLES, DataChanges } from '../database/data-changes';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 
@@ -30,7 +30,9 @@ export class ResponseCache {
     this.ttlSeconds = config.http.responseCacheSeconds;
     this.maxEntries = config.http.responseCacheMaxEntries;
     // Prices show in catalog answers (price filters, sorts) and offerings in price answers: any change drops both.
-    changes?.subscribe(() => this.invalidate('catalog', 'prices'));
+    changes?.subscribe((table) => {
+      if (table === null || CATALOG_PRICE_TABLES.has(table)) this.invalidate('catalog', 'prices');
+    });
   }
 
   get enabled(): boolean {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataChanges, DomainError } from '@mph/api-core';
+import { CATALOG_PRICE_TABLES, DataChanges, DomainError } from '@mph/api-core';
 import type { PriceVersionDto } from '@mph/api-catalog';
 import { PriceReadService } from '@mph/api-pricing';
 import { MatchedOffering, ModelMatcherService } from './model-matcher.service';
@@ -48,7 +48,8 @@ export class PriceCache {
     private readonly prices: PriceReadService,
     private readonly changes: DataChanges,
   ) {
-    changes.subscribe(() => {
+    changes.subscribe((table) => {
+      if (table !== null && !CATALOG_PRICE_TABLES.has(table)) return;
       this.matches.clear();
       this.histories.clear();
     });
