@@ -29,7 +29,8 @@ function routeTable(t: TestApp): Route[] {
       const verb = Reflect.getMetadata(METHOD_METADATA, fn) as RequestMethod | undefined;
       if (verb === undefined) continue;
       const sub = String(Reflect.getMetadata(PATH_METADATA, fn) ?? '').replace(/^\/|\/$/g, '');
-      const prefix = base === 'metrics' ? '' : '/api/v1';
+      // /metrics and the OpenAI-compatible /v1 live outside the API prefix.
+      const prefix = base === 'metrics' || base === 'v1' ? '' : '/api/v1';
       const path = `${prefix}/${[base, sub].filter(Boolean).join('/')}`;
       const rule = (Reflect.getMetadata(ACCESS_METADATA, fn) ?? Reflect.getMetadata(ACCESS_METADATA, type)) as
         AccessRule | undefined;
@@ -91,7 +92,9 @@ describe('route × role access matrix', () => {
     const wrong: string[] = [];
     for (const route of routes.filter((r) => r.rule?.kind !== 'public')) {
       const res = await call(route);
-      if (res.status !== 401 || res.body?.error?.code !== 'UNAUTHORIZED')
+      // /v1 answers in OpenAI's error shape, the rest in our envelope.
+      const code = route.path.startsWith('/v1/') ? 'invalid_api_key' : 'UNAUTHORIZED';
+      if (res.status !== 401 || res.body?.error?.code !== code)
         wrong.push(`${route.method} ${route.path} → ${res.status}`);
     }
     expect(wrong).toEqual([]);

@@ -1,1 +1,10 @@
 export * from './lib/chat.module';
+export { ConnectionsService } from './lib/connections/connections.service';
+export type { LiveConnection, Route } from './lib/connections/connections.service';
+export { GatewayService, GatewayError } from './lib/gateway/gateway.service';
+export type { CallSummary, ChatRequest } from './lib/gateway/gateway.service';
+export { UsageRecorder } from './lib/gateway/usage-recorder.service';
+export { LOCAL_MODEL } from './lib/providers/local-echo';
+export { CircuitBreaker } from './lib/providers/breaker';
+export { SseParser } from './lib/providers/sse';
+export { backoffMs, retryAfterMs } from './lib/providers/retry';

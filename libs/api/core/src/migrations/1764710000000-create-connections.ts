@@ -2,7 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Chat and gateway (libs/api/chat), part one: provider connections (an upstream that speaks the OpenAI wire format, or
- * the built-in local provider) and the models each serves. Keys are sealed with SECRETS_KEY (AES-256-GCM), never
+ * the built-in local provider) and the models each serves. `provider_slug` names the catalog provider whose prices apply
+ * to its calls (a model without an explicit offering is matched under it). Keys are sealed with SECRETS_KEY (AES-256-GCM), never
  * stored in clear. A connection without an owner is admin-level and serves everyone; members may add their own.
  */
 export class CreateConnections1764710000000 implements MigrationInterface {
@@ -16,6 +17,7 @@ export class CreateConnections1764710000000 implements MigrationInterface {
         name text NOT NULL,
         kind text NOT NULL,
         base_url text NULL,
+        provider_slug text NULL,
         api_key_sealed text NULL,
         api_key_hint text NULL,
         enabled boolean NOT NULL DEFAULT true,

@@ -33,6 +33,18 @@ export type { CreateBudget$Params as CreateBudget$Params } from './fn/budgets/cr
 export { createBudget as createBudget } from './fn/budgets/create-budget';
 export type { DeleteBudget$Params as DeleteBudget$Params } from './fn/budgets/delete-budget';
 export { deleteBudget as deleteBudget } from './fn/budgets/delete-budget';
+export type { ListConnections$Params as ListConnections$Params } from './fn/connections/list-connections';
+export { listConnections as listConnections } from './fn/connections/list-connections';
+export type { CreateConnection$Params as CreateConnection$Params } from './fn/connections/create-connection';
+export { createConnection as createConnection } from './fn/connections/create-connection';
+export type { GetConnection$Params as GetConnection$Params } from './fn/connections/get-connection';
+export { getConnection as getConnection } from './fn/connections/get-connection';
+export type { DeleteConnection$Params as DeleteConnection$Params } from './fn/connections/delete-connection';
+export { deleteConnection as deleteConnection } from './fn/connections/delete-connection';
+export type { UpdateConnection$Params as UpdateConnection$Params } from './fn/connections/update-connection';
+export { updateConnection as updateConnection } from './fn/connections/update-connection';
+export type { TestConnection$Params as TestConnection$Params } from './fn/connections/test-connection';
+export { testConnection as testConnection } from './fn/connections/test-connection';
 export type { EstimateCost$Params as EstimateCost$Params } from './fn/costs/estimate-cost';
 export { estimateCost as estimateCost } from './fn/costs/estimate-cost';
 export type { ExtractUsage$Params as ExtractUsage$Params } from './fn/costs/extract-usage';

@@ -20,7 +20,8 @@ export class DemoSeedService {
   async seedIfEmpty(): Promise<boolean> {
     const seeded = await this.dataSource.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('mph:demo-seed', 0))`);
-      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM models`);
+      // Built-in rows (the local echo provider's model) do not make a catalog.
+      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM models WHERE source <> 'built-in'`);
       if (n > 0) return false;
       await m.query(
         `INSERT INTO vendors (slug, name, homepage, kinds)

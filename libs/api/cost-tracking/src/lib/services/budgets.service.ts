@@ -6,6 +6,7 @@ import {
   APP_CONFIG,
   AppConfig,
   checkFeedUrl,
+  DataChanges,
   DomainError,
   FeedFetchError,
   postJson,
@@ -74,12 +75,42 @@ const SCOPE_SQL: Record<BudgetScope, string> = {
 export class BudgetsService {
   private readonly log = new Logger('Budgets');
 
+  /** `scope:scope_id` of every live hard budget, kept in memory so calls without one skip the reservation. */
+  private hardScopes: Promise<Set<string>> | null = null;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly secrets: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly changes: DataChanges,
+  ) {
+    changes.subscribe((table) => {
+      if (table === null || table === 'budgets') this.hardScopes = null;
+    });
+  }
+
+  /**
+   * Whether any hard budget applies to a call by this caller (user, key or project): answered from memory, so the
+   * gateway's hot path reserves only when it must. While change notifications are down it reads the database.
+   */
+  async hasHardBudget(by: Principal, project: string | null): Promise<boolean> {
+    let scopes = this.changes.live ? this.hardScopes : null;
+    if (!scopes) {
+      const generation = this.changes.generation;
+      scopes = this.dataSource
+        .query(`SELECT scope || ':' || scope_id AS k FROM budgets WHERE deleted_at IS NULL AND mode = 'hard'`)
+        .then((rows: { k: string }[]) => new Set(rows.map((r) => r.k)));
+      if (this.changes.live && this.changes.generation === generation) this.hardScopes = scopes;
+      scopes.catch(() => (this.hardScopes = null));
+    }
+    const set = await scopes;
+    return (
+      set.has(`user:${by.userId}`) ||
+      (!!by.apiKeyId && set.has(`api_key:${by.apiKeyId}`)) ||
+      (project !== null && set.has(`project:${project}`))
+    );
+  }
 
   private async spent(m: EntityManager, b: BudgetRow, start: string, end: string): Promise<string> {
     const [{ spent }] = await m.query(
@@ -378,6 +409,7 @@ export class BudgetsService {
       });
       return row;
     });
+    this.changes.changed('budgets');
     return { ...(await this.status(b)), ...(secret ? { webhook_secret: secret } : {}) };
   }
 
@@ -391,5 +423,6 @@ export class BudgetsService {
       await m.query(`UPDATE budgets SET deleted_at = now() WHERE id = $1`, [id]);
       await this.audit.record(m, { actor: actorOf(by), action: 'budget.deleted', targetType: 'budget', targetId: id });
     });
+    this.changes.changed('budgets');
   }
 }

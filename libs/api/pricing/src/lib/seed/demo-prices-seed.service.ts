@@ -20,7 +20,7 @@ export class DemoPricesSeedService {
     const written = await this.dataSource.transaction(async (m) => {
       // One seeder at a time across instances; the second finds the table filled.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('mph:demo-prices-seed'))`);
-      const [{ any }] = await m.query(`SELECT EXISTS (SELECT 1 FROM price_versions) AS any`);
+      const [{ any }] = await m.query(`SELECT EXISTS (SELECT 1 FROM price_versions WHERE source <> 'built-in') AS any`);
       if (any) return 0;
       const offerings: { id: string; provider_slug: string; provider_model_id: string }[] = await m.query(
         `SELECT id, provider_slug, provider_model_id FROM offerings WHERE deleted_at IS NULL`,

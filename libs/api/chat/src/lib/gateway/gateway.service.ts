@@ -1,0 +1,380 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, DomainError, Principal } from '@mph/api-core';
+import { BudgetsService, PriceCache } from '@mph/api-cost-tracking';
+import type { PriceVersionDto } from '@mph/api-catalog';
+import { calculateCost, extractUsage, RateComponent, Usage } from '@mph/cost-engine';
+import { randomUUID } from 'node:crypto';
+import { ConnectionsService, Route } from '../connections/connections.service';
+import { approxTokens, localEcho } from '../providers/local-echo';
+import { backoffMs } from '../providers/retry';
+import { ChatChunk, postChatCompletion, UpstreamError, UpstreamResult } from '../providers/upstream';
+import { UsageRecorder } from './usage-recorder.service';
+
+/** A request as the gateway takes it: OpenAI's chat completion body, already checked for shape. */
+export interface ChatRequest {
+  model: string;
+  messages: { role: string; content?: unknown }[];
+  stream?: boolean;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  stream_options?: { include_usage?: boolean };
+  [key: string]: unknown;
+}
+
+export interface CallContext {
+  by: Principal;
+  project: string | null;
+  sessionId?: string | null;
+  signal: AbortSignal;
+}
+
+/** What a finished call cost and recorded. */
+export interface CallSummary {
+  transactionId: string;
+  status: 'success' | 'partial' | 'error';
+  usage: Usage;
+  cost: string | null;
+  currency: string;
+  costUsd: string | null;
+  connectionId: string | null;
+  provider: string;
+  model: string;
+  latencyMs: number;
+  ttftMs: number | null;
+  /** Resolves when the usage event is stored (and budget reservations released). */
+  recorded: Promise<void>;
+}
+
+interface Pricing {
+  provider: string;
+  model: string;
+  version: PriceVersionDto | null;
+}
+
+/** A call in progress: its route, pricing, budget reservations and timing, until `finish`. */
+export interface Call {
+  ctx: CallContext;
+  request: ChatRequest;
+  transactionId: string;
+  started: number;
+  startedAt: Date;
+  route: Route | null;
+  pricing: Pricing;
+  reservations: string[];
+  promptEstimate: number;
+  firstByteAt: number | null;
+  finished: boolean;
+}
+
+export type Started =
+  | { kind: 'json'; call: Call; body: Record<string, unknown>; summary: CallSummary }
+  | { kind: 'stream'; call: Call; chunks: AsyncIterable<ChatChunk>; abort: () => void };
+
+/** The OpenAI-style failure of a call: HTTP status, error type and code. */
+export class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type: string,
+    readonly code: string | null,
+    readonly param: string | null = null,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_RETRY_WAIT_MS = 20_000;
+const wait = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/**
+ * Calls providers for chat and the OpenAI-compatible gateway: routes a model to the connections that serve it,
+ * checks hard budgets before anything is sent (reserving the call's maximum cost), retries with backoff and jitter on
+ * network errors, 408, 429 (honouring Retry-After) and 5xx, fails over to the next connection, keeps a circuit
+ * breaker per connection, never retries once a token reached the client, and records every call (success, failure or
+ * partial) exactly once through cost tracking. Routes, keys, prices and "has a hard budget" come from memory.
+ */
+@Injectable()
+export class GatewayService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly connections: ConnectionsService,
+    private readonly prices: PriceCache,
+    private readonly budgets: BudgetsService,
+    private readonly recorder: UsageRecorder,
+  ) {}
+
+  /** Validates, routes, reserves and calls; resolves with the answer or an open stream (first chunk received). */
+  async start(ctx: CallContext, request: ChatRequest): Promise<Started> {
+    const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+    if (maxTokens !== undefined && maxTokens > this.config.gateway.maxTokens) {
+      throw new GatewayError(
+        400,
+        `max_tokens is ${maxTokens}; this server allows at most ${this.config.gateway.maxTokens} (GATEWAY_MAX_TOKENS).`,
+        'invalid_request_error',
+        'max_tokens_too_large',
+        'max_tokens',
+      );
+    }
+    const routes = await this.connections.routes(ctx.by, request.model);
+    if (!routes.length) {
+      throw new GatewayError(
+        404,
+        `The model \`${request.model}\` does not exist or you do not have access to it. GET /v1/models lists yours.`,
+        'invalid_request_error',
+        'model_not_found',
+        'model',
+      );
+    }
+    const call: Call = {
+      ctx,
+      request,
+      transactionId: `mph-${randomUUID()}`,
+      started: performance.now(),
+      startedAt: new Date(),
+      route: null,
+      pricing: await this.pricing(routes[0]),
+      reservations: [],
+      promptEstimate: approxTokens(JSON.stringify(request.messages)),
+      firstByteAt: null,
+      finished: false,
+    };
+    await this.reserve(call, maxTokens ?? this.config.gateway.maxTokens);
+    try {
+      return await this.attempt(call, routes);
+    } catch (e) {
+      const error = e instanceof GatewayError ? e : this.toGatewayError(e);
+      // A call that never reached a model still counts: an error event (no tokens) is recorded, budgets released.
+      this.finish(call, { status: 'error', errorClass: error.code ?? error.type });
+      throw error;
+    }
+  }
+
+  private async attempt(call: Call, routes: Route[]): Promise<Started> {
+    let last: unknown;
+    for (const route of routes) {
+      const { connection } = route;
+      if (!connection.breaker.tryPass()) {
+        last = new UpstreamError(`Connection "${connection.row.name}" is paused (circuit open).`, 'network');
+        continue;
+      }
+      const body: Record<string, unknown> = { ...call.request, model: route.upstreamModel };
+      // Usage is always asked for, so every streamed call is priced; the client sees the usage chunk only if it asked.
+      if (body['stream'] === true)
+        body['stream_options'] = { ...(call.request.stream_options ?? {}), include_usage: true };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const result: UpstreamResult =
+            connection.row.kind === 'local'
+              ? localEcho(body)
+              : await postChatCompletion(connection.target, body, call.ctx.signal);
+          connection.breaker.success();
+          call.route = route;
+          // Failover: the call is priced (and recorded) as the connection that served it.
+          if (route !== routes[0]) call.pricing = await this.pricing(route);
+          if (result.kind === 'json') {
+            call.firstByteAt = performance.now();
+            const summary = this.finish(call, { status: 'success', response: result.body });
+            return { kind: 'json', call, body: result.body, summary };
+          }
+          return { kind: 'stream', call, chunks: result.chunks, abort: result.abort };
+        } catch (e) {
+          last = e;
+          if (!(e instanceof UpstreamError)) throw e;
+          if (e.kind === 'aborted')
+            throw new GatewayError(499, 'The client closed the request.', 'aborted', 'client_closed');
+          // The caller's own mistakes (400, 404, 422 …) are not the connection's: no retry, no failover.
+          if (e.kind === 'http' && e.status && e.status < 500 && ![401, 403, 408, 409, 425, 429].includes(e.status)) {
+            throw this.toGatewayError(e);
+          }
+          if (e.kind !== 'http' || (e.status ?? 0) >= 500 || e.status === 408) connection.breaker.failure();
+          const retryIn = e.retryAfterMs ?? backoffMs(attempt);
+          if (!e.retryable || attempt >= connection.row.max_retries || retryIn > MAX_RETRY_WAIT_MS) break;
+          if (!connection.breaker.tryPass()) break;
+          await wait(retryIn, call.ctx.signal);
+          if (call.ctx.signal.aborted) {
+            throw new GatewayError(499, 'The client closed the request.', 'aborted', 'client_closed');
+          }
+        }
+      }
+    }
+    throw this.toGatewayError(last);
+  }
+
+  /**
+   * Ends a call once: prices what was used (the upstream's usage, else an estimate of what was streamed), records the
+   * usage event off the response path and releases budget reservations after it is stored.
+   */
+  finish(
+    call: Call,
+    outcome: {
+      status: 'success' | 'partial' | 'error';
+      response?: Record<string, unknown>;
+      usageChunk?: ChatChunk | null;
+      streamedText?: string;
+      errorClass?: string | null;
+    },
+  ): CallSummary {
+    let usage: Usage = { input_tokens: 0, output_tokens: 0 };
+    const source = outcome.response ?? outcome.usageChunk;
+    if (source && source['usage']) {
+      try {
+        usage = extractUsage('openai', source, 'openai-chat').usage;
+      } catch {
+        usage = { input_tokens: call.promptEstimate, output_tokens: approxTokens(outcome.streamedText ?? '') };
+      }
+    } else if (outcome.status !== 'error' || outcome.streamedText) {
+      // No usage from upstream (the stream broke off): what was sent and what was streamed, estimated.
+      usage = {
+        input_tokens: call.promptEstimate,
+        output_tokens: outcome.streamedText ? approxTokens(outcome.streamedText) : 0,
+      };
+    }
+    let cost: string | null = null;
+    let currency = 'USD';
+    if (call.pricing.version) {
+      try {
+        const r = calculateCost(
+          usage,
+          { currency: call.pricing.version.currency, components: call.pricing.version.components as RateComponent[] },
+          call.startedAt,
+        );
+        cost = r.total;
+        currency = r.currency;
+      } catch {
+        cost = null;
+      }
+    }
+    const latencyMs = Math.round(performance.now() - call.started);
+    const ttftMs = call.firstByteAt === null ? null : Math.round(call.firstByteAt - call.started);
+    const summary: CallSummary = {
+      transactionId: call.transactionId,
+      status: outcome.status,
+      usage,
+      cost,
+      currency,
+      costUsd: currency === 'USD' ? cost : null,
+      connectionId: call.route?.connection.row.id ?? null,
+      provider: call.pricing.provider,
+      model: call.pricing.model,
+      latencyMs,
+      ttftMs,
+      recorded: Promise.resolve(),
+    };
+    if (call.finished) return summary;
+    call.finished = true;
+    const event = {
+      idempotency_key: call.transactionId,
+      timestamp: call.startedAt.toISOString(),
+      provider: call.pricing.provider,
+      model: call.pricing.model,
+      usage,
+      project: call.ctx.project ?? '',
+      ...(call.ctx.sessionId ? { session_id: call.ctx.sessionId } : {}),
+      latency_ms: latencyMs,
+      ...(ttftMs !== null ? { ttft_ms: ttftMs } : {}),
+      status: outcome.status,
+      ...(outcome.errorClass ? { error_class: outcome.errorClass.slice(0, 100) } : {}),
+    };
+    const reservations = call.reservations;
+    summary.recorded = this.recorder
+      .record(call.ctx.by, event)
+      .then(() => this.budgets.settle(reservations))
+      .catch(() => undefined);
+    return summary;
+  }
+
+  /** The provider and model the usage event names (so ingest prices it), and the price in force now. */
+  private async pricing(route: Route): Promise<Pricing> {
+    const provider = route.connection.row.provider_slug ?? 'custom';
+    let model = route.upstreamModel;
+    let offeringId = route.offeringId;
+    if (offeringId) {
+      const o = route.connection.offerings.get(offeringId);
+      if (o) return { provider: o.provider, model: o.providerModelId, version: await this.versionOf(offeringId) };
+    }
+    try {
+      const m = await this.prices.match(provider, model);
+      offeringId = m.offering_id;
+      model = m.provider_model_id;
+      return { provider: m.provider, model, version: await this.versionOf(offeringId) };
+    } catch {
+      return { provider, model, version: null };
+    }
+  }
+
+  private versionOf(offeringId: string): Promise<PriceVersionDto | null> {
+    return this.prices.versionAt(offeringId, new Date(), 'standard', '');
+  }
+
+  /** Hard budgets: reserve the call's maximum cost (prompt + max_tokens at today's price) before anything is sent. */
+  private async reserve(call: Call, maxOutput: number): Promise<void> {
+    if (!(await this.budgets.hasHardBudget(call.ctx.by, call.ctx.project))) return;
+    const version = call.pricing.version;
+    if (!version) {
+      throw new GatewayError(
+        402,
+        `A hard budget applies, and the price of \`${call.request.model}\` is unknown, so its cost cannot be checked.`,
+        'insufficient_quota',
+        'price_unknown',
+      );
+    }
+    let maxCost: string;
+    try {
+      maxCost = calculateCost(
+        { input_tokens: call.promptEstimate, output_tokens: maxOutput },
+        { currency: version.currency, components: version.components as RateComponent[] },
+        call.startedAt,
+      ).total;
+    } catch {
+      throw new GatewayError(
+        402,
+        'The price of this model lacks input or output rates.',
+        'insufficient_quota',
+        'price_unknown',
+      );
+    }
+    try {
+      call.reservations = await this.budgets.reserve(call.ctx.by, { project: call.ctx.project, maxCost });
+    } catch (e) {
+      if (e instanceof DomainError && e.status === 402) {
+        throw new GatewayError(402, e.message, 'insufficient_quota', 'budget_exceeded');
+      }
+      throw e;
+    }
+  }
+
+  toGatewayError(e: unknown): GatewayError {
+    if (e instanceof GatewayError) return e;
+    if (e instanceof UpstreamError) {
+      const message = `Upstream error: ${e.message}`;
+      if (e.kind === 'timeout') return new GatewayError(504, message, 'api_error', 'upstream_timeout');
+      if (e.kind === 'blocked') return new GatewayError(502, message, 'api_error', 'upstream_blocked');
+      if (e.kind === 'http' && e.status === 429) {
+        return new GatewayError(
+          429,
+          message,
+          'rate_limit_exceeded',
+          e.upstream?.code ?? 'rate_limit_exceeded',
+          null,
+          e.retryAfterMs !== undefined ? Math.ceil(e.retryAfterMs / 1000) : undefined,
+        );
+      }
+      if (e.kind === 'http' && e.status && e.status < 500) {
+        return new GatewayError(
+          e.status === 401 || e.status === 403 ? 502 : e.status,
+          e.status === 401 || e.status === 403 ? `${message} (the connection's key was refused)` : message,
+          e.upstream?.type ?? 'invalid_request_error',
+          e.upstream?.code ?? null,
+          e.upstream?.param ?? null,
+        );
+      }
+      return new GatewayError(502, message, 'api_error', 'upstream_error');
+    }
+    return new GatewayError(500, 'The gateway failed unexpectedly.', 'api_error', 'internal_error');
+  }
+}
