@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@mph/api-auth';
 import { CatalogModule } from '@mph/api-catalog';
 import { CostTrackingModule } from '@mph/api-cost-tracking';
+import { ChatController, ChatStreamController } from './chat/chat.controller';
+import { ChatStreamService } from './chat/chat-stream.service';
+import { ChatService } from './chat/chat.service';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
 import { GatewayController } from './gateway/gateway.controller';
@@ -14,8 +17,8 @@ import { UsageRecorder } from './gateway/usage-recorder.service';
  */
 @Module({
   imports: [AuditModule, CatalogModule, CostTrackingModule],
-  controllers: [ConnectionsController, GatewayController],
-  providers: [ConnectionsService, GatewayService, UsageRecorder],
-  exports: [ConnectionsService, GatewayService, UsageRecorder],
+  controllers: [ConnectionsController, GatewayController, ChatController, ChatStreamController],
+  providers: [ConnectionsService, GatewayService, UsageRecorder, ChatService, ChatStreamService],
+  exports: [ConnectionsService, GatewayService, UsageRecorder, ChatService, ChatStreamService],
 })
 export class ChatModule {}

@@ -15,6 +15,7 @@ import { OfferingMatchRules1764680000000 } from './1764680000000-offering-match-
 import { DataChangeNotifications1764690000000 } from './1764690000000-data-change-notifications';
 import { FxRates1764700000000 } from './1764700000000-fx-rates';
 import { CreateConnections1764710000000 } from './1764710000000-create-connections';
+import { CreateChat1764720000000 } from './1764720000000-create-chat';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -38,4 +39,5 @@ export const ALL_MIGRATIONS = [
   DataChangeNotifications1764690000000,
   FxRates1764700000000,
   CreateConnections1764710000000,
+  CreateChat1764720000000,
 ];

@@ -6,6 +6,7 @@ export { AuditService } from './services/audit.service';
 export { AuthService } from './services/auth.service';
 export { StatsService } from './services/stats.service';
 export { BudgetsService } from './services/budgets.service';
+export { ChatService } from './services/chat.service';
 export { ConnectionsService } from './services/connections.service';
 export { CostsService } from './services/costs.service';
 export { UsageService } from './services/usage.service';

@@ -288,6 +288,18 @@ export class GatewayService {
     return summary;
   }
 
+  /** The offering that would price a call to `model` for this caller (its first route), if one is known. */
+  async offeringFor(by: Principal, model: string): Promise<string | null> {
+    const [route] = await this.connections.routes(by, model);
+    if (!route) return null;
+    if (route.offeringId) return route.offeringId;
+    try {
+      return (await this.prices.match(route.connection.row.provider_slug ?? 'custom', route.upstreamModel)).offering_id;
+    } catch {
+      return null;
+    }
+  }
+
   /** The provider and model the usage event names (so ingest prices it), and the price in force now. */
   private async pricing(route: Route): Promise<Pricing> {
     const provider = route.connection.row.provider_slug ?? 'custom';

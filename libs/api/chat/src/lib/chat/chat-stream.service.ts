@@ -1,0 +1,232 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig, DomainError, Principal, Role } from '@mph/api-core';
+import type { Response } from 'express';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { approxTokens } from '../providers/local-echo';
+import { ChatRequest, GatewayError, GatewayService } from '../gateway/gateway.service';
+import { ChatService, messageDto, renderTemplate } from './chat.service';
+
+/** When the catalog does not know a model's context window. */
+const DEFAULT_CONTEXT_TOKENS = 8192;
+const TICKET_SECONDS = 300;
+
+/**
+ * Sending a chat message: the user message and a pending assistant message are stored, then the console opens the
+ * answer's event stream (EventSource, authenticated by a short-lived signed ticket) which calls the model through
+ * the gateway (budgets, retries, failover, usage recorded once) and streams `token` events, then `done` (tokens,
+ * cost, latency) or `error`. Closing the stream (the stop button) aborts the upstream call; what was said is kept.
+ */
+@Injectable()
+export class ChatStreamService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly chat: ChatService,
+    private readonly gateway: GatewayService,
+  ) {}
+
+  async send(by: Principal, sessionId: string, input: { content: string; attachments?: unknown[] }) {
+    const session = await this.chat.session(by, sessionId);
+    if (session.items.some((m: { status: string }) => m.status === 'pending' || m.status === 'streaming')) {
+      throw DomainError.conflict('ANSWER_IN_PROGRESS', 'Wait for the current answer (or stop it) before sending.');
+    }
+    const { user, assistant } = await this.dataSource.transaction(async (m) => {
+      const [u] = await m.query(
+        `INSERT INTO chat_messages (session_id, role, content, attachments) VALUES ($1, 'user', $2, $3) RETURNING *`,
+        [sessionId, input.content, JSON.stringify(input.attachments ?? [])],
+      );
+      const [a] = await m.query(
+        `INSERT INTO chat_messages (session_id, role, model, status) VALUES ($1, 'assistant', $2, 'pending') RETURNING *`,
+        [sessionId, session.model],
+      );
+      // The title comes from the first message.
+      await m.query(
+        `UPDATE chat_sessions SET updated_at = now(),
+                title = CASE WHEN title = '' THEN left(regexp_replace($2, '\\s+', ' ', 'g'), 60) ELSE title END
+          WHERE id = $1`,
+        [sessionId, input.content.trim()],
+      );
+      return { user: u, assistant: a };
+    });
+    const exp = Math.floor(Date.now() / 1000) + TICKET_SECONDS;
+    const ticket = `${exp}.${by.userId}.${this.sign(`${assistant.id}.${exp}.${by.userId}`)}`;
+    return {
+      user_message: messageDto(user),
+      assistant_message: messageDto(assistant),
+      stream_url: `/api/v1/chat/messages/${assistant.id}/stream?ticket=${encodeURIComponent(ticket)}`,
+    };
+  }
+
+  /** Streams the pending assistant message's answer (once: a second opening finds it claimed). */
+  async stream(messageId: string, ticket: string, res: Response): Promise<void> {
+    const userId = this.verify(messageId, ticket);
+    const [user] = await this.dataSource.query(`SELECT id, email, role, disabled FROM users WHERE id = $1`, [userId]);
+    if (!user || user.disabled) throw new DomainError(401, 'UNAUTHORIZED', 'The stream ticket is no longer valid.');
+    const by: Principal = { userId: user.id, email: user.email, role: user.role as Role, via: 'session' };
+    const claimed = await this.dataSource.query(
+      `UPDATE chat_messages m SET status = 'streaming' FROM chat_sessions s
+        WHERE m.id = $1 AND m.status = 'pending' AND s.id = m.session_id AND s.owner_id = $2
+        RETURNING m.session_id`,
+      [messageId, by.userId],
+    );
+    const rows = Array.isArray(claimed[0]) ? claimed[0] : claimed;
+    if (!rows.length) throw DomainError.conflict('ANSWER_NOT_PENDING', 'This answer was already streamed or stopped.');
+    const sessionId: string = rows[0].session_id;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    let text = '';
+    let outcome: { status: 'complete' | 'partial' | 'error'; error: string | null } = {
+      status: 'complete',
+      error: null,
+    };
+    let summary: Awaited<ReturnType<GatewayService['finish']>> | null = null;
+    try {
+      const request = await this.context(by, sessionId, Number(messageId));
+      const project = await this.dataSource.query(
+        `SELECT p.name FROM chat_sessions s JOIN chat_projects p ON p.id = s.project_id WHERE s.id = $1`,
+        [sessionId],
+      );
+      const started = await this.gateway.start(
+        { by, project: project[0]?.name ?? null, sessionId, signal: controller.signal },
+        request,
+      );
+      if (started.kind === 'json') {
+        // An upstream that ignored `stream`: one token event with the whole answer.
+        const content = (started.body['choices'] as { message?: { content?: string } }[] | undefined)?.[0]?.message
+          ?.content;
+        text = content ?? '';
+        send('token', { text });
+        summary = started.summary;
+      } else {
+        let usageChunk: Record<string, unknown> | null = null;
+        try {
+          for await (const chunk of started.chunks) {
+            if (started.call.firstByteAt === null) started.call.firstByteAt = performance.now();
+            const choices = chunk['choices'] as { delta?: { content?: unknown } }[] | undefined;
+            if (chunk['usage'] && (!choices || !choices.length)) {
+              usageChunk = chunk;
+              continue;
+            }
+            const piece = choices?.[0]?.delta?.content;
+            if (typeof piece === 'string' && piece) {
+              text += piece;
+              send('token', { text: piece });
+            }
+          }
+        } catch (e) {
+          const error = controller.signal.aborted ? 'Stopped.' : this.gateway.toGatewayError(e).message;
+          outcome = { status: text ? 'partial' : 'error', error };
+        }
+        summary = this.gateway.finish(started.call, {
+          status: outcome.status === 'complete' ? 'success' : outcome.status,
+          usageChunk,
+          streamedText: text,
+          errorClass: controller.signal.aborted ? 'client_closed' : outcome.error ? 'upstream_error' : null,
+        });
+      }
+    } catch (e) {
+      const error = e instanceof GatewayError || e instanceof DomainError ? e.message : 'The call failed unexpectedly.';
+      outcome = { status: 'error', error };
+    }
+    const updated = await this.dataSource.query(
+      `UPDATE chat_messages SET content = $2, status = $3, error = $4, usage = $5, cost = $6, currency = $7,
+              latency_ms = $8, ttft_ms = $9, transaction_id = $10, provider = $11, connection_id = $12
+        WHERE id = $1 RETURNING *`,
+      [
+        messageId,
+        text,
+        outcome.status,
+        outcome.error,
+        summary ? JSON.stringify(summary.usage) : null,
+        summary?.cost ?? null,
+        summary?.currency ?? null,
+        summary?.latencyMs ?? null,
+        summary?.ttftMs ?? null,
+        summary?.transactionId ?? null,
+        summary?.provider ?? null,
+        summary?.connectionId ?? null,
+      ],
+    );
+    await this.dataSource.query(`UPDATE chat_sessions SET updated_at = now() WHERE id = $1`, [sessionId]);
+    if (controller.signal.aborted) return;
+    // TypeORM answers [rows, affected] for UPDATE … RETURNING.
+    const saved = (Array.isArray(updated[0]) ? updated[0] : updated)[0] as Record<string, unknown>;
+    const message = messageDto(saved);
+    send(outcome.status === 'error' ? 'error' : 'done', message);
+    res.end();
+  }
+
+  /**
+   * The request the model sees: the session's system prompt (its version, variables filled), then the conversation,
+   * oldest turns dropped first to fit the model's context window. Tokens are estimated at 4 characters each (exact
+   * for no model; close for English with OpenAI's tokenizers, looser for others).
+   */
+  private async context(by: Principal, sessionId: string, answerId: number): Promise<ChatRequest> {
+    const [session] = await this.dataSource.query(
+      `SELECT s.model, s.params, s.variables, v.template FROM chat_sessions s
+         LEFT JOIN prompt_versions v ON v.id = s.prompt_version_id WHERE s.id = $1`,
+      [sessionId],
+    );
+    const history: { role: string; content: string }[] = await this.dataSource.query(
+      `SELECT role, content FROM chat_messages
+        WHERE session_id = $1 AND id < $2 AND status IN ('complete', 'partial') AND content <> '' ORDER BY id`,
+      [sessionId, answerId],
+    );
+    const params = (session.params ?? {}) as Record<string, unknown>;
+    const maxTokens = typeof params['max_tokens'] === 'number' ? (params['max_tokens'] as number) : 1024;
+    const offeringId = await this.gateway.offeringFor(by, session.model);
+    let window = DEFAULT_CONTEXT_TOKENS;
+    if (offeringId) {
+      const [m] = await this.dataSource.query(
+        `SELECT coalesce(o.context_window, m.context_window) AS w FROM offerings o JOIN models m ON m.id = o.model_id
+          WHERE o.id = $1`,
+        [offeringId],
+      );
+      if (m?.w) window = m.w;
+    }
+    const system = session.template ? renderTemplate(session.template, session.variables ?? {}) : null;
+    let budget = window - maxTokens - (system ? approxTokens(system) : 0);
+    const kept: { role: string; content: string }[] = [];
+    for (let i = history.length - 1; i >= 0; i--) {
+      const cost = approxTokens(history[i].content) + 4;
+      if (cost > budget && kept.length) break;
+      budget -= cost;
+      kept.unshift(history[i]);
+    }
+    return {
+      ...params,
+      model: session.model,
+      stream: true,
+      max_tokens: maxTokens,
+      messages: [...(system ? [{ role: 'system', content: system }] : []), ...kept],
+    };
+  }
+
+  private sign(payload: string): string {
+    return createHmac('sha256', this.config.auth.jwtSecret).update(`chat-stream:${payload}`).digest('base64url');
+  }
+
+  private verify(messageId: string, ticket: string): string {
+    const [exp, user, mac] = ticket.split('.');
+    const expected = this.sign(`${messageId}.${exp}.${user}`);
+    const valid =
+      !!mac &&
+      mac.length === expected.length &&
+      timingSafeEqual(Buffer.from(mac), Buffer.from(expected)) &&
+      Number(exp) >= Date.now() / 1000;
+    if (!valid)
+      throw new DomainError(401, 'UNAUTHORIZED', 'The stream ticket is missing, wrong or expired; send again.');
+    return user;
+  }
+}

@@ -1,0 +1,181 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Authenticated, CurrentUser, Principal, Public } from '@mph/api-core';
+import type { Response } from 'express';
+import {
+  CreateProjectDto,
+  CreatePromptDto,
+  CreateSessionDto,
+  NewPromptVersionDto,
+  ProjectDto,
+  PromptDto,
+  PromptsQueryDto,
+  SendMessageDto,
+  SentMessageDto,
+  SessionDetailDto,
+  SessionDto,
+  UpdateProjectDto,
+  UpdateSessionDto,
+} from './chat.dto';
+import { ChatStreamService } from './chat-stream.service';
+import { ChatService } from './chat.service';
+
+const uuid = () => new ParseUUIDPipe();
+
+/** The chat playground's data: projects, versioned prompts, sessions and their messages (members, their own). */
+@ApiTags('chat')
+@Authenticated()
+@Controller()
+export class ChatController {
+  constructor(
+    private readonly chat: ChatService,
+    private readonly streams: ChatStreamService,
+  ) {}
+
+  @Get('projects')
+  @ApiOkResponse({ type: [ProjectDto] })
+  listProjects(@CurrentUser() by: Principal): Promise<ProjectDto[]> {
+    return this.chat.listProjects(by);
+  }
+
+  @Post('projects')
+  @ApiCreatedResponse({ type: ProjectDto })
+  createProject(@CurrentUser() by: Principal, @Body() body: CreateProjectDto): Promise<ProjectDto> {
+    return this.chat.createProject(by, body);
+  }
+
+  @Get('projects/:id')
+  @ApiOkResponse({ type: ProjectDto })
+  getProject(@CurrentUser() by: Principal, @Param('id', uuid()) id: string): Promise<ProjectDto> {
+    return this.chat.project(by, id);
+  }
+
+  @Patch('projects/:id')
+  @ApiOkResponse({ type: ProjectDto })
+  updateProject(
+    @CurrentUser() by: Principal,
+    @Param('id', uuid()) id: string,
+    @Body() body: UpdateProjectDto,
+  ): Promise<ProjectDto> {
+    return this.chat.updateProject(by, id, body);
+  }
+
+  @Delete('projects/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  deleteProject(@CurrentUser() by: Principal, @Param('id', uuid()) id: string): Promise<void> {
+    return this.chat.deleteProject(by, id);
+  }
+
+  @Get('projects/:id/sessions')
+  @ApiOkResponse({ type: [SessionDto] })
+  listSessions(@CurrentUser() by: Principal, @Param('id', uuid()) id: string): Promise<SessionDto[]> {
+    return this.chat.listSessions(by, id);
+  }
+
+  @Get('prompts')
+  @ApiOkResponse({ type: [PromptDto] })
+  listPrompts(@CurrentUser() by: Principal, @Query() q: PromptsQueryDto): Promise<PromptDto[]> {
+    return this.chat.listPrompts(by, q.project_id);
+  }
+
+  @Post('prompts')
+  @ApiOperation({ summary: 'A prompt template with {{variables}}; it starts at version 1.' })
+  @ApiCreatedResponse({ type: PromptDto })
+  createPrompt(@CurrentUser() by: Principal, @Body() body: CreatePromptDto): Promise<PromptDto> {
+    return this.chat.createPrompt(by, body);
+  }
+
+  @Get('prompts/:id')
+  @ApiOkResponse({ type: PromptDto })
+  getPrompt(@CurrentUser() by: Principal, @Param('id', uuid()) id: string): Promise<PromptDto> {
+    return this.chat.prompt(by, id);
+  }
+
+  @Post('prompts/:id/versions')
+  @ApiOperation({ summary: 'Edit a prompt: adds a version (sessions keep the version they used).' })
+  @ApiCreatedResponse({ type: PromptDto })
+  addPromptVersion(
+    @CurrentUser() by: Principal,
+    @Param('id', uuid()) id: string,
+    @Body() body: NewPromptVersionDto,
+  ): Promise<PromptDto> {
+    return this.chat.addPromptVersion(by, id, body);
+  }
+
+  @Delete('prompts/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  deletePrompt(@CurrentUser() by: Principal, @Param('id', uuid()) id: string): Promise<void> {
+    return this.chat.deletePrompt(by, id);
+  }
+
+  @Post('sessions')
+  @ApiCreatedResponse({ type: SessionDetailDto })
+  createSession(@CurrentUser() by: Principal, @Body() body: CreateSessionDto): Promise<SessionDetailDto> {
+    return this.chat.createSession(by, body);
+  }
+
+  @Get('sessions/:id')
+  @ApiOkResponse({ type: SessionDetailDto })
+  getSession(@CurrentUser() by: Principal, @Param('id', uuid()) id: string): Promise<SessionDetailDto> {
+    return this.chat.session(by, id);
+  }
+
+  @Patch('sessions/:id')
+  @ApiOkResponse({ type: SessionDetailDto })
+  updateSession(
+    @CurrentUser() by: Principal,
+    @Param('id', uuid()) id: string,
+    @Body() body: UpdateSessionDto,
+  ): Promise<SessionDetailDto> {
+    return this.chat.updateSession(by, id, body);
+  }
+
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  deleteSession(@CurrentUser() by: Principal, @Param('id', uuid()) id: string): Promise<void> {
+    return this.chat.deleteSession(by, id);
+  }
+
+  @Post('sessions/:id/messages')
+  @ApiOperation({ summary: 'Send a message; open the returned stream_url (EventSource) to get the answer.' })
+  @ApiCreatedResponse({ type: SentMessageDto })
+  sendChatMessage(
+    @CurrentUser() by: Principal,
+    @Param('id', uuid()) id: string,
+    @Body() body: SendMessageDto,
+  ): Promise<SentMessageDto> {
+    return this.streams.send(by, id, body);
+  }
+}
+
+/** The answer's event stream. Public at the HTTP layer: EventSource cannot send a token, so a ticket is the credential. */
+@ApiTags('chat')
+@Public()
+@Controller('chat')
+export class ChatStreamController {
+  constructor(private readonly streams: ChatStreamService) {}
+
+  @Get('messages/:id/stream')
+  @ApiOperation({ summary: 'Server-sent events: `token` ({text}) events, then `done` or `error` (the message).' })
+  @ApiQuery({ name: 'ticket', required: true })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  async streamChatAnswer(@Param('id') id: string, @Query('ticket') ticket = '', @Res() res: Response): Promise<void> {
+    if (!/^\d{1,18}$/.test(id)) {
+      res.status(404).json({ error: { code: 'MESSAGE_NOT_FOUND', message: 'Message not found.', details: null } });
+      return;
+    }
+    await this.streams.stream(id, ticket, res);
+  }
+}

@@ -1,0 +1,205 @@
+import { Module } from '@nestjs/common';
+import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
+import { CatalogModule, DemoSeedService } from '@mph/api-catalog';
+import { CoreModule } from '@mph/api-core';
+import { createTestApp, TestApp } from '@mph/api-core/testing';
+import { CostTrackingModule } from '@mph/api-cost-tracking';
+import { DemoPricesSeedService, PricingModule } from '@mph/api-pricing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ChatModule, UsageRecorder } from '../src';
+import { FakeUpstream } from '../testing';
+
+@Module({})
+class Root {}
+
+type Who = 'admin' | 'member' | 'other';
+
+/** The events of an SSE body: [event, data] pairs. */
+function sse(text: string): [string, Record<string, unknown>][] {
+  return text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((block) => {
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = /^data: (.*)$/m.exec(block)?.[1] ?? '{}';
+      return [event, JSON.parse(data)];
+    });
+}
+
+describe('chat: projects, versioned prompts, sessions and streamed answers', () => {
+  let t: TestApp;
+  let db: DataSource;
+  const fake = new FakeUpstream();
+  const token = {} as Record<Who, string>;
+  const as = (who: Who) => ({
+    get: (path: string) => request(t.app.getHttpServer()).get(path).set('Authorization', `Bearer ${token[who]}`),
+    post: (path: string, body: object) =>
+      request(t.app.getHttpServer()).post(path).set('Authorization', `Bearer ${token[who]}`).send(body),
+    patch: (path: string, body: object) =>
+      request(t.app.getHttpServer()).patch(path).set('Authorization', `Bearer ${token[who]}`).send(body),
+  });
+
+  beforeAll(async () => {
+    await fake.start();
+    t = await createTestApp({
+      env: { PROVIDER_ALLOWED_HOSTS: '127.0.0.1' },
+      root: (o) => ({
+        module: Root,
+        imports: [CoreModule.forRoot(o), AuthModule, CatalogModule, PricingModule, CostTrackingModule, ChatModule],
+      }),
+    });
+    db = t.app.get(DataSource);
+    await t.app.get(DemoSeedService).seedIfEmpty();
+    await t.app.get(DemoPricesSeedService).seedIfEmpty();
+    for (const [who, role] of [
+      ['admin', 'admin'],
+      ['member', 'member'],
+      ['other', 'member'],
+    ] as const) {
+      await t.app
+        .get(UsersService)
+        .create(SYSTEM_ACTOR, { email: `${who}@chat.test`, role, password: `${who}-password-123` });
+      token[who] = (
+        await request(t.app.getHttpServer())
+          .post('/api/v1/auth/login')
+          .send({ email: `${who}@chat.test`, password: `${who}-password-123` })
+      ).body.access_token;
+    }
+    await as('admin')
+      .post('/api/v1/connections', {
+        name: 'Fake OpenAI',
+        base_url: fake.url,
+        provider: 'openai',
+        shared: true,
+        models: [{ model: 'gpt-4o-mini' }],
+      })
+      .expect(201);
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.stop();
+  });
+
+  it('keeps prompt versions: a session records the version it started with', async () => {
+    const project = (
+      await as('member').post('/api/v1/projects', { name: 'Support', default_model: 'gpt-4o-mini' }).expect(201)
+    ).body;
+    const prompt = await as('member')
+      .post('/api/v1/prompts', {
+        name: 'Persona',
+        template: 'You answer questions about {{product}}.',
+        project_id: project.id,
+      })
+      .expect(201);
+    expect(prompt.body.versions).toEqual([
+      expect.objectContaining({
+        version: 1,
+        variables: ['product'],
+        template: 'You answer questions about {{product}}.',
+      }),
+    ]);
+    await as('member').patch(`/api/v1/projects/${project.id}`, { system_prompt_id: prompt.body.id }).expect(200);
+    const session = await as('member')
+      .post('/api/v1/sessions', { project_id: project.id, variables: { product: 'Acme' } })
+      .expect(201);
+    expect(session.body).toMatchObject({
+      model: 'gpt-4o-mini',
+      prompt_version_id: prompt.body.versions[0].id,
+      items: [],
+    });
+    const edited = await as('member')
+      .post(`/api/v1/prompts/${prompt.body.id}/versions`, { template: 'Be brief about {{product}}.' })
+      .expect(201);
+    expect(edited.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+
+    // The answer streams through the gateway with the session's (version 1) system prompt.
+    const sent = await as('member')
+      .post(`/api/v1/sessions/${session.body.id}/messages`, { content: 'What does it cost?' })
+      .expect(201);
+    expect(sent.body.assistant_message).toMatchObject({ role: 'assistant', status: 'pending' });
+    const streamed = await request(t.app.getHttpServer()).get(sent.body.stream_url).expect(200);
+    const events = sse(streamed.text);
+    const tokens = events.filter(([e]) => e === 'token').map(([, d]) => d['text']);
+    expect(tokens.join('')).toBe('Echo from gpt-4o-mini: What does it cost?');
+    const [doneEvent, done] = events.at(-1) as [string, Record<string, unknown>];
+    expect(doneEvent).toBe('done');
+    expect(done).toMatchObject({
+      status: 'complete',
+      content: 'Echo from gpt-4o-mini: What does it cost?',
+      provider: 'openai',
+      currency: 'USD',
+      usage: { input_tokens: expect.any(Number), output_tokens: 7 },
+    });
+    expect(Number(done['cost'])).toBeGreaterThan(0);
+    expect(done['latency_ms']).toEqual(expect.any(Number));
+    expect(fake.seen.at(-1)?.body['messages']).toEqual([
+      { role: 'system', content: 'You answer questions about Acme.' },
+      { role: 'user', content: 'What does it cost?' },
+    ]);
+
+    // The title comes from the first message; the usage event names the project and the session.
+    const detail = await as('member').get(`/api/v1/sessions/${session.body.id}`).expect(200);
+    expect(detail.body.title).toBe('What does it cost?');
+    expect(detail.body.items.map((m: { role: string; status: string }) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'complete'],
+    ]);
+    await t.app.get(UsageRecorder).drained();
+    const [event] = await db.query(
+      `SELECT project, session_id, total_cost::text AS cost FROM usage_events WHERE idempotency_key = $1`,
+      [done['transaction_id']],
+    );
+    expect(event).toEqual({ project: 'Support', session_id: session.body.id, cost: done['cost'] });
+
+    // A stream opens once; a forged ticket opens nothing.
+    await request(t.app.getHttpServer()).get(sent.body.stream_url).expect(409);
+    await request(t.app.getHttpServer())
+      .get(sent.body.stream_url.replace(/ticket=[^&]+/, 'ticket=1.2.3'))
+      .expect(401);
+
+    // The next turn sends the history.
+    const second = await as('member')
+      .post(`/api/v1/sessions/${session.body.id}/messages`, { content: 'And per month?' })
+      .expect(201);
+    await request(t.app.getHttpServer()).get(second.body.stream_url).expect(200);
+    expect((fake.seen.at(-1)?.body['messages'] as unknown[]).length).toBe(4);
+  });
+
+  it('answers another member’s projects, prompts and sessions with 404', async () => {
+    const project = (await as('member').post('/api/v1/projects', { name: 'Private' }).expect(201)).body;
+    const session = (await as('member').post('/api/v1/sessions', { project_id: project.id }).expect(201)).body;
+    expect(session.model).toBe('local/echo');
+    await as('other').get(`/api/v1/projects/${project.id}`).expect(404);
+    await as('other').get(`/api/v1/projects/${project.id}/sessions`).expect(404);
+    await as('other').get(`/api/v1/sessions/${session.id}`).expect(404);
+    await as('other').post(`/api/v1/sessions/${session.id}/messages`, { content: 'hi' }).expect(404);
+    await as('other').post('/api/v1/sessions', { project_id: project.id }).expect(404);
+    expect((await as('other').get('/api/v1/projects').expect(200)).body).toEqual([]);
+  });
+
+  it('reports a missing prompt variable as the answer’s error, and keeps the session usable', async () => {
+    const project = (await as('other').post('/api/v1/projects', { name: 'Vars' }).expect(201)).body;
+    const prompt = (
+      await as('other').post('/api/v1/prompts', { name: 'Needs', template: 'Talk like {{persona}}.' }).expect(201)
+    ).body;
+    const session = (
+      await as('other')
+        .post('/api/v1/sessions', { project_id: project.id, prompt_version_id: prompt.versions[0].id })
+        .expect(201)
+    ).body;
+    const sent = await as('other').post(`/api/v1/sessions/${session.id}/messages`, { content: 'hello' }).expect(201);
+    const events = sse((await request(t.app.getHttpServer()).get(sent.body.stream_url).expect(200)).text);
+    expect(events.at(-1)?.[0]).toBe('error');
+    expect(events.at(-1)?.[1]).toMatchObject({ status: 'error', error: 'The prompt needs values for: persona.' });
+    await as('other')
+      .patch(`/api/v1/sessions/${session.id}`, { variables: { persona: 'a pirate' } })
+      .expect(200);
+    const again = await as('other').post(`/api/v1/sessions/${session.id}/messages`, { content: 'hello' }).expect(201);
+    const ok = sse((await request(t.app.getHttpServer()).get(again.body.stream_url).expect(200)).text);
+    expect(ok.at(-1)?.[1]).toMatchObject({
+      status: 'complete',
+      content: '[local echo, not a real model] You said: hello',
+    });
+  });
+});
