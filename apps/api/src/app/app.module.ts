@@ -15,12 +15,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(options),
+        // First among the domains: Express matches routes in registration order, and the gateway's /v1 routes are
+        // the hot path (each route ahead of them is one more path test per call).
+        ChatModule,
         AuthModule,
         CatalogModule,
         ProvenanceModule,
         PricingModule,
         CostTrackingModule,
-        ChatModule,
       ],
     };
   }

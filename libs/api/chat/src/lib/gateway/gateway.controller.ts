@@ -61,9 +61,15 @@ export class GatewayController {
     const started = await this.gateway.start({ by, project, signal: controller.signal }, request);
     if (started.kind === 'json') {
       const { summary } = started;
-      res.setHeader('x-mph-transaction-id', summary.transactionId);
-      res.setHeader('x-mph-cost-usd', summary.costUsd ?? 'unknown');
-      res.status(200).json(started.body);
+      // Written directly: Express's send() would hash the body for an ETag nobody revalidates.
+      const payload = JSON.stringify(started.body);
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(payload),
+        'x-mph-transaction-id': summary.transactionId,
+        'x-mph-cost-usd': summary.costUsd ?? 'unknown',
+      });
+      res.end(payload);
       return;
     }
     const { call } = started;

@@ -8,8 +8,11 @@ interface Pending {
   done: () => void;
 }
 
-/** Events flushed together at most this long after the first is queued, or as soon as this many are waiting. */
-const FLUSH_MS = 5;
+/**
+ * Events flushed together at most this long after the first is queued, or as soon as this many are waiting: one
+ * insert per caller per flush instead of one per call (budgets settle after it, so reservations live this much longer).
+ */
+const FLUSH_MS = 100;
 const FLUSH_AT = 500;
 
 /**

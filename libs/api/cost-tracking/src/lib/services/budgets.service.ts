@@ -75,8 +75,8 @@ const SCOPE_SQL: Record<BudgetScope, string> = {
 export class BudgetsService {
   private readonly log = new Logger('Budgets');
 
-  /** `scope:scope_id` of every live hard budget, kept in memory so calls without one skip the reservation. */
-  private hardScopes: Promise<Set<string>> | null = null;
+  /** `scope:scope_id` of every live budget (and of the hard ones), in memory: calls without one skip the database. */
+  private scopes: Promise<{ all: Set<string>; hard: Set<string> }> | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -86,7 +86,7 @@ export class BudgetsService {
     private readonly changes: DataChanges,
   ) {
     changes.subscribe((table) => {
-      if (table === null || table === 'budgets') this.hardScopes = null;
+      if (table === null || table === 'budgets') this.scopes = null;
     });
   }
 
@@ -95,20 +95,30 @@ export class BudgetsService {
    * gateway's hot path reserves only when it must. While change notifications are down it reads the database.
    */
   async hasHardBudget(by: Principal, project: string | null): Promise<boolean> {
-    let scopes = this.changes.live ? this.hardScopes : null;
+    return this.matches((await this.budgetScopes()).hard, by, project ? [project] : []);
+  }
+
+  private budgetScopes(): Promise<{ all: Set<string>; hard: Set<string> }> {
+    let scopes = this.changes.live ? this.scopes : null;
     if (!scopes) {
       const generation = this.changes.generation;
       scopes = this.dataSource
-        .query(`SELECT scope || ':' || scope_id AS k FROM budgets WHERE deleted_at IS NULL AND mode = 'hard'`)
-        .then((rows: { k: string }[]) => new Set(rows.map((r) => r.k)));
-      if (this.changes.live && this.changes.generation === generation) this.hardScopes = scopes;
-      scopes.catch(() => (this.hardScopes = null));
+        .query(`SELECT scope || ':' || scope_id AS k, mode FROM budgets WHERE deleted_at IS NULL`)
+        .then((rows: { k: string; mode: string }[]) => ({
+          all: new Set(rows.map((r) => r.k)),
+          hard: new Set(rows.filter((r) => r.mode === 'hard').map((r) => r.k)),
+        }));
+      if (this.changes.live && this.changes.generation === generation) this.scopes = scopes;
+      scopes.catch(() => (this.scopes = null));
     }
-    const set = await scopes;
+    return scopes;
+  }
+
+  private matches(set: Set<string>, by: Principal, projects: string[]): boolean {
     return (
       set.has(`user:${by.userId}`) ||
       (!!by.apiKeyId && set.has(`api_key:${by.apiKeyId}`)) ||
-      (project !== null && set.has(`project:${project}`))
+      projects.some((p) => set.has(`project:${p}`))
     );
   }
 
@@ -324,6 +334,7 @@ export class BudgetsService {
 
   /** Alerts for the budgets a batch of usage may have moved (the caller's user and key, the batch's projects). */
   async alertFor(by: Principal, projects: string[]): Promise<void> {
+    if (!this.matches((await this.budgetScopes()).all, by, projects)) return;
     const ids: { id: string }[] = await this.dataSource.query(
       `SELECT id FROM budgets WHERE deleted_at IS NULL AND ((scope = 'user' AND scope_id = $1)
           OR (scope = 'api_key' AND scope_id = $2) OR (scope = 'project' AND scope_id = ANY($3::text[])))`,
