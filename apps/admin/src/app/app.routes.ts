@@ -44,10 +44,7 @@ export const appRoutes: Route[] = [
   { path: 'catalog', loadChildren: () => import('@mph/admin-feature-catalog').then((m) => m.CATALOG_ROUTES) },
   { path: 'pricing', loadChildren: () => import('@mph/admin-feature-pricing').then((m) => m.PRICING_ROUTES) },
   { path: 'costs', loadChildren: () => import('@mph/admin-feature-costs').then((m) => m.COSTS_ROUTES) },
-  coming('chat', {
-    title: 'Chat',
-    summary: 'The playground with projects, prompts and streaming sessions, and provider connections.',
-  }),
+  { path: 'chat', loadChildren: () => import('@mph/admin-feature-chat').then((m) => m.CHAT_ROUTES) },
   {
     path: 'admin',
     children: [
