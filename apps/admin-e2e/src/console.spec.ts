@@ -24,10 +24,13 @@ test('navigation reaches every area; unbuilt areas say so plainly', async ({ pag
   await expect(page.getByRole('heading', { name: 'Prices' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Pricing' })).toHaveAttribute('aria-current', 'page');
 
-  // A deep link is served by the API's index.html fallback.
+  // A deep link is served by the API's index.html fallback; signed-out visitors of a member area are sent to sign in.
   await page.goto('/chat');
-  await expect(page.getByRole('heading', { name: 'Chat' })).toBeVisible();
-  await expect(page.getByText('Coming in a later release')).toBeVisible();
+  await expect(page).toHaveURL(/\/login\?returnUrl=%2Fchat/);
+  await expect(page.getByLabel('Email')).toBeVisible();
+  // An address the console does not know says so.
+  await page.goto('/no-such-page');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
 
 test('the theme toggle switches between light and dark and is remembered', async ({ page }) => {

@@ -306,7 +306,7 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
     const rows = await db.query(`SELECT api_key_sealed, api_key_hint FROM provider_connections WHERE id = $1`, [connA]);
     expect(rows[0].api_key_sealed).toMatch(/^v1:/);
     expect(rows[0].api_key_hint).toBe('…cret');
-    const dump = execFileSync('pg_dump', ['--data-only', t.db.url], { maxBuffer: 256 * 1024 * 1024 }).toString();
+    const dump = execFileSync('pg_dump', [t.db.url], { maxBuffer: 256 * 1024 * 1024 }).toString();
     expect(dump).toContain(rows[0].api_key_sealed);
     expect(dump).not.toContain('sk-upstream-A-secret');
     const listed = await api('admin').get(`/api/v1/connections/${connA}`).expect(200);
@@ -344,6 +344,37 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
     expect(blocked.body.error.code).toBe('URL_NOT_ALLOWED');
   });
 
+  it('answers a repeated temperature-0 call from the response cache: upstream not called, recorded as cached and free', async () => {
+    await api('admin')
+      .post('/api/v1/connections', {
+        name: 'Cached',
+        base_url: b.url,
+        provider: 'openai',
+        shared: true,
+        response_cache_seconds: 60,
+        models: [{ model: 'cached-mini', upstream_model: 'gpt-4o-mini' }],
+      })
+      .expect(201);
+    const ask = (temperature: number) =>
+      sdk('other')
+        .chat.completions.create({ model: 'cached-mini', temperature, messages: [{ role: 'user', content: 'same' }] })
+        .withResponse();
+    const seen = b.seen.length;
+    const first = await ask(0);
+    const second = await ask(0);
+    expect(b.seen.length).toBe(seen + 1);
+    expect(second.data).toEqual(first.data);
+    expect(first.response.headers.get('x-mph-cache')).toBeNull();
+    expect(second.response.headers.get('x-mph-cache')).toBe('hit');
+    expect(second.response.headers.get('x-mph-cost-usd')).toBe('0');
+    await ask(0.7);
+    expect(b.seen.length).toBe(seen + 2);
+    const tx = second.response.headers.get('x-mph-transaction-id');
+    expect(await events(`idempotency_key = '${tx}'`)).toEqual([
+      expect.objectContaining({ status: 'cached', total_cost: '0', input_tokens: first.data.usage?.prompt_tokens }),
+    ]);
+  });
+
   it('opens the breaker after repeated failures (calls skip that connection), shown on the connection', async () => {
     await api('admin').patch(`/api/v1/connections/${connA}`, { breaker_failures: 2, max_retries: 0 }).expect(200);
     const seenB = b.seen.length;
@@ -366,5 +397,44 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
         .breakerStates()
         .find((s) => s.id === connA)?.level,
     ).toBe(2);
+    const metrics = await request(t.app.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.text).toContain(`gateway_circuit_state{connection="${connA}"} 2`);
+    expect(metrics.text).toMatch(/gateway_usage_events_pending \d+/);
+  });
+
+  it('limits requests per key (token bucket): 429 with Retry-After in OpenAI’s shape, until the limit is removed', async () => {
+    const keys = await api('member').get('/api/v1/api-keys').expect(200);
+    const keyId = (keys.body.data ?? keys.body).find((k: { name: string }) => k.name === 'sdk').id;
+    await request(t.app.getHttpServer())
+      .put('/api/v1/gateway/limits')
+      .set('Authorization', `Bearer ${token.member}`)
+      .send({ scope: 'api_key', scope_id: keyId, requests_per_minute: 2 })
+      .expect(403);
+    const limit = await request(t.app.getHttpServer())
+      .put('/api/v1/gateway/limits')
+      .set('Authorization', `Bearer ${token.admin}`)
+      .send({ scope: 'api_key', scope_id: keyId, requests_per_minute: 2 })
+      .expect(200);
+    const ask = () =>
+      request(t.app.getHttpServer())
+        .post('/v1/chat/completions')
+        .set('Authorization', `Bearer ${key.member}`)
+        .send({ model: 'local/echo', messages: [{ role: 'user', content: 'limited' }] });
+    await ask().expect(200);
+    await ask().expect(200);
+    const refused = await ask().expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refused.body.error).toMatchObject({ type: 'rate_limit_exceeded', code: 'rate_limit_exceeded' });
+    expect(refused.body.error.message).toContain('2 requests per minute for this API key');
+    await expect(
+      sdk('member').chat.completions.create({ model: 'local/echo', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 429, constructor: OpenAI.RateLimitError });
+    // Other keys are not limited; removing the limit lets the key through again.
+    await sdk('other').chat.completions.create({ model: 'local/echo', messages: [{ role: 'user', content: 'x' }] });
+    await request(t.app.getHttpServer())
+      .delete(`/api/v1/gateway/limits/${limit.body.id}`)
+      .set('Authorization', `Bearer ${token.admin}`)
+      .expect(204);
+    await ask().expect(200);
   });
 });

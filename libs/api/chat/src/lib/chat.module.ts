@@ -1,10 +1,14 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { MetricsService } from '@mph/api-core';
+import { Gauge } from 'prom-client';
 import { AuditModule } from '@mph/api-auth';
 import { CatalogModule } from '@mph/api-catalog';
 import { CostTrackingModule } from '@mph/api-cost-tracking';
 import { ChatController, ChatStreamController } from './chat/chat.controller';
 import { ChatStreamService } from './chat/chat-stream.service';
 import { ChatService } from './chat/chat.service';
+import { LimitsController } from './limits/limits.controller';
+import { RateLimitsService } from './limits/rate-limits.service';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
 import { GatewayController } from './gateway/gateway.controller';
@@ -17,8 +21,38 @@ import { UsageRecorder } from './gateway/usage-recorder.service';
  */
 @Module({
   imports: [AuditModule, CatalogModule, CostTrackingModule],
-  controllers: [ConnectionsController, GatewayController, ChatController, ChatStreamController],
-  providers: [ConnectionsService, GatewayService, UsageRecorder, ChatService, ChatStreamService],
+  controllers: [ConnectionsController, GatewayController, ChatController, ChatStreamController, LimitsController],
+  providers: [ConnectionsService, GatewayService, UsageRecorder, ChatService, ChatStreamService, RateLimitsService],
   exports: [ConnectionsService, GatewayService, UsageRecorder, ChatService, ChatStreamService],
 })
-export class ChatModule {}
+export class ChatModule implements OnModuleInit {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly connections: ConnectionsService,
+    private readonly recorder: UsageRecorder,
+  ) {}
+
+  /** Breaker state per connection and usage events not yet written, at every /metrics scrape. */
+  onModuleInit(): void {
+    const connections = this.connections;
+    const recorder = this.recorder;
+    new Gauge({
+      name: 'gateway_circuit_state',
+      help: 'Circuit breaker per provider connection: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['connection'] as const,
+      registers: [this.metrics.registry],
+      collect() {
+        this.reset();
+        for (const b of connections.breakerStates()) this.set({ connection: b.id }, b.level);
+      },
+    });
+    new Gauge({
+      name: 'gateway_usage_events_pending',
+      help: 'Gateway usage events queued or being written.',
+      registers: [this.metrics.registry],
+      collect() {
+        this.set(recorder.pending);
+      },
+    });
+  }
+}

@@ -28,6 +28,7 @@ export class CreateConnections1764710000000 implements MigrationInterface {
         max_retries integer NOT NULL DEFAULT 2,
         breaker_failures integer NOT NULL DEFAULT 5,
         breaker_cooldown_ms integer NOT NULL DEFAULT 30000,
+        response_cache_seconds integer NOT NULL DEFAULT 0,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         deleted_at timestamptz NULL,
@@ -37,7 +38,7 @@ export class CreateConnections1764710000000 implements MigrationInterface {
         CONSTRAINT ck_provider_connections_url CHECK (kind = 'local' OR base_url IS NOT NULL),
         CONSTRAINT ck_provider_connections_limits CHECK (
           connect_timeout_ms > 0 AND first_token_timeout_ms > 0 AND total_timeout_ms > 0 AND max_retries >= 0
-          AND breaker_failures > 0 AND breaker_cooldown_ms > 0)
+          AND breaker_failures > 0 AND breaker_cooldown_ms > 0 AND response_cache_seconds >= 0)
       )`);
     await q.query(
       `CREATE UNIQUE INDEX ux_provider_connections_name ON provider_connections

@@ -16,6 +16,7 @@ import { DataChangeNotifications1764690000000 } from './1764690000000-data-chang
 import { FxRates1764700000000 } from './1764700000000-fx-rates';
 import { CreateConnections1764710000000 } from './1764710000000-create-connections';
 import { CreateChat1764720000000 } from './1764720000000-create-chat';
+import { GatewayLimits1764730000000 } from './1764730000000-gateway-limits';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -40,4 +41,5 @@ export const ALL_MIGRATIONS = [
   FxRates1764700000000,
   CreateConnections1764710000000,
   CreateChat1764720000000,
+  GatewayLimits1764730000000,
 ];

@@ -79,6 +79,12 @@ export type { UpdateConnection$Params as UpdateConnection$Params } from './fn/co
 export { updateConnection as updateConnection } from './fn/connections/update-connection';
 export type { TestConnection$Params as TestConnection$Params } from './fn/connections/test-connection';
 export { testConnection as testConnection } from './fn/connections/test-connection';
+export type { ListGatewayLimits$Params as ListGatewayLimits$Params } from './fn/connections/list-gateway-limits';
+export { listGatewayLimits as listGatewayLimits } from './fn/connections/list-gateway-limits';
+export type { SetGatewayLimit$Params as SetGatewayLimit$Params } from './fn/connections/set-gateway-limit';
+export { setGatewayLimit as setGatewayLimit } from './fn/connections/set-gateway-limit';
+export type { DeleteGatewayLimit$Params as DeleteGatewayLimit$Params } from './fn/connections/delete-gateway-limit';
+export { deleteGatewayLimit as deleteGatewayLimit } from './fn/connections/delete-gateway-limit';
 export type { EstimateCost$Params as EstimateCost$Params } from './fn/costs/estimate-cost';
 export { estimateCost as estimateCost } from './fn/costs/estimate-cost';
 export type { ExtractUsage$Params as ExtractUsage$Params } from './fn/costs/extract-usage';

@@ -94,6 +94,15 @@ export class CreateConnectionDto {
   @Min(100)
   @Max(3600000)
   breaker_cooldown_ms?: number;
+  @ApiPropertyOptional({
+    default: 0,
+    description: 'Answer identical non-streamed temperature-0 requests from memory for this long (0 = off).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  response_cache_seconds?: number;
   @ApiPropertyOptional({ type: [ServedModelInputDto], description: 'The models it serves (replaces the list).' })
   @IsOptional()
   @IsArray()
@@ -134,6 +143,7 @@ export class ConnectionDto {
   @ApiProperty() max_retries!: number;
   @ApiProperty() breaker_failures!: number;
   @ApiProperty() breaker_cooldown_ms!: number;
+  @ApiProperty() response_cache_seconds!: number;
   @ApiProperty({ type: [ServedModelDto] }) models!: ServedModelDto[];
   @ApiProperty({ type: BreakerDto }) breaker!: BreakerDto;
   @ApiProperty({ format: 'date-time' }) created_at!: string;

@@ -37,6 +37,7 @@ export interface ConnectionRow {
   max_retries: number;
   breaker_failures: number;
   breaker_cooldown_ms: number;
+  response_cache_seconds: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -78,12 +79,13 @@ export interface ConnectionInput {
   max_retries?: number;
   breaker_failures?: number;
   breaker_cooldown_ms?: number;
+  response_cache_seconds?: number;
   models?: { model: string; upstream_model?: string; offering_id?: string | null }[];
 }
 
 const COLUMNS = `c.id, c.owner_id, u.email AS owner_email, c.name, c.kind, c.base_url, c.provider_slug, c.api_key_sealed,
   c.api_key_hint, c.enabled, c.priority, c.connect_timeout_ms, c.first_token_timeout_ms, c.total_timeout_ms,
-  c.max_retries, c.breaker_failures, c.breaker_cooldown_ms, c.created_at, c.updated_at`;
+  c.max_retries, c.breaker_failures, c.breaker_cooldown_ms, c.response_cache_seconds, c.created_at, c.updated_at`;
 
 const isAdmin = (p: Principal) => p.role === 'admin';
 
@@ -323,9 +325,10 @@ export class ConnectionsService implements OnApplicationBootstrap {
         .query(
           `INSERT INTO provider_connections (owner_id, name, kind, base_url, provider_slug, api_key_sealed, api_key_hint,
                                              enabled, priority, connect_timeout_ms, first_token_timeout_ms,
-                                             total_timeout_ms, max_retries, breaker_failures, breaker_cooldown_ms)
+                                             total_timeout_ms, max_retries, breaker_failures, breaker_cooldown_ms,
+                                             response_cache_seconds)
            VALUES ($1, $2, 'openai-compatible', $3, $4, $5, $6, $7, $8, coalesce($9, 5000), coalesce($10, 60000),
-                   coalesce($11, 600000), coalesce($12, 2), coalesce($13, 5), coalesce($14, 30000))
+                   coalesce($11, 600000), coalesce($12, 2), coalesce($13, 5), coalesce($14, 30000), coalesce($15, 0))
            RETURNING id`,
           [
             input.shared ? null : by.userId,
@@ -342,6 +345,7 @@ export class ConnectionsService implements OnApplicationBootstrap {
             input.max_retries ?? null,
             input.breaker_failures ?? null,
             input.breaker_cooldown_ms ?? null,
+            input.response_cache_seconds ?? null,
           ],
         )
         .catch((e) => this.duplicateName(e, name));
@@ -385,6 +389,7 @@ export class ConnectionsService implements OnApplicationBootstrap {
         'max_retries',
         'breaker_failures',
         'breaker_cooldown_ms',
+        'response_cache_seconds',
       ] as const) {
         if (input[k] !== undefined) set(k, input[k]);
       }
@@ -527,6 +532,7 @@ export class ConnectionsService implements OnApplicationBootstrap {
       max_retries: r.max_retries,
       breaker_failures: r.breaker_failures,
       breaker_cooldown_ms: r.breaker_cooldown_ms,
+      response_cache_seconds: r.response_cache_seconds,
       models: c.models,
       breaker: { state: c.breaker.state, consecutive_failures: c.breaker.consecutiveFailures },
       created_at: new Date(r.created_at).toISOString(),

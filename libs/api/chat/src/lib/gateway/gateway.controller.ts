@@ -68,6 +68,7 @@ export class GatewayController {
         'content-length': Buffer.byteLength(payload),
         'x-mph-transaction-id': summary.transactionId,
         'x-mph-cost-usd': summary.costUsd ?? 'unknown',
+        ...(started.cached ? { 'x-mph-cache': 'hit' } : {}),
       });
       res.end(payload);
       return;

@@ -3,12 +3,13 @@ import { APP_CONFIG, AppConfig, DomainError, Principal } from '@mph/api-core';
 import { BudgetsService, PriceCache } from '@mph/api-cost-tracking';
 import type { PriceVersionDto } from '@mph/api-catalog';
 import { calculateCost, extractUsage, RateComponent, Usage } from '@mph/cost-engine';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ConnectionsService, Route } from '../connections/connections.service';
 import { approxTokens, localEcho } from '../providers/local-echo';
 import { backoffMs } from '../providers/retry';
 import { ChatChunk, postChatCompletion, UpstreamError, UpstreamResult } from '../providers/upstream';
 import { UsageRecorder } from './usage-recorder.service';
+import { RateLimited, RateLimitsService } from '../limits/rate-limits.service';
 
 /** A request as the gateway takes it: OpenAI's chat completion body, already checked for shape. */
 export interface ChatRequest {
@@ -31,7 +32,7 @@ export interface CallContext {
 /** What a finished call cost and recorded. */
 export interface CallSummary {
   transactionId: string;
-  status: 'success' | 'partial' | 'error';
+  status: 'success' | 'partial' | 'error' | 'cached';
   usage: Usage;
   cost: string | null;
   currency: string;
@@ -67,7 +68,7 @@ export interface Call {
 }
 
 export type Started =
-  | { kind: 'json'; call: Call; body: Record<string, unknown>; summary: CallSummary }
+  | { kind: 'json'; call: Call; body: Record<string, unknown>; summary: CallSummary; cached?: boolean }
   | { kind: 'stream'; call: Call; chunks: AsyncIterable<ChatChunk>; abort: () => void };
 
 /** The OpenAI-style failure of a call: HTTP status, error type and code. */
@@ -85,6 +86,7 @@ export class GatewayError extends Error {
 }
 
 const MAX_RETRY_WAIT_MS = 20_000;
+const RESPONSE_CACHE_ENTRIES = 5000;
 const wait = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
@@ -100,12 +102,16 @@ const wait = (ms: number, signal: AbortSignal) =>
  */
 @Injectable()
 export class GatewayService {
+  /** Answers of repeatable calls (temperature 0, not streamed) on connections that enable the response cache. */
+  private readonly responses = new Map<string, { body: Record<string, unknown>; expires: number }>();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly connections: ConnectionsService,
     private readonly prices: PriceCache,
     private readonly budgets: BudgetsService,
     private readonly recorder: UsageRecorder,
+    private readonly limits: RateLimitsService,
   ) {}
 
   /** Validates, routes, reserves and calls; resolves with the answer or an open stream (first chunk received). */
@@ -143,6 +149,14 @@ export class GatewayService {
       firstByteAt: null,
       finished: false,
     };
+    try {
+      await this.limits.admit(ctx.by, ctx.project, call.promptEstimate);
+    } catch (e) {
+      if (e instanceof RateLimited) {
+        throw new GatewayError(429, e.message, 'rate_limit_exceeded', 'rate_limit_exceeded', null, e.retryAfterSeconds);
+      }
+      throw e;
+    }
     await this.reserve(call, maxTokens ?? this.config.gateway.maxTokens);
     try {
       return await this.attempt(call, routes);
@@ -163,6 +177,15 @@ export class GatewayService {
         continue;
       }
       const body: Record<string, unknown> = { ...call.request, model: route.upstreamModel };
+      const cacheKey = this.cacheKey(route, body);
+      const hit = cacheKey ? this.cached(cacheKey) : undefined;
+      if (hit) {
+        call.route = route;
+        if (route !== routes[0]) call.pricing = await this.pricing(route);
+        call.firstByteAt = performance.now();
+        const summary = this.finish(call, { status: 'cached', response: hit });
+        return { kind: 'json', call, body: hit, summary, cached: true };
+      }
       // Usage is always asked for, so every streamed call is priced; the client sees the usage chunk only if it asked.
       if (body['stream'] === true)
         body['stream_options'] = { ...(call.request.stream_options ?? {}), include_usage: true };
@@ -178,6 +201,7 @@ export class GatewayService {
           if (route !== routes[0]) call.pricing = await this.pricing(route);
           if (result.kind === 'json') {
             call.firstByteAt = performance.now();
+            if (cacheKey) this.remember(cacheKey, result.body, connection.row.response_cache_seconds);
             const summary = this.finish(call, { status: 'success', response: result.body });
             return { kind: 'json', call, body: result.body, summary };
           }
@@ -212,7 +236,7 @@ export class GatewayService {
   finish(
     call: Call,
     outcome: {
-      status: 'success' | 'partial' | 'error';
+      status: 'success' | 'partial' | 'error' | 'cached';
       response?: Record<string, unknown>;
       usageChunk?: ChatChunk | null;
       streamedText?: string;
@@ -236,7 +260,9 @@ export class GatewayService {
     }
     let cost: string | null = null;
     let currency = 'USD';
-    if (call.pricing.version) {
+    if (outcome.status === 'cached') {
+      cost = '0';
+    } else if (call.pricing.version) {
       try {
         const r = calculateCost(
           usage,
@@ -280,6 +306,7 @@ export class GatewayService {
       status: outcome.status,
       ...(outcome.errorClass ? { error_class: outcome.errorClass.slice(0, 100) } : {}),
     };
+    void this.limits.charge(call.ctx.by, call.ctx.project, usage.output_tokens ?? 0).catch(() => undefined);
     const reservations = call.reservations;
     summary.recorded = this.recorder
       .record(call.ctx.by, event)
@@ -298,6 +325,37 @@ export class GatewayService {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * The response-cache key of a call, when the connection caches and the call is repeatable: not streamed and
+   * temperature 0. Keyed by connection and the whole body sent upstream (model, messages, parameters).
+   */
+  private cacheKey(route: Route, body: Record<string, unknown>): string | null {
+    if (route.connection.row.response_cache_seconds <= 0 || body['stream'] === true || body['temperature'] !== 0) {
+      return null;
+    }
+    return createHash('sha256')
+      .update(`${route.connection.row.id}\u0000${JSON.stringify(body)}`)
+      .digest('base64url');
+  }
+
+  private cached(key: string): Record<string, unknown> | undefined {
+    const entry = this.responses.get(key);
+    if (!entry) return undefined;
+    if (entry.expires <= Date.now()) {
+      this.responses.delete(key);
+      return undefined;
+    }
+    return entry.body;
+  }
+
+  private remember(key: string, body: Record<string, unknown>, seconds: number): void {
+    this.responses.delete(key);
+    this.responses.set(key, { body, expires: Date.now() + seconds * 1000 });
+    // Oldest first out (Map keeps insertion order).
+    while (this.responses.size > RESPONSE_CACHE_ENTRIES)
+      this.responses.delete(this.responses.keys().next().value as string);
   }
 
   /** The provider and model the usage event names (so ingest prices it), and the price in force now. */

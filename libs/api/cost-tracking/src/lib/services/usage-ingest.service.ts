@@ -256,6 +256,15 @@ export class UsageIngestService {
     for (const e of events) {
       const unpriced = { total: null, breakdown: null, currency: 'USD', versionId: null };
       const m = prices.match(e.provider, e.model);
+      if (e.status === 'cached') {
+        // Answered from a response cache: no provider was paid for it.
+        const base =
+          m instanceof DomainError
+            ? { provider: e.provider, offeringId: null, resolvedModel: null }
+            : { provider: m.provider, offeringId: m.offering_id, resolvedModel: m.model_id };
+        out.push({ e, cost: { ...base, total: '0', breakdown: {}, currency: 'USD', versionId: null, error: null } });
+        continue;
+      }
       if (m instanceof DomainError) {
         out.push({
           e,

@@ -22,6 +22,7 @@ export interface ConnectionDto {
   owner: string | null;
   priority: number;
   provider: string | null;
+  response_cache_seconds: number;
 
   /**
    * Serves every user (admin-level).

@@ -45,6 +45,11 @@ export interface UpdateConnectionDto {
   provider?: string | null;
 
   /**
+   * Answer identical non-streamed temperature-0 requests from memory for this long (0 = off).
+   */
+  response_cache_seconds?: number;
+
+  /**
    * Admins only: serve every user.
    */
   shared?: boolean;

@@ -16,10 +16,17 @@ import { createConnection } from '../fn/connections/create-connection';
 import { CreateConnection$Params } from '../fn/connections/create-connection';
 import { deleteConnection } from '../fn/connections/delete-connection';
 import { DeleteConnection$Params } from '../fn/connections/delete-connection';
+import { deleteGatewayLimit } from '../fn/connections/delete-gateway-limit';
+import { DeleteGatewayLimit$Params } from '../fn/connections/delete-gateway-limit';
+import { GatewayLimitDto } from '../models/gateway-limit-dto';
 import { getConnection } from '../fn/connections/get-connection';
 import { GetConnection$Params } from '../fn/connections/get-connection';
 import { listConnections } from '../fn/connections/list-connections';
 import { ListConnections$Params } from '../fn/connections/list-connections';
+import { listGatewayLimits } from '../fn/connections/list-gateway-limits';
+import { ListGatewayLimits$Params } from '../fn/connections/list-gateway-limits';
+import { setGatewayLimit } from '../fn/connections/set-gateway-limit';
+import { SetGatewayLimit$Params } from '../fn/connections/set-gateway-limit';
 import { testConnection } from '../fn/connections/test-connection';
 import { TestConnection$Params } from '../fn/connections/test-connection';
 import { updateConnection } from '../fn/connections/update-connection';
@@ -214,6 +221,95 @@ export class ConnectionsService extends BaseService {
     const resp = this.testConnection$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<ConnectionTestDto>): ConnectionTestDto => r.body)
+    );
+  }
+
+  /** Path part for operation `listGatewayLimits()` */
+  static readonly ListGatewayLimitsPath = '/api/v1/gateway/limits';
+
+  /**
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `listGatewayLimits()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listGatewayLimits$Response(params?: ListGatewayLimits$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<GatewayLimitDto>>> {
+    const obs = listGatewayLimits(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `listGatewayLimits$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listGatewayLimits(params?: ListGatewayLimits$Params, context?: HttpContext): Observable<Array<GatewayLimitDto>> {
+    const resp = this.listGatewayLimits$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<Array<GatewayLimitDto>>): Array<GatewayLimitDto> => r.body)
+    );
+  }
+
+  /** Path part for operation `setGatewayLimit()` */
+  static readonly SetGatewayLimitPath = '/api/v1/gateway/limits';
+
+  /**
+   * Set (or replace) the limits of an API key or a project; over them calls get 429.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `setGatewayLimit()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  setGatewayLimit$Response(params: SetGatewayLimit$Params, context?: HttpContext): Observable<StrictHttpResponse<GatewayLimitDto>> {
+    const obs = setGatewayLimit(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Set (or replace) the limits of an API key or a project; over them calls get 429.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `setGatewayLimit$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  setGatewayLimit(params: SetGatewayLimit$Params, context?: HttpContext): Observable<GatewayLimitDto> {
+    const resp = this.setGatewayLimit$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<GatewayLimitDto>): GatewayLimitDto => r.body)
+    );
+  }
+
+  /** Path part for operation `deleteGatewayLimit()` */
+  static readonly DeleteGatewayLimitPath = '/api/v1/gateway/limits/{id}';
+
+  /**
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `deleteGatewayLimit()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  deleteGatewayLimit$Response(params: DeleteGatewayLimit$Params, context?: HttpContext): Observable<StrictHttpResponse<void>> {
+    const obs = deleteGatewayLimit(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `deleteGatewayLimit$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  deleteGatewayLimit(params: DeleteGatewayLimit$Params, context?: HttpContext): Observable<void> {
+    const resp = this.deleteGatewayLimit$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<void>): void => r.body)
     );
   }
 

@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { actorOf, AuditService } from '@mph/api-auth';
+import { DataChanges, DomainError, Principal } from '@mph/api-core';
+import { DataSource } from 'typeorm';
+import { TokenBucket } from './token-bucket';
+
+export interface LimitRow {
+  id: string;
+  scope: 'api_key' | 'project';
+  scope_id: string;
+  requests_per_minute: number | null;
+  tokens_per_minute: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Why a call is refused: which limit, and when to retry. */
+export class RateLimited extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Per-key and per-project request and token limits for gateway and chat calls, as token buckets: a call needs one
+ * request and its prompt's tokens up front; its output tokens are charged when it ends (so a long answer delays the
+ * next calls). Limits are read from memory (dropped on change); buckets live in each instance.
+ */
+@Injectable()
+export class RateLimitsService {
+  private limits: Promise<Map<string, LimitRow>> | null = null;
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly changes: DataChanges,
+  ) {
+    changes.subscribe((table) => {
+      if (table === null || table === 'gateway_limits') this.limits = null;
+    });
+  }
+
+  private load(): Promise<Map<string, LimitRow>> {
+    let limits = this.changes.live ? this.limits : null;
+    if (!limits) {
+      const generation = this.changes.generation;
+      limits = this.dataSource
+        .query(`SELECT * FROM gateway_limits`)
+        .then((rows: LimitRow[]) => new Map(rows.map((r) => [`${r.scope}:${r.scope_id}`, r])));
+      if (this.changes.live && this.changes.generation === generation) this.limits = limits;
+      limits.catch(() => (this.limits = null));
+    }
+    return limits;
+  }
+
+  private async applicable(by: Principal, project: string | null): Promise<LimitRow[]> {
+    const limits = await this.load();
+    if (!limits.size) return [];
+    return [
+      by.apiKeyId ? limits.get(`api_key:${by.apiKeyId}`) : undefined,
+      project ? limits.get(`project:${project}`) : undefined,
+    ].filter((l): l is LimitRow => !!l);
+  }
+
+  private bucket(key: string, capacity: number): TokenBucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      b = new TokenBucket(capacity);
+      this.buckets.set(key, b);
+    } else b.resize(capacity);
+    return b;
+  }
+
+  /** Admits a call (spending one request and its prompt tokens) or throws RateLimited with the wait. */
+  async admit(by: Principal, project: string | null, promptTokens: number): Promise<void> {
+    const limits = await this.applicable(by, project);
+    if (!limits.length) return;
+    const spend: [TokenBucket, number][] = [];
+    let wait = 0;
+    let reason = '';
+    for (const l of limits) {
+      const who = l.scope === 'api_key' ? 'this API key' : `project "${l.scope_id}"`;
+      if (l.requests_per_minute) {
+        const b = this.bucket(`${l.id}:requests`, l.requests_per_minute);
+        const w = b.waitFor(1);
+        if (w > wait) [wait, reason] = [w, `${l.requests_per_minute} requests per minute for ${who}`];
+        spend.push([b, 1]);
+      }
+      if (l.tokens_per_minute) {
+        const b = this.bucket(`${l.id}:tokens`, l.tokens_per_minute);
+        const need = Math.min(promptTokens, l.tokens_per_minute);
+        const w = b.waitFor(need);
+        if (w > wait) [wait, reason] = [w, `${l.tokens_per_minute} tokens per minute for ${who}`];
+        spend.push([b, promptTokens]);
+      }
+    }
+    if (wait > 0) {
+      throw new RateLimited(
+        `Rate limit reached: ${reason}. Retry in ${Math.ceil(wait / 1000)} s.`,
+        Math.ceil(wait / 1000),
+      );
+    }
+    for (const [b, n] of spend) b.take(n);
+  }
+
+  /** Charges a finished call's output tokens to the token limits that apply. */
+  async charge(by: Principal, project: string | null, outputTokens: number): Promise<void> {
+    if (outputTokens <= 0) return;
+    for (const l of await this.applicable(by, project)) {
+      if (l.tokens_per_minute) this.bucket(`${l.id}:tokens`, l.tokens_per_minute).charge(outputTokens);
+    }
+  }
+
+  // --- management (operators and admins) ---
+
+  async list(): Promise<LimitRow[]> {
+    return this.dataSource.query(`SELECT * FROM gateway_limits ORDER BY scope, scope_id`);
+  }
+
+  async set(
+    by: Principal,
+    input: {
+      scope: 'api_key' | 'project';
+      scope_id: string;
+      requests_per_minute?: number | null;
+      tokens_per_minute?: number | null;
+    },
+  ): Promise<LimitRow> {
+    if (!input.requests_per_minute && !input.tokens_per_minute) {
+      throw DomainError.badRequest('VALIDATION_FAILED', 'Give requests_per_minute, tokens_per_minute or both.', [
+        { field: 'requests_per_minute', problems: ['one of the two limits is required'] },
+      ]);
+    }
+    if (input.scope === 'api_key') {
+      const [key] = await this.dataSource.query(`SELECT id FROM api_keys WHERE id::text = $1`, [input.scope_id]);
+      if (!key) throw DomainError.notFound('API_KEY_NOT_FOUND', `No API key ${input.scope_id}.`);
+    }
+    const row = await this.dataSource.transaction(async (m) => {
+      const [r] = await m.query(
+        `INSERT INTO gateway_limits (scope, scope_id, requests_per_minute, tokens_per_minute) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (scope, scope_id) DO UPDATE SET requests_per_minute = EXCLUDED.requests_per_minute,
+                tokens_per_minute = EXCLUDED.tokens_per_minute, updated_at = now()
+         RETURNING *`,
+        [input.scope, input.scope_id, input.requests_per_minute ?? null, input.tokens_per_minute ?? null],
+      );
+      await this.audit.record(m, {
+        actor: actorOf(by),
+        action: 'gateway_limit.set',
+        targetType: 'gateway_limit',
+        targetId: r.id,
+        after: { ...input },
+      });
+      return r as LimitRow;
+    });
+    this.changes.changed('gateway_limits');
+    return row;
+  }
+
+  async remove(by: Principal, id: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const result = await m.query(`DELETE FROM gateway_limits WHERE id = $1 RETURNING id`, [id]);
+      const rows = Array.isArray(result[0]) ? result[0] : result;
+      if (!rows.length) throw DomainError.notFound('LIMIT_NOT_FOUND', 'Limit not found.');
+      await this.audit.record(m, {
+        actor: actorOf(by),
+        action: 'gateway_limit.deleted',
+        targetType: 'gateway_limit',
+        targetId: id,
+      });
+    });
+    this.changes.changed('gateway_limits');
+  }
+}
