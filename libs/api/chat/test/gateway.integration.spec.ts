@@ -324,6 +324,9 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
       })
       .expect(201);
     await api('other').get(`/api/v1/connections/${own.body.id}`).expect(404);
+    // Members see shared connections, not where they point.
+    const shared = await api('other').get(`/api/v1/connections/${connA}`).expect(200);
+    expect(shared.body).toMatchObject({ shared: true, base_url: null, has_key: true });
     await api('other').patch(`/api/v1/connections/${own.body.id}`, { enabled: false }).expect(404);
     expect(
       (await api('other').get('/api/v1/connections').expect(200)).body.map((c: { id: string }) => c.id),

@@ -55,7 +55,7 @@ export function parseModels(text: string): { model: string; upstream_model?: str
       <ng-container matColumnDef="endpoint">
         <th mat-header-cell *matHeaderCellDef>Endpoint</th>
         <td mat-cell *matCellDef="let c">
-          {{ c.kind === 'local' ? 'built-in (local echo)' : c.base_url }}
+          {{ c.kind === 'local' ? 'built-in (local echo)' : (c.base_url ?? 'shared endpoint') }}
           <span class="sub"
             >{{ c.provider ? 'priced as ' + c.provider : 'unpriced'
             }}{{ c.key_hint ? ' · key ' + c.key_hint : '' }}</span

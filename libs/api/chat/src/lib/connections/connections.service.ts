@@ -518,7 +518,8 @@ export class ConnectionsService implements OnApplicationBootstrap {
       id: r.id,
       name: r.name,
       kind: r.kind,
-      base_url: r.base_url,
+      // Shared connections may point at internal hosts: only admins see where.
+      base_url: r.owner_id === null && !isAdmin(by) ? null : r.base_url,
       provider: r.provider_slug,
       shared: r.owner_id === null,
       owner: isAdmin(by) ? r.owner_email : r.owner_id === by.userId ? r.owner_email : null,
