@@ -45,6 +45,17 @@ test('chat: a project with a prompt, a streamed answer from the local provider, 
   await expect(page.getByTestId('prompts')).toContainText('Team helper v2');
   await page.screenshot({ path: join(shots, 'chat.png'), fullPage: true });
 
+  // A text file goes with the next message; the model (here the echo) reads it.
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'prices.csv', mimeType: 'text/csv', buffer: Buffer.from('model,input\ngpt-4o-mini,0.15') });
+  await expect(page.getByTestId('attached-files')).toContainText('prices.csv');
+  await page.getByTestId('draft').fill('Summarise the file');
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('message-user').last()).toContainText('prices.csv');
+  await expect(page.getByTestId('message-assistant').last()).toContainText('gpt-4o-mini,0.15');
+  await expect(page.getByTestId('attached-files')).toHaveCount(0);
+
   // The call is in the costs: the usage explorer lists it, priced at zero.
   await page.goto('/costs/usage');
   await expect(page.getByTestId('usage-table')).toContainText('local/echo');

@@ -202,4 +202,27 @@ describe('chat: projects, versioned prompts, sessions and streamed answers', () 
       content: '[local echo, not a real model] You said: hello',
     });
   });
+
+  it('reads attached text files into the message the model sees, and refuses other files with what to do', async () => {
+    const project = (await as('member').post('/api/v1/projects', { name: 'Files' }).expect(201)).body;
+    const session = (
+      await as('member').post('/api/v1/sessions', { project_id: project.id, model: 'gpt-4o-mini' }).expect(201)
+    ).body;
+    const send = (attachments: object[]) =>
+      as('member').post(`/api/v1/sessions/${session.id}/messages`, { content: 'Summarise', attachments });
+    const pdf = await send([{ name: 'report.pdf', media_type: 'application/pdf', text: '%PDF-1.7' }]).expect(415);
+    expect(pdf.body.error).toMatchObject({ code: 'UNSUPPORTED_FILE' });
+    expect(pdf.body.error.message).toContain('send txt, md, csv or json');
+    const big = await send([{ name: 'big.txt', text: 'x'.repeat(600 * 1024) }]).expect(413);
+    expect(big.body.error.code).toBe('FILE_TOO_LARGE');
+    await send([{ name: 'bad.json', text: '{nope' }]).expect(400);
+    expect((await as('member').get(`/api/v1/sessions/${session.id}`).expect(200)).body.items).toEqual([]);
+
+    const sent = await send([{ name: 'prices.csv', text: 'model,input\ngpt-4o-mini,0.15' }]).expect(201);
+    expect(sent.body.user_message.attachments).toEqual([{ name: 'prices.csv', media_type: 'text/csv', bytes: 28 }]);
+    await request(t.app.getHttpServer()).get(sent.body.stream_url).expect(200);
+    expect(fake.seen.at(-1)?.body['messages']).toEqual([
+      { role: 'user', content: 'Summarise\n\nFile: prices.csv (csv)\n```\nmodel,input\ngpt-4o-mini,0.15\n```' },
+    ]);
+  });
 });

@@ -183,13 +183,38 @@ export function costLine(cost: string | null, currency: string | null): string {
                   }
                 } @else {
                   <div class="plain">{{ m.content }}</div>
+                  @for (f of m.attachments; track $index) {
+                    <div class="meta">📎 {{ $any(f).name }}</div>
+                  }
                 }
               </article>
             } @empty {
               <p class="sub">Say something to start.</p>
             }
           </div>
+          @if (files().length) {
+            <div class="files" data-testid="attached-files">
+              @for (f of files(); track f.name) {
+                <span class="file"
+                  >{{ f.name }}
+                  <button type="button" class="remove" (click)="detach(f.name)" [attr.aria-label]="'Remove ' + f.name">
+                    ×
+                  </button></span
+                >
+              }
+            </div>
+          }
           <form class="composer" (ngSubmit)="send()">
+            <input
+              #picker
+              type="file"
+              multiple
+              hidden
+              accept=".txt,.md,.csv,.json"
+              (change)="attach(picker)"
+              data-testid="file-input"
+            />
+            <button mat-button type="button" (click)="picker.click()" aria-label="Attach files">Attach</button>
             <mat-form-field appearance="outline" class="grow">
               <mat-label>Message</mat-label>
               <textarea
@@ -317,6 +342,24 @@ export function costLine(cost: string | null, currency: string | null): string {
     .error {
       color: var(--mat-sys-error);
     }
+    .files {
+      display: flex;
+      gap: 8px;
+      flex-wrap: wrap;
+      margin-top: 8px;
+    }
+    .file {
+      padding: 2px 8px;
+      border-radius: 8px;
+      background: var(--mat-sys-secondary-container);
+      font: var(--mat-sys-body-small);
+    }
+    .remove {
+      border: 0;
+      background: none;
+      cursor: pointer;
+      color: inherit;
+    }
   `,
 })
 export class ChatPage implements OnInit {
@@ -354,6 +397,8 @@ export class ChatPage implements OnInit {
   model = '';
   variables: Record<string, string> = {};
   draft = '';
+  /** Files picked for the next message, read as text in the browser (txt, md, csv, json). */
+  readonly files = signal<{ name: string; media_type: string; text: string }[]>([]);
   private events?: EventSource;
 
   constructor() {
@@ -447,14 +492,31 @@ export class ChatPage implements OnInit {
     if (!s || !content || this.streamingId()) return;
     this.error.set(null);
     // Its failure shows under the composer (not also as a snack bar).
-    this.api.sendChatMessage({ id: s.id, body: { content } }, silentErrors()).subscribe({
-      next: (sent) => {
-        this.draft = '';
-        this.session.set({ ...s, items: [...s.items, sent.user_message, sent.assistant_message] });
-        this.follow(s.id, sent.assistant_message, sent.stream_url);
-      },
-      error: (e: HttpErrorResponse) => this.error.set(e.error?.error?.message ?? 'The message could not be sent.'),
-    });
+    const attachments = this.files();
+    this.api
+      .sendChatMessage({ id: s.id, body: { content, ...(attachments.length ? { attachments } : {}) } }, silentErrors())
+      .subscribe({
+        next: (sent) => {
+          this.draft = '';
+          this.files.set([]);
+          this.session.set({ ...s, items: [...s.items, sent.user_message, sent.assistant_message] });
+          this.follow(s.id, sent.assistant_message, sent.stream_url);
+        },
+        error: (e: HttpErrorResponse) => this.error.set(e.error?.error?.message ?? 'The message could not be sent.'),
+      });
+  }
+
+  async attach(input: HTMLInputElement): Promise<void> {
+    const picked = Array.from(input.files ?? []);
+    const read = await Promise.all(
+      picked.map(async (f) => ({ name: f.name, media_type: f.type, text: await f.text() })),
+    );
+    this.files.update((list) => [...list.filter((x) => !read.some((r) => r.name === x.name)), ...read]);
+    input.value = '';
+  }
+
+  detach(name: string): void {
+    this.files.update((list) => list.filter((f) => f.name !== name));
   }
 
   /** Closing the stream stops the answer: the server aborts the model call and keeps what was said. */

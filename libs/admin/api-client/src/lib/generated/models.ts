@@ -4,6 +4,7 @@
 export type { AncestryDto } from './models/ancestry-dto';
 export type { AncestryEdgeDto } from './models/ancestry-edge-dto';
 export type { ApiKeyDto } from './models/api-key-dto';
+export type { AttachmentInputDto } from './models/attachment-input-dto';
 export type { AuditEventDto } from './models/audit-event-dto';
 export type { AuthHeaderInputDto } from './models/auth-header-input-dto';
 export type { AuthorDto } from './models/author-dto';

@@ -6,6 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { approxTokens } from '../providers/local-echo';
 import { ChatRequest, GatewayError, GatewayService } from '../gateway/gateway.service';
+import { Attachment, checkAttachments, withFiles } from './attachments';
 import { ChatService, messageDto, renderTemplate } from './chat.service';
 
 /** When the catalog does not know a model's context window. */
@@ -28,6 +29,7 @@ export class ChatStreamService {
   ) {}
 
   async send(by: Principal, sessionId: string, input: { content: string; attachments?: unknown[] }) {
+    const files = checkAttachments(input.attachments);
     const session = await this.chat.session(by, sessionId);
     if (session.items.some((m: { status: string }) => m.status === 'pending' || m.status === 'streaming')) {
       throw DomainError.conflict('ANSWER_IN_PROGRESS', 'Wait for the current answer (or stop it) before sending.');
@@ -35,7 +37,7 @@ export class ChatStreamService {
     const { user, assistant } = await this.dataSource.transaction(async (m) => {
       const [u] = await m.query(
         `INSERT INTO chat_messages (session_id, role, content, attachments) VALUES ($1, 'user', $2, $3) RETURNING *`,
-        [sessionId, input.content, JSON.stringify(input.attachments ?? [])],
+        [sessionId, input.content, JSON.stringify(files)],
       );
       const [a] = await m.query(
         `INSERT INTO chat_messages (session_id, role, model, status) VALUES ($1, 'assistant', $2, 'pending') RETURNING *`,
@@ -178,11 +180,13 @@ export class ChatStreamService {
          LEFT JOIN prompt_versions v ON v.id = s.prompt_version_id WHERE s.id = $1`,
       [sessionId],
     );
-    const history: { role: string; content: string }[] = await this.dataSource.query(
-      `SELECT role, content FROM chat_messages
+    const rows: { role: string; content: string; attachments: Attachment[] }[] = await this.dataSource.query(
+      `SELECT role, content, attachments FROM chat_messages
         WHERE session_id = $1 AND id < $2 AND status IN ('complete', 'partial') AND content <> '' ORDER BY id`,
       [sessionId, answerId],
     );
+    // Files travel with the message that attached them, so later turns keep them in context.
+    const history = rows.map((r) => ({ role: r.role, content: withFiles(r.content, r.attachments) }));
     const params = (session.params ?? {}) as Record<string, unknown>;
     const maxTokens = typeof params['max_tokens'] === 'number' ? (params['max_tokens'] as number) : 1024;
     const offeringId = await this.gateway.offeringFor(by, session.model);

@@ -154,17 +154,26 @@ export class SessionDetailDto extends SessionDto {
   @ApiProperty({ type: [ChatMessageDto] }) items!: ChatMessageDto[];
 }
 
+export class AttachmentInputDto {
+  @ApiProperty({ example: 'prices.csv' }) name!: string;
+  @ApiPropertyOptional({ example: 'text/csv', description: 'Default: from the file name.' }) media_type?: string;
+  @ApiProperty({ description: 'The file’s text (the console reads the file in the browser).' }) text!: string;
+}
+
 export class SendMessageDto {
   @ApiProperty({ example: 'What does gpt-4o-mini cost per million tokens?' })
   @IsString()
   @MinLength(1)
   @MaxLength(200_000)
   content!: string;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  @ApiPropertyOptional({
+    type: [AttachmentInputDto],
+    description: 'Up to 5 text files (txt, md, csv, json; 512 KB each) the model reads with the message.',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
-  attachments?: Record<string, unknown>[];
+  attachments?: AttachmentInputDto[];
 }
 
 export class SentMessageDto {

@@ -335,7 +335,12 @@ export function messageDto(r: Record<string, unknown>) {
     id: String(r['id']),
     role: r['role'] as string,
     content: r['content'] as string,
-    attachments: (r['attachments'] as unknown[]) ?? [],
+    // The files' names, types and sizes; their text went to the model and stays stored, not echoed back.
+    attachments: ((r['attachments'] as { name: string; media_type: string; bytes: number }[]) ?? []).map((a) => ({
+      name: a.name,
+      media_type: a.media_type,
+      bytes: a.bytes,
+    })),
     model: (r['model'] as string | null) ?? null,
     provider: (r['provider'] as string | null) ?? null,
     usage: (r['usage'] as Record<string, number> | null) ?? null,
