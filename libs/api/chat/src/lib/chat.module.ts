@@ -11,6 +11,7 @@ import { LimitsController } from './limits/limits.controller';
 import { RateLimitsService } from './limits/rate-limits.service';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
+import { LocalProviderSeed } from './connections/local-provider.seed';
 import { GatewayController } from './gateway/gateway.controller';
 import { GatewayService } from './gateway/gateway.service';
 import { UsageRecorder } from './gateway/usage-recorder.service';
@@ -22,7 +23,15 @@ import { UsageRecorder } from './gateway/usage-recorder.service';
 @Module({
   imports: [AuditModule, CatalogModule, CostTrackingModule],
   controllers: [ConnectionsController, GatewayController, ChatController, ChatStreamController, LimitsController],
-  providers: [ConnectionsService, GatewayService, UsageRecorder, ChatService, ChatStreamService, RateLimitsService],
+  providers: [
+    LocalProviderSeed,
+    ConnectionsService,
+    GatewayService,
+    UsageRecorder,
+    ChatService,
+    ChatStreamService,
+    RateLimitsService,
+  ],
   exports: [ConnectionsService, GatewayService, UsageRecorder, ChatService, ChatStreamService],
 })
 export class ChatModule implements OnModuleInit {

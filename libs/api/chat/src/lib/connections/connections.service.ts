@@ -1,21 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
-import { OfferingRegistryService } from '@mph/api-catalog';
-import {
-  APP_CONFIG,
-  APP_MODE,
-  AppConfig,
-  AppMode,
-  checkFeedUrl,
-  DataChanges,
-  DomainError,
-  Principal,
-  SecretBox,
-} from '@mph/api-core';
-import { applyPlan, planVersion } from '@mph/api-pricing';
+import { APP_CONFIG, AppConfig, checkFeedUrl, DataChanges, DomainError, Principal, SecretBox } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { CircuitBreaker } from '../providers/breaker';
+import { connectionDto, hint, redacted } from './connection-dto';
 import { LOCAL_MODEL } from '../providers/local-echo';
 import { listUpstreamModels, UpstreamError, UpstreamTarget } from '../providers/upstream';
 
@@ -95,7 +84,7 @@ const isAdmin = (p: Principal) => p.role === 'admin';
  * instance changes a connection; circuit breakers live here too, one per connection.
  */
 @Injectable()
-export class ConnectionsService implements OnApplicationBootstrap {
+export class ConnectionsService {
   private readonly log = new Logger('Connections');
   private live: Promise<LiveConnection[]> | null = null;
   private readonly breakers = new Map<string, CircuitBreaker>();
@@ -103,75 +92,12 @@ export class ConnectionsService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(APP_MODE) private readonly mode: AppMode,
     private readonly secrets: SecretBox,
     private readonly audit: AuditService,
-    private readonly registry: OfferingRegistryService,
     private readonly changes: DataChanges,
   ) {
     changes.subscribe((table) => {
       if (table === null || table === 'provider_connections' || table === 'connection_models') this.live = null;
-    });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.mode === 'server') await this.ensureLocalProvider();
-  }
-
-  /**
-   * The built-in local provider: a shared connection serving `local/echo`, in the catalog (vendor `local`) with a
-   * zero price, so offline demos and tests have a model that streams, reports usage and is priced (at 0).
-   */
-  async ensureLocalProvider(): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('mph:local-provider'))`);
-      const ensured = await this.registry.ensure(
-        m,
-        [
-          {
-            provider: 'local',
-            providerModelId: LOCAL_MODEL,
-            modelHint: LOCAL_MODEL,
-            displayName: 'Local echo (not a model)',
-          },
-        ],
-        'built-in',
-      );
-      const offeringId = ensured.ids.get(`local|${LOCAL_MODEL}`);
-      if (offeringId) {
-        const [{ priced }] = await m.query(
-          `SELECT EXISTS (SELECT 1 FROM price_versions WHERE offering_id = $1) AS priced`,
-          [offeringId],
-        );
-        if (!priced) {
-          const plan = await planVersion(m, {
-            offeringId,
-            serviceTier: 'standard',
-            region: '',
-            effectiveFrom: new Date('1970-01-01T00:00:00Z'),
-            currency: 'USD',
-            source: 'built-in',
-            sourceRef: 'the local echo provider is free',
-            components: [
-              { unit: 'input', amount: '0' },
-              { unit: 'output', amount: '0' },
-            ],
-          });
-          await applyPlan(m, plan);
-        }
-      }
-      const [existing] = await m.query(
-        `SELECT id FROM provider_connections WHERE kind = 'local' AND owner_id IS NULL AND deleted_at IS NULL`,
-      );
-      if (existing) return;
-      const [c] = await m.query(
-        `INSERT INTO provider_connections (name, kind, provider_slug, priority) VALUES ('Local echo', 'local', 'local', 1000)
-         RETURNING id`,
-      );
-      await m.query(
-        `INSERT INTO connection_models (connection_id, model, upstream_model, offering_id) VALUES ($1, $2, $2, $3)`,
-        [c.id, LOCAL_MODEL, offeringId ?? null],
-      );
     });
   }
 
@@ -301,12 +227,12 @@ export class ConnectionsService implements OnApplicationBootstrap {
     const rows = (await this.connections()).filter(
       (c) => isAdmin(by) || c.row.owner_id === null || c.row.owner_id === by.userId,
     );
-    return rows.map((c) => this.toDto(c, by));
+    return rows.map((c) => connectionDto(c, by));
   }
 
   async get(by: Principal, id: string) {
     const c = await this.visible(by, id);
-    return this.toDto(c, by);
+    return connectionDto(c, by);
   }
 
   async create(by: Principal, input: ConnectionInput) {
@@ -511,43 +437,4 @@ export class ConnectionsService implements OnApplicationBootstrap {
     }
     return c;
   }
-
-  private toDto(c: LiveConnection, by: Principal) {
-    const r = c.row;
-    return {
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      // Shared connections may point at internal hosts: only admins see where.
-      base_url: r.owner_id === null && !isAdmin(by) ? null : r.base_url,
-      provider: r.provider_slug,
-      shared: r.owner_id === null,
-      owner: isAdmin(by) ? r.owner_email : r.owner_id === by.userId ? r.owner_email : null,
-      has_key: !!r.api_key_sealed,
-      key_hint: r.api_key_hint,
-      enabled: r.enabled,
-      priority: r.priority,
-      connect_timeout_ms: r.connect_timeout_ms,
-      first_token_timeout_ms: r.first_token_timeout_ms,
-      total_timeout_ms: r.total_timeout_ms,
-      max_retries: r.max_retries,
-      breaker_failures: r.breaker_failures,
-      breaker_cooldown_ms: r.breaker_cooldown_ms,
-      response_cache_seconds: r.response_cache_seconds,
-      models: c.models,
-      breaker: { state: c.breaker.state, consecutive_failures: c.breaker.consecutiveFailures },
-      created_at: new Date(r.created_at).toISOString(),
-      updated_at: new Date(r.updated_at).toISOString(),
-    };
-  }
-}
-
-/** The last four characters, so people can tell keys apart without seeing them. */
-function hint(key: string): string {
-  return `…${key.slice(-4)}`;
-}
-
-function redacted(input: ConnectionInput): Record<string, unknown> {
-  const { api_key, ...rest } = input;
-  return { ...rest, ...(api_key !== undefined ? { api_key: api_key ? 'set' : 'removed' } : {}) };
 }

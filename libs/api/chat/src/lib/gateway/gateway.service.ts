@@ -3,11 +3,12 @@ import { APP_CONFIG, AppConfig, DomainError, Principal } from '@mph/api-core';
 import { BudgetsService, PriceCache } from '@mph/api-cost-tracking';
 import type { PriceVersionDto } from '@mph/api-catalog';
 import { calculateCost, extractUsage, RateComponent, Usage } from '@mph/cost-engine';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ConnectionsService, Route } from '../connections/connections.service';
 import { approxTokens, localEcho } from '../providers/local-echo';
 import { backoffMs } from '../providers/retry';
 import { ChatChunk, postChatCompletion, UpstreamError, UpstreamResult } from '../providers/upstream';
+import { ResponseCache } from './response-cache';
 import { UsageRecorder } from './usage-recorder.service';
 import { RateLimited, RateLimitsService } from '../limits/rate-limits.service';
 
@@ -86,7 +87,6 @@ export class GatewayError extends Error {
 }
 
 const MAX_RETRY_WAIT_MS = 20_000;
-const RESPONSE_CACHE_ENTRIES = 5000;
 const wait = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
@@ -102,8 +102,7 @@ const wait = (ms: number, signal: AbortSignal) =>
  */
 @Injectable()
 export class GatewayService {
-  /** Answers of repeatable calls (temperature 0, not streamed) on connections that enable the response cache. */
-  private readonly responses = new Map<string, { body: Record<string, unknown>; expires: number }>();
+  private readonly responses = new ResponseCache();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -177,8 +176,8 @@ export class GatewayService {
         continue;
       }
       const body: Record<string, unknown> = { ...call.request, model: route.upstreamModel };
-      const cacheKey = this.cacheKey(route, body);
-      const hit = cacheKey ? this.cached(cacheKey) : undefined;
+      const cacheKey = ResponseCache.key(route, body);
+      const hit = cacheKey ? this.responses.get(cacheKey) : undefined;
       if (hit) {
         call.route = route;
         if (route !== routes[0]) call.pricing = await this.pricing(route);
@@ -201,7 +200,7 @@ export class GatewayService {
           if (route !== routes[0]) call.pricing = await this.pricing(route);
           if (result.kind === 'json') {
             call.firstByteAt = performance.now();
-            if (cacheKey) this.remember(cacheKey, result.body, connection.row.response_cache_seconds);
+            if (cacheKey) this.responses.set(cacheKey, result.body, connection.row.response_cache_seconds);
             const summary = this.finish(call, { status: 'success', response: result.body });
             return { kind: 'json', call, body: result.body, summary };
           }
@@ -325,37 +324,6 @@ export class GatewayService {
     } catch {
       return null;
     }
-  }
-
-  /**
-   * The response-cache key of a call, when the connection caches and the call is repeatable: not streamed and
-   * temperature 0. Keyed by connection and the whole body sent upstream (model, messages, parameters).
-   */
-  private cacheKey(route: Route, body: Record<string, unknown>): string | null {
-    if (route.connection.row.response_cache_seconds <= 0 || body['stream'] === true || body['temperature'] !== 0) {
-      return null;
-    }
-    return createHash('sha256')
-      .update(`${route.connection.row.id}\u0000${JSON.stringify(body)}`)
-      .digest('base64url');
-  }
-
-  private cached(key: string): Record<string, unknown> | undefined {
-    const entry = this.responses.get(key);
-    if (!entry) return undefined;
-    if (entry.expires <= Date.now()) {
-      this.responses.delete(key);
-      return undefined;
-    }
-    return entry.body;
-  }
-
-  private remember(key: string, body: Record<string, unknown>, seconds: number): void {
-    this.responses.delete(key);
-    this.responses.set(key, { body, expires: Date.now() + seconds * 1000 });
-    // Oldest first out (Map keeps insertion order).
-    while (this.responses.size > RESPONSE_CACHE_ENTRIES)
-      this.responses.delete(this.responses.keys().next().value as string);
   }
 
   /** The provider and model the usage event names (so ingest prices it), and the price in force now. */
