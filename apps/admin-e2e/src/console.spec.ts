@@ -206,6 +206,9 @@ test('an operator edits a model; server validation errors appear on the fields',
   await page.goto('/login?returnUrl=%2Fcatalog%2Fmodels%2Fmistralai%2FMistral-7B-Instruct-v0.2');
   await signIn(page, operator.email, operator.password);
   await page.getByTestId('edit-model').click();
+  // The dialog moves focus to its first field once it has opened: typing before that lands in the wrong field
+  // (seen in CI: "-5" ended up in the display name).
+  await expect(page.getByLabel('Display name')).toBeFocused();
   await page.getByTestId('edit-context-window').fill('-5');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('context-window-error')).toContainText('context_window must not be less than 1');
