@@ -1,17 +1,8 @@
-import { Module } from '@nestjs/common';
-import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
-import { CatalogModule, DemoSeedService } from '@mph/api-catalog';
-import { CoreModule } from '@mph/api-core';
-import { createTestApp, TestApp } from '@mph/api-core/testing';
-import { CostTrackingModule } from '@mph/api-cost-tracking';
-import { DemoPricesSeedService, PricingModule } from '@mph/api-pricing';
+import type { TestApp } from '@mph/api-core/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ChatModule, UsageRecorder } from '../src';
-import { FakeUpstream } from '../testing';
-
-@Module({})
-class Root {}
+import { UsageRecorder } from '../src';
+import { createChatTestApp, FakeUpstream, userToken } from '../testing';
 
 type Who = 'admin' | 'member' | 'other';
 
@@ -42,29 +33,14 @@ describe('chat: projects, versioned prompts, sessions and streamed answers', () 
 
   beforeAll(async () => {
     await fake.start();
-    t = await createTestApp({
-      env: { PROVIDER_ALLOWED_HOSTS: '127.0.0.1' },
-      root: (o) => ({
-        module: Root,
-        imports: [CoreModule.forRoot(o), AuthModule, CatalogModule, PricingModule, CostTrackingModule, ChatModule],
-      }),
-    });
+    t = await createChatTestApp();
     db = t.app.get(DataSource);
-    await t.app.get(DemoSeedService).seedIfEmpty();
-    await t.app.get(DemoPricesSeedService).seedIfEmpty();
     for (const [who, role] of [
       ['admin', 'admin'],
       ['member', 'member'],
       ['other', 'member'],
     ] as const) {
-      await t.app
-        .get(UsersService)
-        .create(SYSTEM_ACTOR, { email: `${who}@chat.test`, role, password: `${who}-password-123` });
-      token[who] = (
-        await request(t.app.getHttpServer())
-          .post('/api/v1/auth/login')
-          .send({ email: `${who}@chat.test`, password: `${who}-password-123` })
-      ).body.access_token;
+      token[who] = await userToken(t, who, role, 'chat.test');
     }
     await as('admin')
       .post('/api/v1/connections', {

@@ -1,20 +1,11 @@
-import { Module } from '@nestjs/common';
-import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
-import { CatalogModule, DemoSeedService } from '@mph/api-catalog';
-import { CoreModule } from '@mph/api-core';
-import { createTestApp, TestApp } from '@mph/api-core/testing';
-import { CostTrackingModule } from '@mph/api-cost-tracking';
-import { DemoPricesSeedService, PricingModule } from '@mph/api-pricing';
+import type { TestApp } from '@mph/api-core/testing';
 import { execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ChatModule, ConnectionsService, UsageRecorder } from '../src';
-import { FakeUpstream } from '../testing';
-
-@Module({})
-class Root {}
+import { ConnectionsService, UsageRecorder } from '../src';
+import { createChatTestApp, FakeUpstream, userToken } from '../testing';
 
 type Who = 'admin' | 'member' | 'other';
 
@@ -48,16 +39,8 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
   beforeAll(async () => {
     await a.start();
     await b.start();
-    t = await createTestApp({
-      env: { PROVIDER_ALLOWED_HOSTS: '127.0.0.1' },
-      root: (o) => ({
-        module: Root,
-        imports: [CoreModule.forRoot(o), AuthModule, CatalogModule, PricingModule, CostTrackingModule, ChatModule],
-      }),
-    });
+    t = await createChatTestApp();
     db = t.app.get(DataSource);
-    await t.app.get(DemoSeedService).seedIfEmpty();
-    await t.app.get(DemoPricesSeedService).seedIfEmpty();
     const server = t.app.getHttpServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -66,14 +49,7 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
       ['member', 'member'],
       ['other', 'member'],
     ] as const) {
-      await t.app
-        .get(UsersService)
-        .create(SYSTEM_ACTOR, { email: `${who}@gateway.test`, role, password: `${who}-password-123` });
-      token[who] = (
-        await request(server)
-          .post('/api/v1/auth/login')
-          .send({ email: `${who}@gateway.test`, password: `${who}-password-123` })
-      ).body.access_token;
+      token[who] = await userToken(t, who, role, 'gateway.test');
       key[who] = (
         await api(who)
           .post('/api/v1/api-keys', { name: 'sdk', scopes: ['gateway'] })

@@ -1,1 +1,2 @@
 export * from './fake-upstream';
+export * from './chat-test-app';

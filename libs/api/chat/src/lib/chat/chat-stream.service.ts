@@ -111,31 +111,15 @@ export class ChatStreamService {
         send('token', { text });
         summary = started.summary;
       } else {
-        let usageChunk: Record<string, unknown> | null = null;
-        try {
-          for await (const chunk of started.chunks) {
-            if (started.call.firstByteAt === null) started.call.firstByteAt = performance.now();
-            const choices = chunk['choices'] as { delta?: { content?: unknown } }[] | undefined;
-            if (chunk['usage'] && (!choices || !choices.length)) {
-              usageChunk = chunk;
-              continue;
-            }
-            const piece = choices?.[0]?.delta?.content;
-            if (typeof piece === 'string' && piece) {
-              text += piece;
-              send('token', { text: piece });
-            }
-          }
-        } catch (e) {
-          const error = controller.signal.aborted ? 'Stopped.' : this.gateway.toGatewayError(e).message;
+        const relayed = await this.gateway.relay(started, controller.signal, (_chunk, piece) => {
+          if (piece) send('token', { text: piece });
+        });
+        text = relayed.text;
+        summary = relayed.summary;
+        if (relayed.failure) {
+          const error = controller.signal.aborted ? 'Stopped.' : relayed.failure.message;
           outcome = { status: text ? 'partial' : 'error', error };
         }
-        summary = this.gateway.finish(started.call, {
-          status: outcome.status === 'complete' ? 'success' : outcome.status,
-          usageChunk,
-          streamedText: text,
-          errorClass: controller.signal.aborted ? 'client_closed' : outcome.error ? 'upstream_error' : null,
-        });
       }
     } catch (e) {
       const error = e instanceof GatewayError || e instanceof DomainError ? e.message : 'The call failed unexpectedly.';

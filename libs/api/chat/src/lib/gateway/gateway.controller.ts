@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { AcceptApiKeyScopes, Authenticated, CurrentUser, Principal } from '@mph/api-core';
 import type { Request, Response } from 'express';
 import { ConnectionsService } from '../connections/connections.service';
-import type { ChatChunk } from '../providers/upstream';
 import { validateChatRequest } from './chat-request';
 import { GatewayError, GatewayService } from './gateway.service';
 import { OpenAiErrorsFilter } from './openai-errors.filter';
@@ -82,32 +81,9 @@ export class GatewayController {
       'x-mph-transaction-id': call.transactionId,
     });
     const wantsUsage = request.stream_options?.include_usage === true;
-    let text = '';
-    let usageChunk: ChatChunk | null = null;
-    let failure: GatewayError | null = null;
-    try {
-      for await (const chunk of started.chunks) {
-        if (call.firstByteAt === null) call.firstByteAt = performance.now();
-        const choices = chunk['choices'] as { delta?: { content?: unknown } }[] | undefined;
-        if (chunk['usage'] && (!choices || choices.length === 0)) {
-          usageChunk = chunk;
-          continue;
-        }
-        const content = choices?.[0]?.delta?.content;
-        if (typeof content === 'string') text += content;
-        res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-      }
-    } catch (e) {
-      failure = controller.signal.aborted
-        ? new GatewayError(499, 'The client closed the request.', 'aborted', 'client_closed')
-        : this.gateway.toGatewayError(e);
-    }
-    const summary = this.gateway.finish(call, {
-      status: failure ? (text ? 'partial' : 'error') : 'success',
-      usageChunk,
-      streamedText: text,
-      errorClass: failure?.code ?? null,
-    });
+    const { usageChunk, failure, summary } = await this.gateway.relay(started, controller.signal, (chunk) =>
+      res.write(`data: ${JSON.stringify(chunk)}\n\n`),
+    );
     if (controller.signal.aborted) return;
     if (failure) {
       // Tokens already reached the client, so no retry: the stream ends with an error event OpenAI's SDKs raise.

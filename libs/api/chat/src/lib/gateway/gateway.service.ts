@@ -229,6 +229,47 @@ export class GatewayService {
   }
 
   /**
+   * Reads an open stream to its end for a caller (the /v1 controller, the chat): `onChunk` gets every chunk but the
+   * usage one, with its text; a failure after the first token ends the relay (never retried). Then the call is
+   * finished and recorded once.
+   */
+  async relay(
+    started: Extract<Started, { kind: 'stream' }>,
+    signal: AbortSignal,
+    onChunk: (chunk: ChatChunk, text: string) => void,
+  ): Promise<{ text: string; usageChunk: ChatChunk | null; failure: GatewayError | null; summary: CallSummary }> {
+    const { call } = started;
+    let text = '';
+    let usageChunk: ChatChunk | null = null;
+    let failure: GatewayError | null = null;
+    try {
+      for await (const chunk of started.chunks) {
+        if (call.firstByteAt === null) call.firstByteAt = performance.now();
+        const choices = chunk['choices'] as { delta?: { content?: unknown } }[] | undefined;
+        if (chunk['usage'] && (!choices || choices.length === 0)) {
+          usageChunk = chunk;
+          continue;
+        }
+        const content = choices?.[0]?.delta?.content;
+        const piece = typeof content === 'string' ? content : '';
+        text += piece;
+        onChunk(chunk, piece);
+      }
+    } catch (e) {
+      failure = signal.aborted
+        ? new GatewayError(499, 'The client closed the request.', 'aborted', 'client_closed')
+        : this.toGatewayError(e);
+    }
+    const summary = this.finish(call, {
+      status: failure ? (text ? 'partial' : 'error') : 'success',
+      usageChunk,
+      streamedText: text,
+      errorClass: failure?.code ?? null,
+    });
+    return { text, usageChunk, failure, summary };
+  }
+
+  /**
    * Ends a call once: prices what was used (the upstream's usage, else an estimate of what was streamed), records the
    * usage event off the response path and releases budget reservations after it is stored.
    */

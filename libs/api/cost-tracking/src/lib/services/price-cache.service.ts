@@ -4,7 +4,7 @@ import type { PriceVersionDto } from '@mph/api-catalog';
 import { PriceReadService } from '@mph/api-pricing';
 import { MatchedOffering, ModelMatcherService } from './model-matcher.service';
 
-interface Dated {
+export interface Dated {
   v: PriceVersionDto;
   from: number;
   to: number;
@@ -16,8 +16,17 @@ export interface PriceSnapshot {
   versionAt(offeringId: string, at: Date, serviceTier: string, region: string): PriceVersionDto | null;
 }
 
+/** Versions with their validity as epoch milliseconds, parsed once. */
+export function dated(versions: PriceVersionDto[]): Dated[] {
+  return versions.map((v) => ({
+    v,
+    from: Date.parse(v.effective_from),
+    to: v.effective_to ? Date.parse(v.effective_to) : Infinity,
+  }));
+}
+
 /** The version in force at `at` for a tier: the region's own, else the global ('') one. */
-function pick(history: Dated[], at: Date, serviceTier: string, region: string): PriceVersionDto | null {
+export function pick(history: Dated[], at: Date, serviceTier: string, region: string): PriceVersionDto | null {
   const t = at.getTime();
   let version: PriceVersionDto | null = null;
   for (const h of history) {
@@ -121,11 +130,7 @@ export class PriceCache {
     }
     this.misses++;
     const generation = this.changes.generation;
-    const history = (await this.prices.history(offeringId)).map((v) => ({
-      v,
-      from: Date.parse(v.effective_from),
-      to: v.effective_to ? Date.parse(v.effective_to) : Infinity,
-    }));
+    const history = dated(await this.prices.history(offeringId));
     this.remember(this.histories, offeringId, history, generation);
     return history;
   }

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
 import { DomainError, Principal, ResponseCache } from '@mph/api-core';
-import type { PriceVersionDto } from '@mph/api-catalog';
 import { PriceReadService } from '@mph/api-pricing';
 import { calculateCost, Dec, RateComponent, Usage } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
+import { Dated, dated, pick } from './price-cache.service';
 
 export interface RepriceInput {
   from: Date;
@@ -86,7 +86,7 @@ export class RepricingService {
           `More than ${MAX_EVENTS} events in this window: re-price a shorter one.`,
         );
       }
-      const histories = new Map<string, PriceVersionDto[]>();
+      const histories = new Map<string, Dated[]>();
       const adjustments: {
         event_id: string;
         old: string | null;
@@ -102,16 +102,9 @@ export class RepricingService {
       let stillUnpriced = 0;
       for (const e of events) {
         const offering = e.offering_id as string;
-        if (!histories.has(offering)) histories.set(offering, await this.prices.history(offering));
-        const t = e.occurred_at.getTime();
-        const inForce = (histories.get(offering) ?? []).filter(
-          (v) =>
-            v.service_tier === e.service_tier &&
-            (v.region === e.region || v.region === '') &&
-            Date.parse(v.effective_from) <= t &&
-            (!v.effective_to || Date.parse(v.effective_to) > t),
-        );
-        const version = inForce.find((v) => v.region === e.region) ?? inForce[0];
+        // Read fresh (not from the price cache): a correction may have committed a moment ago.
+        if (!histories.has(offering)) histories.set(offering, dated(await this.prices.history(offering)));
+        const version = pick(histories.get(offering) ?? [], e.occurred_at, e.service_tier, e.region);
         let fresh: string | null = null;
         if (version && version.currency === e.currency.trim()) {
           try {
