@@ -27,7 +27,8 @@ export async function startServer(
         embeddedDatabase: database.embedded,
         mode: 'server',
       }),
-      { bodyParser: false, bufferLogs: true },
+      // abortOnError: false so a failing start rejects with its cause (the CLI prints it) instead of exiting.
+      { bodyParser: false, bufferLogs: true, abortOnError: false },
     );
     configureApp(app, resolved, APP_VERSION_STRING);
     await app.listen(config.http.port, config.http.host);
