@@ -25,7 +25,8 @@ test('chat: a project with a prompt, a streamed answer from the local provider, 
   await expect(page.getByTestId('prompts')).toContainText('project prompt');
 
   await page.getByTestId('variable-team').fill('pricing');
-  await expect(page.getByTestId('session-model')).toContainText('local/echo');
+  // The model picker shows who serves each model and its price (the local echo is free).
+  await expect(page.getByTestId('session-model')).toContainText('local/echo · Local echo · free');
   await page.getByTestId('new-session').click();
   await expect(page.getByText('Say something to start.')).toBeVisible();
 
@@ -55,6 +56,15 @@ test('chat: a project with a prompt, a streamed answer from the local provider, 
   await expect(page.getByTestId('message-user').last()).toContainText('prices.csv');
   await expect(page.getByTestId('message-assistant').last()).toContainText('gpt-4o-mini,0.15');
   await expect(page.getByTestId('attached-files')).toHaveCount(0);
+
+  // A PDF's text is extracted on the server and read with the message.
+  // (fixtures/report.pdf: one page, "Quarterly report" / "Spend fell 12% in November", made by makePdf in the
+  // chat lib's testing helpers)
+  await page.getByTestId('file-input').setInputFiles(join(__dirname, '../fixtures/report.pdf'));
+  await page.getByTestId('draft').fill('What does the report say?');
+  await page.getByTestId('send').click();
+  await expect(page.getByTestId('message-user').last()).toContainText('report.pdf · 1 page');
+  await expect(page.getByTestId('message-assistant').last()).toContainText('Spend fell 12% in November');
 
   // The call is in the costs: the usage explorer lists it, priced at zero.
   await page.goto('/costs/usage');

@@ -2,7 +2,8 @@ import type { TestApp } from '@mph/api-core/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { UsageRecorder } from '../src';
-import { createChatTestApp, FakeUpstream, userToken } from '../testing';
+import { promptTokens } from '../src/lib/tokens/tokenizer';
+import { createChatTestApp, FakeUpstream, makePdf, userToken } from '../testing';
 
 type Who = 'admin' | 'member' | 'other';
 
@@ -186,9 +187,9 @@ describe('chat: projects, versioned prompts, sessions and streamed answers', () 
     ).body;
     const send = (attachments: object[]) =>
       as('member').post(`/api/v1/sessions/${session.id}/messages`, { content: 'Summarise', attachments });
-    const pdf = await send([{ name: 'report.pdf', media_type: 'application/pdf', text: '%PDF-1.7' }]).expect(415);
-    expect(pdf.body.error).toMatchObject({ code: 'UNSUPPORTED_FILE' });
-    expect(pdf.body.error.message).toContain('send txt, md, csv or json');
+    const pptx = await send([{ name: 'slides.pptx', text: 'PK' }]).expect(415);
+    expect(pptx.body.error).toMatchObject({ code: 'UNSUPPORTED_FILE' });
+    expect(pptx.body.error.message).toContain('send txt, md, csv, json or pdf');
     const big = await send([{ name: 'big.txt', text: 'x'.repeat(600 * 1024) }]).expect(413);
     expect(big.body.error.code).toBe('FILE_TOO_LARGE');
     await send([{ name: 'bad.json', text: '{nope' }]).expect(400);
@@ -200,5 +201,103 @@ describe('chat: projects, versioned prompts, sessions and streamed answers', () 
     expect(fake.seen.at(-1)?.body['messages']).toEqual([
       { role: 'user', content: 'Summarise\n\nFile: prices.csv (csv)\n```\nmodel,input\ngpt-4o-mini,0.15\n```' },
     ]);
+  });
+
+  it('reads the text of attached PDFs (pdf.js in a worker) and says clearly why a PDF cannot be read', async () => {
+    const project = (await as('member').post('/api/v1/projects', { name: 'PDFs' }).expect(201)).body;
+    const session = (
+      await as('member').post('/api/v1/sessions', { project_id: project.id, model: 'gpt-4o-mini' }).expect(201)
+    ).body;
+    const send = (name: string, data: Buffer | string) =>
+      as('member').post(`/api/v1/sessions/${session.id}/messages`, {
+        content: 'Summarise',
+        attachments: [{ name, data: Buffer.isBuffer(data) ? data.toString('base64') : data }],
+      });
+
+    const notPdf = await send('notes.pdf', Buffer.from('just some text')).expect(400);
+    expect(notPdf.body.error).toMatchObject({ code: 'INVALID_FILE' });
+    expect(notPdf.body.error.message).toContain('is not a PDF');
+    const broken = await send('broken.pdf', Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF')).expect(
+      400,
+    );
+    expect(broken.body.error.message).toMatch(/"broken.pdf" is not a readable PDF .* Paste the text instead/);
+    const scan = await send('scan.pdf', makePdf([[]])).expect(422);
+    expect(scan.body.error).toMatchObject({ code: 'PDF_NO_TEXT' });
+    expect(scan.body.error.message).toContain('OCR is not supported');
+    const huge = await send('huge.pdf', Buffer.alloc(2 * 1024 * 1024 + 1, 32)).expect(413);
+    expect(huge.body.error.message).toContain('PDFs are limited to 2 MB');
+    const wordy = makePdf(Array.from({ length: 120 }, () => Array.from({ length: 50 }, () => 'x'.repeat(90))));
+    const long = await send('wordy.pdf', wordy).expect(413);
+    expect(long.body.error.message).toContain('has more text than');
+    const missing = await send('empty.pdf', '').expect(400);
+    expect(missing.body.error.message).toContain('needs its name and base64 data');
+    expect((await as('member').get(`/api/v1/sessions/${session.id}`).expect(200)).body.items).toEqual([]);
+
+    const pdf = makePdf([['Quarterly prices (USD)', 'gpt-4o-mini input 0.15'], ['Page two: output 0.60']]);
+    const sent = await send('report.pdf', pdf).expect(201);
+    expect(sent.body.user_message.attachments).toEqual([
+      { name: 'report.pdf', media_type: 'application/pdf', bytes: pdf.length, pages: 2 },
+    ]);
+    await request(t.app.getHttpServer()).get(sent.body.stream_url).expect(200);
+    expect(fake.seen.at(-1)?.body['messages']).toEqual([
+      {
+        role: 'user',
+        content:
+          'Summarise\n\nFile: report.pdf (pdf)\n```\nQuarterly prices (USD)\ngpt-4o-mini input 0.15\n\nPage two: output 0.60\n```',
+      },
+    ]);
+  });
+
+  it('trims the oldest turns to fit the model’s context window, counted with its tokenizer', async () => {
+    const project = (await as('member').post('/api/v1/projects', { name: 'Long talk' }).expect(201)).body;
+    const session = (
+      await as('member')
+        .post('/api/v1/sessions', { project_id: project.id, model: 'gpt-4o-mini', params: { max_tokens: 50 } })
+        .expect(201)
+    ).body;
+    // Each turn: "Turn N" + 40 × " word" (~42 tokens of content + 4 of framing).
+    const say = async (n: number) => {
+      const sent = await as('member')
+        .post(`/api/v1/sessions/${session.id}/messages`, { content: `Turn ${n}` + ' word'.repeat(40) })
+        .expect(201);
+      await request(t.app.getHttpServer()).get(sent.body.stream_url).expect(200);
+      return fake.seen.at(-1)?.body['messages'] as { role: string; content: string }[];
+    };
+    const where = `provider_slug = 'openai' AND provider_model_id = 'gpt-4o-mini'`;
+    const [before] = await db.query(`SELECT id, context_window FROM offerings WHERE ${where}`);
+    await db.query(`UPDATE offerings SET context_window = 250 WHERE id = $1`, [before.id]);
+    try {
+      expect((await say(1)).length).toBe(1);
+      const second = await say(2);
+      expect(second.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+      // The fake answers with the question, so each message is ~46 tokens: 250 less 50 for the answer holds four.
+      // Turn 1 no longer fits, and its answer is not kept alone: the conversation starts at turn 2.
+      const third = await say(3);
+      expect(third.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+      expect(third[0].content).toMatch(/^Turn 2 /);
+      expect(third.at(-1)?.content).toMatch(/^Turn 3 /);
+      expect(promptTokens(third, 'gpt-4o-mini')).toBeLessThanOrEqual(250 - 50);
+      expect(promptTokens([...second.slice(0, 2), ...third], 'gpt-4o-mini')).toBeGreaterThan(250 - 50);
+    } finally {
+      await db.query(`UPDATE offerings SET context_window = $2 WHERE id = $1`, [before.id, before.context_window]);
+    }
+  });
+
+  it('lists the models a member can chat with, each with the connection serving it and its price now', async () => {
+    const models = (await as('member').get('/api/v1/chat/models').expect(200)).body as Record<string, unknown>[];
+    const mini = models.find((m) => m['model'] === 'gpt-4o-mini');
+    expect(mini).toMatchObject({ via: 'Fake OpenAI', provider: 'openai', context_window: expect.any(Number) });
+    const [price] = await db.query(
+      `SELECT c.unit, c.amount::text FROM price_components c JOIN price_versions v ON v.id = c.version_id
+         JOIN offerings o ON o.id = v.offering_id
+        WHERE o.provider_slug = 'openai' AND o.provider_model_id = 'gpt-4o-mini' AND v.effective_to IS NULL
+          AND v.service_tier = 'standard' AND v.region = '' AND c.unit = 'input' AND c.prompt_tokens_above = 0`,
+    );
+    expect(mini?.['price']).toMatchObject({ currency: 'USD', input_per_mtok: price.amount });
+    expect(models.find((m) => m['model'] === 'local/echo')).toMatchObject({
+      provider: 'local',
+      price: { input_per_mtok: '0', output_per_mtok: '0' },
+    });
+    await request(t.app.getHttpServer()).get('/api/v1/chat/models').expect(401);
   });
 });

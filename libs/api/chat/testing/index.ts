@@ -1,2 +1,3 @@
 export * from './fake-upstream';
 export * from './chat-test-app';
+export * from './pdf';

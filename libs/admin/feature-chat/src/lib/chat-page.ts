@@ -8,8 +8,8 @@ import { MatSelectModule } from '@angular/material/select';
 import { ActivatedRoute, Router } from '@angular/router';
 import {
   ChatMessageDto,
+  ChatModelDto,
   ChatService,
-  ConnectionsService,
   ProjectDto,
   PromptDto,
   SessionDetailDto,
@@ -129,8 +129,8 @@ export function costLine(cost: string | null, currency: string | null): string {
               <mat-label>Model</mat-label>
               <mat-select name="model" [(ngModel)]="model" data-testid="session-model">
                 @for (m of models(); track m.model) {
-                  <mat-option [value]="m.model"
-                    >{{ m.model }} <span class="sub">· {{ m.via }}</span></mat-option
+                  <mat-option [value]="m.model" [attr.data-testid]="'model-option-' + m.model"
+                    >{{ m.model }} <span class="sub">· {{ m.via }} · {{ priceLabel(m) }}</span></mat-option
                   >
                 }
               </mat-select>
@@ -184,7 +184,10 @@ export function costLine(cost: string | null, currency: string | null): string {
                 } @else {
                   <div class="plain">{{ m.content }}</div>
                   @for (f of m.attachments; track $index) {
-                    <div class="meta">📎 {{ $any(f).name }}</div>
+                    <div class="meta">
+                      📎 {{ $any(f).name
+                      }}{{ $any(f).pages ? ' · ' + $any(f).pages + ($any(f).pages === 1 ? ' page' : ' pages') : '' }}
+                    </div>
                   }
                 }
               </article>
@@ -210,7 +213,7 @@ export function costLine(cost: string | null, currency: string | null): string {
               type="file"
               multiple
               hidden
-              accept=".txt,.md,.csv,.json"
+              accept=".txt,.md,.csv,.json,.pdf"
               (change)="attach(picker)"
               data-testid="file-input"
             />
@@ -364,14 +367,13 @@ export function costLine(cost: string | null, currency: string | null): string {
 })
 export class ChatPage implements OnInit {
   private readonly api = inject(ChatService);
-  private readonly connectionsApi = inject(ConnectionsService);
   private readonly route = inject(ActivatedRoute);
   private readonly router = inject(Router);
   readonly projects = signal<ProjectDto[]>([]);
   readonly prompts = signal<PromptDto[]>([]);
   readonly sessions = signal<SessionDto[]>([]);
   readonly session = signal<SessionDetailDto | null>(null);
-  readonly models = signal<{ model: string; via: string }[]>([]);
+  readonly models = signal<ChatModelDto[]>([]);
   readonly projectId = signal<string | null>(null);
   readonly sessionId = signal<string | null>(null);
   readonly editing = signal<PromptDto | null>(null);
@@ -397,8 +399,8 @@ export class ChatPage implements OnInit {
   model = '';
   variables: Record<string, string> = {};
   draft = '';
-  /** Files picked for the next message, read as text in the browser (txt, md, csv, json). */
-  readonly files = signal<{ name: string; media_type: string; text: string }[]>([]);
+  /** Files picked for the next message: text files read in the browser, PDFs sent base64 for the server to read. */
+  readonly files = signal<{ name: string; media_type: string; text?: string; data?: string }[]>([]);
   private events?: EventSource;
 
   constructor() {
@@ -407,12 +409,7 @@ export class ChatPage implements OnInit {
 
   ngOnInit(): void {
     this.loadProjects();
-    this.connectionsApi.listConnections().subscribe((list) => {
-      const seen = new Map<string, string>();
-      for (const c of list.filter((x) => x.enabled))
-        for (const m of c.models) if (!seen.has(m.model)) seen.set(m.model, c.name);
-      this.models.set([...seen].map(([model, via]) => ({ model, via })).sort((a, b) => a.model.localeCompare(b.model)));
-    });
+    this.api.listChatModels().subscribe((list) => this.models.set(list));
     this.route.queryParamMap.subscribe((q) => {
       const project = q.get('project');
       const session = q.get('session');
@@ -509,10 +506,23 @@ export class ChatPage implements OnInit {
   async attach(input: HTMLInputElement): Promise<void> {
     const picked = Array.from(input.files ?? []);
     const read = await Promise.all(
-      picked.map(async (f) => ({ name: f.name, media_type: f.type, text: await f.text() })),
+      picked.map(async (f) =>
+        f.type === 'application/pdf' || /\.pdf$/i.test(f.name)
+          ? { name: f.name, media_type: 'application/pdf', data: base64(await f.arrayBuffer()) }
+          : { name: f.name, media_type: f.type, text: await f.text() },
+      ),
     );
     this.files.update((list) => [...list.filter((x) => !read.some((r) => r.name === x.name)), ...read]);
     input.value = '';
+  }
+
+  /** "$0.15 in / $0.60 out per 1M", "free", or "price unknown" (never shown as free). */
+  priceLabel(m: ChatModelDto): string {
+    if (!m.price) return 'price unknown';
+    const { currency, input_per_mtok: input, output_per_mtok: output } = m.price;
+    if (Number(input) === 0 && Number(output) === 0) return 'free';
+    const money = (v: string) => (currency === 'USD' ? `$${v}` : `${v} ${currency}`);
+    return `${money(input)} in / ${money(output)} out per 1M`;
   }
 
   detach(name: string): void {
@@ -582,4 +592,12 @@ export class ChatPage implements OnInit {
   private loadSession(id: string): void {
     this.api.getSession({ id }).subscribe((s) => this.session.set(s));
   }
+}
+
+/** A file's bytes as base64, in slices (String.fromCharCode takes a bounded argument list). */
+function base64(buffer: ArrayBuffer): string {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }

@@ -5,6 +5,7 @@ import { AuditModule } from '@mph/api-auth';
 import { CatalogModule } from '@mph/api-catalog';
 import { CostTrackingModule } from '@mph/api-cost-tracking';
 import { ChatController, ChatStreamController } from './chat/chat.controller';
+import { ChatModelsService } from './chat/chat-models.service';
 import { ChatStreamService } from './chat/chat-stream.service';
 import { ChatService } from './chat/chat.service';
 import { LimitsController } from './limits/limits.controller';
@@ -30,6 +31,7 @@ import { UsageRecorder } from './gateway/usage-recorder.service';
     UsageRecorder,
     ChatService,
     ChatStreamService,
+    ChatModelsService,
     RateLimitsService,
   ],
   exports: [ConnectionsService, GatewayService, UsageRecorder, ChatService, ChatStreamService],

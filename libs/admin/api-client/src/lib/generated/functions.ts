@@ -35,6 +35,8 @@ export type { DeleteBudget$Params as DeleteBudget$Params } from './fn/budgets/de
 export { deleteBudget as deleteBudget } from './fn/budgets/delete-budget';
 export type { StreamChatAnswer$Params as StreamChatAnswer$Params } from './fn/chat/stream-chat-answer';
 export { streamChatAnswer as streamChatAnswer } from './fn/chat/stream-chat-answer';
+export type { ListChatModels$Params as ListChatModels$Params } from './fn/chat/list-chat-models';
+export { listChatModels as listChatModels } from './fn/chat/list-chat-models';
 export type { ListProjects$Params as ListProjects$Params } from './fn/chat/list-projects';
 export { listProjects as listProjects } from './fn/chat/list-projects';
 export type { CreateProject$Params as CreateProject$Params } from './fn/chat/create-project';

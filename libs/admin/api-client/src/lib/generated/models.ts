@@ -19,6 +19,8 @@ export type { CatalogTotalsDto } from './models/catalog-totals-dto';
 export type { ChangePasswordDto } from './models/change-password-dto';
 export type { ChangesMetaDto } from './models/changes-meta-dto';
 export type { ChatMessageDto } from './models/chat-message-dto';
+export type { ChatModelDto } from './models/chat-model-dto';
+export type { ChatModelPriceDto } from './models/chat-model-price-dto';
 export type { ChooseTruthDto } from './models/choose-truth-dto';
 export type { ConnectionDto } from './models/connection-dto';
 export type { ConnectionTestDto } from './models/connection-test-dto';

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig, DomainError, Principal, Role } from '@mph/api-co
 import type { Response } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { approxTokens } from '../providers/local-echo';
+import { encodingFor, messageTokens, REPLY_PRIMING } from '../tokens/tokenizer';
 import { ChatRequest, GatewayError, GatewayService } from '../gateway/gateway.service';
 import { Attachment, checkAttachments, withFiles } from './attachments';
 import { ChatService, messageDto, renderTemplate } from './chat.service';
@@ -29,7 +29,7 @@ export class ChatStreamService {
   ) {}
 
   async send(by: Principal, sessionId: string, input: { content: string; attachments?: unknown[] }) {
-    const files = checkAttachments(input.attachments);
+    const files = await checkAttachments(input.attachments);
     const session = await this.chat.session(by, sessionId);
     if (session.items.some((m: { status: string }) => m.status === 'pending' || m.status === 'streaming')) {
       throw DomainError.conflict('ANSWER_IN_PROGRESS', 'Wait for the current answer (or stop it) before sending.');
@@ -155,8 +155,9 @@ export class ChatStreamService {
 
   /**
    * The request the model sees: the session's system prompt (its version, variables filled), then the conversation,
-   * oldest turns dropped first to fit the model's context window. Tokens are estimated at 4 characters each (exact
-   * for no model; close for English with OpenAI's tokenizers, looser for others).
+   * oldest turns dropped first to fit the model's context window (less the answer's max_tokens). Tokens are counted
+   * with the model's own encoding for OpenAI models and with o200k_base as an approximation for others (see
+   * tokens/tokenizer.ts); the newest turn is always kept.
    */
   private async context(by: Principal, sessionId: string, answerId: number): Promise<ChatRequest> {
     const [session] = await this.dataSource.query(
@@ -184,14 +185,18 @@ export class ChatStreamService {
       if (m?.w) window = m.w;
     }
     const system = session.template ? renderTemplate(session.template, session.variables ?? {}) : null;
-    let budget = window - maxTokens - (system ? approxTokens(system) : 0);
+    const { encoding } = encodingFor(session.model);
+    let budget =
+      window - maxTokens - REPLY_PRIMING - (system ? messageTokens({ role: 'system', content: system }, encoding) : 0);
     const kept: { role: string; content: string }[] = [];
     for (let i = history.length - 1; i >= 0; i--) {
-      const cost = approxTokens(history[i].content) + 4;
+      const cost = messageTokens(history[i], encoding);
       if (cost > budget && kept.length) break;
       budget -= cost;
       kept.unshift(history[i]);
     }
+    // A trimmed conversation starts with a user turn, not with an answer whose question was dropped.
+    while (kept.length > 1 && kept.length < history.length && kept[0].role === 'assistant') kept.shift();
     return {
       ...params,
       model: session.model,

@@ -11,6 +11,7 @@ import {
 import { Authenticated, CurrentUser, Principal, Public } from '@mph/api-core';
 import type { Response } from 'express';
 import {
+  ChatModelDto,
   CreateProjectDto,
   CreatePromptDto,
   CreateSessionDto,
@@ -25,6 +26,7 @@ import {
   UpdateProjectDto,
   UpdateSessionDto,
 } from './chat.dto';
+import { ChatModelsService } from './chat-models.service';
 import { ChatStreamService } from './chat-stream.service';
 import { ChatService } from './chat.service';
 
@@ -38,7 +40,17 @@ export class ChatController {
   constructor(
     private readonly chat: ChatService,
     private readonly streams: ChatStreamService,
+    private readonly models: ChatModelsService,
   ) {}
+
+  @Get('chat/models')
+  @ApiOperation({
+    summary: 'Models you can chat with: the connection serving each, and its price now (null when unknown)',
+  })
+  @ApiOkResponse({ type: [ChatModelDto] })
+  listChatModels(@CurrentUser() by: Principal): Promise<ChatModelDto[]> {
+    return this.models.list(by);
+  }
 
   @Get('projects')
   @ApiOkResponse({ type: [ProjectDto] })

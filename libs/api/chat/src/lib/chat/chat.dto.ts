@@ -157,7 +157,12 @@ export class SessionDetailDto extends SessionDto {
 export class AttachmentInputDto {
   @ApiProperty({ example: 'prices.csv' }) name!: string;
   @ApiPropertyOptional({ example: 'text/csv', description: 'Default: from the file name.' }) media_type?: string;
-  @ApiProperty({ description: 'The file’s text (the console reads the file in the browser).' }) text!: string;
+  @ApiPropertyOptional({
+    description: 'A text file’s content (txt, md, csv, json; the console reads it in the browser).',
+  })
+  text?: string;
+  @ApiPropertyOptional({ description: 'A PDF, base64-encoded (2 MB at most); its text is extracted on the server.' })
+  data?: string;
 }
 
 export class SendMessageDto {
@@ -168,7 +173,8 @@ export class SendMessageDto {
   content!: string;
   @ApiPropertyOptional({
     type: [AttachmentInputDto],
-    description: 'Up to 5 text files (txt, md, csv, json; 512 KB each) the model reads with the message.',
+    description:
+      'Up to 5 files the model reads with the message: txt, md, csv, json (512 KB each) as text, PDF (2 MB) as base64 data.',
   })
   @IsOptional()
   @IsArray()
@@ -182,4 +188,26 @@ export class SentMessageDto {
   assistant_message!: ChatMessageDto;
   @ApiProperty({ description: 'Open with EventSource: token events, then done (the message) or error.' })
   stream_url!: string;
+}
+
+export class ChatModelPriceDto {
+  @ApiProperty({ example: 'USD' }) currency!: string;
+  @ApiProperty({ example: '0.15', description: 'Base input price per 1M tokens (decimal string).' })
+  input_per_mtok!: string;
+  @ApiProperty({ example: '0.6', description: 'Base output price per 1M tokens (decimal string).' })
+  output_per_mtok!: string;
+}
+
+export class ChatModelDto {
+  @ApiProperty({ example: 'gpt-4o-mini', description: 'The id to chat with (and to send to /v1).' }) model!: string;
+  @ApiProperty({ example: 'OpenAI', description: 'The connection that serves it first.' }) via!: string;
+  @ApiProperty({ example: 'openai', description: 'The provider it is priced as.' }) provider!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) offering_id!: string | null;
+  @ApiProperty({
+    type: ChatModelPriceDto,
+    nullable: true,
+    description: 'The offering’s price now (standard tier, default region); null when unknown, which is not free.',
+  })
+  price!: ChatModelPriceDto | null;
+  @ApiProperty({ type: Number, nullable: true }) context_window!: number | null;
 }

@@ -336,11 +336,9 @@ export function messageDto(r: Record<string, unknown>) {
     role: r['role'] as string,
     content: r['content'] as string,
     // The files' names, types and sizes; their text went to the model and stays stored, not echoed back.
-    attachments: ((r['attachments'] as { name: string; media_type: string; bytes: number }[]) ?? []).map((a) => ({
-      name: a.name,
-      media_type: a.media_type,
-      bytes: a.bytes,
-    })),
+    attachments: (
+      (r['attachments'] as { name: string; media_type: string; bytes: number; pages?: number }[]) ?? []
+    ).map((a) => ({ name: a.name, media_type: a.media_type, bytes: a.bytes, ...(a.pages ? { pages: a.pages } : {}) })),
     model: (r['model'] as string | null) ?? null,
     provider: (r['provider'] as string | null) ?? null,
     usage: (r['usage'] as Record<string, number> | null) ?? null,

@@ -5,7 +5,8 @@ import type { PriceVersionDto } from '@mph/api-catalog';
 import { calculateCost, extractUsage, RateComponent, Usage } from '@mph/cost-engine';
 import { randomUUID } from 'node:crypto';
 import { ConnectionsService, Route } from '../connections/connections.service';
-import { approxTokens, localEcho } from '../providers/local-echo';
+import { localEcho } from '../providers/local-echo';
+import { countTokens, encodingFor, promptTokens } from '../tokens/tokenizer';
 import { backoffMs } from '../providers/retry';
 import { ChatChunk, postChatCompletion, UpstreamError, UpstreamResult } from '../providers/upstream';
 import { ResponseCache } from './response-cache';
@@ -47,7 +48,7 @@ export interface CallSummary {
   recorded: Promise<void>;
 }
 
-interface Pricing {
+export interface Pricing {
   provider: string;
   model: string;
   version: PriceVersionDto | null;
@@ -63,7 +64,8 @@ export interface Call {
   route: Route | null;
   pricing: Pricing;
   reservations: string[];
-  promptEstimate: number;
+  /** The prompt's tokens, counted with the model's tokenizer (or the stated approximation) on first need. */
+  promptTokens: () => number;
   firstByteAt: number | null;
   finished: boolean;
 }
@@ -144,12 +146,14 @@ export class GatewayService {
       route: null,
       pricing: await this.pricing(routes[0]),
       reservations: [],
-      promptEstimate: approxTokens(JSON.stringify(request.messages)),
+      promptTokens: once(() =>
+        promptTokens(request.messages as { role?: unknown; content?: unknown }[], request.model),
+      ),
       firstByteAt: null,
       finished: false,
     };
     try {
-      await this.limits.admit(ctx.by, ctx.project, call.promptEstimate);
+      await this.limits.admit(ctx.by, ctx.project, call.promptTokens);
     } catch (e) {
       if (e instanceof RateLimited) {
         throw new GatewayError(429, e.message, 'rate_limit_exceeded', 'rate_limit_exceeded', null, e.retryAfterSeconds);
@@ -289,13 +293,13 @@ export class GatewayService {
       try {
         usage = extractUsage('openai', source, 'openai-chat').usage;
       } catch {
-        usage = { input_tokens: call.promptEstimate, output_tokens: approxTokens(outcome.streamedText ?? '') };
+        usage = { input_tokens: call.promptTokens(), output_tokens: outputTokens(call, outcome.streamedText) };
       }
     } else if (outcome.status !== 'error' || outcome.streamedText) {
       // No usage from upstream (the stream broke off): what was sent and what was streamed, estimated.
       usage = {
-        input_tokens: call.promptEstimate,
-        output_tokens: outcome.streamedText ? approxTokens(outcome.streamedText) : 0,
+        input_tokens: call.promptTokens(),
+        output_tokens: outputTokens(call, outcome.streamedText),
       };
     }
     let cost: string | null = null;
@@ -367,6 +371,17 @@ export class GatewayService {
     }
   }
 
+  /** Where a model is served first for a user, and the price it would be charged at now (null: unknown). */
+  async priceNow(
+    by: Principal,
+    model: string,
+  ): Promise<(Pricing & { route: Route; offeringId: string | null }) | null> {
+    const [route] = await this.connections.routes(by, model);
+    if (!route) return null;
+    const pricing = await this.pricing(route);
+    return { ...pricing, route, offeringId: pricing.version?.offering_id ?? (await this.offeringFor(by, model)) };
+  }
+
   /** The provider and model the usage event names (so ingest prices it), and the price in force now. */
   private async pricing(route: Route): Promise<Pricing> {
     const provider = route.connection.row.provider_slug ?? 'custom';
@@ -405,7 +420,7 @@ export class GatewayService {
     let maxCost: string;
     try {
       maxCost = calculateCost(
-        { input_tokens: call.promptEstimate, output_tokens: maxOutput },
+        { input_tokens: call.promptTokens(), output_tokens: maxOutput },
         { currency: version.currency, components: version.components as RateComponent[] },
         call.startedAt,
       ).total;
@@ -456,4 +471,19 @@ export class GatewayService {
     }
     return new GatewayError(500, 'The gateway failed unexpectedly.', 'api_error', 'internal_error');
   }
+}
+
+/** A value computed on first use only. */
+function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) [value, done] = [compute(), true];
+    return value;
+  };
+}
+
+/** Tokens of what was streamed before a call broke off (the model's tokenizer, or the stated approximation). */
+function outputTokens(call: Call, streamed: string | undefined): number {
+  return streamed ? countTokens(streamed, encodingFor(call.request.model).encoding) : 0;
 }

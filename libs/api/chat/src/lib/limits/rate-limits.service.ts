@@ -77,7 +77,7 @@ export class RateLimitsService {
   }
 
   /** Admits a call (spending one request and its prompt tokens) or throws RateLimited with the wait. */
-  async admit(by: Principal, project: string | null, promptTokens: number): Promise<void> {
+  async admit(by: Principal, project: string | null, prompt: () => number): Promise<void> {
     const limits = await this.applicable(by, project);
     if (!limits.length) return;
     const spend: [TokenBucket, number][] = [];
@@ -93,6 +93,7 @@ export class RateLimitsService {
       }
       if (l.tokens_per_minute) {
         const b = this.bucket(`${l.id}:tokens`, l.tokens_per_minute);
+        const promptTokens = prompt();
         const need = Math.min(promptTokens, l.tokens_per_minute);
         const w = b.waitFor(need);
         if (w > wait) [wait, reason] = [w, `${l.tokens_per_minute} tokens per minute for ${who}`];

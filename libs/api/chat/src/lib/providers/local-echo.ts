@@ -1,3 +1,4 @@
+import { contentText } from '../tokens/tokenizer';
 import type { ChatChunk, UpstreamResult } from './upstream';
 
 /** The built-in model id of the local provider, in the catalog with a zero price. */
@@ -8,20 +9,6 @@ export function approxTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((p) =>
-        p && typeof p === 'object' && (p as { type?: string }).type === 'text'
-          ? String((p as { text?: unknown }).text ?? '')
-          : '',
-      )
-      .join(' ');
-  }
-  return '';
-}
-
 /**
  * The local provider: no network, deterministic, honest. It answers every request by echoing the last user message
  * (and says it is an echo, not a model), streams it word by word, and reports usage like an OpenAI-compatible server.
@@ -29,12 +16,12 @@ function textOf(content: unknown): string {
 export function localEcho(body: Record<string, unknown>): UpstreamResult {
   const messages = (body['messages'] as { role?: string; content?: unknown }[] | undefined) ?? [];
   const last = [...messages].reverse().find((m) => m.role === 'user');
-  const said = textOf(last?.content).trim() || '(nothing)';
+  const said = contentText(last?.content).trim() || '(nothing)';
   const text = `[local echo, not a real model] You said: ${said}`;
   const words = text.split(/(?<= )/);
   const maxTokens = typeof body['max_tokens'] === 'number' ? (body['max_tokens'] as number) : Infinity;
   const parts = words.slice(0, Math.max(1, maxTokens));
-  const prompt = approxTokens(messages.map((m) => textOf(m.content)).join('\n'));
+  const prompt = approxTokens(messages.map((m) => contentText(m.content)).join('\n'));
   const usage = { prompt_tokens: prompt, completion_tokens: parts.length, total_tokens: prompt + parts.length };
   const finish = parts.length < words.length ? 'length' : 'stop';
   const id = `chatcmpl-local${Date.now().toString(36)}`;

@@ -60,6 +60,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
   });
   // The OpenAI-compatible gateway takes whole conversations (file context included): its own, larger limit.
   app.use('/v1', express.json({ limit: config.gateway.maxBodyBytes }));
+  // So does a chat message, which may carry files (a PDF travels base64-encoded).
+  app.use(/^\/api\/v1\/sessions\/[^/]+\/messages$/, express.json({ limit: config.gateway.maxBodyBytes }));
   app.use(
     express.json({
       limit: config.http.bodyLimitBytes,

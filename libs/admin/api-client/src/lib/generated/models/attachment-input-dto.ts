@@ -4,13 +4,18 @@
 export interface AttachmentInputDto {
 
   /**
+   * A PDF, base64-encoded (2 MB at most); its text is extracted on the server.
+   */
+  data?: string;
+
+  /**
    * Default: from the file name.
    */
   media_type?: string;
   name: string;
 
   /**
-   * The file’s text (the console reads the file in the browser).
+   * A text file’s content (txt, md, csv, json; the console reads it in the browser).
    */
-  text: string;
+  text?: string;
 }

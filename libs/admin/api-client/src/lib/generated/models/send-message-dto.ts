@@ -5,7 +5,7 @@ import { AttachmentInputDto } from '../models/attachment-input-dto';
 export interface SendMessageDto {
 
   /**
-   * Up to 5 text files (txt, md, csv, json; 512 KB each) the model reads with the message.
+   * Up to 5 files the model reads with the message: txt, md, csv, json (512 KB each) as text, PDF (2 MB) as base64 data.
    */
   attachments?: Array<AttachmentInputDto>;
   content: string;

@@ -12,6 +12,7 @@ import { StrictHttpResponse } from '../strict-http-response';
 
 import { addPromptVersion } from '../fn/chat/add-prompt-version';
 import { AddPromptVersion$Params } from '../fn/chat/add-prompt-version';
+import { ChatModelDto } from '../models/chat-model-dto';
 import { createProject } from '../fn/chat/create-project';
 import { CreateProject$Params } from '../fn/chat/create-project';
 import { createPrompt } from '../fn/chat/create-prompt';
@@ -30,6 +31,8 @@ import { getPrompt } from '../fn/chat/get-prompt';
 import { GetPrompt$Params } from '../fn/chat/get-prompt';
 import { getSession } from '../fn/chat/get-session';
 import { GetSession$Params } from '../fn/chat/get-session';
+import { listChatModels } from '../fn/chat/list-chat-models';
+import { ListChatModels$Params } from '../fn/chat/list-chat-models';
 import { listProjects } from '../fn/chat/list-projects';
 import { ListProjects$Params } from '../fn/chat/list-projects';
 import { listPrompts } from '../fn/chat/list-prompts';
@@ -88,6 +91,41 @@ export class ChatService extends BaseService {
     const resp = this.streamChatAnswer$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<string>): string => r.body)
+    );
+  }
+
+  /** Path part for operation `listChatModels()` */
+  static readonly ListChatModelsPath = '/api/v1/chat/models';
+
+  /**
+   * Models you can chat with: the connection serving each, and its price now (null when unknown).
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `listChatModels()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listChatModels$Response(params?: ListChatModels$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ChatModelDto>>> {
+    const obs = listChatModels(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Models you can chat with: the connection serving each, and its price now (null when unknown).
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `listChatModels$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listChatModels(params?: ListChatModels$Params, context?: HttpContext): Observable<Array<ChatModelDto>> {
+    const resp = this.listChatModels$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<Array<ChatModelDto>>): Array<ChatModelDto> => r.body)
     );
   }
 
