@@ -6,3 +6,5 @@ export type { AuditActor, AuditInput } from './lib/services/audit.service';
 export { UsersService } from './lib/services/users.service';
 export { ApiKeysService } from './lib/services/api-keys.service';
 export { accessRuleOf } from './lib/guards/authorize.guard';
+export { CallerRateLimit } from './lib/services/caller-rate-limit.service';
+export { presentedApiKey } from './lib/strategies/api-key.strategy';

@@ -177,6 +177,74 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
     });
   });
 
+  it('answers API keys on the fast path as the full pipeline does; other callers take the Nest route, alike', async () => {
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Same either way?' }] };
+    const server = t.app.getHttpServer();
+    // An API key, JSON: the fast path (security headers, request id, cost header, access to the same services).
+    const fast = await request(server)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key.member}`)
+      .send(body)
+      .expect(200);
+    expect(fast.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-request-id': expect.any(String),
+      'x-mph-cost-usd': expect.stringMatching(/^\d+\.\d+$/),
+    });
+    // A browser (Origin) and a signed-in user (JWT) go through the Nest route: CORS headers, same answer.
+    const browser = await request(server)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key.member}`)
+      .set('Origin', 'http://localhost:4200')
+      .send(body)
+      .expect(200);
+    expect(browser.headers['access-control-allow-origin']).toBe('http://localhost:4200');
+    const user = await request(server)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${token.member}`)
+      .send(body)
+      .expect(200);
+    expect(user.body.choices[0].message.content).toBe(fast.body.choices[0].message.content);
+    // Which way each went: only the Nest pipeline runs the CORS middleware, which marks answers `Vary: Origin`.
+    expect(fast.headers['vary']).toBeUndefined();
+    expect(user.headers['vary']).toBe('Origin');
+    // Errors in OpenAI's shape on the fast path: bad JSON, a body past GATEWAY_MAX_BODY_BYTES, a key without the scope.
+    const bad = await request(server)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key.member}`)
+      .set('Content-Type', 'application/json')
+      .send('{"model":')
+      .expect(400);
+    expect(bad.body).toEqual({
+      error: {
+        message: 'Request body is not valid JSON.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_json',
+      },
+    });
+    const huge = await request(server)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key.member}`)
+      .send({ ...body, messages: [{ role: 'user', content: 'x'.repeat(4 * 1024 * 1024 + 1) }] })
+      .expect(413);
+    expect(huge.body.error).toMatchObject({ type: 'invalid_request_error', code: 'request_too_large' });
+    const readOnly = (
+      await api('member')
+        .post('/api/v1/api-keys', { name: 'read only', scopes: ['catalog:read'] })
+        .expect(201)
+    ).body.key;
+    const scoped = await request(server)
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${readOnly}`)
+      .send(body)
+      .expect(403);
+    expect(scoped.body.error).toMatchObject({
+      code: 'permission_denied',
+      message: 'This API key lacks the scope this route needs (one of: gateway).',
+    });
+  });
+
   it('lists only the models the key may use', async () => {
     const list = await sdk('member').models.list();
     expect(list.data.map((m) => m.id).sort()).toEqual(['gpt-4o-mini', 'local/echo']);

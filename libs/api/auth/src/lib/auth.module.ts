@@ -1,3 +1,4 @@
+import { CALLER_WINDOW_MS, CallerRateLimit } from './services/caller-rate-limit.service';
 import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -22,7 +23,7 @@ import { UsersService } from './services/users.service';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
 
-const MINUTE_MS = 60_000;
+const MINUTE_MS = CALLER_WINDOW_MS;
 
 /**
  * Users, sessions, API keys, rate limits and the audit log. Its global guards run in this order for every
@@ -67,13 +68,14 @@ const MINUTE_MS = 60_000;
     SessionsService,
     UsersService,
     ApiKeysService,
+    CallerRateLimit,
     JwtStrategy,
     ApiKeyStrategy,
     { provide: APP_GUARD, useClass: AuthenticateGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthorizeGuard },
   ],
-  exports: [AuditModule, UsersService, ApiKeysService],
+  exports: [AuditModule, UsersService, ApiKeysService, CallerRateLimit],
 })
 export class AuthModule implements OnApplicationBootstrap {
   constructor(

@@ -1,11 +1,12 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MetricsService } from '@mph/api-core';
 import { Gauge } from 'prom-client';
-import { AuditModule } from '@mph/api-auth';
+import { AuditModule, AuthModule } from '@mph/api-auth';
 import { CatalogModule } from '@mph/api-catalog';
 import { CostTrackingModule } from '@mph/api-cost-tracking';
 import { ChatController, ChatStreamController } from './chat/chat.controller';
 import { ChatModelsService } from './chat/chat-models.service';
+import { GatewayFastPath } from './gateway/gateway-fast-path';
 import { ChatStreamService } from './chat/chat-stream.service';
 import { ChatService } from './chat/chat.service';
 import { LimitsController } from './limits/limits.controller';
@@ -22,7 +23,7 @@ import { UsageRecorder } from './gateway/usage-recorder.service';
  * provider, calls with retries and failover priced and recorded through cost tracking, and the OpenAI-compatible /v1.
  */
 @Module({
-  imports: [AuditModule, CatalogModule, CostTrackingModule],
+  imports: [AuditModule, AuthModule, CatalogModule, CostTrackingModule],
   controllers: [ConnectionsController, GatewayController, ChatController, ChatStreamController, LimitsController],
   providers: [
     LocalProviderSeed,
@@ -32,6 +33,7 @@ import { UsageRecorder } from './gateway/usage-recorder.service';
     ChatService,
     ChatStreamService,
     ChatModelsService,
+    GatewayFastPath,
     RateLimitsService,
   ],
   exports: [ConnectionsService, GatewayService, UsageRecorder, ChatService, ChatStreamService],

@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
+import { FastRoutes } from './http/fast-routes';
 import { ResponseCache } from './http/response-cache';
 import { DataChanges } from './database/data-changes';
 import { MetricsModule } from './metrics/metrics.module';
@@ -40,6 +41,7 @@ export class CoreModule {
         { provide: APP_MODE, useValue: options.mode },
         DataChanges,
         ResponseCache,
+        FastRoutes,
         { provide: SecretBox, useFactory: () => new SecretBox(options.config.secrets.key) },
       ],
       exports: [
@@ -49,6 +51,7 @@ export class CoreModule {
         APP_MODE,
         DataChanges,
         ResponseCache,
+        FastRoutes,
         SecretBox,
         DatabaseModule,
         JobsModule,

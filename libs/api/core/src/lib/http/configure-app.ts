@@ -14,6 +14,7 @@ import { createValidationPipe } from '../errors/validation';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsService } from '../metrics/metrics.service';
 import { CacheHeadersInterceptor } from './cache-headers';
+import { FastRoutes } from './fast-routes';
 import { ResponseCache } from './response-cache';
 import { buildOpenApiDocument } from './openapi';
 import { requestId } from './request-id';
@@ -39,20 +40,22 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
     runWithRequestContext({ requestId: req.id, ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 300) }, next);
   });
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        // Swagger UI and Angular Material need inline styles; scripts stay same-origin.
-        // No upgrade-insecure-requests: the app is often served over plain http on a LAN address.
-        directives: {
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:'],
-          'upgrade-insecure-requests': null,
-        },
+  // Hot routes (the LLM gateway) are answered here, ahead of the rest of the pipeline.
+  app.use(app.get(FastRoutes).middleware());
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      // Swagger UI and Angular Material need inline styles; scripts stay same-origin.
+      // No upgrade-insecure-requests: the app is often served over plain http on a LAN address.
+      directives: {
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'upgrade-insecure-requests': null,
       },
-    }),
-  );
+    },
+  });
+  app.use(securityHeaders);
+  app.get(FastRoutes).useHeaders(securityHeaders);
   app.enableCors({
     origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,
     credentials: true,

@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ApiKeysService, CallerRateLimit, presentedApiKey } from '@mph/api-auth';
+import { APP_CONFIG, AppConfig, DomainError, FastRoutes } from '@mph/api-core';
+import type { NextFunction, Request, Response } from 'express';
+import { GatewayError, GatewayService } from './gateway.service';
+import { serveChatCompletion, writeOpenAiError } from './serve-completion';
+
+export const COMPLETIONS_PATH = '/v1/chat/completions';
+
+/**
+ * `POST /v1/chat/completions` for API keys, answered ahead of the Express/Nest pipeline (FastRoutes): the gateway's
+ * fixed cost per call is what the issue measures, and the pipeline (body parser, child logger, three guards,
+ * interceptors, filters) was most of it. Everything that pipeline does for this route is done here, from the same
+ * caches: the API key (ApiKeysService's cache), its `gateway` scope, the per-caller request limit (the same counter
+ * as the RateLimitGuard), the body limit (GATEWAY_MAX_BODY_BYTES), security headers and an access-log line (by the
+ * dispatcher), errors in OpenAI's shape. Requests it does not handle (a browser's, with an Origin header; a JWT;
+ * a compressed or non-JSON body) go to the Nest route (GatewayController), which behaves the same.
+ */
+@Injectable()
+export class GatewayFastPath {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: ApiKeysService,
+    private readonly limits: CallerRateLimit,
+    private readonly gateway: GatewayService,
+    fast: FastRoutes,
+  ) {
+    fast.register('POST', COMPLETIONS_PATH, (req, res, next) => void this.handle(req, res, next));
+  }
+
+  private async handle(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const key = presentedApiKey(req);
+    const type = req.headers['content-type'] ?? '';
+    const encoding = req.headers['content-encoding'];
+    if (!key || req.headers.origin || !/^application\/json\b/i.test(type) || (encoding && encoding !== 'identity')) {
+      return next();
+    }
+    try {
+      const by = await this.keys.authenticate(key);
+      if (!by) throw new DomainError(401, 'UNAUTHORIZED', 'The API key is invalid, expired or revoked.');
+      if (!by.scopes?.includes('gateway')) {
+        throw new DomainError(403, 'API_KEY_SCOPE', 'This API key lacks the scope this route needs (one of: gateway).');
+      }
+      const limited = await this.limits.consume(by);
+      if (limited) {
+        throw new GatewayError(
+          429,
+          limited.message,
+          'rate_limit_exceeded',
+          'rate_limit_exceeded',
+          null,
+          limited.retryAfterSeconds,
+        );
+      }
+      const body = await readJson(req, this.config.gateway.maxBodyBytes);
+      const project = req.headers['x-mph-project'];
+      await serveChatCompletion(this.gateway, by, body, typeof project === 'string' ? project : null, res);
+    } catch (e) {
+      writeOpenAiError(res, e, req.originalUrl);
+    }
+  }
+}
+
+/** The request body as JSON, refused past `limit` bytes (413) or when it does not parse (400), as body-parser would. */
+function readJson(req: Request, limit: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) return reject(tooLarge(limit));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = (error: unknown) => {
+      req.removeListener('data', onData);
+      req.removeListener('end', onEnd);
+      req.resume();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return fail(tooLarge(limit));
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      try {
+        const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new DomainError(400, 'INVALID_JSON', 'Request body is not valid JSON.'));
+      }
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', fail);
+  });
+}
+
+function tooLarge(limit: number): DomainError {
+  return new DomainError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than the limit of ${limit} bytes.`, {
+    limit_bytes: limit,
+  });
+}
