@@ -1,4 +1,5 @@
 import { createTestDatabase, runningInCi, TestApp, testRedisUrl } from '@mph/api-core/testing';
+import { CallerRateLimit } from '../src';
 import { authApp, bearer, http, makeUser } from './kit';
 
 const bad = { email: 'someone@test.local', password: 'wrong-password' };
@@ -71,6 +72,27 @@ describe('rate limits', () => {
       // The signed-in user has a budget of their own (6), shared by every route.
       for (let i = 0; i < 3; i++) await http(t).get('/api/v1/probe/public').set(bearer(user.token)).expect(200);
       for (let i = 0; i < 3; i++) await http(t).get('/api/v1/probe/signed-in').set(bearer(user.token)).expect(200);
+      await http(t).get('/api/v1/probe/signed-in').set(bearer(user.token)).expect(429);
+    });
+  });
+
+  describe('requests answered outside the Nest pipeline', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await authApp({ env: { RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '6' } });
+    });
+    afterAll(() => t.close());
+
+    it('counts requests answered outside the Nest pipeline (the gateway fast path) in the same per-caller budget', async () => {
+      const user = await makeUser(t, 'member');
+      const by = { userId: user.id, email: user.email, role: 'member' as const, via: 'session' as const };
+      const limits = t.app.get(CallerRateLimit);
+      for (let i = 0; i < 3; i++) expect(await limits.consume(by)).toBeNull();
+      for (let i = 0; i < 3; i++) await http(t).get('/api/v1/probe/signed-in').set(bearer(user.token)).expect(200);
+      expect(await limits.consume(by)).toEqual({
+        retryAfterSeconds: expect.any(Number),
+        message: expect.stringMatching(/^Too many requests: the limit is 6 per minute\. Retry in \d+ s\.$/),
+      });
       await http(t).get('/api/v1/probe/signed-in').set(bearer(user.token)).expect(429);
     });
   });

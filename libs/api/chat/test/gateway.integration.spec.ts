@@ -243,6 +243,16 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
       code: 'permission_denied',
       message: 'This API key lacks the scope this route needs (one of: gateway).',
     });
+    // Fast and full-pipeline answers are measured under the route's name.
+    const metrics = await request(server).get('/metrics').expect(200);
+    const count = (status: number) =>
+      Number(
+        new RegExp(
+          `http_request_duration_seconds_count\\{method="POST",route="/v1/chat/completions",status="${status}"\\} (\\d+)`,
+        ).exec(metrics.text)?.[1] ?? 0,
+      );
+    expect(count(200)).toBeGreaterThanOrEqual(3);
+    expect(count(403)).toBeGreaterThanOrEqual(1);
   });
 
   it('lists only the models the key may use', async () => {

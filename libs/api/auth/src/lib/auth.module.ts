@@ -1,4 +1,5 @@
 import { CALLER_WINDOW_MS, CallerRateLimit } from './services/caller-rate-limit.service';
+import { MemoryThrottlerStorage } from './services/memory-throttler.storage';
 import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -57,8 +58,8 @@ const MINUTE_MS = CALLER_WINDOW_MS;
             skipIf: (ctx) => !reflector.get<boolean>(LOGIN_THROTTLE_METADATA, ctx.getHandler()),
           },
         ],
-        // Shared by every instance when Redis is configured; per process otherwise.
-        storage: config.redis.url ? new ThrottlerStorageRedisService(config.redis.url) : undefined,
+        // Shared by every instance when Redis is configured; per process otherwise (O(1) per hit).
+        storage: config.redis.url ? new ThrottlerStorageRedisService(config.redis.url) : new MemoryThrottlerStorage(),
       }),
     }),
   ],

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeysService, CallerRateLimit, presentedApiKey } from '@mph/api-auth';
 import { APP_CONFIG, AppConfig, DomainError, FastRoutes } from '@mph/api-core';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, GatewayService } from './gateway.service';
 import { serveChatCompletion, writeOpenAiError } from './serve-completion';
 
@@ -25,15 +25,15 @@ export class GatewayFastPath {
     private readonly gateway: GatewayService,
     fast: FastRoutes,
   ) {
-    fast.register('POST', COMPLETIONS_PATH, (req, res, next) => void this.handle(req, res, next));
+    fast.register('POST', COMPLETIONS_PATH, (req, res, pass) => void this.handle(req, res, pass));
   }
 
-  private async handle(req: Request, res: Response, next: NextFunction): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, pass: () => void): Promise<void> {
     const key = presentedApiKey(req);
     const type = req.headers['content-type'] ?? '';
     const encoding = req.headers['content-encoding'];
     if (!key || req.headers.origin || !/^application\/json\b/i.test(type) || (encoding && encoding !== 'identity')) {
-      return next();
+      return pass();
     }
     try {
       const by = await this.keys.authenticate(key);
@@ -56,13 +56,13 @@ export class GatewayFastPath {
       const project = req.headers['x-mph-project'];
       await serveChatCompletion(this.gateway, by, body, typeof project === 'string' ? project : null, res);
     } catch (e) {
-      writeOpenAiError(res, e, req.originalUrl);
+      writeOpenAiError(res, e, req.url ?? COMPLETIONS_PATH);
     }
   }
 }
 
 /** The request body as JSON, refused past `limit` bytes (413) or when it does not parse (400), as body-parser would. */
-function readJson(req: Request, limit: number): Promise<unknown> {
+function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) return reject(tooLarge(limit));

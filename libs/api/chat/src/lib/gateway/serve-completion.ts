@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { mapError, Principal } from '@mph/api-core';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { validateChatRequest } from './chat-request';
 import { GatewayError, GatewayService } from './gateway.service';
 
@@ -17,7 +17,7 @@ export async function serveChatCompletion(
   by: Principal,
   body: unknown,
   project: string | null,
-  res: Response,
+  res: ServerResponse,
 ): Promise<void> {
   const request = validateChatRequest(body);
   if (project !== null && !PROJECT.test(project)) {
@@ -101,7 +101,7 @@ const log = new Logger('Gateway');
  * Any error as OpenAI's `{"error":{message,type,param,code}}` with the matching status, so the official SDKs raise
  * the right exception (AuthenticationError, RateLimitError, NotFoundError …). Unexpected errors are logged.
  */
-export function writeOpenAiError(res: Response, exception: unknown, url: string): void {
+export function writeOpenAiError(res: ServerResponse, exception: unknown, url: string): void {
   let status: number;
   let error: OpenAiError;
   if (exception instanceof GatewayError) {

@@ -40,8 +40,6 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
     runWithRequestContext({ requestId: req.id, ip: req.ip, userAgent: req.get('user-agent')?.slice(0, 300) }, next);
   });
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
-  // Hot routes (the LLM gateway) are answered here, ahead of the rest of the pipeline.
-  app.use(app.get(FastRoutes).middleware());
   const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: true,
@@ -55,7 +53,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
     },
   });
   app.use(securityHeaders);
-  app.get(FastRoutes).useHeaders(securityHeaders);
+  // Hot routes (the LLM gateway) are answered in front of Express, with the same headers, metric and access log.
+  app.get(FastRoutes).attach(app.getHttpServer(), { headers: securityHeaders, metrics: app.get(MetricsService) });
   app.enableCors({
     origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,
     credentials: true,

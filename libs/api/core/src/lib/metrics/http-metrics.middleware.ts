@@ -6,13 +6,11 @@ export function httpMetricsMiddleware(metrics: MetricsService) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const stop = metrics.httpDuration.startTimer();
     res.on('finish', () => {
-      const route = res.locals['route']
-        ? String(res.locals['route'])
-        : req.route?.path
-          ? `${req.baseUrl}${String(req.route.path)}`
-          : req.path.startsWith('/api/')
-            ? 'unmatched'
-            : 'static';
+      const route = req.route?.path
+        ? `${req.baseUrl}${String(req.route.path)}`
+        : req.path.startsWith('/api/')
+          ? 'unmatched'
+          : 'static';
       stop({ method: req.method, route, status: String(res.statusCode) });
     });
     next();
