@@ -62,6 +62,28 @@ function agentFor(target: UpstreamTarget, url: URL): http.Agent {
   return agent;
 }
 
+interface CheckedRoute {
+  url: URL;
+  lookup: ReturnType<typeof guardedLookup>;
+}
+
+/** Per target (a connection as loaded; replaced when it changes): its endpoint, checked once, and the DNS guard. */
+const routesChecked = new WeakMap<UpstreamTarget, CheckedRoute>();
+
+function checkedRoute(target: UpstreamTarget): CheckedRoute {
+  let route = routesChecked.get(target);
+  if (!route) {
+    const url = checkFeedUrl(
+      `${target.baseUrl.replace(/\/+$/, '')}/chat/completions`,
+      target.allowedHosts,
+      'PROVIDER_ALLOWED_HOSTS',
+    );
+    route = { url, lookup: guardedLookup(hostAllowed(url.hostname, target.allowedHosts), 'PROVIDER_ALLOWED_HOSTS') };
+    routesChecked.set(target, route);
+  }
+  return route;
+}
+
 /** Closes idle sockets kept for connections (tests, shutdown). */
 export function closeUpstreamAgents(): void {
   for (const a of agents.values()) a.destroy();
@@ -81,16 +103,13 @@ export function postChatCompletion(
   body: Record<string, unknown>,
   signal?: AbortSignal,
 ): Promise<UpstreamResult> {
-  let url: URL;
+  let route: CheckedRoute;
   try {
-    url = checkFeedUrl(
-      `${target.baseUrl.replace(/\/+$/, '')}/chat/completions`,
-      target.allowedHosts,
-      'PROVIDER_ALLOWED_HOSTS',
-    );
+    route = checkedRoute(target);
   } catch (e) {
     return Promise.reject(new UpstreamError((e as Error).message, 'blocked'));
   }
+  const { url, lookup } = route;
   const payload = JSON.stringify(body);
   const streaming = body['stream'] === true;
   const client = url.protocol === 'https:' ? https : http;
@@ -114,7 +133,7 @@ export function postChatCompletion(
     const req = client.request(url, {
       method: 'POST',
       agent: agentFor(target, url),
-      lookup: guardedLookup(hostAllowed(url.hostname, target.allowedHosts), 'PROVIDER_ALLOWED_HOSTS') as never,
+      lookup: lookup as never,
       headers: {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(payload),
