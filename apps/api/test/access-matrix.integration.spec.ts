@@ -29,8 +29,8 @@ function routeTable(t: TestApp): Route[] {
       const verb = Reflect.getMetadata(METHOD_METADATA, fn) as RequestMethod | undefined;
       if (verb === undefined) continue;
       const sub = String(Reflect.getMetadata(PATH_METADATA, fn) ?? '').replace(/^\/|\/$/g, '');
-      // /metrics and the OpenAI-compatible /v1 live outside the API prefix.
-      const prefix = base === 'metrics' || base === 'v1' ? '' : '/api/v1';
+      // /metrics, the OpenAI-compatible /v1 and the MCP server live outside the API prefix.
+      const prefix = base === 'metrics' || base === 'v1' || base === 'mcp' ? '' : '/api/v1';
       const path = `${prefix}/${[base, sub].filter(Boolean).join('/')}`;
       const rule = (Reflect.getMetadata(ACCESS_METADATA, fn) ?? Reflect.getMetadata(ACCESS_METADATA, type)) as
         AccessRule | undefined;

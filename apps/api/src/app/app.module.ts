@@ -4,6 +4,7 @@ import { CatalogModule } from '@mph/api-catalog';
 import { ChatModule } from '@mph/api-chat';
 import { CoreModule, CoreModuleOptions } from '@mph/api-core';
 import { CostTrackingModule } from '@mph/api-cost-tracking';
+import { McpModule } from '@mph/api-mcp';
 import { PricingModule } from '@mph/api-pricing';
 import { ProvenanceModule } from '@mph/api-provenance';
 
@@ -23,6 +24,7 @@ export class AppModule {
         ProvenanceModule,
         PricingModule,
         CostTrackingModule,
+        McpModule,
       ],
     };
   }

@@ -13,6 +13,9 @@ import {
 import { UsersService } from '@mph/api-auth';
 import { HfImportService, readHfFile, readHfUrl } from '@mph/api-catalog';
 import { ADAPTERS, AdapterName, SyncCounts, SyncRunEntity, SyncService, SyncSourcesService } from '@mph/api-pricing';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createMcpServer, McpToolsService } from '@mph/api-mcp';
+import { APP_VERSION_STRING } from '../app/version';
 import { withAppContext } from './context';
 import { CliError, Output } from './output';
 import { writeOpenApiDocument } from './openapi';
@@ -244,6 +247,32 @@ export function buildProgram(config: () => AppConfig): Command {
           );
         },
         { log: (l) => o.info(l) },
+      );
+    });
+
+  program
+    .command('mcp')
+    .description(
+      'Serve the MCP server (read-only tools over the catalog, prices, costs and lineage) over stdio, for desktop ' +
+        'agents to launch. Logs stay off stdout; stop with Ctrl-C or by closing stdin.',
+    )
+    .action(async () => {
+      await withAppContext(
+        config(),
+        async (ctx) => {
+          const server = createMcpServer(ctx.get(McpToolsService), APP_VERSION_STRING);
+          const transport = new StdioServerTransport();
+          const closed = new Promise<void>((resolve) => {
+            transport.onclose = resolve;
+            process.stdin.once('end', resolve);
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+          await server.connect(transport);
+          await closed;
+          await server.close();
+        },
+        { quiet: true },
       );
     });
 

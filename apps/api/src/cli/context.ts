@@ -11,7 +11,12 @@ import { APP_VERSION_STRING } from '../app/version';
 export async function withAppContext<T>(
   config: AppConfig,
   work: (ctx: INestApplicationContext) => Promise<T>,
-  options: { migrationsRun?: boolean; log?: (line: string) => void } = {},
+  options: {
+    migrationsRun?: boolean;
+    log?: (line: string) => void;
+    /** Nothing on stdout but what `work` writes (logs off, Nest's errors to stderr): for the stdio MCP server. */
+    quiet?: boolean;
+  } = {},
 ): Promise<T> {
   const database = await openDatabase(config.database.url, { ...config.database.embedded, log: options.log });
   let ctx: INestApplicationContext | undefined;
@@ -23,7 +28,7 @@ export async function withAppContext<T>(
         url: database.url,
         migrationsRun: options.migrationsRun ?? config.database.migrationsRun,
       },
-      log: { ...config.log, level: config.log.level === 'info' ? 'warn' : config.log.level },
+      log: { ...config.log, level: options.quiet ? 'silent' : config.log.level === 'info' ? 'warn' : config.log.level },
     };
     ctx = await NestFactory.createApplicationContext(
       AppModule.forRoot({
@@ -32,7 +37,7 @@ export async function withAppContext<T>(
         embeddedDatabase: database.embedded,
         mode: 'cli',
       }),
-      { logger: ['error', 'warn'], abortOnError: false },
+      { logger: options.quiet ? ['error'] : ['error', 'warn'], abortOnError: false },
     );
     return await work(ctx);
   } finally {

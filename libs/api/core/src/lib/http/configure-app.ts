@@ -23,7 +23,7 @@ import { runWithRequestContext } from './request-context';
 export const API_PREFIX = 'api/v1';
 
 /** Paths the API owns; everything else may be the console. */
-const API_PATHS = /^\/(api|metrics|v1)(\/|$)/;
+const API_PATHS = /^\/(api|metrics|v1|mcp)(\/|$)/;
 
 /**
  * Everything an HTTP app needs before `listen`: security headers, CORS, body limits, the /api/v1 prefix,
@@ -87,7 +87,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
     }
     res.status(mapped.status).json(mapped.body);
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', 'v1/{*path}'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', 'v1/{*path}', 'mcp'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalInterceptors(new CacheHeadersInterceptor(app.get(Reflector), app.get(ResponseCache)));
