@@ -110,6 +110,41 @@ describe('command line', () => {
     });
   });
 
+  it('exports prices (litellm, openrouter, csv) to a file, and the litellm export re-imports with no changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mph-export-'));
+    const file = join(dir, 'prices.json');
+    const wrote = JSON.parse((await cli(db, '--json', 'export', 'litellm', '--out', file)).stdout);
+    expect(wrote).toMatchObject({ file, format: 'litellm', bytes: expect.any(Number) });
+    const again = JSON.parse((await cli(db, '--json', 'sync', 'litellm', '--file', file, '--dry-run')).stdout);
+    expect(again.counts).toMatchObject({ added: 0, changed: 0, invalid: 0, conflicts: 0 });
+    expect(again.counts.unchanged).toBeGreaterThan(3);
+    const openrouter = JSON.parse((await cli(db, 'export', 'openrouter')).stdout);
+    expect(openrouter.data.length).toBeGreaterThan(0);
+    const csv = (await cli(db, 'export', 'csv')).stdout;
+    expect(csv.split('\n')[0]).toMatch(/^model_id,provider,provider_model_id,/);
+    await expect(cli(db, 'export', 'yaml')).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'Unknown format "yaml": use one of litellm, openrouter, csv.',
+    });
+    await expect(cli(db, 'export', 'csv', '--at', 'yesterday')).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it('estimates a call on every offering of a model (synced above), cheapest first, as text and as JSON', async () => {
+    const json = JSON.parse(
+      (await cli(db, '--json', 'estimate', '--model', 'openai/gpt-4o', '--input', '1000000', '--output', '1000000'))
+        .stdout,
+    );
+    expect(json.offerings.length).toBeGreaterThan(0);
+    const text = (await cli(db, 'estimate', '--model', 'openai/gpt-4o', '--input', '1000000', '--output', '1000000'))
+      .stdout;
+    expect(text.split('\n')[0]).toBe('openai/gpt-4o: 1000000 in, 1000000 out');
+    expect(text).toContain(`${json.offerings[0].total} ${json.offerings[0].currency}  ${json.offerings[0].provider}`);
+    await expect(cli(db, 'estimate', '--model', 'nobody/none', '--input', '5')).rejects.toMatchObject({ exitCode: 3 });
+    await expect(cli(db, 'estimate', '--model', 'openai/gpt-4o', '--input', 'lots')).rejects.toMatchObject({
+      code: 'commander.invalidArgument',
+    });
+  });
+
   it('lists and runs jobs', async () => {
     const list = JSON.parse((await cli(db, '--json', 'jobs', 'list')).stdout);
     expect(list).toEqual([

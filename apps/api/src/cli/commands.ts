@@ -1,9 +1,10 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   AppConfig,
+  DomainError,
   JobRegistry,
   JobRunnerService,
   migrationStatus,
@@ -12,7 +13,15 @@ import {
 } from '@mph/api-core';
 import { UsersService } from '@mph/api-auth';
 import { HfImportService, readHfFile, readHfUrl } from '@mph/api-catalog';
-import { ADAPTERS, AdapterName, SyncCounts, SyncRunEntity, SyncService, SyncSourcesService } from '@mph/api-pricing';
+import {
+  ADAPTERS,
+  AdapterName,
+  ExportsService,
+  SyncCounts,
+  SyncRunEntity,
+  SyncService,
+  SyncSourcesService,
+} from '@mph/api-pricing';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createMcpServer, McpToolsService } from '@mph/api-mcp';
 import { APP_VERSION_STRING } from '../app/version';
@@ -251,6 +260,67 @@ export function buildProgram(config: () => AppConfig): Command {
     });
 
   program
+    .command('export <format>')
+    .description(
+      'Export current prices as a LiteLLM cost map (litellm), OpenRouter models list (openrouter) or CSV (csv).',
+    )
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--at <instant>', 'prices in force at this ISO 8601 instant (default now)')
+    .action(async (format: string, opts: { out?: string; at?: string }) => {
+      const o = out();
+      if (!EXPORT_FORMATS.includes(format)) {
+        throw new CliError(`Unknown format "${format}": use one of ${EXPORT_FORMATS.join(', ')}.`, 2);
+      }
+      const at = opts.at ? new Date(opts.at) : new Date();
+      if (Number.isNaN(at.getTime())) throw new CliError(`--at "${opts.at}" is not an ISO 8601 instant.`, 2);
+      const body = await withAppContext(config(), async (ctx) => {
+        const exports = ctx.get(ExportsService);
+        if (format === 'csv') return exports.csv(at);
+        const doc = format === 'litellm' ? await exports.litellm(at) : await exports.openrouter(at);
+        return `${JSON.stringify(doc, null, 2)}\n`;
+      });
+      if (!opts.out) {
+        process.stdout.write(body);
+        return;
+      }
+      const file = resolve(opts.out);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, body);
+      o.result({ file, format, bytes: Buffer.byteLength(body) }, `Wrote ${format} prices to ${file}`);
+    });
+
+  program
+    .command('estimate')
+    .description('The cost of a call on every offering of a model, cheapest first (the estimate_cost MCP tool).')
+    .requiredOption('--model <id>', 'model id, e.g. openai/gpt-4o-mini')
+    .option('--input <tokens>', 'prompt tokens (cached ones included)', tokenCount, 0)
+    .option('--output <tokens>', 'output tokens (reasoning included)', tokenCount, 0)
+    .option('--cache-read <tokens>', 'prompt tokens read from the cache (part of --input)', tokenCount)
+    .action(async (opts: { model: string; input: number; output: number; cacheRead?: number }) => {
+      const o = out();
+      const result = await withAppContext(config(), (ctx) =>
+        ctx.get(McpToolsService).estimateCost({
+          model: opts.model,
+          input_tokens: opts.input,
+          output_tokens: opts.output,
+          cache_read_tokens: opts.cacheRead,
+        }),
+      ).catch((e: unknown) => {
+        if (e instanceof DomainError) throw new CliError(e.message, e.status === 404 ? 3 : 2);
+        throw e;
+      });
+      const lines = result.offerings.map(
+        (x) => `${x.total.padStart(14)} ${x.currency}  ${x.provider} ${x.provider_model_id}`,
+      );
+      const unpriced = result.unpriced.map((x) => `${'unknown'.padStart(14)}      ${x.provider} (${x.reason})`);
+      o.result(
+        result,
+        [`${result.model_id}: ${opts.input} in, ${opts.output} out`, ...lines, ...unpriced].join('\n') +
+          (lines.length ? '' : '\nNo priced offering: the price is unknown (not free).'),
+      );
+    });
+
+  program
     .command('mcp')
     .description(
       'Serve the MCP server (read-only tools over the catalog, prices, costs and lineage) over stdio, for desktop ' +
@@ -290,6 +360,17 @@ export function buildProgram(config: () => AppConfig): Command {
     });
 
   return program;
+}
+
+const EXPORT_FORMATS = ['litellm', 'openrouter', 'csv'];
+
+/** A token count option: a whole number from 0 to 10^12, or a usage error. */
+function tokenCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,13}$/.test(value) || n > 1e12) {
+    throw new InvalidArgumentError('expected a whole number of tokens');
+  }
+  return n;
 }
 
 function describeCounts(c: SyncCounts): string {
