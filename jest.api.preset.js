@@ -10,9 +10,6 @@ const { version } = require('./package.json');
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
-  // Integration suites build a Nest app on a fresh database (2–4 s, more on a busy 2-core machine): hooks and tests
-  // get 30 s before jest calls them stuck. Timing targets live in the benchmarks, not here.
-  testTimeout: 30_000,
   transform: {
     '^.+\\.[tj]s$': [
       'ts-jest',

@@ -6,6 +6,10 @@ import type { Config } from 'jest';
  */
 const config: Config = {
   projects: ['<rootDir>/apps/*/jest.config.cts', '<rootDir>/libs/*/*/jest.config.cts'],
+  // Integration suites build a Nest app on a fresh database (2–6 s, more on a busy 2-core machine): hooks and tests
+  // get 30 s before jest calls them stuck (a global option: project presets cannot set it). Timing targets live in
+  // the benchmarks, not here.
+  testTimeout: 30_000,
   coverageDirectory: '<rootDir>/coverage',
   coverageReporters: ['text-summary', 'json-summary', 'lcov'],
   coverageThreshold: {
