@@ -5,8 +5,8 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliEnv, root } from './cli-env';
 
-const root = join(__dirname, '../../..');
 const MPH = join(root, 'apps/api/bin/mph.js');
 // The real LiteLLM cost map when ../shared is beside the repository; the pricing tests' small fixture otherwise.
 const SHARED_FEED = join(root, '../shared/data/litellm/model_prices_and_context_window.json');
@@ -17,14 +17,7 @@ function mph(...args: string[]): Promise<{ code: number | null; stdout: string; 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [MPH, ...args], {
       cwd: root,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${process.env['E2E_PG_PORT'] ?? '54391'}/model_price_hub`,
-        JOBS_ENABLED: 'false',
-        NODE_ENV: 'production',
-        JWT_SECRET: 'e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
-        SYNC_ALLOWED_HOSTS: '127.0.0.1',
-      },
+      env: cliEnv({ SYNC_ALLOWED_HOSTS: '127.0.0.1' }),
     });
     let stdout = '';
     let stderr = '';

@@ -3,8 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { join } from 'node:path';
-
-const root = join(__dirname, '../../..');
+import { cliEnv, root } from './cli-env';
 
 test('the MCP server over stdio (`mph mcp`, the built CLI) answers as the REST API does', async ({ request }) => {
   // The built CLI, launched as a desktop agent would, on the e2e server's database.
@@ -12,13 +11,7 @@ test('the MCP server over stdio (`mph mcp`, the built CLI) answers as the REST A
     command: process.execPath,
     args: [join(root, 'dist/apps/api/cli.js'), 'mcp'],
     cwd: root,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${process.env['E2E_PG_PORT'] ?? '54391'}/model_price_hub`,
-      JOBS_ENABLED: 'false',
-      NODE_ENV: 'production',
-      JWT_SECRET: 'e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
-    },
+    env: cliEnv(),
     stderr: 'pipe',
   });
   const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
