@@ -27,6 +27,28 @@ async function cli(db: TestDatabase, ...args: string[]): Promise<{ stdout: strin
   }
 }
 
+/** Runs the CLI as if stderr were a terminal 100 columns wide, as a person at a shell sees it. */
+async function cliOnTerminal(db: TestDatabase, ...args: string[]) {
+  const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+  const columns = Object.getOwnPropertyDescriptor(process.stderr, 'columns');
+  Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
+  Object.defineProperty(process.stderr, 'columns', { value: 100, configurable: true });
+  try {
+    return await cli(db, ...args);
+  } finally {
+    for (const [key, d] of [
+      ['isTTY', tty],
+      ['columns', columns],
+    ] as const) {
+      if (d) Object.defineProperty(process.stderr, key, d);
+      else delete (process.stderr as unknown as Record<string, unknown>)[key];
+    }
+  }
+}
+
+/** The last state a terminal shows: what follows the last carriage return + erase-line. */
+const lastDrawn = (stderr: string) => stderr.split('\r\x1b[2K').at(-1);
+
 describe('command line', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -83,6 +105,12 @@ describe('command line', () => {
       'Imported 2 records: 0 new, 0 updated, 2 unchanged, 0 skipped; 0 lineage edges written, 0 removed.\n',
     );
     await expect(cli(db, 'import', 'hf', '/no/such/file.json')).rejects.toMatchObject({ exitCode: 2 });
+
+    const shown = await cliOnTerminal(db, 'import', 'hf', file);
+    expect(lastDrawn(shown.stderr)).toBe(
+      `[${'█'.repeat(24)}] 100%  importing · 2/2 records (0 new, 0 updated, 2 unchanged, 0 skipped)\n`,
+    );
+    expect(shown.stdout).toBe(again);
   });
 
   it('syncs a price feed from a file (dry run first), then finds nothing new; lists sources', async () => {
@@ -97,6 +125,17 @@ describe('command line', () => {
     const again = await cli(db, 'sync', 'litellm', '--file', feed);
     expect(again.stdout).toMatch(/^Sync of adhoc:litellm succeeded in \d+ ms: .*versions written 0/);
     expect(again.stderr).toContain('planning…');
+    expect(again.stderr).not.toContain('\x1b');
+
+    // At a terminal the steps redraw one bar in place, ending full on the outcome.
+    const shown = await cliOnTerminal(db, 'sync', 'litellm', '--file', feed, '--dry-run');
+    const frames = shown.stderr.split('\r\x1b[2K').filter(Boolean);
+    expect(frames.map((f) => f.replace(/ · .*/s, ''))).toEqual([
+      `[${'█'.repeat(6)}${'░'.repeat(18)}]  25%  parsing`,
+      `[${'█'.repeat(12)}${'░'.repeat(12)}]  50%  planning`,
+      `[${'█'.repeat(24)}] 100%  succeeded\n`,
+    ]);
+    expect(shown.stdout).toMatch(/^Dry run of adhoc:litellm succeeded/);
     expect(JSON.parse((await cli(db, '--json', 'sources', 'list')).stdout)).toEqual([]);
     await expect(cli(db, 'sync', 'nowhere')).rejects.toMatchObject({
       exitCode: 2,

@@ -27,6 +27,7 @@ import { createMcpServer, McpToolsService } from '@mph/api-mcp';
 import { APP_VERSION_STRING } from '../app/version';
 import { withAppContext } from './context';
 import { CliError, Output } from './output';
+import { formatBytes } from './progress';
 import { writeOpenApiDocument } from './openapi';
 
 export function buildProgram(config: () => AppConfig): Command {
@@ -156,13 +157,21 @@ export function buildProgram(config: () => AppConfig): Command {
         config(),
         async (ctx) => {
           const pages = isUrl ? readHfUrl(source, { maxPages: opts.maxPages }) : readHfFile(source);
+          const bar = o.progress();
+          let pagesRead = 0;
           const result = await ctx
             .get(HfImportService)
-            .import(pages, (c, from) =>
-              o.info(
-                `${c.records} records (${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped) after ${from}`,
-              ),
-            );
+            .import(pages, (c, page) => {
+              pagesRead++;
+              const fraction = page.total ? c.records / page.total : opts.maxPages ? pagesRead / opts.maxPages : null;
+              bar.update(
+                fraction,
+                isUrl ? `page ${pagesRead}${opts.maxPages ? `/${opts.maxPages}` : ''}` : 'importing',
+                `${c.records}${page.total ? `/${page.total}` : ''} records (${c.created} new, ${c.updated} updated, ` +
+                  `${c.unchanged} unchanged, ${c.skipped} skipped)`,
+              );
+            })
+            .finally(() => bar.done());
           const c = result.counts;
           o.result(
             result,
@@ -190,10 +199,23 @@ export function buildProgram(config: () => AppConfig): Command {
         config(),
         async (ctx) => {
           const sync = ctx.get(SyncService);
-          const request = {
+          const bar = o.progress();
+          const request = (adapter: string) => ({
             trigger: 'cli' as const,
             dryRun: Boolean(opts.dryRun),
-            onProgress: (phase: string, c: SyncCounts) => o.info(`${phase}…${describeCounts(c)}`),
+            onProgress: (phase: string, c: SyncCounts) =>
+              bar.update(
+                // Hugging Face runs import pages of unknown number: a counter, no share.
+                adapter === 'huggingface' ? null : syncFraction(phase, c),
+                phase,
+                phase === 'fetching' && c.bytes
+                  ? `${formatBytes(c.bytes)}${c.bytes_total ? ` of ${formatBytes(c.bytes_total)}` : ''}`
+                  : describeCounts({ ...c, bytes: undefined, bytes_total: undefined }).trim(),
+              ),
+          });
+          const finish = (r: SyncRunEntity) => {
+            bar.done({ fraction: r.status === 'succeeded' ? 1 : null, step: r.status });
+            return r;
           };
           if (opts.url || opts.file) {
             if (!(ADAPTERS as readonly string[]).includes(name)) {
@@ -202,7 +224,14 @@ export function buildProgram(config: () => AppConfig): Command {
                 2,
               );
             }
-            return sync.runAdHoc({ adapter: name as AdapterName, url: opts.url, file: opts.file }, request);
+            return finish(
+              await sync
+                .runAdHoc({ adapter: name as AdapterName, url: opts.url, file: opts.file }, request(name))
+                .catch((e: unknown) => {
+                  bar.done();
+                  throw e;
+                }),
+            );
           }
           const sources = await ctx.get(SyncSourcesService).list();
           const source = sources.find((s) => s.name === name);
@@ -213,9 +242,14 @@ export function buildProgram(config: () => AppConfig): Command {
               2,
             );
           }
-          const started = await sync.start(source, request);
+          const started = await sync.start(source, request(source.adapter));
           if (!started) throw new CliError(`${name} is already running.`);
-          return started.done;
+          return finish(
+            await started.done.catch((e: unknown) => {
+              bar.done();
+              throw e;
+            }),
+          );
         },
         { log: (l) => o.info(l) },
       );
@@ -371,6 +405,16 @@ function tokenCount(value: string): number {
     throw new InvalidArgumentError('expected a whole number of tokens');
   }
   return n;
+}
+
+const SYNC_STEPS = ['fetching', 'parsing', 'planning', 'applying'];
+
+/** A price sync's share done: its four steps in turn, the download itself measured when its size is known. */
+export function syncFraction(phase: string, c: SyncCounts): number | null {
+  const step = SYNC_STEPS.indexOf(phase === 'reading' ? 'fetching' : phase);
+  if (step < 0) return null;
+  const within = step === 0 && c.bytes && c.bytes_total ? Math.min(1, c.bytes / c.bytes_total) : 0;
+  return (step + within) / SYNC_STEPS.length;
 }
 
 function describeCounts(c: SyncCounts): string {

@@ -1,3 +1,5 @@
+import { ProgressBar } from './progress';
+
 /** Prints for people or, with --json, one JSON document for scripts. */
 export class Output {
   constructor(readonly json: boolean) {}
@@ -9,6 +11,11 @@ export class Output {
   /** Progress and notes go to stderr so stdout stays parseable. */
   info(line: string): void {
     if (!this.json) process.stderr.write(`${line}\n`);
+  }
+
+  /** A progress bar on stderr (drawn in place on a terminal, plain step lines otherwise; nothing with --json). */
+  progress(): ProgressBar {
+    return new ProgressBar(process.stderr, { enabled: !this.json });
   }
 }
 

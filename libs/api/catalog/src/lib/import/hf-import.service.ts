@@ -58,7 +58,7 @@ export class HfImportService {
 
   async import(
     pages: AsyncIterable<HfPage>,
-    onProgress?: (counts: ImportCounts, from: string) => void,
+    onProgress?: (counts: ImportCounts, page: Pick<HfPage, 'from' | 'total'>) => void,
   ): Promise<ImportResult> {
     const counts: ImportCounts = {
       records: 0,
@@ -115,7 +115,7 @@ export class HfImportService {
       }
       if (counts.created || counts.updated || counts.edges_written || counts.edges_removed)
         this.cache.invalidate('catalog');
-      onProgress?.({ ...counts }, page.from);
+      onProgress?.({ ...counts }, { from: page.from, total: page.total });
     }
     return { counts, problems };
   }

@@ -5,6 +5,8 @@ export interface HfPage {
   records: HfModelRecord[];
   /** Where the page came from (file path or URL), for progress and errors. */
   from: string;
+  /** How many records the whole source holds, when known up front (a file), for progress bars. */
+  total?: number;
 }
 
 /** Records from a local JSON (array, `{models: [...]}`, or one record) or NDJSON file. */
@@ -30,7 +32,7 @@ export async function* readHfFile(path: string): AsyncGenerator<HfPage> {
       });
   }
   for (let i = 0; i < records.length; i += 1000)
-    yield { records: records.slice(i, i + 1000) as HfModelRecord[], from: path };
+    yield { records: records.slice(i, i + 1000) as HfModelRecord[], from: path, total: records.length };
 }
 
 /** The `rel="next"` target of a Link header, as the Hub sends for paging. */

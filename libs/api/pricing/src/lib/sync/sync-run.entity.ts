@@ -22,6 +22,8 @@ export interface SyncCounts {
   models_created?: number;
   vendors_created?: number;
   bytes?: number;
+  /** While fetching: the feed's size when the server announced it (Content-Length). */
+  bytes_total?: number;
   duration_ms?: number;
 }
 

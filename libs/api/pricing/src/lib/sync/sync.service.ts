@@ -188,10 +188,11 @@ export class SyncService {
         const res = await fetchFeed(source.url, {
           ...this.fetchOptions(),
           headers,
-          onProgress: (received) => {
+          onProgress: (received, total) => {
             if (received - lastReport > 1 << 20) {
               lastReport = received;
-              void this.progress(run.id, 'fetching', { ...counts, bytes: received }, request).catch(() => undefined);
+              const fetched = { ...counts, bytes: received, ...(total ? { bytes_total: total } : {}) };
+              void this.progress(run.id, 'fetching', fetched, request).catch(() => undefined);
             }
           },
         });
