@@ -16,6 +16,8 @@ export * from './lib/http/cache-headers';
 export * from './lib/http/response-cache';
 export * from './lib/http/configure-app';
 export * from './lib/http/fast-routes';
+export * from './lib/http/json-guard';
+export * from './lib/http/client-errors';
 export * from './lib/http/openapi';
 export * from './lib/http/pagination';
 export * from './lib/http/request-context';

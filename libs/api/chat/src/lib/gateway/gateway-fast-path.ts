@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeysService, CallerRateLimit, presentedApiKey } from '@mph/api-auth';
-import { APP_CONFIG, AppConfig, DomainError, FastRoutes } from '@mph/api-core';
+import { APP_CONFIG, AppConfig, checkJsonBody, DomainError, FastRoutes, JsonBodyError } from '@mph/api-core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, GatewayService } from './gateway.service';
 import { serveChatCompletion, writeOpenAiError } from './serve-completion';
@@ -80,9 +80,14 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
       chunks.push(chunk);
     };
     const onEnd = () => {
+      const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
       try {
-        const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
-        resolve(JSON.parse(text));
+        checkJsonBody(buf);
+      } catch (e) {
+        return reject(e instanceof JsonBodyError ? new DomainError(400, e.code, e.message) : e);
+      }
+      try {
+        resolve(JSON.parse(buf.toString('utf8')));
       } catch {
         reject(new DomainError(400, 'INVALID_JSON', 'Request body is not valid JSON.'));
       }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { mapError } from './error-mapping';
+import { mapError, sendErrorJson } from './error-mapping';
 
 /** The one place errors become HTTP responses: `{ "error": { code, message, details } }`. */
 @Catch()
@@ -19,6 +19,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    res.status(mapped.status).json(mapped.body);
+    sendErrorJson(res, mapped.status, mapped.body);
   }
 }

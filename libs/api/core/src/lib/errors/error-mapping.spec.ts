@@ -80,6 +80,32 @@ describe('mapError', () => {
     expect(mapError(unique)).toMatchObject({ status: 500, unexpected: true });
   });
 
+  it('answers 400 for data the database refuses (NUL in text, malformed values, a missing value), hiding the SQL', () => {
+    const sqlError = (code: string, message: string) =>
+      new QueryFailedError('INSERT INTO secret_table', [], Object.assign(new Error(message), { code }));
+    const nul = mapError(sqlError('22021', 'invalid byte sequence for encoding "UTF8": 0x00'));
+    expect(nul).toMatchObject({ status: 400, body: { error: { code: 'INVALID_TEXT' } }, unexpected: true });
+    expect(nul.body.error.message).toContain('NUL');
+    for (const code of ['22P02', '22003', '22008', '23502', '23514']) {
+      const m = mapError(sqlError(code, 'detail from the database'));
+      expect(m).toMatchObject({ status: 400, body: { error: { code: 'INVALID_VALUE' } } });
+      expect(JSON.stringify(m.body)).not.toMatch(/secret_table|detail from the database/);
+    }
+  });
+
+  it('maps the JSON body guard', () => {
+    const deep = Object.assign(new Error('Request body nests deeper than 64 levels of arrays and objects.'), {
+      type: 'entity.too.deep',
+      status: 400,
+      code: 'JSON_TOO_DEEP',
+    });
+    expect(mapError(deep)).toEqual({
+      status: 400,
+      body: { error: { code: 'JSON_TOO_DEEP', message: deep.message } },
+      unexpected: false,
+    });
+  });
+
   it('maps body-parser errors', () => {
     expect(mapError({ type: 'entity.too.large', status: 413, limit: 10 })).toMatchObject({
       status: 413,

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, ErrorEnvelope, STATUS_CODES, envelope } from './domain-error';
 
@@ -81,6 +82,10 @@ export function mapError(error: unknown): MappedError {
         unexpected: false,
       };
     }
+    if (e.type === 'entity.too.deep' || e.type === 'entity.lone.surrogate') {
+      const { code, message } = error as unknown as { code: string; message: string };
+      return { status: 400, body: envelope(code, message), unexpected: false };
+    }
     if (e.type === 'entity.parse.failed') {
       return { status: 400, body: envelope('INVALID_JSON', 'Request body is not valid JSON.'), unexpected: false };
     }
@@ -101,6 +106,20 @@ export function mapError(error: unknown): MappedError {
   }
   if (error instanceof QueryFailedError) {
     const code = (error.driverError as { code?: string } | undefined)?.code;
+    // Data the database cannot take (NUL in text, a malformed or out-of-range value, a missing required value):
+    // validation should have said so first; answer 400 all the same, and log it as a gap in validation.
+    if (code && (code.startsWith('22') || code === '23502' || code === '23514')) {
+      return {
+        status: 400,
+        body: envelope(
+          code === '22021' || code === '22P05' ? 'INVALID_TEXT' : 'INVALID_VALUE',
+          code === '22021' || code === '22P05'
+            ? 'Text in the request holds a character that cannot be stored (such as NUL, \\u0000). Remove it and retry.'
+            : 'A value in the request is malformed, out of range or missing. Check the request against the API reference.',
+        ),
+        unexpected: true,
+      };
+    }
     if (code === '57014') {
       return {
         status: 503,
@@ -114,4 +133,14 @@ export function mapError(error: unknown): MappedError {
     body: envelope('INTERNAL_ERROR', 'Something went wrong on our side. The error has been logged.'),
     unexpected: true,
   };
+}
+
+/**
+ * Writes an error answer as JSON whatever the route had set up for success: a CSV route's content type and
+ * attachment name must not label the error envelope.
+ */
+export function sendErrorJson(res: Response, status: number, body: unknown): void {
+  res.removeHeader('Content-Disposition');
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.status(status).json(body);
 }

@@ -8,13 +8,15 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
-import { mapError } from '../errors/error-mapping';
+import { mapError, sendErrorJson } from '../errors/error-mapping';
 import { QuietStartupLogger } from '../logging/quiet-startup.logger';
 import { createValidationPipe } from '../errors/validation';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsService } from '../metrics/metrics.service';
 import { CacheHeadersInterceptor } from './cache-headers';
+import { answerClientErrors } from './client-errors';
 import { FastRoutes } from './fast-routes';
+import { checkJsonBody } from './json-guard';
 import { ResponseCache } from './response-cache';
 import { buildOpenApiDocument } from './openapi';
 import { requestId } from './request-id';
@@ -55,20 +57,25 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
   app.use(securityHeaders);
   // Hot routes (the LLM gateway) are answered in front of Express, with the same headers, metric and access log.
   app.get(FastRoutes).attach(app.getHttpServer(), { headers: securityHeaders, metrics: app.get(MetricsService) });
+  // Requests Node's parser refuses (oversized request line or headers, broken HTTP) also get the envelope.
+  answerClientErrors(app.getHttpServer());
   app.enableCors({
     origin: config.http.corsOrigins.includes('*') ? true : config.http.corsOrigins,
     credentials: true,
     exposedHeaders: ['X-Request-Id', 'ETag', 'Retry-After'],
   });
   // The OpenAI-compatible gateway takes whole conversations (file context included): its own, larger limit.
-  app.use('/v1', express.json({ limit: config.gateway.maxBodyBytes }));
+  // Every JSON body is checked before parsing for what would crash the code after it (see checkJsonBody).
+  const verify = (_req: unknown, _res: unknown, buf: Buffer) => checkJsonBody(buf);
+  app.use('/v1', express.json({ limit: config.gateway.maxBodyBytes, verify }));
   // So does a chat message, which may carry files (a PDF travels base64-encoded).
-  app.use(/^\/api\/v1\/sessions\/[^/]+\/messages$/, express.json({ limit: config.gateway.maxBodyBytes }));
+  app.use(/^\/api\/v1\/sessions\/[^/]+\/messages$/, express.json({ limit: config.gateway.maxBodyBytes, verify }));
   app.use(
     express.json({
       limit: config.http.bodyLimitBytes,
       // Signed webhooks are verified over the exact bytes received; keep them for those routes only.
-      verify: (req, _res, buf) => {
+      verify: (req, res, buf) => {
+        verify(req, res, buf);
         if ((req as Request).originalUrl?.startsWith('/api/v1/webhooks/'))
           (req as Request & { rawBody?: Buffer }).rawBody = buf;
       },
@@ -82,10 +89,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
     // /v1 speaks OpenAI's error shape, so its SDKs can read the message.
     if (req.path.startsWith('/v1/')) {
       const { code, message } = mapped.body.error;
-      res.status(mapped.status).json({ error: { message, type: 'invalid_request_error', param: null, code } });
+      sendErrorJson(res, mapped.status, { error: { message, type: 'invalid_request_error', param: null, code } });
       return;
     }
-    res.status(mapped.status).json(mapped.body);
+    sendErrorJson(res, mapped.status, mapped.body);
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', 'v1/{*path}', 'mcp'] });
   app.useGlobalPipes(createValidationPipe());

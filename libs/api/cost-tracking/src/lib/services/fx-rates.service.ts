@@ -42,7 +42,9 @@ export class FxRatesService {
     };
   }
 
-  async set(by: Principal, rates: FxRateInput[], source = 'operator'): Promise<{ stored: number }> {
+  async set(by: Principal, rates: FxRateInput[], given?: string | null): Promise<{ stored: number }> {
+    // An omitted or null source (validation lets null through as "not given") is the operator's own entry.
+    const source = given ?? 'operator';
     const today = new Date().toISOString().slice(0, 10);
     const seen = new Set<string>();
     rates.forEach((r, i) => {
