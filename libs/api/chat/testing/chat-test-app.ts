@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
 import { CatalogModule, DemoSeedService } from '@mph/api-catalog';
 import { CoreModule, Role } from '@mph/api-core';
-import { createTestApp, TestApp } from '@mph/api-core/testing';
+import { createTestApp, TestApp, TestAppOptions } from '@mph/api-core/testing';
 import { CostTrackingModule } from '@mph/api-cost-tracking';
 import { DemoPricesSeedService, PricingModule } from '@mph/api-pricing';
 import request from 'supertest';
@@ -12,9 +12,10 @@ import { ChatModule } from '../src';
 class ChatTestRoot {}
 
 /** The chat lib with everything it stands on, the demo catalog and prices loaded; private hosts allowed (fakes). */
-export async function createChatTestApp(): Promise<TestApp> {
+export async function createChatTestApp(options: Pick<TestAppOptions, 'env' | 'database'> = {}): Promise<TestApp> {
   const t = await createTestApp({
-    env: { PROVIDER_ALLOWED_HOSTS: '127.0.0.1' },
+    database: options.database,
+    env: { PROVIDER_ALLOWED_HOSTS: '127.0.0.1', ...options.env },
     root: (o) => ({
       module: ChatTestRoot,
       imports: [CoreModule.forRoot(o), AuthModule, CatalogModule, PricingModule, CostTrackingModule, ChatModule],

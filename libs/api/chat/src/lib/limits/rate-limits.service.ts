@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
-import { DataChanges, DomainError, Principal } from '@mph/api-core';
+import { APP_CONFIG, AppConfig, DataChanges, DomainError, Principal } from '@mph/api-core';
 import { DataSource } from 'typeorm';
-import { TokenBucket } from './token-bucket';
+import { BucketCheck, BucketStore, MemoryBucketStore, RedisBucketStore } from './bucket-store';
 
 export interface LimitRow {
   id: string;
@@ -28,21 +28,28 @@ export class RateLimited extends Error {
 /**
  * Per-key and per-project request and token limits for gateway and chat calls, as token buckets: a call needs one
  * request and its prompt's tokens up front; its output tokens are charged when it ends (so a long answer delays the
- * next calls). Limits are read from memory (dropped on change); buckets live in each instance.
+ * next calls). Limits are read from memory (dropped on change); the buckets live in Redis when REDIS_URL is set, so
+ * all instances count one budget, and in each instance otherwise.
  */
 @Injectable()
-export class RateLimitsService {
+export class RateLimitsService implements OnModuleDestroy {
   private limits: Promise<Map<string, LimitRow>> | null = null;
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly store: BucketStore;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly changes: DataChanges,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     changes.subscribe((table) => {
       if (table === null || table === 'gateway_limits') this.limits = null;
     });
+    this.store = config.redis.url ? new RedisBucketStore(config.redis.url) : new MemoryBucketStore();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.store.close();
   }
 
   private load(): Promise<Map<string, LimitRow>> {
@@ -67,53 +74,40 @@ export class RateLimitsService {
     ].filter((l): l is LimitRow => !!l);
   }
 
-  private bucket(key: string, capacity: number): TokenBucket {
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = new TokenBucket(capacity);
-      this.buckets.set(key, b);
-    } else b.resize(capacity);
-    return b;
-  }
-
   /** Admits a call (spending one request and its prompt tokens) or throws RateLimited with the wait. */
   async admit(by: Principal, project: string | null, prompt: () => number): Promise<void> {
     const limits = await this.applicable(by, project);
     if (!limits.length) return;
-    const spend: [TokenBucket, number][] = [];
-    let wait = 0;
-    let reason = '';
+    const checks: BucketCheck[] = [];
+    const reasons: string[] = [];
     for (const l of limits) {
       const who = l.scope === 'api_key' ? 'this API key' : `project "${l.scope_id}"`;
       if (l.requests_per_minute) {
-        const b = this.bucket(`${l.id}:requests`, l.requests_per_minute);
-        const w = b.waitFor(1);
-        if (w > wait) [wait, reason] = [w, `${l.requests_per_minute} requests per minute for ${who}`];
-        spend.push([b, 1]);
+        checks.push({ key: `${l.id}:requests`, capacity: l.requests_per_minute, need: 1, spend: 1 });
+        reasons.push(`${l.requests_per_minute} requests per minute for ${who}`);
       }
       if (l.tokens_per_minute) {
-        const b = this.bucket(`${l.id}:tokens`, l.tokens_per_minute);
         const promptTokens = prompt();
+        // A prompt larger than the whole bucket waits for a full bucket, then overdraws it.
         const need = Math.min(promptTokens, l.tokens_per_minute);
-        const w = b.waitFor(need);
-        if (w > wait) [wait, reason] = [w, `${l.tokens_per_minute} tokens per minute for ${who}`];
-        spend.push([b, promptTokens]);
+        checks.push({ key: `${l.id}:tokens`, capacity: l.tokens_per_minute, need, spend: promptTokens });
+        reasons.push(`${l.tokens_per_minute} tokens per minute for ${who}`);
       }
     }
+    const { wait, index } = await this.store.admit(checks);
     if (wait > 0) {
       throw new RateLimited(
-        `Rate limit reached: ${reason}. Retry in ${Math.ceil(wait / 1000)} s.`,
+        `Rate limit reached: ${reasons[index]}. Retry in ${Math.ceil(wait / 1000)} s.`,
         Math.ceil(wait / 1000),
       );
     }
-    for (const [b, n] of spend) b.take(n);
   }
 
   /** Charges a finished call's output tokens to the token limits that apply. */
   async charge(by: Principal, project: string | null, outputTokens: number): Promise<void> {
     if (outputTokens <= 0) return;
     for (const l of await this.applicable(by, project)) {
-      if (l.tokens_per_minute) this.bucket(`${l.id}:tokens`, l.tokens_per_minute).charge(outputTokens);
+      if (l.tokens_per_minute) await this.store.charge(`${l.id}:tokens`, l.tokens_per_minute, outputTokens);
     }
   }
 
