@@ -213,10 +213,18 @@ export function buildProgram(config: () => AppConfig): Command {
                   : describeCounts({ ...c, bytes: undefined, bytes_total: undefined }).trim(),
               ),
           });
-          const finish = (r: SyncRunEntity) => {
-            bar.done({ fraction: r.status === 'succeeded' ? 1 : null, step: r.status });
-            return r;
-          };
+          // The bar ends on the run's outcome, or (on an error) where it stood, before anything else is printed.
+          const finish = (run: Promise<SyncRunEntity>) =>
+            run.then(
+              (r) => {
+                bar.done({ fraction: r.status === 'succeeded' ? 1 : null, step: r.status });
+                return r;
+              },
+              (e: unknown) => {
+                bar.done();
+                throw e;
+              },
+            );
           if (opts.url || opts.file) {
             if (!(ADAPTERS as readonly string[]).includes(name)) {
               throw new CliError(
@@ -225,12 +233,7 @@ export function buildProgram(config: () => AppConfig): Command {
               );
             }
             return finish(
-              await sync
-                .runAdHoc({ adapter: name as AdapterName, url: opts.url, file: opts.file }, request(name))
-                .catch((e: unknown) => {
-                  bar.done();
-                  throw e;
-                }),
+              sync.runAdHoc({ adapter: name as AdapterName, url: opts.url, file: opts.file }, request(name)),
             );
           }
           const sources = await ctx.get(SyncSourcesService).list();
@@ -244,12 +247,7 @@ export function buildProgram(config: () => AppConfig): Command {
           }
           const started = await sync.start(source, request(source.adapter));
           if (!started) throw new CliError(`${name} is already running.`);
-          return finish(
-            await started.done.catch((e: unknown) => {
-              bar.done();
-              throw e;
-            }),
-          );
+          return finish(started.done);
         },
         { log: (l) => o.info(l) },
       );
