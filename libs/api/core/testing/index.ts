@@ -5,3 +5,4 @@ export * from './test-database';
 export * from './tcp-proxy';
 export { freePort } from './global-setup';
 export * from './test-redis';
+export * from './pg-cluster';

@@ -8,6 +8,9 @@ export interface AuthState {
   authError?: string;
 }
 
+/** The presented credentials were checked and refused. */
+class Unauthenticated extends Error {}
+
 /**
  * Step 1 of 3 (authenticate → rate-limit → authorize): turns presented credentials into `req.user` with passport
  * (API-key strategy for `mph_` keys, passport-jwt otherwise). It never rejects by itself, so the rate limiter
@@ -20,7 +23,10 @@ export class AuthenticateGuard extends AuthGuard(['api-key', 'jwt']) {
     if (!req.get('authorization') && !req.get('x-api-key')) return true;
     try {
       await super.canActivate(context);
-    } catch {
+    } catch (error) {
+      // Only a rejected credential is "unauthenticated"; a strategy that could not check it (the database is down)
+      // fails the request as that error (503), or a valid key would be told it is invalid.
+      if (!(error instanceof Unauthenticated)) throw error;
       req.user = undefined;
       req.authError = presentedApiKey(req)
         ? 'The API key is invalid, expired or revoked.'
@@ -30,7 +36,8 @@ export class AuthenticateGuard extends AuthGuard(['api-key', 'jwt']) {
   }
 
   override handleRequest<T>(err: unknown, user: T | false): T {
-    if (err || !user) throw err ?? new Error('unauthenticated');
+    if (err) throw err;
+    if (!user) throw new Unauthenticated();
     return user;
   }
 }
