@@ -85,6 +85,7 @@ export default [
       'apps/admin-e2e/**',
       'tools/**',
       'bench/**',
+      'apps/api/test/hardening/*.mjs',
       '**/*.config.{js,ts,mjs,cjs,cts}',
       'jest.*.js',
     ],

@@ -63,7 +63,10 @@ export async function startBuiltApi(databaseUrl, env = {}) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
+  let exited = null;
+  child.once('exit', (code, signal) => (exited = code ?? signal));
   for (;;) {
+    if (exited !== null) throw new Error(`The API exited (${exited}) before it was ready; see its messages above.`);
     try {
       if ((await fetch(`${base}/api/v1/health/ready`)).ok) break;
     } catch {
