@@ -9,6 +9,7 @@ export * from './lib/database/data-source-options';
 export * from './lib/database/data-changes';
 export * from './lib/database/embedded-postgres';
 export * from './lib/database/migrate';
+export * from './lib/database/read-database';
 export * from './lib/database/snake-naming.strategy';
 export * from './lib/errors/domain-error';
 export * from './lib/errors/error-mapping';

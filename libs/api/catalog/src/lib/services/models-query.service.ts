@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, PageWindow } from '@mph/api-core';
+import { DomainError, PageWindow, ReadDatabase } from '@mph/api-core';
 import { ProvenanceService } from '@mph/api-provenance';
 import { DataSource } from 'typeorm';
 import type { ModelDetailDto, ModelsQueryDto, ModelSummaryDto, TypedTagsDto } from '../dto/models.dto';
@@ -136,6 +136,7 @@ export class ModelsQueryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly provenance: ProvenanceService,
+    private readonly reads: ReadDatabase,
   ) {}
 
   async search(
@@ -245,7 +246,7 @@ export class ModelsQueryService {
     const hitOrder = key ? 'h.k DESC, h.id' : 'h.exact DESC, h.k DESC, h.downloads DESC, h.id';
     const offsetParam = p(offset);
     const limitParam = p(window.limit);
-    let rows: (SummaryRow & { sort_key: string | null; total: number })[] = await this.dataSource.query(
+    let rows: (SummaryRow & { sort_key: string | null; total: number })[] = await this.reads.query(
       `WITH hits AS MATERIALIZED (
          SELECT m.id, m.downloads, ${rank} FROM models m WHERE ${where.join(' AND ')} LIMIT ${COUNT_CAP + 1}
        ), page AS (
@@ -258,13 +259,13 @@ export class ModelsQueryService {
     let n = rows[0]?.total ?? 0;
     if (query.cursor || (!rows.length && offset > 0)) {
       // A cursor page counted only the matches after the cursor; past the last page no row carried the count.
-      [{ n }] = await this.dataSource.query(
+      [{ n }] = await this.reads.query(
         `SELECT count(*)::int AS n FROM (SELECT 1 FROM models m WHERE ${whereSql} LIMIT ${COUNT_CAP + 1}) c`,
         countParams,
       );
     }
     if (n > COUNT_CAP) {
-      rows = await this.dataSource.query(
+      rows = await this.reads.query(
         `SELECT ${SUMMARY_COLUMNS}, ${sortKey} AS sort_key, 0 AS total FROM models m WHERE ${where.join(' AND ')}
           ORDER BY ${order} OFFSET ${offsetParam} LIMIT ${limitParam}`,
         params,

@@ -23,6 +23,10 @@ export interface AppConfig {
   database: {
     /** Unset means "start the embedded PostgreSQL"; set after it started. */
     url?: string;
+    /** A read replica for the heaviest public reads (catalog search, price list, changes feed); unset = `url`. */
+    readUrl?: string;
+    /** How far the replica may lag: public answers are not cached for this long after a change. */
+    readMaxLagMs: number;
     poolMax: number;
     ssl: boolean;
     statementTimeoutMs: number;
@@ -137,6 +141,8 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
     },
     database: {
       url: c.DATABASE_URL,
+      readUrl: c.DATABASE_READ_URL,
+      readMaxLagMs: c.DATABASE_READ_MAX_LAG_MS,
       poolMax: c.DATABASE_POOL_MAX,
       ssl: c.DATABASE_SSL,
       statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS,

@@ -69,6 +69,8 @@ export const configSchema = z.object({
   PORT: int(3000, 1, 65535),
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  DATABASE_READ_URL: optionalUrl(['postgres:', 'postgresql:']),
+  DATABASE_READ_MAX_LAG_MS: int(1000, 0, 600_000),
   DATABASE_POOL_MAX: int(10, 1, 500),
   DATABASE_SSL: bool(false),
   DATABASE_STATEMENT_TIMEOUT_MS: int(30000, 0, 3_600_000),

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrate';
+import { ReadDatabase } from './read-database';
 
 /**
  * The TypeORM connection. The database URL is resolved before Nest starts (DATABASE_URL or the embedded
@@ -31,6 +32,7 @@ export class DatabaseModule {
         }),
       ],
       providers: [
+        ReadDatabase,
         {
           provide: 'DATABASE_MIGRATIONS_APPLIED',
           inject: [APP_CONFIG, DataSource],
@@ -46,7 +48,7 @@ export class DatabaseModule {
           },
         },
       ],
-      exports: [TypeOrmModule, 'DATABASE_MIGRATIONS_APPLIED'],
+      exports: [TypeOrmModule, ReadDatabase, 'DATABASE_MIGRATIONS_APPLIED'],
     };
   }
 }

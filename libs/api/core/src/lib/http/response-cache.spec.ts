@@ -46,6 +46,25 @@ describe('ResponseCache', () => {
     expect(cache.size).toBe(2);
   });
 
+  it('with a read replica, serves but does not keep answers computed within DATABASE_READ_MAX_LAG_MS of a change', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const cache = make({ DATABASE_READ_URL: 'postgres://replica/db', DATABASE_READ_MAX_LAG_MS: '500' });
+    cache.invalidate('catalog');
+    cache.set(cache.key('catalog', '/m'), 'maybe stale', 60);
+    expect(cache.get(cache.key('catalog', '/m'))).toBeUndefined();
+    jest.setSystemTime(1_000_499);
+    cache.set(cache.key('prices', '/p'), 'maybe stale', 60);
+    expect(cache.get(cache.key('prices', '/p'))).toBeUndefined();
+    jest.setSystemTime(1_000_500);
+    cache.set(cache.key('catalog', '/m'), 'fresh', 60);
+    expect(cache.get(cache.key('catalog', '/m'))).toBe('fresh');
+    // Without a replica there is no wait: the primary is never behind.
+    const primaryOnly = make({ DATABASE_READ_MAX_LAG_MS: '500' });
+    primaryOnly.invalidate('catalog');
+    primaryOnly.set(primaryOnly.key('catalog', '/m'), 'fresh', 60);
+    expect(primaryOnly.get(primaryOnly.key('catalog', '/m'))).toBe('fresh');
+  });
+
   it('is off with RESPONSE_CACHE_SECONDS=0', () => {
     const cache = make({ RESPONSE_CACHE_SECONDS: '0' });
     expect(cache.enabled).toBe(false);

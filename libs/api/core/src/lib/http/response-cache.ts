@@ -23,12 +23,16 @@ export class ResponseCache {
   private readonly generations = new Map<CacheTag, number>();
   private readonly maxEntries: number;
   readonly ttlSeconds: number;
+  /** With a read replica, answers computed this soon after a change may be stale: they are served, not kept. */
+  private readonly holdOffMs: number;
+  private lastChangeAt = 0;
   hits = 0;
   misses = 0;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Optional() changes?: DataChanges) {
     this.ttlSeconds = config.http.responseCacheSeconds;
     this.maxEntries = config.http.responseCacheMaxEntries;
+    this.holdOffMs = config.database.readUrl ? config.database.readMaxLagMs : 0;
     // Prices show in catalog answers (price filters, sorts) and offerings in price answers: any change drops both.
     changes?.subscribe((table) => {
       if (table === null || CATALOG_PRICE_TABLES.has(table)) this.invalidate('catalog', 'prices');
@@ -59,7 +63,7 @@ export class ResponseCache {
 
   set(key: string, value: unknown, seconds: number): void {
     const ttl = Math.min(seconds, this.ttlSeconds);
-    if (ttl <= 0) return;
+    if (ttl <= 0 || Date.now() - this.lastChangeAt < this.holdOffMs) return;
     this.entries.delete(key);
     this.entries.set(key, { value, expires: Date.now() + ttl * 1000 });
     while (this.entries.size > this.maxEntries) {
@@ -70,6 +74,7 @@ export class ResponseCache {
 
   /** Drops every cached answer of `tag` (old keys become unreachable and age out of the LRU). */
   invalidate(...tags: CacheTag[]): void {
+    this.lastChangeAt = Date.now();
     for (const tag of tags) {
       this.generations.set(tag, (this.generations.get(tag) ?? 0) + 1);
       const prefix = `${tag}:`;

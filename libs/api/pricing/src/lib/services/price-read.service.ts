@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { OfferingDto, OfferingPriceDto, PriceVersionDto } from '@mph/api-catalog';
-import { DomainError } from '@mph/api-core';
+import { DomainError, ReadDatabase } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { Money } from '../decimal';
 import { basisOf } from '../price-units';
@@ -102,7 +102,11 @@ const inForce = (n: number) => `v.effective_from <= $${n} AND (v.effective_to IS
 /** Reads prices: point in time, per model, history, and the changes feed. Every read is one indexed statement. */
 @Injectable()
 export class PriceReadService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    /** The price list and changes feed (public, anonymous) may come from the read replica. */
+    private readonly reads: ReadDatabase,
+  ) {}
 
   /**
    * The version of an offering in force at `at` under a service tier and region; a regional price wins over the
@@ -198,15 +202,15 @@ export class PriceReadService {
       AND ($2::text IS NULL OR o.provider_slug = $2) AND ($3::text IS NULL OR o.model_id = $3)
       AND ($4::text IS NULL OR v.service_tier = $4)`;
     const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(
+      this.reads.query<(OfferingRow & VersionRow)[]>(
         `SELECT ${OFFERING_SQL}, ${VERSION_SQL}
            FROM price_versions v JOIN offerings o ON o.id = v.offering_id
           WHERE ${where}
           ORDER BY o.model_id, o.provider_slug, o.provider_model_id, v.service_tier, v.region
           LIMIT ${query.limit} OFFSET ${query.offset}`,
         params,
-      ) as Promise<(OfferingRow & VersionRow)[]>,
-      this.dataSource.query(
+      ),
+      this.reads.query<{ total: number }[]>(
         `SELECT count(*)::int AS total FROM price_versions v JOIN offerings o ON o.id = v.offering_id WHERE ${where}`,
         params,
       ),
@@ -228,7 +232,7 @@ export class PriceReadService {
   ): Promise<
     { model_id: string; offering: OfferingDto; version: PriceVersionDto; previous: PriceVersionDto | null }[]
   > {
-    const rows: (OfferingRow & VersionRow & { previous: VersionRow | null })[] = await this.dataSource.query(
+    const rows: (OfferingRow & VersionRow & { previous: VersionRow | null })[] = await this.reads.query(
       `SELECT ${OFFERING_SQL}, ${VERSION_SQL},
               (SELECT row_to_json(x) FROM (
                  SELECT ${VERSION_SQL.replace(/\bv\./g, 'p.').replace('c.version_id = p.id', 'c.version_id = p.id')}
