@@ -1,12 +1,13 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { ACCESS_METADATA, AccessRule } from '@mph/api-core';
+import { ACCESS_METADATA, AccessRule, API_KEY_SCOPES_METADATA, ApiKeyScope } from '@mph/api-core';
 import type { TestApp } from '@mph/api-core/testing';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http, { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 
 /** Helpers for security-matrix.integration.spec.ts: the route table, an HTTP client that keeps every answer, traps. */
 
@@ -15,6 +16,8 @@ export interface Route {
   path: string;
   handler: string;
   rule?: AccessRule;
+  /** The API-key scopes the route accepts (none: API keys cannot call it). */
+  scopes: ApiKeyScope[];
   /** false for @ApiExcludeController / @ApiExcludeEndpoint handlers (not in the OpenAPI document). */
   documented: boolean;
 }
@@ -50,11 +53,15 @@ export function routeTable(t: TestApp): Route[] {
         | undefined;
       const endpointExcluded = !!(Reflect.getMetadata(EXCLUDE_ENDPOINT, fn) as { disable?: boolean } | undefined)
         ?.disable;
+      const scopes = (Reflect.getMetadata(API_KEY_SCOPES_METADATA, fn) ??
+        Reflect.getMetadata(API_KEY_SCOPES_METADATA, type) ??
+        []) as ApiKeyScope[];
       routes.push({
         method: RequestMethod[verb],
         path,
         handler: `${type.name}.${name}`,
         rule,
+        scopes,
         documented: !controllerExcluded && !endpointExcluded,
       });
     }
@@ -229,11 +236,15 @@ export function envelopeProblem(r: Reply): string | null {
   return leaksInternals(r.text);
 }
 
+/** The repository's absolute path: source paths in an answer would start with it. */
+const REPO_ROOT = resolve(__dirname, '../../../..');
+
 /** Stack frames, source paths, driver errors or SQL in an answer. */
 export function leaksInternals(text: string): string | null {
   const m =
-    /\n\s+at .+:\d+:\d+|\bat [\w.<>]+ \(|node_modules|\/work\/|\.ts:\d+|QueryFailedError|duplicate key value|violates .* constraint|syntax error at or near|\bSELECT .+ FROM\b|\bINSERT INTO\b/i.exec(
+    /\n\s+at .+:\d+:\d+|\bat [\w.<>]+ \(|node_modules|\.ts:\d+|QueryFailedError|duplicate key value|violates .* constraint|syntax error at or near|\bSELECT .+ FROM\b|\bINSERT INTO\b/i.exec(
       text,
     );
-  return m ? `leaks internals (${m[0]}): ${text.slice(0, 200)}` : null;
+  if (m) return `leaks internals (${m[0]}): ${text.slice(0, 200)}`;
+  return text.includes(REPO_ROOT) ? `leaks a source path (${REPO_ROOT}): ${text.slice(0, 200)}` : null;
 }
