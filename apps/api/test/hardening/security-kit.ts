@@ -49,8 +49,7 @@ export function routeTable(t: TestApp): Route[] {
       const prefix = base === 'metrics' || base === 'v1' || base === 'mcp' ? '' : '/api/v1';
       const path = `${prefix}/${[base, sub].filter(Boolean).join('/')}`;
       const rule = (Reflect.getMetadata(ACCESS_METADATA, fn) ?? Reflect.getMetadata(ACCESS_METADATA, type)) as
-        | AccessRule
-        | undefined;
+        AccessRule | undefined;
       const endpointExcluded = !!(Reflect.getMetadata(EXCLUDE_ENDPOINT, fn) as { disable?: boolean } | undefined)
         ?.disable;
       const scopes = (Reflect.getMetadata(API_KEY_SCOPES_METADATA, fn) ??
@@ -231,8 +230,10 @@ export function loopbackAliases(): string[] {
 /** What is wrong with an error answer (envelope or OpenAI shape), or null: `{error: {code, message}}`, no internals. */
 export function envelopeProblem(r: Reply): string | null {
   const code = r.body?.error?.code;
-  if (!/application\/json/.test(String(r.headers['content-type'] ?? ''))) return `content-type ${r.headers['content-type']}`;
-  if (typeof code !== 'string' || typeof r.body?.error?.message !== 'string') return `no envelope: ${r.text.slice(0, 200)}`;
+  if (!/application\/json/.test(String(r.headers['content-type'] ?? '')))
+    return `content-type ${r.headers['content-type']}`;
+  if (typeof code !== 'string' || typeof r.body?.error?.message !== 'string')
+    return `no envelope: ${r.text.slice(0, 200)}`;
   return leaksInternals(r.text);
 }
 
