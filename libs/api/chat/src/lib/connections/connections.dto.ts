@@ -64,7 +64,10 @@ export class CreateConnectionDto {
   @Min(0)
   @Max(10000)
   priority?: number;
-  @ApiPropertyOptional({ default: false, description: 'Admins only: serve every user.' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Admins only: serve every user. Fixed at creation (a PATCH that changes it is refused).',
+  })
   @IsOptional()
   @IsBoolean()
   shared?: boolean;

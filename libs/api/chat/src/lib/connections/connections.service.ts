@@ -291,6 +291,15 @@ export class ConnectionsService {
 
   async update(by: Principal, id: string, input: ConnectionInput) {
     const current = await this.editable(by, id);
+    // Who a connection serves is decided when it is created (its owner); a PATCH cannot change it, and says so
+    // rather than ignoring the field.
+    if (input.shared !== undefined && input.shared !== (current.row.owner_id === null)) {
+      throw DomainError.badRequest(
+        'VALIDATION_FAILED',
+        'shared cannot be changed after a connection is created; create a new connection instead.',
+        [{ field: 'shared', problems: ['fixed at creation'] }],
+      );
+    }
     if (input.base_url) this.checkUrl(input.base_url);
     await this.dataSource.transaction(async (m) => {
       const sets: string[] = [];

@@ -117,14 +117,18 @@ export class GatewayService {
 
   /** Validates, routes, reserves and calls; resolves with the answer or an open stream (first chunk received). */
   async start(ctx: CallContext, request: ChatRequest): Promise<Started> {
-    const maxTokens = request.max_completion_tokens ?? request.max_tokens;
-    if (maxTokens !== undefined && maxTokens > this.config.gateway.maxTokens) {
+    // Both spellings are checked: a request carrying a small max_completion_tokens and a huge max_tokens must not
+    // slip a cap past the check, whichever of the two the upstream honours.
+    const asked = (['max_completion_tokens', 'max_tokens'] as const).filter((k) => request[k] !== undefined);
+    const maxTokens = asked.length ? Math.max(...asked.map((k) => request[k] as number)) : undefined;
+    const tooLarge = asked.find((k) => (request[k] as number) > this.config.gateway.maxTokens);
+    if (tooLarge) {
       throw new GatewayError(
         400,
-        `max_tokens is ${maxTokens}; this server allows at most ${this.config.gateway.maxTokens} (GATEWAY_MAX_TOKENS).`,
+        `${tooLarge} is ${request[tooLarge]}; this server allows at most ${this.config.gateway.maxTokens} (GATEWAY_MAX_TOKENS).`,
         'invalid_request_error',
         'max_tokens_too_large',
-        'max_tokens',
+        tooLarge,
       );
     }
     const routes = await this.connections.routes(ctx.by, request.model);
@@ -458,7 +462,9 @@ export class GatewayService {
           e.retryAfterMs !== undefined ? Math.ceil(e.retryAfterMs / 1000) : undefined,
         );
       }
-      if (e.kind === 'http' && e.status && e.status < 500) {
+      // Only a 4xx is the caller's to see (it usually says what was wrong with the request); a 1xx/3xx from an
+      // upstream is not an answer an OpenAI client can act on and becomes a 502 like any other upstream fault.
+      if (e.kind === 'http' && e.status && e.status >= 400 && e.status < 500) {
         return new GatewayError(
           e.status === 401 || e.status === 403 ? 502 : e.status,
           e.status === 401 || e.status === 403 ? `${message} (the connection's key was refused)` : message,

@@ -201,10 +201,22 @@ export function postChatCompletion(
       if (!streaming) {
         readAll(res, MAX_JSON_BYTES)
           .then((text) => {
+            // Parse before settling: a 200 whose body is not a JSON object must fail the call, not leave it hanging.
+            let body: unknown;
+            try {
+              body = JSON.parse(text);
+            } catch {
+              body = undefined;
+            }
+            if (!body || typeof body !== 'object' || Array.isArray(body)) {
+              return fail(
+                new UpstreamError(`${url.host} answered ${status} with a body that is not a JSON object.`, 'protocol'),
+              );
+            }
             clear();
             signal?.removeEventListener('abort', onAbort);
             settled = true;
-            resolve({ kind: 'json', body: JSON.parse(text) as Record<string, unknown> });
+            resolve({ kind: 'json', body: body as Record<string, unknown> });
           })
           .catch((e: Error) =>
             fail(

@@ -88,7 +88,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
     const mapped = mapError(error);
     // /v1 speaks OpenAI's error shape, so its SDKs can read the message.
     if (req.path.startsWith('/v1/')) {
-      const { code, message } = mapped.body.error;
+      // Same codes as the gateway's own answers (writeOpenAiError): lower case, 413 is request_too_large.
+      const { message } = mapped.body.error;
+      const code = mapped.status === 413 ? 'request_too_large' : mapped.body.error.code.toLowerCase();
       sendErrorJson(res, mapped.status, { error: { message, type: 'invalid_request_error', param: null, code } });
       return;
     }

@@ -50,7 +50,7 @@ export interface CreateConnectionDto {
   response_cache_seconds?: number;
 
   /**
-   * Admins only: serve every user.
+   * Admins only: serve every user. Fixed at creation (a PATCH that changes it is refused).
    */
   shared?: boolean;
   total_timeout_ms?: number;
