@@ -134,6 +134,28 @@ describe('HTTP shell (error envelope, limits, headers)', () => {
   });
 });
 
+describe('/metrics with METRICS_TOKEN', () => {
+  let t: TestApp;
+  const token = 'scrape-token-8c1f4e2b9d';
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { METRICS_TOKEN: token } });
+  });
+  afterAll(() => t.close());
+
+  it('answers only the bearer token, with a 401 envelope that says what to send otherwise', async () => {
+    const http = () => request(t.app.getHttpServer());
+    for (const authorization of [undefined, `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Basic ${token}`]) {
+      const req = http().get('/metrics');
+      const res = await (authorization ? req.set('Authorization', authorization) : req).expect(401);
+      expect(res.body.error).toEqual({ code: 'UNAUTHORIZED', message: expect.stringContaining('METRICS_TOKEN') });
+      expect(res.text).not.toContain('process_resident_memory_bytes');
+    }
+    const ok = await http().get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(ok.text).toContain('process_resident_memory_bytes');
+  });
+});
+
 describe('console hosting', () => {
   let t: TestApp;
   const dir = mkdtempSync(join(tmpdir(), 'mph-console-'));

@@ -12,6 +12,8 @@ export interface AppConfig {
     bodyLimitBytes: number;
     swaggerEnabled: boolean;
     metricsEnabled: boolean;
+    /** When set, `/metrics` answers only `Authorization: Bearer <metricsToken>`. */
+    metricsToken?: string;
     adminStaticDir: string;
     shutdownTimeoutMs: number;
     /** Express "trust proxy": false, a hop count, or addresses/subnets of trusted proxies. */
@@ -133,6 +135,7 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       bodyLimitBytes: c.BODY_LIMIT,
       swaggerEnabled: c.SWAGGER_ENABLED,
       metricsEnabled: c.METRICS_ENABLED,
+      metricsToken: c.METRICS_TOKEN || undefined,
       adminStaticDir: c.ADMIN_STATIC_DIR,
       shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
       trustProxy: parseTrustProxy(c.TRUST_PROXY),

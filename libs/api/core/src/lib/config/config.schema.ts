@@ -95,6 +95,7 @@ export const configSchema = z.object({
     }),
   SWAGGER_ENABLED: bool(true),
   METRICS_ENABLED: bool(true),
+  METRICS_TOKEN: str(''),
   ADMIN_STATIC_DIR: str('dist/apps/admin/browser'),
   JOBS_ENABLED: bool(true),
   JOB_RUN_RETENTION_DAYS: int(30, 1, 3650),
