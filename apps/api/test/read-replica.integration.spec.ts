@@ -1,4 +1,4 @@
-import { createTestApp, createTestDatabase, TcpProxy, TestApp, TestDatabase } from '@mph/api-core/testing';
+import { createTestApp, createTestDatabase, TcpProxy, TEST_ENV, TestApp, TestDatabase } from '@mph/api-core/testing';
 import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../src/app/app.module';
@@ -62,12 +62,33 @@ describe('read replica (DATABASE_READ_URL)', () => {
     for (const c of changes.body.data) expect(c.offering.provider_model_id).toMatch(/@replica$/);
   });
 
-  it('reads model pages, a model’s prices and everything after a write from the primary', async () => {
+  it('reads model pages and a model’s prices from the primary', async () => {
     const detail = await http().get(`/api/v1/models/${model}`).expect(200);
     expect(detail.body.display_name).not.toBe('GPT-4o (replica)');
     const prices = await http().get(`/api/v1/models/${model}/prices`).expect(200);
     expect(prices.body.data.length).toBeGreaterThan(0);
     for (const p of prices.body.data) expect(p.offering.provider_model_id).not.toMatch(/@replica$/);
+  });
+
+  it('answers signed-in callers (operators reading back their edits) from the primary, even on the replica routes', async () => {
+    const login = await http()
+      .post('/api/v1/auth/login')
+      .send({ email: TEST_ENV['ADMIN_EMAIL'], password: TEST_ENV['ADMIN_PASSWORD'] })
+      .expect(200);
+    const auth = `Bearer ${login.body.access_token}`;
+    const search = await http().get('/api/v1/models').query({ q: 'gpt-4o' }).set('Authorization', auth).expect(200);
+    const found = search.body.data.find((m: { id: string }) => m.id === model);
+    expect(found?.display_name).toBeDefined();
+    expect(found.display_name).not.toBe('GPT-4o (replica)');
+    for (const path of ['/api/v1/prices', '/api/v1/prices/changes']) {
+      const res = await http()
+        .get(path)
+        .query(path.endsWith('changes') ? { since: '2000-01-01T00:00:00Z' } : { provider: 'openai' })
+        .set('Authorization', auth)
+        .expect(200);
+      expect(res.body.data.length).toBeGreaterThan(0);
+      for (const p of res.body.data) expect(p.offering.provider_model_id).not.toMatch(/@replica$/);
+    }
   });
 
   it('answers 503 for replica reads while the replica is unreachable, and recovers when it is back', async () => {

@@ -4,10 +4,12 @@ import {
   CacheFor,
   AcceptApiKeyScopes,
   ApiPaginatedResponse,
+  CurrentUser,
   DomainError,
   Paginated,
   pageWindow,
   paginated,
+  Principal,
   Public,
 } from '@mph/api-core';
 import { ProvenanceService } from '@mph/api-provenance';
@@ -46,9 +48,9 @@ export class ModelsController {
   @Get()
   @ApiOperation({ summary: 'Search and filter models.' })
   @ApiOkResponse({ type: ModelPageDto })
-  async listModels(@Query() query: ModelsQueryDto): Promise<ModelPageDto> {
+  async listModels(@Query() query: ModelsQueryDto, @CurrentUser() by?: Principal): Promise<ModelPageDto> {
     const window = pageWindow(query);
-    const { rows, total, estimated, nextCursor } = await this.models.search(query, window);
+    const { rows, total, estimated, nextCursor } = await this.models.search(query, window, !by);
     return {
       data: rows,
       meta: { page: window.page, per_page: window.perPage, total, total_estimated: estimated, next_cursor: nextCursor },

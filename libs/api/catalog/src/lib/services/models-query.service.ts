@@ -139,9 +139,11 @@ export class ModelsQueryService {
     private readonly reads: ReadDatabase,
   ) {}
 
+  /** `replica`: the read replica may answer (anonymous callers only; see ReadDatabase). */
   async search(
     query: ModelsQueryDto,
     window: PageWindow,
+    replica = false,
   ): Promise<{ rows: ModelSummaryDto[]; total: number; estimated: boolean; nextCursor: string | null }> {
     const params: unknown[] = [];
     const p = (v: unknown) => {
@@ -246,7 +248,7 @@ export class ModelsQueryService {
     const hitOrder = key ? 'h.k DESC, h.id' : 'h.exact DESC, h.k DESC, h.downloads DESC, h.id';
     const offsetParam = p(offset);
     const limitParam = p(window.limit);
-    let rows: (SummaryRow & { sort_key: string | null; total: number })[] = await this.reads.query(
+    let rows: (SummaryRow & { sort_key: string | null; total: number })[] = await this.reads.on(replica).query(
       `WITH hits AS MATERIALIZED (
          SELECT m.id, m.downloads, ${rank} FROM models m WHERE ${where.join(' AND ')} LIMIT ${COUNT_CAP + 1}
        ), page AS (
@@ -259,13 +261,15 @@ export class ModelsQueryService {
     let n = rows[0]?.total ?? 0;
     if (query.cursor || (!rows.length && offset > 0)) {
       // A cursor page counted only the matches after the cursor; past the last page no row carried the count.
-      [{ n }] = await this.reads.query(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM models m WHERE ${whereSql} LIMIT ${COUNT_CAP + 1}) c`,
-        countParams,
-      );
+      [{ n }] = await this.reads
+        .on(replica)
+        .query(
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM models m WHERE ${whereSql} LIMIT ${COUNT_CAP + 1}) c`,
+          countParams,
+        );
     }
     if (n > COUNT_CAP) {
-      rows = await this.reads.query(
+      rows = await this.reads.on(replica).query(
         `SELECT ${SUMMARY_COLUMNS}, ${sortKey} AS sort_key, 0 AS total FROM models m WHERE ${where.join(' AND ')}
           ORDER BY ${order} OFFSET ${offsetParam} LIMIT ${limitParam}`,
         params,

@@ -8,8 +8,9 @@ import { dataSourceOptions } from './data-source-options';
 
 /**
  * Where the heaviest public reads run (catalog search, the price list, the price changes feed): a read replica when
- * DATABASE_READ_URL is set, the primary otherwise. Only plain SELECTs that serve anonymous readers go through here;
- * anything read right after a write (the console's own edits) or used to decide a write stays on the primary.
+ * DATABASE_READ_URL is set, the primary otherwise. The caller says whether the replica may answer: only for anonymous
+ * readers. Signed-in callers (operators reading back their own edits, apps with keys) and anything used to decide a
+ * write read the primary, so nobody sees a lagging copy of what they just wrote.
  */
 @Injectable()
 export class ReadDatabase implements OnModuleDestroy {
@@ -27,14 +28,17 @@ export class ReadDatabase implements OnModuleDestroy {
     return !!this.config.database.readUrl;
   }
 
-  /** Runs a read-only statement on the replica (or the primary when there is none). */
-  async query<T = unknown>(sql: string, params: unknown[] = []): Promise<T> {
-    return (await this.source()).query(sql, params) as Promise<T>;
+  /** The replica when `replica` is true and one is configured, the primary otherwise. */
+  on(replica: boolean): { query<T = unknown>(sql: string, params?: unknown[]): Promise<T> } {
+    return {
+      query: async <T>(sql: string, params: unknown[] = []) =>
+        (await this.source(replica)).query(sql, params) as Promise<T>,
+    };
   }
 
-  private source(): Promise<DataSource> {
+  private source(replica: boolean): Promise<DataSource> {
     const url = this.config.database.readUrl;
-    if (!url) return Promise.resolve(this.primary);
+    if (!url || !replica) return Promise.resolve(this.primary);
     if (this.replicaSource?.isInitialized) return Promise.resolve(this.replicaSource);
     // Connected on first use, so an unreachable replica fails these reads with 503 (as the primary would), not the
     // start of the whole API; the next read tries again.

@@ -55,6 +55,7 @@ export class CacheHeadersInterceptor implements NestInterceptor {
     if (req.method === 'GET' && policy?.tag && this.cache?.enabled) {
       const cache = this.cache;
       const key = cache.key(policy.tag, req.originalUrl);
+      const startedAt = Date.now();
       const hit = cache.get(key);
       if (hit !== undefined) {
         setHeaders();
@@ -63,7 +64,7 @@ export class CacheHeadersInterceptor implements NestInterceptor {
       }
       return next.handle().pipe(
         tap((value) => {
-          cache.set(key, value, policy.seconds);
+          cache.set(key, value, policy.seconds, startedAt);
           res.setHeader('X-Cache', 'MISS');
           setHeaders();
         }),

@@ -55,6 +55,10 @@ describe('ResponseCache', () => {
     jest.setSystemTime(1_000_499);
     cache.set(cache.key('prices', '/p'), 'maybe stale', 60);
     expect(cache.get(cache.key('prices', '/p'))).toBeUndefined();
+    // What counts is when the answer was begun: begun at 499 ms (the replica maybe behind), finished at 600 ms.
+    jest.setSystemTime(1_000_600);
+    cache.set(cache.key('catalog', '/slow'), 'begun early', 60, 1_000_499);
+    expect(cache.get(cache.key('catalog', '/slow'))).toBeUndefined();
     jest.setSystemTime(1_000_500);
     cache.set(cache.key('catalog', '/m'), 'fresh', 60);
     expect(cache.get(cache.key('catalog', '/m'))).toBe('fresh');

@@ -61,9 +61,14 @@ export class ResponseCache {
     return entry.value;
   }
 
-  set(key: string, value: unknown, seconds: number): void {
+  /**
+   * Keeps `value` for `seconds` (at most the configured TTL). `startedAt` is when the answer's computation began: with
+   * a read replica, an answer begun within the hold-off after a change may come from a replica that had not caught up,
+   * so it is served but not kept.
+   */
+  set(key: string, value: unknown, seconds: number, startedAt = Date.now()): void {
     const ttl = Math.min(seconds, this.ttlSeconds);
-    if (ttl <= 0 || Date.now() - this.lastChangeAt < this.holdOffMs) return;
+    if (ttl <= 0 || startedAt - this.lastChangeAt < this.holdOffMs) return;
     this.entries.delete(key);
     this.entries.set(key, { value, expires: Date.now() + ttl * 1000 });
     while (this.entries.size > this.maxEntries) {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ModelsQueryService } from '@mph/api-catalog';
-import { AcceptApiKeyScopes, CacheFor, DomainError, pageWindow, Public } from '@mph/api-core';
+import { AcceptApiKeyScopes, CacheFor, CurrentUser, DomainError, pageWindow, Principal, Public } from '@mph/api-core';
 import {
   ChangesQueryDto,
   HistoryQueryDto,
@@ -40,7 +40,7 @@ export class PricesController {
   @Get('prices')
   @ApiOperation({ summary: 'Prices in force at an instant (default now), by provider, model and service tier.' })
   @ApiOkResponse({ type: PricePointPageDto })
-  async listPrices(@Query() query: PricesQueryDto): Promise<PricePointPageDto> {
+  async listPrices(@Query() query: PricesQueryDto, @CurrentUser() by?: Principal): Promise<PricePointPageDto> {
     const at = query.at ? new Date(query.at) : new Date();
     const window = pageWindow(query);
     const modelId = query.model ? await this.models.resolveId(query.model) : undefined;
@@ -51,6 +51,7 @@ export class PricesController {
       serviceTier: query.service_tier,
       offset: window.offset,
       limit: window.limit,
+      replica: !by,
     });
     return { data: rows, meta: { page: window.page, per_page: window.perPage, total }, at: at.toISOString() };
   }
@@ -58,10 +59,10 @@ export class PricesController {
   @Get('prices/changes')
   @ApiOperation({ summary: 'Price versions recorded since an instant, oldest first, each with the one it replaced.' })
   @ApiOkResponse({ type: PriceChangesDto })
-  async listPriceChanges(@Query() query: ChangesQueryDto): Promise<PriceChangesDto> {
+  async listPriceChanges(@Query() query: ChangesQueryDto, @CurrentUser() by?: Principal): Promise<PriceChangesDto> {
     const limit = query.limit ?? 100;
     const after = query.cursor ? decodeCursor(query.cursor) : null;
-    const data = await this.prices.changes(new Date(query.since), after, limit);
+    const data = await this.prices.changes(new Date(query.since), after, limit, !by);
     const last = data[data.length - 1];
     return {
       data,

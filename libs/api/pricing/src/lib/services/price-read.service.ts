@@ -196,13 +196,16 @@ export class PriceReadService {
     serviceTier?: string;
     offset: number;
     limit: number;
+    /** May the read replica answer (anonymous callers only; see ReadDatabase)? */
+    replica?: boolean;
   }): Promise<{ rows: { model_id: string; offering: OfferingDto; price: PriceVersionDto }[]; total: number }> {
+    const db = this.reads.on(query.replica ?? false);
     const params = [query.at, query.provider ?? null, query.modelId ?? null, query.serviceTier ?? null];
     const where = `o.deleted_at IS NULL AND ${inForce(1)}
       AND ($2::text IS NULL OR o.provider_slug = $2) AND ($3::text IS NULL OR o.model_id = $3)
       AND ($4::text IS NULL OR v.service_tier = $4)`;
     const [rows, [{ total }]] = await Promise.all([
-      this.reads.query<(OfferingRow & VersionRow)[]>(
+      db.query<(OfferingRow & VersionRow)[]>(
         `SELECT ${OFFERING_SQL}, ${VERSION_SQL}
            FROM price_versions v JOIN offerings o ON o.id = v.offering_id
           WHERE ${where}
@@ -210,7 +213,7 @@ export class PriceReadService {
           LIMIT ${query.limit} OFFSET ${query.offset}`,
         params,
       ),
-      this.reads.query<{ total: number }[]>(
+      db.query<{ total: number }[]>(
         `SELECT count(*)::int AS total FROM price_versions v JOIN offerings o ON o.id = v.offering_id WHERE ${where}`,
         params,
       ),
@@ -229,10 +232,11 @@ export class PriceReadService {
     since: Date,
     after: { recordedAt: Date; id: string } | null,
     limit: number,
+    replica = false,
   ): Promise<
     { model_id: string; offering: OfferingDto; version: PriceVersionDto; previous: PriceVersionDto | null }[]
   > {
-    const rows: (OfferingRow & VersionRow & { previous: VersionRow | null })[] = await this.reads.query(
+    const rows: (OfferingRow & VersionRow & { previous: VersionRow | null })[] = await this.reads.on(replica).query(
       `SELECT ${OFFERING_SQL}, ${VERSION_SQL},
               (SELECT row_to_json(x) FROM (
                  SELECT ${VERSION_SQL.replace(/\bv\./g, 'p.').replace('c.version_id = p.id', 'c.version_id = p.id')}
