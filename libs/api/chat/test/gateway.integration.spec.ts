@@ -273,6 +273,17 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
     expect(await events(`idempotency_key = '${tx}'`)).toHaveLength(1);
   });
 
+  it('treats an upstream redirect (302) as the connection’s fault: fails over instead of passing the status on', async () => {
+    const seenB = b.seen.length;
+    a.enqueue({ kind: 'status', status: 302 });
+    const data = await sdk('member').chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'redirected' }],
+    });
+    expect(data.choices[0].message.content).toBe('Echo from gpt-4o-mini: redirected');
+    expect(b.seen.length).toBe(seenB + 1);
+  });
+
   it('ends a stream that drops mid-way with an error event, and records what was streamed once, as partial', async () => {
     a.enqueue({ kind: 'drop', afterChunks: 2 });
     const stream = await sdk('member').chat.completions.create({

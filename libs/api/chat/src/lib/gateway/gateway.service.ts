@@ -218,11 +218,14 @@ export class GatewayService {
           if (!(e instanceof UpstreamError)) throw e;
           if (e.kind === 'aborted')
             throw new GatewayError(499, 'The client closed the request.', 'aborted', 'client_closed');
+          const status = e.kind === 'http' ? (e.status ?? 0) : 0;
           // The caller's own mistakes (400, 404, 422 …) are not the connection's: no retry, no failover.
-          if (e.kind === 'http' && e.status && e.status < 500 && ![401, 403, 408, 409, 425, 429].includes(e.status)) {
+          if (status >= 400 && status < 500 && ![401, 403, 408, 409, 425, 429].includes(status)) {
             throw this.toGatewayError(e);
           }
-          if (e.kind !== 'http' || (e.status ?? 0) >= 500 || e.status === 408) connection.breaker.failure();
+          // Network faults, timeouts, 5xx, 408 and answers that are not answers (1xx/3xx: a misconfigured base URL)
+          // count against the connection's breaker; the next connection is tried.
+          if (e.kind !== 'http' || status >= 500 || status === 408 || status < 400) connection.breaker.failure();
           const retryIn = e.retryAfterMs ?? backoffMs(attempt);
           if (!e.retryable || attempt >= connection.row.max_retries || retryIn > MAX_RETRY_WAIT_MS) break;
           if (!connection.breaker.tryPass()) break;

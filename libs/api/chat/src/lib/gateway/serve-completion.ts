@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { mapError, Principal } from '@mph/api-core';
+import { mapError, OpenAiError, Principal, toOpenAiError } from '@mph/api-core';
 import type { ServerResponse } from 'node:http';
 import { validateChatRequest } from './chat-request';
 import { GatewayError, GatewayService } from './gateway.service';
@@ -78,23 +78,6 @@ export async function serveChatCompletion(
   res.end('data: [DONE]\n\n');
 }
 
-export interface OpenAiError {
-  message: string;
-  type: string;
-  param: string | null;
-  code: string | null;
-}
-
-const TYPE_BY_STATUS: Record<number, [type: string, code: string | null]> = {
-  400: ['invalid_request_error', null],
-  401: ['invalid_request_error', 'invalid_api_key'],
-  402: ['insufficient_quota', 'insufficient_quota'],
-  403: ['invalid_request_error', 'permission_denied'],
-  404: ['invalid_request_error', 'not_found'],
-  413: ['invalid_request_error', 'request_too_large'],
-  429: ['rate_limit_exceeded', 'rate_limit_exceeded'],
-};
-
 const log = new Logger('Gateway');
 
 /**
@@ -114,14 +97,7 @@ export function writeOpenAiError(res: ServerResponse, exception: unknown, url: s
     const mapped = mapError(exception);
     status = mapped.status;
     if (mapped.unexpected) log.error({ err: exception, url }, 'gateway request failed');
-    const [type, code] =
-      TYPE_BY_STATUS[status] ?? (status >= 500 ? ['api_error', null] : ['invalid_request_error', null]);
-    error = {
-      message: mapped.body.error.message,
-      type,
-      param: null,
-      code: code ?? mapped.body.error.code.toLowerCase(),
-    };
+    error = toOpenAiError(mapped);
   }
   if (res.headersSent) {
     res.end();

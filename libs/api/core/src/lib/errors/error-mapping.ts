@@ -144,3 +144,34 @@ export function sendErrorJson(res: Response, status: number, body: unknown): voi
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.status(status).json(body);
 }
+
+/** An error in OpenAI's shape, as the `/v1` routes answer (so the official SDKs raise the matching exception). */
+export interface OpenAiError {
+  message: string;
+  type: string;
+  param: string | null;
+  code: string | null;
+}
+
+const OPENAI_TYPE_BY_STATUS: Record<number, [type: string, code: string | null]> = {
+  400: ['invalid_request_error', null],
+  401: ['invalid_request_error', 'invalid_api_key'],
+  402: ['insufficient_quota', 'insufficient_quota'],
+  403: ['invalid_request_error', 'permission_denied'],
+  404: ['invalid_request_error', 'not_found'],
+  413: ['invalid_request_error', 'request_too_large'],
+  429: ['rate_limit_exceeded', 'rate_limit_exceeded'],
+};
+
+/** A mapped error (see mapError) in OpenAI's shape: OpenAI's type and code for the status, else ours in lower case. */
+export function toOpenAiError(mapped: MappedError): OpenAiError {
+  const [type, code] =
+    OPENAI_TYPE_BY_STATUS[mapped.status] ??
+    (mapped.status >= 500 ? ['api_error', null] : ['invalid_request_error', null]);
+  return {
+    message: mapped.body.error.message,
+    type,
+    param: null,
+    code: code ?? mapped.body.error.code.toLowerCase(),
+  };
+}

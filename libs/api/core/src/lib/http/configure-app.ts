@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '../config/app-config';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
-import { mapError, sendErrorJson } from '../errors/error-mapping';
+import { mapError, sendErrorJson, toOpenAiError } from '../errors/error-mapping';
 import { QuietStartupLogger } from '../logging/quiet-startup.logger';
 import { createValidationPipe } from '../errors/validation';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
@@ -88,10 +88,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, ver
     const mapped = mapError(error);
     // /v1 speaks OpenAI's error shape, so its SDKs can read the message.
     if (req.path.startsWith('/v1/')) {
-      // Same codes as the gateway's own answers (writeOpenAiError): lower case, 413 is request_too_large.
-      const { message } = mapped.body.error;
-      const code = mapped.status === 413 ? 'request_too_large' : mapped.body.error.code.toLowerCase();
-      sendErrorJson(res, mapped.status, { error: { message, type: 'invalid_request_error', param: null, code } });
+      // The same shape and codes as the gateway's own answers (writeOpenAiError).
+      sendErrorJson(res, mapped.status, { error: toOpenAiError(mapped) });
       return;
     }
     sendErrorJson(res, mapped.status, mapped.body);
