@@ -1,7 +1,9 @@
 // Shared by the benchmarks: a throwaway database, a free port, the built API started on them, and a sign-in.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 export const MAIN = 'dist/apps/api/main.js';
@@ -40,7 +42,36 @@ export async function throwawayDatabase(prefix) {
   };
 }
 
-/** The built API on `databaseUrl`, quiet and unthrottled, ready when this resolves; `stop()` ends it. */
+/**
+ * The database of a suite that runs built APIs (the hardening suites): a throwaway database on DATABASE_URL's server
+ * when it is set, otherwise an embedded PostgreSQL that the first API started with `firstEnv` creates (`url` is where
+ * the others find it). `cleanup()` removes it.
+ */
+export async function suiteDatabase(prefix) {
+  if (process.env.DATABASE_URL) {
+    const admin = new URL(process.env.DATABASE_URL);
+    admin.pathname = '/postgres';
+    process.env.BENCH_ADMIN_URL = admin.toString();
+    const db = await throwawayDatabase(prefix);
+    return { kind: 'throwaway database', url: db.url, firstUrl: db.url, firstEnv: {}, cleanup: () => db.drop() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  // The embedded server runs as an unprivileged user when we are root: it must be able to enter the directory.
+  chmodSync(dir, 0o755);
+  const port = String(await freePort());
+  return {
+    kind: 'embedded PostgreSQL',
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/model_price_hub`,
+    firstUrl: '',
+    firstEnv: { EMBEDDED_PG_DATA_DIR: join(dir, 'postgres'), EMBEDDED_PG_PORT: port },
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The built API on `databaseUrl`, quiet and unthrottled, ready when this resolves; `stop()` ends it. Fails when the
+ * API exits during start or is not ready within BENCH_START_TIMEOUT_MS (default 180 s; the process is then killed).
+ */
 export async function startBuiltApi(databaseUrl, env = {}) {
   const port = await freePort();
   // BENCH_API_NODE_ARGS: extra node flags for the API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
@@ -64,9 +95,21 @@ export async function startBuiltApi(databaseUrl, env = {}) {
   });
   const base = `http://127.0.0.1:${port}`;
   let exited = null;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
   child.once('exit', (code, signal) => (exited = code ?? signal));
+  const stop = async () => {
+    if (exited === null) {
+      child.kill('SIGTERM');
+      await gone;
+    }
+  };
+  const deadline = Date.now() + Number(process.env.BENCH_START_TIMEOUT_MS ?? 180_000);
   for (;;) {
     if (exited !== null) throw new Error(`The API exited (${exited}) before it was ready; see its messages above.`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('The API was not ready within BENCH_START_TIMEOUT_MS; see its messages above.');
+    }
     try {
       if ((await fetch(`${base}/api/v1/health/ready`)).ok) break;
     } catch {
@@ -74,13 +117,7 @@ export async function startBuiltApi(databaseUrl, env = {}) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    base,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+  return { base, stop };
 }
 
 export async function signIn(base, email, password) {

