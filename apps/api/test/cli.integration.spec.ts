@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_MIGRATIONS } from '@mph/api-core';
@@ -8,6 +10,15 @@ import { CliError } from '../src/cli/output';
 
 /** Runs the CLI in-process and captures what it prints. */
 async function cli(db: TestDatabase, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return cliWith({}, db, ...args);
+}
+
+/** The same, with environment settings on top of the test configuration. */
+async function cliWith(
+  env: Record<string, string>,
+  db: TestDatabase,
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -19,7 +30,7 @@ async function cli(db: TestDatabase, ...args: string[]): Promise<{ stdout: strin
     return true;
   });
   try {
-    await buildProgram(() => testConfig({}, db.url)).parseAsync(['node', 'mph', ...args]);
+    await buildProgram(() => testConfig(env, db.url)).parseAsync(['node', 'mph', ...args]);
     return { stdout, stderr };
   } finally {
     out.mockRestore();
@@ -111,6 +122,36 @@ describe('command line', () => {
       `[${'█'.repeat(24)}] 100%  importing · 2/2 records (0 new, 0 updated, 2 unchanged, 0 skipped)\n`,
     );
     expect(shown.stdout).toBe(again);
+  });
+
+  it('imports from a Hub URL only through the feed guard: loopback in any spelling is refused unless allow-listed', async () => {
+    let hits = 0;
+    const server: Server = createServer((req, res) => {
+      hits++;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify([{ id: 'decoy/model' }]));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      for (const host of ['127.0.0.1', '[::ffff:127.0.0.1]', '2130706433', 'localhost']) {
+        await expect(cli(db, 'import', 'hf', `http://${host}:${port}/api/models`)).rejects.toThrow(
+          /SYNC_ALLOWED_HOSTS/,
+        );
+      }
+      expect(hits).toBe(0);
+      const allowed = await cliWith(
+        { SYNC_ALLOWED_HOSTS: '127.0.0.1' },
+        db,
+        '--json',
+        'import',
+        'hf',
+        `http://127.0.0.1:${port}/api/models`,
+      );
+      expect(JSON.parse(allowed.stdout).counts).toMatchObject({ records: 1, created: 1 });
+      expect(hits).toBe(1);
+    } finally {
+      server.close();
+    }
   });
 
   it('syncs a price feed from a file (dry run first), then finds nothing new; lists sources', async () => {

@@ -12,7 +12,7 @@ import {
   runMigrations,
 } from '@mph/api-core';
 import { UsersService } from '@mph/api-auth';
-import { HfImportService, readHfFile, readHfUrl } from '@mph/api-catalog';
+import { hfPageGetter, HfImportService, readHfFile, readHfUrl } from '@mph/api-catalog';
 import {
   ADAPTERS,
   AdapterName,
@@ -153,10 +153,19 @@ export function buildProgram(config: () => AppConfig): Command {
       const isUrl = /^https?:\/\//.test(source);
       if (!isUrl && !existsSync(source))
         throw new CliError(`No file ${source}. Give a JSON/NDJSON file or an http(s) URL.`, 2);
+      const cfg = config();
       await withAppContext(
-        config(),
+        cfg,
         async (ctx) => {
-          const pages = isUrl ? readHfUrl(source, { maxPages: opts.maxPages }) : readHfFile(source);
+          // A URL goes through the sync's feed client: private and loopback addresses only when SYNC_ALLOWED_HOSTS
+          // names the host, with its timeout, size cap and retries.
+          const getPage = hfPageGetter({
+            timeoutMs: cfg.sync.timeoutMs,
+            maxBytes: cfg.sync.maxBytes,
+            retries: cfg.sync.retries,
+            allowedHosts: cfg.sync.allowedHosts,
+          });
+          const pages = isUrl ? readHfUrl(source, { maxPages: opts.maxPages, getPage }) : readHfFile(source);
           const bar = o.progress();
           let pagesRead = 0;
           const result = await ctx

@@ -4,7 +4,7 @@ import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { HfImportService, readHfFile, readHfUrl } from '../src';
+import { hfPageGetter, HfImportService, readHfFile, readHfUrl } from '../src';
 import { catalogApp, http } from './kit';
 
 const SHARED_SEED = join(__dirname, '../../../../../shared/data/hf/hf-model-tree-seed.json');
@@ -124,7 +124,9 @@ describe('Hugging Face import', () => {
       },
       '/api/models?limit=2&cursor=x': { body: [{ id: 'hub/c', cardData: { base_model: ['hub/a', 'hub/b'] } }] },
     };
+    let served = 0;
     const server: Server = createServer((req, res) => {
+      served++;
       const page = pages[req.url ?? ''];
       if (!page) {
         res.writeHead(404).end();
@@ -140,7 +142,9 @@ describe('Hugging Face import', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/models?limit=2`;
-      const res = await t.app.get(HfImportService).import(readHfUrl(url));
+      const feed = { timeoutMs: 5000, maxBytes: 1 << 20, retries: 0 };
+      const getPage = hfPageGetter({ ...feed, allowedHosts: ['127.0.0.1'] });
+      const res = await t.app.get(HfImportService).import(readHfUrl(url, { getPage }));
       expect(res.counts).toMatchObject({ records: 3, created: 3 });
       const lineage = await http(t).get('/api/v1/models/hub/c/ancestry').expect(200);
       expect(
@@ -149,9 +153,13 @@ describe('Hugging Face import', () => {
             `${e.model_id} ${e.relation} ${e.base_model_id}`,
         ),
       ).toEqual(['hub/c merge hub/a', 'hub/c merge hub/b', 'hub/b quantized hub/a']);
-      await expect(t.app.get(HfImportService).import(readHfUrl(url.replace('limit=2', 'limit=9')))).rejects.toThrow(
-        /answered 404/,
-      );
+      const missing = readHfUrl(url.replace('limit=2', 'limit=9'), { getPage });
+      await expect(t.app.get(HfImportService).import(missing)).rejects.toThrow(/HTTP 404/);
+      // Without the allow-list the loopback server is never reached.
+      served = 0;
+      const guarded = readHfUrl(url, { getPage: hfPageGetter({ ...feed, allowedHosts: [] }) });
+      await expect(t.app.get(HfImportService).import(guarded)).rejects.toThrow(/SYNC_ALLOWED_HOSTS/);
+      expect(served).toBe(0);
     } finally {
       server.close();
     }

@@ -1,3 +1,4 @@
+import { fetchFeed, FeedFetchOptions } from '@mph/api-core';
 import { readFile } from 'node:fs/promises';
 import type { HfModelRecord } from './hf-record';
 
@@ -46,30 +47,41 @@ export function nextLink(header: string | null): string | undefined {
 
 /**
  * Pages of the Hub API (or a mirror speaking it): a list URL such as `<base>/api/models?full=true&cardData=true&limit=1000`
- * followed through its Link headers, or a single model URL `<base>/api/models/{id}`.
+ * followed through its Link headers, or a single model URL `<base>/api/models/{id}`. Pages are read with `getPage`,
+ * normally {@link hfPageGetter} (the SSRF-safe feed client), so no caller can reach the network around the guard.
  */
 export async function* readHfUrl(
   url: string,
-  options: { maxPages?: number; fetchImpl?: typeof fetch; getPage?: HfPageGetter } = {},
+  options: { maxPages?: number; getPage: HfPageGetter },
 ): AsyncGenerator<HfPage> {
-  const fetchImpl = options.fetchImpl ?? fetch;
-  const getPage: HfPageGetter =
-    options.getPage ??
-    (async (pageUrl) => {
-      const res = await fetchImpl(pageUrl, {
-        headers: { Accept: 'application/json' },
-        signal: AbortSignal.timeout(60_000),
-      });
-      if (!res.ok) throw new Error(`${pageUrl} answered ${res.status} ${res.statusText}`);
-      return { body: (await res.json()) as unknown, link: res.headers.get('link') };
-    });
   let next: string | undefined = url;
   for (let page = 0; next && page < (options.maxPages ?? Infinity); page++) {
-    const { body, link } = await getPage(next);
+    const { body, link } = await options.getPage(next);
     yield { records: (Array.isArray(body) ? body : [body]) as HfModelRecord[], from: next };
     next = nextLink(link);
   }
 }
 
-/** Fetches one page of the Hub API: its JSON body and Link header (the sync passes its SSRF-safe client here). */
+/** Fetches one page of the Hub API: its JSON body and Link header. */
 export type HfPageGetter = (url: string) => Promise<{ body: unknown; link: string | null }>;
+
+/**
+ * Pages through the feed client: private, loopback and mapped addresses (and redirects or Link pages to them) are
+ * refused unless their host is in `allowedHosts`, with the timeout, size cap and retries of `options`.
+ */
+export function hfPageGetter(
+  options: FeedFetchOptions,
+  notJson: (message: string) => Error = (m) => new Error(m),
+): HfPageGetter {
+  return async (url) => {
+    const res = await fetchFeed(url, { ...options, headers: { accept: 'application/json', ...options.headers } });
+    let body: unknown;
+    try {
+      body = JSON.parse(res.body.toString('utf8'));
+    } catch (e) {
+      throw notJson(`${url} did not answer JSON: ${(e as Error).message}`);
+    }
+    const link = res.headers['link'];
+    return { body, link: Array.isArray(link) ? link.join(', ') : (link ?? null) };
+  };
+}

@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { HfImportService, HfPage, OfferingRegistryService, readHfFile, readHfUrl } from '@mph/api-catalog';
+import {
+  HfImportService,
+  HfPage,
+  hfPageGetter,
+  OfferingRegistryService,
+  readHfFile,
+  readHfUrl,
+} from '@mph/api-catalog';
 import { actorOf, AuditService } from '@mph/api-auth';
 import { APP_CONFIG, AppConfig, DomainError, fetchFeed, Principal, ResponseCache, SecretBox } from '@mph/api-core';
 import { DataSource } from 'typeorm';
@@ -275,17 +282,7 @@ export class SyncService {
     } else {
       pages = readHfUrl(source.url, {
         maxPages: HF_MAX_PAGES,
-        getPage: async (url) => {
-          const res = await fetchFeed(url, { ...this.fetchOptions(), headers });
-          let body: unknown;
-          try {
-            body = JSON.parse(res.body.toString('utf8'));
-          } catch (e) {
-            throw new FeedFormatError(`${url} did not answer JSON: ${(e as Error).message}`);
-          }
-          const link = res.headers['link'];
-          return { body, link: Array.isArray(link) ? link.join(', ') : (link ?? null) };
-        },
+        getPage: hfPageGetter({ ...this.fetchOptions(), headers }, (m) => new FeedFormatError(m)),
       });
     }
     if (request.dryRun) {
