@@ -529,7 +529,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
       );
       const ticket = new URL(sent.stream_url, 'http://x').searchParams.get('ticket') as string;
       const [exp, , mac] = ticket.split('.');
-      for (const forged of [ticket, `${exp}.${users.a.id}.${mac}`]) {
+      for (const forged of [ticket, `${exp}.u${users.a.id}.${mac}`]) {
         const res = await api.get(
           `/api/v1/chat/messages/${aAssistantMessage}/stream?ticket=${encodeURIComponent(forged)}`,
         );
@@ -728,6 +728,53 @@ describe('OWASP API Security Top 10 (2023)', () => {
       expect([replay.status, replay.body.error.code]).toEqual([401, 'REFRESH_TOKEN_REUSED']);
       // Reuse ends the session: the access token issued with that refresh token stops working too.
       expect((await api.get('/api/v1/auth/me', { token: pair.access_token })).status).toBe(401);
+    });
+
+    it('ends a stream ticket with the sign-in that asked for it (logout), and on a role change', async () => {
+      // Chat: two answers asked for in one sign-in; the first opens (control), the second not after logout.
+      const signIn = await login(users.d.email, users.d.password);
+      const mine = { token: signIn.access_token };
+      const project = need(await api.post('/api/v1/projects', { name: uniq('D') }, mine), 201, 'project').id;
+      const ask = async () => {
+        const session = need(await api.post('/api/v1/sessions', { project_id: project }, mine), 201, 'session').id;
+        return need(await api.post(`/api/v1/sessions/${session}/messages`, { content: 'hi' }, mine), 201, 'send')
+          .stream_url as string;
+      };
+      const [first, second] = [await ask(), await ask()];
+      const opened = await api.get(first);
+      expect([opened.status, opened.headers['content-type']]).toEqual([200, expect.stringMatching(/event-stream/)]);
+      need(await api.post('/api/v1/auth/logout', {}, mine), 204, 'logout');
+      const afterLogout = await api.get(second);
+      expect([afterLogout.status, afterLogout.body.error.code]).toEqual([401, 'UNAUTHORIZED']);
+      expect(afterLogout.body.error.message).toMatch(/has ended; sign in again/);
+      expect(envelopeProblem(afterLogout)).toBeNull();
+
+      // Sync: an operator's ticket stops opening the run's stream once they are no longer an operator.
+      const operator = await makeUser(uniq('operator-demoted'), 'operator');
+      const source = need(
+        await api.post(
+          '/api/v1/sync/sources',
+          { name: uniq('ticket'), adapter: 'litellm', url: `file://${feedDir}/feed.json` },
+          { token: operator.token },
+        ),
+        201,
+        'source',
+      );
+      const run = need(
+        await api.post(`/api/v1/sync/sources/${source.id}/run`, { wait: true }, { token: operator.token }),
+        200,
+        'run',
+      );
+      const ticket = async () =>
+        need(await api.post(`/api/v1/sync/runs/${run.id}/stream-ticket`, {}, { token: operator.token }), 200, 'ticket')
+          .url as string;
+      const [control, kept] = [await ticket(), await ticket()];
+      const done = await api.get(control);
+      expect([done.status, done.text]).toEqual([200, expect.stringMatching(/^\s*event: done\n/)]);
+      need(await api.patch(`/api/v1/users/${operator.id}`, { role: 'member' }, as('admin')), 200, 'demote');
+      const afterDemotion = await api.get(kept);
+      expect([afterDemotion.status, afterDemotion.body.error.code]).toEqual([403, 'FORBIDDEN']);
+      expect(envelopeProblem(afterDemotion)).toBeNull();
     });
   });
 

@@ -1,7 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MetricsService } from '@mph/api-core';
 import { Gauge } from 'prom-client';
-import { AuditModule, AuthModule } from '@mph/api-auth';
+import { AuditModule, AuthModule, StreamTicketsModule } from '@mph/api-auth';
 import { CatalogModule } from '@mph/api-catalog';
 import { CostTrackingModule } from '@mph/api-cost-tracking';
 import { ChatController, ChatStreamController } from './chat/chat.controller';
@@ -23,7 +23,7 @@ import { UsageRecorder } from './gateway/usage-recorder.service';
  * provider, calls with retries and failover priced and recorded through cost tracking, and the OpenAI-compatible /v1.
  */
 @Module({
-  imports: [AuditModule, AuthModule, CatalogModule, CostTrackingModule],
+  imports: [AuditModule, AuthModule, CatalogModule, CostTrackingModule, StreamTicketsModule],
   controllers: [ConnectionsController, GatewayController, ChatController, ChatStreamController, LimitsController],
   providers: [
     LocalProviderSeed,

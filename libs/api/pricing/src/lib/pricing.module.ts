@@ -1,6 +1,6 @@
 import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '@mph/api-auth';
+import { AuditModule, StreamTicketsModule } from '@mph/api-auth';
 import { CatalogModule, DemoSeedService, MODEL_PRICES } from '@mph/api-catalog';
 import { APP_CONFIG, APP_MODE, AppConfig, AppMode } from '@mph/api-core';
 import { PriceEditingController } from './controllers/price-editing.controller';
@@ -23,7 +23,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature(PRICING_ENTITIES), CatalogModule, AuditModule],
+  imports: [TypeOrmModule.forFeature(PRICING_ENTITIES), CatalogModule, AuditModule, StreamTicketsModule],
   controllers: [
     PricesController,
     PriceEditingController,

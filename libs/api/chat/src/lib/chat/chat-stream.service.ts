@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig, DomainError, Principal, Role } from '@mph/api-core';
+import { StreamTicketsService } from '@mph/api-auth';
+import { DomainError, Principal } from '@mph/api-core';
 import type { Response } from 'express';
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { encodingFor, messageTokens, REPLY_PRIMING } from '../tokens/tokenizer';
 import { ChatRequest, GatewayError, GatewayService } from '../gateway/gateway.service';
@@ -11,7 +11,6 @@ import { ChatService, messageDto, renderTemplate } from './chat.service';
 
 /** When the catalog does not know a model's context window. */
 const DEFAULT_CONTEXT_TOKENS = 8192;
-const TICKET_SECONDS = 300;
 
 /**
  * Sending a chat message: the user message and a pending assistant message are stored, then the console opens the
@@ -23,9 +22,9 @@ const TICKET_SECONDS = 300;
 export class ChatStreamService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly chat: ChatService,
     private readonly gateway: GatewayService,
+    private readonly tickets: StreamTicketsService,
   ) {}
 
   async send(by: Principal, sessionId: string, input: { content: string; attachments?: unknown[] }) {
@@ -52,8 +51,7 @@ export class ChatStreamService {
       );
       return { user: u, assistant: a };
     });
-    const exp = Math.floor(Date.now() / 1000) + TICKET_SECONDS;
-    const ticket = `${exp}.${by.userId}.${this.sign(`${assistant.id}.${exp}.${by.userId}`)}`;
+    const ticket = this.tickets.issue('chat-stream', String(assistant.id), by);
     return {
       user_message: messageDto(user),
       assistant_message: messageDto(assistant),
@@ -62,11 +60,7 @@ export class ChatStreamService {
   }
 
   /** Streams the pending assistant message's answer (once: a second opening finds it claimed). */
-  async stream(messageId: string, ticket: string, res: Response): Promise<void> {
-    const userId = this.verify(messageId, ticket);
-    const [user] = await this.dataSource.query(`SELECT id, email, role, disabled FROM users WHERE id = $1`, [userId]);
-    if (!user || user.disabled) throw new DomainError(401, 'UNAUTHORIZED', 'The stream ticket is no longer valid.');
-    const by: Principal = { userId: user.id, email: user.email, role: user.role as Role, via: 'session' };
+  async stream(by: Principal, messageId: string, res: Response): Promise<void> {
     const claimed = await this.dataSource.query(
       `UPDATE chat_messages m SET status = 'streaming' FROM chat_sessions s
         WHERE m.id = $1 AND m.status = 'pending' AND s.id = m.session_id AND s.owner_id = $2
@@ -204,22 +198,5 @@ export class ChatStreamService {
       max_tokens: maxTokens,
       messages: [...(system ? [{ role: 'system', content: system }] : []), ...kept],
     };
-  }
-
-  private sign(payload: string): string {
-    return createHmac('sha256', this.config.auth.jwtSecret).update(`chat-stream:${payload}`).digest('base64url');
-  }
-
-  private verify(messageId: string, ticket: string): string {
-    const [exp, user, mac] = ticket.split('.');
-    const expected = this.sign(`${messageId}.${exp}.${user}`);
-    const valid =
-      !!mac &&
-      mac.length === expected.length &&
-      timingSafeEqual(Buffer.from(mac), Buffer.from(expected)) &&
-      Number(exp) >= Date.now() / 1000;
-    if (!valid)
-      throw new DomainError(401, 'UNAUTHORIZED', 'The stream ticket is missing, wrong or expired; send again.');
-    return user;
   }
 }

@@ -5,10 +5,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, CurrentUser, Principal, Public } from '@mph/api-core';
+import { StreamTicketAuth } from '@mph/api-auth';
+import { Authenticated, CurrentUser, Principal } from '@mph/api-core';
 import type { Response } from 'express';
 import {
   ChatModelDto,
@@ -171,23 +171,22 @@ export class ChatController {
   }
 }
 
-/** The answer's event stream. Public at the HTTP layer: EventSource cannot send a token, so a ticket is the credential. */
+/** The answer's event stream; the ticket is the credential, re-checked (the sign-in is still alive) when it opens. */
 @ApiTags('chat')
-@Public()
 @Controller('chat')
 export class ChatStreamController {
   constructor(private readonly streams: ChatStreamService) {}
 
   @Get('messages/:id/stream')
+  @StreamTicketAuth('chat-stream')
   @ApiOperation({ summary: 'Server-sent events: `token` ({text}) events, then `done` or `error` (the message).' })
-  @ApiQuery({ name: 'ticket', required: true })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ schema: { type: 'string' } })
-  async streamChatAnswer(@Param('id') id: string, @Query('ticket') ticket = '', @Res() res: Response): Promise<void> {
+  async streamChatAnswer(@CurrentUser() by: Principal, @Param('id') id: string, @Res() res: Response): Promise<void> {
     if (!/^\d{1,18}$/.test(id)) {
       res.status(404).json({ error: { code: 'MESSAGE_NOT_FOUND', message: 'Message not found.', details: null } });
       return;
     }
-    await this.streams.stream(id, ticket, res);
+    await this.streams.stream(by, id, res);
   }
 }

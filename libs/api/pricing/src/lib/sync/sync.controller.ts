@@ -4,7 +4,6 @@ import {
   Delete,
   Get,
   HttpCode,
-  Inject,
   MessageEvent,
   Param,
   ParseUUIDPipe,
@@ -21,12 +20,11 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { APP_CONFIG, AppConfig, CurrentUser, DomainError, pageWindow, Principal, Public, Roles } from '@mph/api-core';
+import { StreamTicketAuth, StreamTicketsService } from '@mph/api-auth';
+import { CurrentUser, DomainError, pageWindow, Principal, Roles } from '@mph/api-core';
 import type { Response } from 'express';
 import { distinctUntilChanged, from, interval, map, Observable, startWith, switchMap, takeWhile } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -51,16 +49,18 @@ import { SyncRunEntity } from './sync-run.entity';
 import { SyncSourcesService } from './sync-sources.service';
 import { ReconciliationService } from './reconciliation.service';
 
+const SYNC_ROLES = ['operator', 'admin'] as const;
+
 /** Operators manage sync sources, run them now (or as a dry run), follow runs and decide on quarantined ones. */
 @ApiTags('sync')
-@Roles('operator', 'admin')
+@Roles(...SYNC_ROLES)
 @Controller('sync')
 export class SyncController {
   constructor(
     private readonly sources: SyncSourcesService,
     private readonly sync: SyncService,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tickets: StreamTicketsService,
     private readonly reconciliation: ReconciliationService,
   ) {}
 
@@ -251,45 +251,22 @@ export class SyncController {
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<StreamTicketDto> {
     await this.sync.runRow(id);
-    const exp = Math.floor(Date.now() / 1000) + 300;
-    const ticket = `${exp}.${by.userId}.${this.sign(`${id}.${exp}.${by.userId}`)}`;
+    const ticket = this.tickets.issue('sync-stream', id, by);
     return { ticket, url: `/api/v1/sync/runs/${id}/events?ticket=${encodeURIComponent(ticket)}` };
   }
-
-  private sign(payload: string): string {
-    return signStreamTicket(this.config.auth.jwtSecret, payload);
-  }
 }
 
-export function signStreamTicket(secret: string, payload: string): string {
-  return createHmac('sha256', secret).update(`sync-stream:${payload}`).digest('base64url');
-}
-
-/** The progress stream of a run. Public at the HTTP layer: EventSource cannot send a token, so a ticket is the credential. */
+/** The progress stream of a run; the ticket is the credential, re-checked (sign-in, role) when the stream opens. */
 @ApiTags('sync')
-@Public()
 @Controller('sync')
 export class SyncStreamController {
-  constructor(
-    private readonly sync: SyncService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly sync: SyncService) {}
 
   @Sse('runs/:id/events')
+  @StreamTicketAuth('sync-stream', SYNC_ROLES)
   @ApiOperation({ summary: 'Server-sent events: the run’s phase and counts until it finishes (ticket required).' })
-  @ApiQuery({ name: 'ticket', required: true })
   @ApiOkResponse({ description: 'text/event-stream of `progress` events, then one `done` event (SyncRunSummaryDto).' })
-  streamSyncRun(@Param('id', new ParseUUIDPipe()) id: string, @Query('ticket') ticket = ''): Observable<MessageEvent> {
-    const [exp, user, mac] = ticket.split('.');
-    const expected = signStreamTicket(this.config.auth.jwtSecret, `${id}.${exp}.${user}`);
-    const valid =
-      !!mac &&
-      mac.length === expected.length &&
-      timingSafeEqual(Buffer.from(mac), Buffer.from(expected)) &&
-      Number(exp) >= Date.now() / 1000;
-    if (!valid) {
-      throw new DomainError(401, 'UNAUTHORIZED', 'The stream ticket is missing, wrong or expired; ask for a new one.');
-    }
+  streamSyncRun(@Param('id', new ParseUUIDPipe()) id: string): Observable<MessageEvent> {
     return interval(500).pipe(
       startWith(0),
       switchMap(() => from(this.sync.runRow(id))),

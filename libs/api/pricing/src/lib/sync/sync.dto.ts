@@ -290,7 +290,9 @@ export class WebhookSecretDto {
 
 export class StreamTicketDto {
   @ApiProperty({
-    description: 'Pass as ?ticket= to the events URL (EventSource cannot send headers); valid 5 minutes.',
+    description:
+      'Pass as ?ticket= to the events URL (EventSource cannot send headers); valid 5 minutes, while the sign-in ' +
+      'that asked for it lasts and its role still fits.',
   })
   ticket!: string;
   @ApiProperty({ example: '/api/v1/sync/runs/…/events?ticket=…' }) url!: string;

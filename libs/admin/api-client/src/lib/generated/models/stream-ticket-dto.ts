@@ -4,7 +4,7 @@
 export interface StreamTicketDto {
 
   /**
-   * Pass as ?ticket= to the events URL (EventSource cannot send headers); valid 5 minutes.
+   * Pass as ?ticket= to the events URL (EventSource cannot send headers); valid 5 minutes, while the sign-in that asked for it lasts and its role still fits.
    */
   ticket: string;
   url: string;

@@ -10,6 +10,10 @@ import { RequestBuilder } from '../../request-builder';
 
 export interface StreamChatAnswer$Params {
   id: string;
+
+/**
+ * From the route that issued the stream URL.
+ */
   ticket: any;
 }
 
