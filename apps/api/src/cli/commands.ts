@@ -10,6 +10,7 @@ import {
   migrationStatus,
   revertLastMigration,
   runMigrations,
+  syncFetchOptions,
 } from '@mph/api-core';
 import { UsersService } from '@mph/api-auth';
 import { hfPageGetter, HfImportService, readHfFile, readHfUrl } from '@mph/api-catalog';
@@ -159,12 +160,7 @@ export function buildProgram(config: () => AppConfig): Command {
         async (ctx) => {
           // A URL goes through the sync's feed client: private and loopback addresses only when SYNC_ALLOWED_HOSTS
           // names the host, with its timeout, size cap and retries.
-          const getPage = hfPageGetter({
-            timeoutMs: cfg.sync.timeoutMs,
-            maxBytes: cfg.sync.maxBytes,
-            retries: cfg.sync.retries,
-            allowedHosts: cfg.sync.allowedHosts,
-          });
+          const getPage = hfPageGetter(syncFetchOptions(cfg.sync));
           const pages = isUrl ? readHfUrl(source, { maxPages: opts.maxPages, getPage }) : readHfFile(source);
           const bar = o.progress();
           let pagesRead = 0;

@@ -9,6 +9,6 @@ export { accessRuleOf } from './lib/guards/authorize.guard';
 export { CallerRateLimit } from './lib/services/caller-rate-limit.service';
 export { presentedApiKey } from './lib/strategies/api-key.strategy';
 export * from './lib/stream-tickets.module';
-export { StreamTicketsService, STREAM_TICKET_SECONDS } from './lib/services/stream-tickets.service';
+export { StreamTicketsService } from './lib/services/stream-tickets.service';
 export type { StreamPurpose } from './lib/services/stream-tickets.service';
 export { StreamTicketAuth, StreamTicketGuard } from './lib/guards/stream-ticket.guard';

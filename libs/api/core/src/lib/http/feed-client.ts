@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import type { AppConfig } from '../config/app-config';
 
 export type FeedFetchErrorKind = 'blocked' | 'timeout' | 'http' | 'too-large' | 'truncated' | 'network';
 
@@ -29,6 +30,11 @@ export interface FeedFetchOptions {
   /** First retry waits about this long (doubling, with jitter). */
   retryBaseMs?: number;
   onProgress?: (received: number, total: number | null) => void;
+}
+
+/** The fetch settings of the sync configuration (`SYNC_TIMEOUT_MS`, `SYNC_MAX_BYTES`, `SYNC_RETRIES`, `SYNC_ALLOWED_HOSTS`). */
+export function syncFetchOptions(sync: AppConfig['sync']): FeedFetchOptions {
+  return { timeoutMs: sync.timeoutMs, maxBytes: sync.maxBytes, retries: sync.retries, allowedHosts: sync.allowedHosts };
 }
 
 export interface FeedResponse {

@@ -9,7 +9,16 @@ import {
   readHfUrl,
 } from '@mph/api-catalog';
 import { actorOf, AuditService } from '@mph/api-auth';
-import { APP_CONFIG, AppConfig, DomainError, fetchFeed, Principal, ResponseCache, SecretBox } from '@mph/api-core';
+import {
+  APP_CONFIG,
+  AppConfig,
+  DomainError,
+  fetchFeed,
+  Principal,
+  ResponseCache,
+  SecretBox,
+  syncFetchOptions,
+} from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { FeedFormatError } from './adapters/feed-record';
 import { applyIdRules, parseFeed } from './feed-parser';
@@ -244,12 +253,7 @@ export class SyncService {
   }
 
   private fetchOptions() {
-    return {
-      timeoutMs: this.config.sync.timeoutMs,
-      maxBytes: this.config.sync.maxBytes,
-      retries: this.config.sync.retries,
-      allowedHosts: this.config.sync.allowedHosts,
-    };
+    return syncFetchOptions(this.config.sync);
   }
 
   /**
