@@ -59,6 +59,11 @@ export class FakeUpstream {
   private server?: http.Server;
   private readonly models = recordedModels();
   url = '';
+  /**
+   * When set, the fake is a model that writes until it is stopped: its usage reports as many completion tokens as
+   * the request's cap (`max_completion_tokens`, else `max_tokens`) allows, or this many when the request has none.
+   */
+  writesUntil: number | null = null;
 
   /** The next requests behave like this, in order; then the fake answers normally again. */
   enqueue(...behaviours: Behaviour[]): this {
@@ -141,7 +146,10 @@ export class FakeUpstream {
       behaviour.kind === 'ok' && behaviour.text ? behaviour.text : `Echo from ${model}: ${lastUserText(body)}`;
     const tokens = text.split(/(?<= )/);
     const prompt = promptTokens(body);
-    const usage = { prompt_tokens: prompt, completion_tokens: tokens.length, total_tokens: prompt + tokens.length };
+    const cap = [body['max_completion_tokens'], body['max_tokens']].find((v) => typeof v === 'number') as
+      number | undefined;
+    const completion = this.writesUntil === null ? tokens.length : (cap ?? this.writesUntil);
+    const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
     const id = `chatcmpl-fake${this.seen.length}`;
     const created = Math.floor(Date.now() / 1000);
     if (behaviour.kind === 'ok' && behaviour.firstTokenDelayMs) await wait(behaviour.firstTokenDelayMs);

@@ -15,6 +15,7 @@ export const SCOPES: { value: Scope; label: string }[] = [
   { value: 'catalog:read', label: 'catalog:read: read models and prices' },
   { value: 'usage:write', label: 'usage:write: report LLM usage events' },
   { value: 'usage:read', label: 'usage:read: read usage and costs' },
+  { value: 'budgets:write', label: 'budgets:write: create and delete budgets' },
   { value: 'gateway', label: 'gateway: call models through the OpenAI-compatible gateway' },
 ];
 

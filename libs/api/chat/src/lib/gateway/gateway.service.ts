@@ -18,8 +18,8 @@ export interface ChatRequest {
   model: string;
   messages: { role: string; content?: unknown }[];
   stream?: boolean;
-  max_tokens?: number;
-  max_completion_tokens?: number;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
   stream_options?: { include_usage?: boolean };
   [key: string]: unknown;
 }
@@ -117,9 +117,12 @@ export class GatewayService {
 
   /** Validates, routes, reserves and calls; resolves with the answer or an open stream (first chunk received). */
   async start(ctx: CallContext, request: ChatRequest): Promise<Started> {
+    // `null` is "not given" (OpenAI's SDKs send it that way): it is dropped so that neither the reservation nor the
+    // upstream sees it, and the cap below applies as if the field were absent.
+    for (const k of CAP_FIELDS) if (request[k] === null) delete request[k];
     // Both spellings are checked: a request carrying a small max_completion_tokens and a huge max_tokens must not
     // slip a cap past the check, whichever of the two the upstream honours.
-    const asked = (['max_completion_tokens', 'max_tokens'] as const).filter((k) => request[k] !== undefined);
+    const asked = CAP_FIELDS.filter((k) => request[k] !== undefined);
     const maxTokens = asked.length ? Math.max(...asked.map((k) => request[k] as number)) : undefined;
     const tooLarge = asked.find((k) => (request[k] as number) > this.config.gateway.maxTokens);
     if (tooLarge) {
@@ -164,7 +167,12 @@ export class GatewayService {
       }
       throw e;
     }
-    await this.reserve(call, maxTokens ?? this.config.gateway.maxTokens);
+    const reservedOutput = maxTokens ?? this.config.gateway.maxTokens;
+    if (await this.reserve(call, reservedOutput)) {
+      // A hard budget reserved `reservedOutput` tokens of answer: the upstream is told the same cap, so the answer
+      // cannot cost more than what was reserved (without it an upstream answers up to the model's own limit).
+      if (maxTokens === undefined) request[capFieldFor(routes[0].upstreamModel)] = reservedOutput;
+    }
     try {
       return await this.attempt(call, routes);
     } catch (e) {
@@ -412,9 +420,12 @@ export class GatewayService {
     return this.prices.versionAt(offeringId, new Date(), 'standard', '');
   }
 
-  /** Hard budgets: reserve the call's maximum cost (prompt + max_tokens at today's price) before anything is sent. */
-  private async reserve(call: Call, maxOutput: number): Promise<void> {
-    if (!(await this.budgets.hasHardBudget(call.ctx.by, call.ctx.project))) return;
+  /**
+   * Hard budgets: reserve the call's maximum cost (prompt + max_tokens at today's price) before anything is sent.
+   * Resolves true when a hard budget applies (the output cap then matters), false when none does.
+   */
+  private async reserve(call: Call, maxOutput: number): Promise<boolean> {
+    if (!(await this.budgets.hasHardBudget(call.ctx.by, call.ctx.project))) return false;
     const version = call.pricing.version;
     if (!version) {
       throw new GatewayError(
@@ -443,10 +454,16 @@ export class GatewayService {
       call.reservations = await this.budgets.reserve(call.ctx.by, { project: call.ctx.project, maxCost });
     } catch (e) {
       if (e instanceof DomainError && e.status === 402) {
-        throw new GatewayError(402, e.message, 'insufficient_quota', 'budget_exceeded');
+        throw new GatewayError(
+          402,
+          e.message,
+          'insufficient_quota',
+          e.code === 'BUDGET_EXCEEDED' ? 'budget_exceeded' : e.code.toLowerCase(),
+        );
       }
       throw e;
     }
+    return true;
   }
 
   toGatewayError(e: unknown): GatewayError {
@@ -480,6 +497,17 @@ export class GatewayService {
     }
     return new GatewayError(500, 'The gateway failed unexpectedly.', 'api_error', 'internal_error');
   }
+}
+
+/** The two spellings of an answer's length cap. */
+const CAP_FIELDS = ['max_completion_tokens', 'max_tokens'] as const;
+
+/**
+ * The field that caps an answer for this model when the caller gave none: OpenAI's reasoning models (o1, o3, o4,
+ * gpt-5 …) refuse `max_tokens`; everything else, including older OpenAI-compatible servers, knows `max_tokens`.
+ */
+export function capFieldFor(model: string): (typeof CAP_FIELDS)[number] {
+  return /(^|\/)(o\d|gpt-5)/.test(model) ? 'max_completion_tokens' : 'max_tokens';
 }
 
 /** A value computed on first use only. */

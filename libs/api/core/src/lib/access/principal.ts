@@ -2,7 +2,7 @@ export const ROLES = ['admin', 'operator', 'member'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** What an API key may be used for; a key reaches only routes that accept one of its scopes. */
-export const API_KEY_SCOPES = ['catalog:read', 'usage:read', 'usage:write', 'gateway'] as const;
+export const API_KEY_SCOPES = ['catalog:read', 'usage:read', 'usage:write', 'budgets:write', 'gateway'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** The authenticated caller of a request (`req.user`), from a session (JWT) or an API key. */

@@ -4,7 +4,7 @@ import { AcceptApiKeyScopes, Authenticated, CurrentUser, Principal } from '@mph/
 import { BudgetDto, CreateBudgetDto } from '../dto/budgets.dto';
 import { BudgetsService } from '../services/budgets.service';
 
-/** Budgets with their spend this period; members manage budgets on their own usage and keys. */
+/** Budgets with their spend this period; members manage budgets on their own usage and keys (keys: budgets:write). */
 @ApiTags('budgets')
 @Authenticated()
 @AcceptApiKeyScopes('usage:read')
@@ -18,7 +18,9 @@ export class BudgetsController {
     return this.budgets.list(by);
   }
 
+  // Budget writes need a sign-in or a key made for them: a read-only key must not lift (or set) a hard cap.
   @Post()
+  @AcceptApiKeyScopes('budgets:write')
   @ApiOperation({ summary: 'A daily or monthly budget on a user, project or API key; hard ones block calls with 402.' })
   @ApiCreatedResponse({ type: BudgetDto })
   createBudget(@CurrentUser() by: Principal, @Body() body: CreateBudgetDto): Promise<BudgetDto> {
@@ -26,6 +28,7 @@ export class BudgetsController {
   }
 
   @Delete(':id')
+  @AcceptApiKeyScopes('budgets:write')
   @HttpCode(204)
   @ApiNoContentResponse()
   deleteBudget(@CurrentUser() by: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {

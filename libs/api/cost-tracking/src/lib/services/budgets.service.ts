@@ -65,6 +65,11 @@ const SCOPE_SQL: Record<BudgetScope, string> = {
   project: 'd.project = $1',
   api_key: 'd.api_key_id::text = $1',
 };
+const EVENT_SCOPE_SQL: Record<BudgetScope, string> = {
+  user: 'e.user_id::text = $1',
+  project: 'e.project = $1',
+  api_key: 'e.api_key_id::text = $1',
+};
 
 /**
  * Budgets per user, project or API key. Spend comes from the daily rollup (what was recorded); a hard budget also
@@ -122,18 +127,54 @@ export class BudgetsService {
     );
   }
 
-  private async spent(m: EntityManager, b: BudgetRow, start: string, end: string): Promise<string> {
-    const [{ spent }] = await m.query(
-      `SELECT coalesce(sum(d.cost), 0)::text AS spent FROM usage_daily d
-        WHERE ${SCOPE_SQL[b.scope]} AND d.day >= $2::date AND d.day < $3::date AND d.currency = $4`,
-      [b.scope_id, start, end, b.currency],
+  /**
+   * What a budget's scope spent in the period, in the budget's currency (USD): every event at the exchange rate
+   * stored with it. Events recorded before a rate for their day was known are converted at the latest rate known
+   * now; `unconvertible` names the currencies that have no rate at all (a hard budget then refuses calls).
+   */
+  private async spent(
+    m: EntityManager,
+    b: BudgetRow,
+    start: string,
+    end: string,
+  ): Promise<{ spent: string; unconvertible: string[] }> {
+    if (b.currency.trim() !== 'USD') {
+      // Budgets are created in the reporting currency; an older row in another currency counts that currency only.
+      const [{ spent }] = await m.query(
+        `SELECT coalesce(sum(d.cost), 0)::text AS spent FROM usage_daily d
+          WHERE ${SCOPE_SQL[b.scope]} AND d.day >= $2::date AND d.day < $3::date AND d.currency = $4`,
+        [b.scope_id, start, end, b.currency],
+      );
+      return { spent, unconvertible: [] };
+    }
+    const [{ usd, unconverted }]: { usd: string; unconverted: string }[] = await m.query(
+      `SELECT coalesce(sum(d.cost_usd), 0)::text AS usd, coalesce(sum(d.unconverted_events), 0)::text AS unconverted
+         FROM usage_daily d WHERE ${SCOPE_SQL[b.scope]} AND d.day >= $2::date AND d.day < $3::date`,
+      [b.scope_id, start, end],
     );
-    return spent;
+    if (unconverted === '0') return { spent: usd, unconvertible: [] };
+    const late: { currency: string; cost: string; rate: string | null }[] = await m.query(
+      `SELECT e.currency, sum(e.total_cost)::text AS cost,
+              (SELECT f.usd_per_unit::text FROM fx_rates f WHERE f.currency = e.currency AND f.day < $3::date
+                ORDER BY f.day DESC LIMIT 1) AS rate
+         FROM usage_events e
+        WHERE ${EVENT_SCOPE_SQL[b.scope]} AND e.occurred_at >= $2::date AND e.occurred_at < $3::date
+          AND e.total_cost IS NOT NULL AND e.fx_rate IS NULL AND e.currency <> 'USD'
+        GROUP BY e.currency ORDER BY e.currency`,
+      [b.scope_id, start, end],
+    );
+    let total = new Dec(usd);
+    const unconvertible: string[] = [];
+    for (const r of late) {
+      if (r.rate === null) unconvertible.push(r.currency.trim());
+      else total = total.plus(new Dec(r.cost).times(r.rate));
+    }
+    return { spent: total.toFixed(), unconvertible };
   }
 
   async status(b: BudgetRow, at = new Date(), m: EntityManager = this.dataSource.manager): Promise<BudgetStatus> {
     const { start, end } = periodOf(b.period, at);
-    const spent = new Dec(await this.spent(m, b, start, end));
+    const spent = new Dec((await this.spent(m, b, start, end)).spent);
     const [p] = await m.query(`SELECT reserved::text FROM budget_periods WHERE budget_id = $1 AND period_start = $2`, [
       b.id,
       start,
@@ -187,7 +228,18 @@ export class BudgetsService {
           `SELECT reserved::text FROM budget_periods WHERE budget_id = $1 AND period_start = $2 FOR UPDATE`,
           [b.id, start],
         );
-        const spent = new Dec(await this.spent(m, b, start, end));
+        const used = await this.spent(m, b, start, end);
+        if (used.unconvertible.length) {
+          throw new DomainError(
+            402,
+            'BUDGET_UNCONVERTIBLE',
+            `The ${b.period} budget "${b.name}" is in ${b.currency.trim()}, and spend in ` +
+              `${used.unconvertible.join(', ')} this period has no exchange rate to convert it; an operator sets one ` +
+              'with PUT /api/v1/fx-rates.',
+            { budget_id: b.id, currencies: used.unconvertible, period_start: start, period_end: end },
+          );
+        }
+        const spent = new Dec(used.spent);
         const after = spent.plus(reserved).plus(call.maxCost);
         if (after.gt(b.amount)) {
           throw new DomainError(

@@ -4,6 +4,7 @@ import { actorOf, AuditService } from '@mph/api-auth';
 import { DomainError, Principal } from '@mph/api-core';
 import { Dec } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
+import { fxRateProblem } from './fx-rate-check';
 
 export interface FxRateInput {
   currency: string;
@@ -51,6 +52,8 @@ export class FxRatesService {
       const key = `${r.currency} ${r.date}`;
       const problems: string[] = [];
       if (r.date > today) problems.push('a rate cannot be set for a future day');
+      const rate = fxRateProblem(r.usd_per_unit);
+      if (rate) problems.push(`usd_per_unit ${rate}`);
       if (seen.has(key)) problems.push(`${key} appears twice`);
       seen.add(key);
       if (problems.length) {

@@ -5,6 +5,7 @@ import { calculateCost, normalizeUsage, RateComponent, UnknownPriceError, Usage,
 import { DataSource } from 'typeorm';
 import { BudgetsService } from './budgets.service';
 import { PriceCache } from './price-cache.service';
+import { fxRateOffBand, fxRateProblem } from './fx-rate-check';
 
 export const MAX_BATCH = 1000;
 const TIERS = ['standard', 'batch', 'flex', 'priority'];
@@ -102,11 +103,9 @@ export function validateEvent(raw: unknown, index: number, now: Date): ValidEven
   if (!STATUSES.includes(status)) return `status: one of ${STATUSES.join(', ')}`;
   if (e['error_class'] !== undefined && e['error_class'] !== null && !str(e['error_class'], 100))
     return 'error_class: up to 100 characters';
-  if (
-    e['fx_rate'] !== undefined &&
-    (typeof e['fx_rate'] !== 'string' || !/^\d{1,9}(\.\d{1,12})?$/.test(e['fx_rate']))
-  ) {
-    return 'fx_rate: a decimal string (units of USD per unit of the price currency on the usage date)';
+  if (e['fx_rate'] !== undefined && e['fx_rate'] !== null) {
+    const problem = typeof e['fx_rate'] === 'string' ? fxRateProblem(e['fx_rate']) : 'a decimal string';
+    if (problem) return `fx_rate (USD per unit of the price currency on the usage date): ${problem}`;
   }
   return {
     index,
@@ -171,7 +170,7 @@ export class UsageIngestService {
       }
     });
 
-    const priced = await this.price(valid);
+    const priced = await this.checkRates(await this.price(valid), results);
     if (priced.length) {
       const sorted = [...priced].sort((a, b) => (a.e.key < b.e.key ? -1 : 1));
       const { events: payload, lookups } = compactRows(sorted);
@@ -247,6 +246,43 @@ export class UsageIngestService {
       duplicates: results.filter((r) => r.status === 'duplicate').length,
       rejected: results.filter((r) => r.status === 'rejected').length,
     };
+  }
+
+  /**
+   * Events that bring their own exchange rate keep it only when it is close to the rate stored for their usage day
+   * (the latest on or before it, at most a week old); a rate far from it is refused, not stored. Without a stored
+   * rate to compare with, the event's own rate (already held to the absolute band) is used.
+   */
+  private async checkRates(priced: PricedEvent[], results: IngestResult[]): Promise<PricedEvent[]> {
+    const own = priced.filter((p) => p.e.fxRate !== null && p.cost.currency !== 'USD' && p.cost.total !== null);
+    if (!own.length) return priced;
+    const wanted = [...new Set(own.map((p) => `${p.cost.currency} ${p.e.occurredAt.toISOString().slice(0, 10)}`))];
+    const rows: { k: string; rate: string }[] = await this.dataSource.query(
+      `SELECT q.k, r.usd_per_unit::text AS rate
+         FROM unnest($1::text[]) AS q(k)
+         JOIN LATERAL (
+           SELECT f.usd_per_unit FROM fx_rates f
+            WHERE f.currency = split_part(q.k, ' ', 1) AND f.day <= split_part(q.k, ' ', 2)::date
+              AND f.day > split_part(q.k, ' ', 2)::date - 7
+            ORDER BY f.day DESC LIMIT 1) r ON true`,
+      [wanted],
+    );
+    const stored = new Map(rows.map((r) => [r.k, r.rate]));
+    const refused = new Set<PricedEvent>();
+    for (const p of own) {
+      const day = p.e.occurredAt.toISOString().slice(0, 10);
+      const rate = stored.get(`${p.cost.currency} ${day}`);
+      const problem = rate ? fxRateOffBand(p.e.fxRate as string, rate) : null;
+      if (!problem) continue;
+      refused.add(p);
+      results[p.e.index] = {
+        index: p.e.index,
+        idempotency_key: p.e.key,
+        status: 'rejected',
+        reason: `fx_rate ${p.e.fxRate} ${problem} (${p.cost.currency}, ${day}); send the rate of that day or leave it out`,
+      };
+    }
+    return refused.size ? priced.filter((p) => !refused.has(p)) : priced;
   }
 
   /** Prices every event in memory, from the price cache: no database round trip once a model has been seen. */

@@ -8,5 +8,5 @@ export interface CreateApiKeyDto {
    */
   expires_at?: string;
   name: string;
-  scopes: Array<'catalog:read' | 'usage:read' | 'usage:write' | 'gateway'>;
+  scopes: Array<'catalog:read' | 'usage:read' | 'usage:write' | 'budgets:write' | 'gateway'>;
 }

@@ -18,7 +18,7 @@ export interface CreatedApiKeyDto {
    */
   prefix: string;
   revoked_at: string | null;
-  scopes: Array<'catalog:read' | 'usage:read' | 'usage:write' | 'gateway'>;
+  scopes: Array<'catalog:read' | 'usage:read' | 'usage:write' | 'budgets:write' | 'gateway'>;
 
   /**
    * Owner email (admins listing every key).

@@ -1,0 +1,347 @@
+import { SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
+import { DemoSeedService } from '@mph/api-catalog';
+import { FakeUpstream } from '@mph/api-chat/testing';
+import { DataChanges } from '@mph/api-core';
+import { createTestApp, TEST_ENV, TestApp } from '@mph/api-core/testing';
+import { DemoPricesSeedService } from '@mph/api-pricing';
+import { Dec } from '@mph/cost-engine';
+import { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app/app.module';
+import { Client, Reply, SendOptions } from './security-kit';
+
+/**
+ * Regression tests for the money findings of the security review (issue 19), against the whole app over HTTP on a
+ * real PostgreSQL: hard budgets under concurrent calls whatever the caller says about max_tokens (null, absent, zero,
+ * huge) on the gateway's fast path, its Nest route and the chat; exchange rates that would make spend vanish;
+ * budgets that must count every currency; budget writes with a read-only key.
+ */
+
+/** GATEWAY_MAX_TOKENS here; gpt-4o answers at $10 per 1M output tokens, so one call may cost about $0.041. */
+const CAP = 4096;
+const BUDGET = '0.5';
+const CONCURRENT = 20;
+
+describe('money holes (issue 19)', () => {
+  let t: TestApp;
+  let api: Client;
+  let db: DataSource;
+  /** A model that writes 3,000,000 tokens ($30 at gpt-4o's price) unless the request caps it. */
+  const upstream = new FakeUpstream();
+  let admin = '';
+  let operator = '';
+  let seq = 0;
+
+  const need = (r: Reply, status: number, what: string) => {
+    if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${r.text.slice(0, 400)}`);
+    return r.body;
+  };
+  const as = (token: string): SendOptions => ({ token });
+
+  const login = async (email: string, password: string): Promise<string> =>
+    need(await api.post('/api/v1/auth/login', { email, password }), 200, `login ${email}`).access_token;
+
+  /** A new member with a fresh day of spend: each case gets its own budget. */
+  const member = async (role: 'member' | 'operator' = 'member'): Promise<{ id: string; token: string }> => {
+    const email = `m${++seq}@money.test`;
+    const password = `member-${seq}-password-Zq81`;
+    const { user } = await t.app.get(UsersService).create(SYSTEM_ACTOR, { email, role, password });
+    return { id: user.id, token: await login(email, password) };
+  };
+
+  const key = async (token: string, scopes: string[]): Promise<string> =>
+    need(await api.post('/api/v1/api-keys', { name: `key-${++seq}`, scopes }, as(token)), 201, 'api key').key;
+
+  const hardBudget = async (token: string, amount = BUDGET) =>
+    need(
+      await api.post(
+        '/api/v1/budgets',
+        { name: `hard-${++seq}`, scope: 'user', amount, period: 'daily', mode: 'hard' },
+        as(token),
+      ),
+      201,
+      'hard budget',
+    ) as { id: string };
+
+  const budgetOf = async (token: string, id: string) =>
+    ((await need(await api.get('/api/v1/budgets', as(token)), 200, 'budgets')) as { id: string }[]).find(
+      (b) => b.id === id,
+    ) as unknown as { spent: string; reserved: string; amount: string };
+
+  /** Waits until every admitted call is recorded and its reservation released (the state, not a timer). */
+  const settled = async (userId: string, token: string, budgetId: string, calls: number) => {
+    for (;;) {
+      const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM usage_events WHERE user_id = $1`, [userId]);
+      const b = await budgetOf(token, budgetId);
+      if (n >= calls && new Dec(b.reserved).isZero()) return b;
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+
+  /** The most one call may cost: its prompt plus CAP output tokens at gpt-4o's price (a generous prompt bound). */
+  const maxCallCost = new Dec(1000).times('2.5').plus(new Dec(CAP).times(10)).div(1_000_000);
+
+  beforeAll(async () => {
+    await upstream.start();
+    upstream.writesUntil = 3_000_000;
+    t = await createTestApp({
+      root: (o) => AppModule.forRoot(o),
+      env: { GATEWAY_MAX_TOKENS: String(CAP), PROVIDER_ALLOWED_HOSTS: '127.0.0.1' },
+    });
+    await t.app.listen(0, '127.0.0.1');
+    api = new Client(`http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`);
+    db = t.app.get(DataSource);
+    await t.app.get(DemoSeedService).seedIfEmpty();
+    await t.app.get(DemoPricesSeedService).seedIfEmpty();
+    admin = await login(TEST_ENV['ADMIN_EMAIL'] as string, TEST_ENV['ADMIN_PASSWORD'] as string);
+    operator = (await member('operator')).token;
+    need(
+      await api.post(
+        '/api/v1/connections',
+        {
+          name: 'Shared OpenAI-compatible upstream',
+          base_url: upstream.url,
+          provider: 'openai',
+          shared: true,
+          max_retries: 0,
+          models: [{ model: 'gpt-4o' }],
+        },
+        as(admin),
+      ),
+      201,
+      'shared connection',
+    );
+  });
+
+  afterAll(async () => {
+    api?.close();
+    await t?.close();
+    await upstream.stop();
+  });
+
+  describe('finding 1: max_tokens null, absent, zero or huge never lets a call past a hard budget', () => {
+    const VARIANTS: [string, Record<string, unknown>, 'admitted' | 400][] = [
+      ['max_tokens: null', { max_tokens: null }, 'admitted'],
+      ['max_completion_tokens: null', { max_completion_tokens: null }, 'admitted'],
+      ['both null', { max_tokens: null, max_completion_tokens: null }, 'admitted'],
+      ['absent', {}, 'admitted'],
+      ['max_tokens: 0', { max_tokens: 0 }, 400],
+      ['max_completion_tokens: 0', { max_completion_tokens: 0 }, 400],
+      ['max_tokens huge', { max_tokens: CAP * 1000 }, 400],
+      ['max_completion_tokens huge, max_tokens null', { max_completion_tokens: CAP * 1000, max_tokens: null }, 400],
+    ];
+    const cases = (['fast path (API key)', 'Nest route (session)'] as const).flatMap((path) =>
+      VARIANTS.map(([name, extra, outcome]) => [path, name, extra, outcome] as const),
+    );
+
+    it.each(cases)('%s, %s: overshoot at most one call', async (path, _name, extra, outcome) => {
+      const m = await member();
+      const budget = await hardBudget(m.token);
+      const token = path.startsWith('fast') ? await key(m.token, ['gateway']) : m.token;
+      const seenBefore = upstream.seen.length;
+      const replies = await Promise.all(
+        Array.from({ length: CONCURRENT }, () =>
+          api.post(
+            '/v1/chat/completions',
+            { model: 'gpt-4o', messages: [{ role: 'user', content: 'write forever' }], ...extra },
+            as(token),
+          ),
+        ),
+      );
+      const statuses = replies.map((r) => r.status);
+      if (outcome === 400) {
+        expect(new Set(statuses)).toEqual(new Set([400]));
+        expect(upstream.seen.length).toBe(seenBefore);
+        return;
+      }
+      // Some calls fit the budget, the rest are refused before anything is sent.
+      expect(statuses.every((s) => s === 200 || s === 402)).toBe(true);
+      const admitted = statuses.filter((s) => s === 200).length;
+      expect(admitted).toBeGreaterThan(0);
+      expect(admitted).toBeLessThan(CONCURRENT);
+      for (const r of replies.filter((x) => x.status === 402)) expect(r.body.error.code).toBe('budget_exceeded');
+      // What reached the upstream always carried a numeric cap no larger than GATEWAY_MAX_TOKENS, never null.
+      const sent = upstream.seen.slice(seenBefore).map((s) => s.body);
+      expect(sent).toHaveLength(admitted);
+      for (const body of sent) {
+        const caps = ['max_tokens', 'max_completion_tokens'].filter((k) => k in body).map((k) => body[k]);
+        expect(caps.length).toBeGreaterThan(0);
+        for (const c of caps) expect(typeof c === 'number' && c <= CAP).toBe(true);
+      }
+      const b = await settled(m.id, m.token, budget.id, admitted);
+      expect(new Dec(b.spent).lte(new Dec(BUDGET).plus(maxCallCost))).toBe(true);
+    });
+
+    it.each([
+      ['params max_tokens: null', { max_tokens: null }],
+      ['no params', {}],
+    ])('chat route, %s: overshoot at most one call', async (_name, params) => {
+      // The chat asks for 1,024 answer tokens unless the session says otherwise: about $0.01 a call.
+      const amount = '0.1';
+      const m = await member();
+      const budget = await hardBudget(m.token, amount);
+      const project = need(await api.post('/api/v1/projects', { name: 'chat budget' }, as(m.token)), 201, 'project');
+      const seenBefore = upstream.seen.length;
+      const streams = await Promise.all(
+        Array.from({ length: CONCURRENT }, async () => {
+          const session = need(
+            await api.post('/api/v1/sessions', { project_id: project.id, model: 'gpt-4o', params }, as(m.token)),
+            201,
+            'session',
+          );
+          const sent = need(
+            await api.post(`/api/v1/sessions/${session.id}/messages`, { content: 'write forever' }, as(m.token)),
+            201,
+            'message',
+          );
+          return sent.stream_url as string;
+        }),
+      );
+      const replies = await Promise.all(streams.map((url) => api.get(url)));
+      const refused = replies.filter((r) => r.text.startsWith('event: error') && r.text.includes('budget'));
+      const answered = replies.filter((r) => r.text.includes('event: token'));
+      expect(refused.length + answered.length).toBe(CONCURRENT);
+      expect(answered.length).toBeGreaterThan(0);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const s of upstream.seen.slice(seenBefore)) {
+        const c = s.body['max_tokens'] ?? s.body['max_completion_tokens'];
+        expect(typeof c === 'number' && c <= CAP).toBe(true);
+      }
+      const b = await settled(m.id, m.token, budget.id, answered.length);
+      expect(new Dec(b.spent).lte(new Dec(amount).plus(maxCallCost))).toBe(true);
+    });
+  });
+
+  describe('findings 3 and 4: exchange rates', () => {
+    let eurUser: { id: string; token: string };
+    let eurKey = '';
+    const today = new Date().toISOString().slice(0, 10);
+    // The euro price takes effect in two seconds; the events below happen a second after that (ingest takes
+    // timestamps up to five minutes ahead), so no test waits for the clock.
+    const eurFrom = new Date(Date.now() + 2000).toISOString();
+    const eurAt = new Date(Date.parse(eurFrom) + 1000).toISOString();
+    const eurEvent = (k: string, extra: object = {}) => ({
+      idempotency_key: k,
+      timestamp: eurAt,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      usage: { input_tokens: 1_000_000_000 },
+      ...extra,
+    });
+    const ingest = async (events: object[]) =>
+      need(await api.post('/api/v1/usage', { events }, as(eurKey)), 200, 'ingest') as {
+        results: { status: string; reason?: string; total_cost?: string; currency?: string }[];
+      };
+
+    beforeAll(async () => {
+      // gpt-4o-mini billed in euros: €1 per 1M input tokens, so each event below costs €1,000.
+      const [mini] = await db.query(
+        `SELECT id FROM offerings WHERE provider_slug = 'openai' AND provider_model_id = 'gpt-4o-mini'`,
+      );
+      const heard = new Promise<void>((resolve) => {
+        const off = t.app.get(DataChanges).subscribe((table) => table === 'price_versions' && (off(), resolve()));
+      });
+      need(
+        await api.post(
+          `/api/v1/offerings/${mini.id}/prices`,
+          {
+            effective_from: eurFrom,
+            currency: 'EUR',
+            reason: 'Billed in euros',
+            components: [
+              { unit: 'input', amount: '1' },
+              { unit: 'output', amount: '2' },
+            ],
+          },
+          as(operator),
+        ),
+        200,
+        'EUR price',
+      );
+      await heard;
+      eurUser = await member();
+      eurKey = await key(eurUser.token, ['usage:write', 'gateway']);
+    });
+
+    it('finding 4: a USD hard budget counts EUR spend (refusing calls while it cannot convert it)', async () => {
+      const budget = await hardBudget(eurUser.token, '1');
+      expect((await ingest([eurEvent('eur-1')])).results[0]).toMatchObject({
+        status: 'stored',
+        total_cost: '1000',
+        currency: 'EUR',
+      });
+      // No EUR rate is known yet: the spend cannot be converted, so the hard budget refuses rather than guess.
+      const unconvertible = await api.post(
+        '/v1/chat/completions',
+        { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] },
+        as(eurKey),
+      );
+      expect([unconvertible.status, unconvertible.body.error.code]).toEqual([402, 'budget_unconvertible']);
+      expect(unconvertible.body.error.message).toContain('EUR');
+      need(
+        await api.send('PUT', '/api/v1/fx-rates', {
+          token: operator,
+          body: { rates: [{ currency: 'EUR', date: today, usd_per_unit: '1.08' }] },
+        }),
+        200,
+        'EUR rate',
+      );
+      // Converted at the rate known now: €1,000 is $1,080 against a $1 budget.
+      expect((await budgetOf(eurUser.token, budget.id)).spent).toBe('1080');
+      const refused = await api.post(
+        '/v1/chat/completions',
+        { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] },
+        as(eurKey),
+      );
+      expect([refused.status, refused.body.error.code]).toEqual([402, 'budget_exceeded']);
+      // Events recorded once the rate is known carry it, and the budget sums them in USD.
+      expect((await ingest([eurEvent('eur-2')])).results[0].status).toBe('stored');
+      expect((await budgetOf(eurUser.token, budget.id)).spent).toBe('2160');
+    });
+
+    it('finding 3: a zero, tiny or off-band fx_rate is refused on ingest and on PUT /fx-rates', async () => {
+      const res = await ingest([
+        eurEvent('fx-zero', { fx_rate: '0' }),
+        eurEvent('fx-tiny', { fx_rate: '0.000000000001' }),
+        eurEvent('fx-far', { fx_rate: '0.44' }),
+        eurEvent('fx-close', { fx_rate: '1.09' }),
+        eurEvent('fx-null', { fx_rate: null }),
+      ]);
+      expect(res.results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'stored', 'stored']);
+      expect(res.results[0].reason).toContain('above 0');
+      expect(res.results[1].reason).toContain('between');
+      expect(res.results[2].reason).toMatch(/59 % away from the stored rate 1\.08/);
+      const stored = await db.query(
+        `SELECT idempotency_key, fx_rate::text FROM usage_events WHERE idempotency_key LIKE 'fx-%' ORDER BY 1`,
+      );
+      expect(stored).toEqual([
+        { idempotency_key: 'fx-close', fx_rate: '1.09' },
+        { idempotency_key: 'fx-null', fx_rate: '1.08' },
+      ]);
+      for (const bad of ['0', '0.000000000001', '100000']) {
+        const r = await api.send('PUT', '/api/v1/fx-rates', {
+          token: operator,
+          body: { rates: [{ currency: 'GBP', date: today, usd_per_unit: bad }] },
+        });
+        expect([bad, r.status, r.body.error.code]).toEqual([bad, 400, 'VALIDATION_FAILED']);
+      }
+      expect(await db.query(`SELECT count(*)::int AS n FROM fx_rates WHERE currency = 'GBP'`)).toEqual([{ n: 0 }]);
+    });
+  });
+
+  it('finding 5: a usage:read key reads budgets but cannot create or delete them; budgets:write can', async () => {
+    const m = await member();
+    const budget = await hardBudget(m.token);
+    const reader = await key(m.token, ['usage:read']);
+    const writer = await key(m.token, ['budgets:write']);
+    expect((await api.get('/api/v1/budgets', as(reader))).status).toBe(200);
+    const body = { name: 'from a key', scope: 'user', amount: '5', period: 'daily', mode: 'hard' };
+    const create = await api.post('/api/v1/budgets', body, as(reader));
+    expect([create.status, create.body.error.code]).toEqual([403, 'API_KEY_SCOPE']);
+    const remove = await api.delete(`/api/v1/budgets/${budget.id}`, as(reader));
+    expect([remove.status, remove.body.error.code]).toEqual([403, 'API_KEY_SCOPE']);
+    expect(await budgetOf(m.token, budget.id)).toBeDefined();
+    const made = need(await api.post('/api/v1/budgets', body, as(writer)), 201, 'budgets:write creates');
+    need(await api.delete(`/api/v1/budgets/${made.id}`, as(writer)), 204, 'budgets:write deletes');
+  });
+});
