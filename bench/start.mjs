@@ -3,6 +3,7 @@
 //   warm start: the same directory again (median of 3)
 //   idle RSS of the API process (and of the embedded PostgreSQL processes) after start and a few requests
 import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,9 +42,17 @@ async function start(dataDir, pgPort) {
       LOG_LEVEL: 'warn',
       EMBEDDED_PG_DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(pgPort),
+      // Production refuses to start without these; the bench measures a production start, so it brings its own.
+      JWT_SECRET: process.env.JWT_SECRET || randomBytes(36).toString('base64'),
+      ADMIN_PASSWORD: process.env.ADMIN_PASSWORD || `bench-${randomBytes(12).toString('hex')}`,
     },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // What the app says (a configuration error, say) is shown if it exits before it is ready.
+  let stderr = '';
+  const keep = (c) => (stderr = (stderr + c).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   for (;;) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/api/v1/health/ready`);
@@ -51,7 +60,7 @@ async function start(dataDir, pgPort) {
     } catch {
       // not listening yet
     }
-    if (child.exitCode !== null) throw new Error('the app exited during start-up');
+    if (child.exitCode !== null) throw new Error(`the app exited during start-up (code ${child.exitCode}):\n${stderr}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - t0) / 1000;

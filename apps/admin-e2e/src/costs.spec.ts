@@ -8,6 +8,12 @@ const shots = join(__dirname, '../../../dist/e2e');
 test('the costs dashboard shows ingested spend by day and model', async ({ page, request }) => {
   const login = await request.post('/api/v1/auth/login', { data: ADMIN });
   const { access_token: token } = await login.json();
+  // Usage names a project the caller may use: create it first (an unknown name is refused, not created).
+  const project = await request.post('/api/v1/projects', {
+    data: { name: 'e2e-bot' },
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(project.status()).toBe(201);
   const day = (n: number) => new Date(Date.now() - n * 86400_000).toISOString().slice(0, 10);
   const events = [
     ...[1, 2, 3].map((n) => ({

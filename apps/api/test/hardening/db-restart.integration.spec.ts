@@ -91,7 +91,7 @@ describe('database restart under ingest load', () => {
           provider: 'openai',
           model: 'gpt-4o',
           usage: { input_tokens: 1000 + i, output_tokens: 100 },
-          project: name,
+          session_id: name,
         }));
         log.sent += events.length;
         for (;;) {
@@ -191,7 +191,7 @@ describe('database restart under ingest load', () => {
       try {
         const rows = (
           await db.query<{ idempotency_key: string; n: number }>(
-            `SELECT idempotency_key, count(*)::int AS n FROM usage_events WHERE project = ANY($1) GROUP BY 1`,
+            `SELECT idempotency_key, count(*)::int AS n FROM usage_events WHERE session_id = ANY($1) GROUP BY 1`,
             [clients.map((_, i) => `${mode}-${'ab'[i]}`)],
           )
         ).rows;

@@ -329,6 +329,115 @@ describe('money holes (issue 19)', () => {
     });
   });
 
+  it('finding 2: a project is an object with members; naming another team’s project neither spends nor escapes its budget', async () => {
+    const a = await member();
+    const b = await member();
+    const [aEmail, bEmail] = (
+      await db.query(`SELECT email FROM users WHERE id = ANY($1::uuid[]) ORDER BY email`, [[a.id, b.id]])
+    ).map((r: { email: string }) => r.email);
+    const project = need(await api.post('/api/v1/projects', { name: 'memA-secret-proj' }, as(a.token)), 201, 'project');
+    const budget = need(
+      await api.post(
+        '/api/v1/budgets',
+        {
+          name: 'A project cap',
+          scope: 'project',
+          scope_id: 'memA-secret-proj',
+          amount: '1',
+          period: 'daily',
+          mode: 'hard',
+        },
+        as(operator),
+      ),
+      201,
+      'project budget',
+    );
+    expect([budget.scope_id, budget.scope_name]).toEqual([project.id, 'memA-secret-proj']);
+    const spend = (k: string, ref: string) => ({
+      idempotency_key: k,
+      provider: 'openai',
+      model: 'gpt-4o',
+      project: ref,
+      usage: { input_tokens: 1_000_000 },
+    });
+    // B is not in A's project: by name or by id, the usage is refused, and B's gateway calls cannot name it.
+    const refused = need(
+      await api.post(
+        '/api/v1/usage',
+        { events: [spend('b-1', 'memA-secret-proj'), spend('b-2', project.id)] },
+        as(b.token),
+      ),
+      200,
+      'B usage',
+    );
+    expect(refused.results.map((r: { status: string }) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(refused.results[0].reason).toContain('No project "memA-secret-proj" that you may use');
+    const bKey = await key(b.token, ['gateway']);
+    const chat = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 };
+    for (const token of [bKey, b.token]) {
+      const r = await api.post('/v1/chat/completions', chat, {
+        ...as(token),
+        headers: { 'x-mph-project': 'memA-secret-proj' },
+      });
+      expect([r.status, r.body.error.code]).toEqual([404, 'project_not_found']);
+    }
+    // An unknown name is refused, not created.
+    const unknown = await api.post('/v1/chat/completions', chat, {
+      ...as(a.token),
+      headers: { 'x-mph-project': 'no-such' },
+    });
+    expect(unknown.status).toBe(404);
+    expect(await db.query(`SELECT count(*)::int AS n FROM chat_projects WHERE name = 'no-such'`)).toEqual([{ n: 0 }]);
+    expect((await budgetOf(operator, budget.id)).spent).toBe('0');
+
+    // A adds B: B's usage now counts on A's project and its budget, whatever spelling B uses.
+    const members = need(
+      await api.post(`/api/v1/projects/${project.id}/members`, { email: bEmail }, as(a.token)),
+      200,
+      'add B',
+    );
+    expect(members.map((m: { email: string; role: string }) => [m.email, m.role])).toEqual([
+      [aEmail, 'owner'],
+      [bEmail, 'member'],
+    ]);
+    expect((await api.post(`/api/v1/projects/${project.id}/members`, { email: aEmail }, as(b.token))).status).toBe(403);
+    const accepted = need(
+      await api.post('/api/v1/usage', { events: [spend('b-3', 'MEMA-secret-proj')] }, as(b.token)),
+      200,
+      'B usage',
+    );
+    expect(accepted.results[0].status).toBe('stored');
+    expect((await budgetOf(operator, budget.id)).spent).toBe('2.5');
+    // The budget is now spent: calls naming the project by name or id get 402, for A and for B.
+    for (const [token, ref] of [
+      [a.token, 'memA-secret-proj'],
+      [bKey, project.id],
+    ]) {
+      const r = await api.post('/v1/chat/completions', chat, { ...as(token), headers: { 'x-mph-project': ref } });
+      expect([r.status, r.body.error.code]).toEqual([402, 'budget_exceeded']);
+    }
+    // Renaming the project does not escape its budget (it is on the project, not on a name); the old name is gone.
+    need(await api.patch(`/api/v1/projects/${project.id}`, { name: 'renamed' }, as(a.token)), 200, 'rename');
+    const renamed = await api.post('/v1/chat/completions', chat, {
+      ...as(a.token),
+      headers: { 'x-mph-project': 'renamed' },
+    });
+    expect([renamed.status, renamed.body.error.code]).toEqual([402, 'budget_exceeded']);
+    const oldName = await api.post('/v1/chat/completions', chat, {
+      ...as(a.token),
+      headers: { 'x-mph-project': 'memA-secret-proj' },
+    });
+    expect(oldName.status).toBe(404);
+    // B leaves: B can no longer use it.
+    need(await api.delete(`/api/v1/projects/${project.id}/members/${b.id}`, as(b.token)), 204, 'B leaves');
+    const after = need(
+      await api.post('/api/v1/usage', { events: [spend('b-4', project.id)] }, as(b.token)),
+      200,
+      'B usage',
+    );
+    expect(after.results[0].status).toBe('rejected');
+  });
+
   it('finding 5: a usage:read key reads budgets but cannot create or delete them; budgets:write can', async () => {
     const m = await member();
     const budget = await hardBudget(m.token);

@@ -199,7 +199,10 @@ describe('OWASP API Security Top 10 (2023)', () => {
         GATEWAY_MAX_TOKENS: String(LIMITS.maxTokens),
         // Only the relay is trusted although it is a loopback address; the decoy (127.0.0.1, ::1) is not.
         SYNC_ALLOWED_HOSTS: '127.0.0.2',
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.2',
         PROVIDER_ALLOWED_HOSTS: '127.0.0.2',
+        // Members' connections reach the relay too; the default (admins only) is proven in money-holes (finding 11).
+        PROVIDER_ALLOWED_HOSTS_FOR: 'everyone',
         SYNC_FILE_DIR: feedDir,
         SYNC_RETRIES: '0',
         SYNC_TIMEOUT_MS: '3000',
@@ -274,6 +277,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
       'POST /api/v1/connections/:id/test': {},
       'PATCH /api/v1/projects/:id': { name: 'taken over', description: 'pwned' },
       'POST /api/v1/prompts/:id/versions': { template: 'taken over {{x}}' },
+      'POST /api/v1/projects/:id/members': { email: 'member-b@owasp.test' },
       'PATCH /api/v1/sessions/:id': { title: 'taken over', model: 'local/echo' },
       'POST /api/v1/sessions/:id/messages': { content: 'taken over' },
     };
@@ -340,7 +344,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
                 idempotency_key: A_USAGE_KEY,
                 provider: 'openai',
                 model: 'gpt-4o-mini',
-                project: 'a-project',
+                project: 'A project',
                 usage: { input_tokens: 1000, output_tokens: 10 },
               },
             ],
@@ -432,7 +436,8 @@ describe('OWASP API Security Top 10 (2023)', () => {
         expect({ path, admin: (await ids(path, 'admin')).includes(own[resource]) }).toEqual({ path, admin: true });
       }
       expect(await ids('/api/v1/costs/events', 'b')).not.toContain(aUsageEvent);
-      expect(await ids('/api/v1/costs/events?project=a-project', 'b')).toEqual([]);
+      expect(await ids('/api/v1/costs/events?project=A%20project', 'b')).toEqual([]);
+      expect(await ids(`/api/v1/costs/events?project=${own['projects']}`, 'b')).toEqual([]);
       expect(await ids('/api/v1/costs/events', 'admin')).toContain(aUsageEvent);
       expect(await ids(`/api/v1/prompts?project_id=${own['projects']}`, 'b')).toEqual([]);
       const today = new Date().toISOString().slice(0, 10);
@@ -724,6 +729,8 @@ describe('OWASP API Security Top 10 (2023)', () => {
       expect([dead.status, dead.body.error.code]).toEqual([401, 'INVALID_REFRESH_TOKEN']);
       const pair = await login(users.c.email, users.c.password);
       need(await api.post('/api/v1/auth/refresh', { refresh_token: pair.refresh_token }), 200, 'first refresh');
+      // Replayed after the grace a second tab gets (a few seconds): theft, and the session ends.
+      await db.query(`UPDATE refresh_tokens SET used_at = used_at - interval '1 minute' WHERE used_at IS NOT NULL`);
       const replay = await api.post('/api/v1/auth/refresh', { refresh_token: pair.refresh_token });
       expect([replay.status, replay.body.error.code]).toEqual([401, 'REFRESH_TOKEN_REUSED']);
       // Reuse ends the session: the access token issued with that refresh token stops working too.
@@ -804,7 +811,8 @@ describe('OWASP API Security Top 10 (2023)', () => {
             amount: '1000',
             period: 'monthly',
             mode: 'soft',
-            webhook_url: `${R}/hook`,
+            // Members' webhooks may not target private hosts (WEBHOOK_ALLOWED_HOSTS is for admins' budgets).
+            webhook_url: 'https://hooks.example.com/mph',
           },
           as('c'),
         ),
@@ -1471,7 +1479,8 @@ describe('OWASP API Security Top 10 (2023)', () => {
       const created = await api.post(
         '/api/v1/budgets',
         { name: uniq('ssrf'), scope: 'user', amount: '0.000001', period: 'monthly', mode: 'soft', webhook_url: url },
-        as('d'),
+        // An admin: WEBHOOK_ALLOWED_HOSTS (the relay) is for admins' budgets; members' private targets are all refused.
+        as('admin'),
       );
       const refused = refusedAt(created, 'webhook_url');
       if (refused) return refused;
@@ -1491,7 +1500,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
               },
             ],
           },
-          as('d'),
+          as('admin'),
         ),
         200,
         'usage',
@@ -1502,7 +1511,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
         200,
         'audit',
       );
-      need(await api.delete(`/api/v1/budgets/${budget.id}`, as('d')), 204, 'delete budget');
+      need(await api.delete(`/api/v1/budgets/${budget.id}`, as('admin')), 204, 'delete budget');
       expect(failures.data).toHaveLength(3);
       return { stage: 'failed', reasons: failures.data.map((e: { after: { error: string } }) => e.after.error) };
     };

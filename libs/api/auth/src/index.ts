@@ -12,3 +12,6 @@ export * from './lib/stream-tickets.module';
 export { StreamTicketsService } from './lib/services/stream-tickets.service';
 export type { StreamPurpose } from './lib/services/stream-tickets.service';
 export { StreamTicketAuth, StreamTicketGuard } from './lib/guards/stream-ticket.guard';
+export * from './lib/project-access.module';
+export { ProjectAccess } from './lib/services/project-access.service';
+export type { ProjectMember, ProjectRef } from './lib/services/project-access.service';

@@ -79,9 +79,20 @@ describe('rate limits', () => {
   describe('requests answered outside the Nest pipeline', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await authApp({ env: { RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '6' } });
+      t = await authApp({ env: { RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '6', RATE_LIMIT_GATEWAY_PER_MINUTE: '4' } });
     });
     afterAll(() => t.close());
+
+    it('counts gateway calls on their own counter (RATE_LIMIT_GATEWAY_PER_MINUTE), apart from API requests', async () => {
+      const user = await makeUser(t, 'member');
+      const by = { userId: user.id, email: user.email, role: 'member' as const, via: 'session' as const };
+      const limits = t.app.get(CallerRateLimit);
+      for (let i = 0; i < 4; i++) expect(await limits.consume(by, 'gateway')).toBeNull();
+      expect(await limits.consume(by, 'gateway')).toMatchObject({ setting: 'RATE_LIMIT_GATEWAY_PER_MINUTE' });
+      // The API budget is untouched by the gateway's.
+      for (let i = 0; i < 6; i++) await http(t).get('/api/v1/probe/signed-in').set(bearer(user.token)).expect(200);
+      await http(t).get('/api/v1/probe/signed-in').set(bearer(user.token)).expect(429);
+    });
 
     it('counts requests answered outside the Nest pipeline (the gateway fast path) in the same per-caller budget', async () => {
       const user = await makeUser(t, 'member');
@@ -91,7 +102,10 @@ describe('rate limits', () => {
       for (let i = 0; i < 3; i++) await http(t).get('/api/v1/probe/signed-in').set(bearer(user.token)).expect(200);
       expect(await limits.consume(by)).toEqual({
         retryAfterSeconds: expect.any(Number),
-        message: expect.stringMatching(/^Too many requests: the limit is 6 per minute\. Retry in \d+ s\.$/),
+        message: expect.stringMatching(
+          /^Too many requests: the limit is 6 per minute \(RATE_LIMIT_AUTHENTICATED_PER_MINUTE\)\. Retry in \d+ s\.$/,
+        ),
+        setting: 'RATE_LIMIT_AUTHENTICATED_PER_MINUTE',
       });
       await http(t).get('/api/v1/probe/signed-in').set(bearer(user.token)).expect(429);
     });

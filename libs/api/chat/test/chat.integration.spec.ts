@@ -127,7 +127,7 @@ describe('chat: projects, versioned prompts, sessions and streamed answers', () 
       `SELECT project, session_id, total_cost::text AS cost FROM usage_events WHERE idempotency_key = $1`,
       [done['transaction_id']],
     );
-    expect(event).toEqual({ project: 'Support', session_id: session.body.id, cost: done['cost'] });
+    expect(event).toEqual({ project: project.id, session_id: session.body.id, cost: done['cost'] });
 
     // A stream opens once; a forged ticket opens nothing.
     await request(t.app.getHttpServer()).get(sent.body.stream_url).expect(409);

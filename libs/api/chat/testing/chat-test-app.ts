@@ -11,11 +11,12 @@ import { ChatModule } from '../src';
 @Module({})
 class ChatTestRoot {}
 
-/** The chat lib with everything it stands on, the demo catalog and prices loaded; private hosts allowed (fakes). */
+/** The chat lib with everything it stands on, the demo catalog and prices loaded; private hosts allowed to everyone (fakes). */
 export async function createChatTestApp(options: Pick<TestAppOptions, 'env' | 'database'> = {}): Promise<TestApp> {
   const t = await createTestApp({
     database: options.database,
-    env: { PROVIDER_ALLOWED_HOSTS: '127.0.0.1', ...options.env },
+    // Members' own connections reach the fakes on 127.0.0.1 too (by default only admins' and shared ones may).
+    env: { PROVIDER_ALLOWED_HOSTS: '127.0.0.1', PROVIDER_ALLOWED_HOSTS_FOR: 'everyone', ...options.env },
     root: (o) => ({
       module: ChatTestRoot,
       imports: [CoreModule.forRoot(o), AuthModule, CatalogModule, PricingModule, CostTrackingModule, ChatModule],

@@ -30,7 +30,7 @@ describe('health', () => {
         environment: 'test',
         database: { status: 'up', embedded: false },
       });
-      expect(status.body.database.version).toMatch(/^PostgreSQL \d+/);
+      expect(status.body.database.version).toMatch(/^PostgreSQL \d+$/);
     } finally {
       await t.close();
     }

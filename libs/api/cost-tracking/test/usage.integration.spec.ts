@@ -49,7 +49,17 @@ describe('usage ingest and cost reports', () => {
       .send({ name: 'ingest', scopes: ['usage:write', 'usage:read'] })
       .expect(201);
     key = created.body.secret ?? created.body.key;
+    // Projects are chat projects (libs/api/chat creates them; this suite runs without chat, so they are inserted).
+    for (const name of ['support-bot', 'fx-test']) {
+      const [p] = await db.query(
+        `INSERT INTO chat_projects (owner_id, name)
+         SELECT id, $1 FROM users WHERE email = 'member@usage.test' RETURNING id`,
+        [name],
+      );
+      projectId[name] = p.id;
+    }
   });
+  const projectId: Record<string, string> = {};
   afterAll(() => t.close());
 
   const post = (events: object[], auth: { key?: string; token?: string }) => {
@@ -116,6 +126,8 @@ describe('usage ingest and cost reports', () => {
         { idempotency_key: 'evt-7', provider: 'openai', usage: { input_tokens: 5 } },
         sonnet('evt-5'),
         { idempotency_key: 'evt-8', provider: 'openai', model: 'gpt-9', usage: { input_tokens: 5 } },
+        // A project name nobody gave this caller is refused, not created.
+        { ...sonnet('evt-9'), project: 'someone-elses-project' },
       ],
       { key },
     ).expect(200);
@@ -125,7 +137,9 @@ describe('usage ingest and cost reports', () => {
       'rejected',
       'duplicate',
       'stored',
+      'rejected',
     ]);
+    expect(res.body.results[5].reason).toMatch(/^project: No project "someone-elses-project" that you may use/);
     expect(res.body.results[1].reason).toContain('exceed input_tokens');
     expect(res.body.results[2].reason).toContain('model: required');
     // An unknown model is still usage that happened: stored unpriced, with the reason, never as free.
@@ -203,7 +217,8 @@ describe('usage ingest and cost reports', () => {
       '/api/v1/costs/summary?from=2026-01-01&to=2026-01-31&group_by=project',
       'member',
     ).expect(200);
-    expect(byProject.body.data.find((r: { project: string }) => r.project === 'support-bot')).toMatchObject({
+    expect(byProject.body.data.find((r: { project_name: string }) => r.project_name === 'support-bot')).toMatchObject({
+      project: projectId['support-bot'],
       cost: '0.3195',
     });
     await get('/api/v1/costs/summary?from=2026-01-01&to=2026-01-31&group_by=color', 'member').expect(400);
@@ -231,6 +246,7 @@ describe('usage ingest and cost reports', () => {
     // The vendor says May 2025 was $8/$32, and o3 cost $12/$48 before April.
     await operator(`/api/v1/offerings/${o3.id}/prices`, {
       effective_from: '2025-05-01T00:00:00Z',
+      correction: true,
       reason: 'May promotion we missed',
       components: [
         { unit: 'input', amount: '8' },
@@ -239,6 +255,7 @@ describe('usage ingest and cost reports', () => {
     }).expect(200);
     await operator(`/api/v1/offerings/${o3.id}/prices`, {
       effective_from: '2025-01-01T00:00:00Z',
+      correction: true,
       reason: 'Launch price',
       components: [
         { unit: 'input', amount: '12' },
@@ -311,12 +328,12 @@ describe('usage ingest and cost reports', () => {
     );
     expect(lines).toHaveLength(n + 1);
     expect(lines[0]).toBe(
-      'id,occurred_at,idempotency_key,provider,model,resolved_model,service_tier,region,project,user_email,status,total_cost,currency,fx_rate,cost_error,usage',
+      'id,occurred_at,idempotency_key,provider,model,resolved_model,service_tier,region,project,project_name,user_email,status,total_cost,currency,fx_rate,cost_error,usage',
     );
     expect(
       lines.some((l) =>
         l.includes(
-          ',evt-1,anthropic,claude-sonnet-4-5-20250929,anthropic/claude-sonnet-4.5,standard,,support-bot,member@usage.test,success,0.1065,USD,1,,',
+          `,evt-1,anthropic,claude-sonnet-4-5-20250929,anthropic/claude-sonnet-4.5,standard,,${projectId['support-bot']},support-bot,member@usage.test,success,0.1065,USD,1,,`,
         ),
       ),
     ).toBe(true);
@@ -366,7 +383,7 @@ describe('usage ingest and cost reports', () => {
          FROM usage_events e JOIN api_keys k ON k.id = e.api_key_id WHERE e.idempotency_key = 'evt-fields'`,
     );
     expect(row).toEqual({
-      project: 'support-bot',
+      project: projectId['support-bot'],
       session_id: 'chat-42',
       latency_ms: 1234,
       ttft_ms: 210,
@@ -421,6 +438,7 @@ describe('usage ingest and cost reports', () => {
       .set('Authorization', `Bearer ${token.operator}`)
       .send({
         effective_from: '2025-09-01T00:00:00Z',
+        correction: true,
         reason: 'September price cut',
         components: [
           { unit: 'input', amount: '1' },
@@ -476,6 +494,7 @@ describe('usage ingest and cost reports', () => {
     });
     await operator('post', `/api/v1/offerings/${mini.id}/prices`, {
       effective_from: '2026-02-01T00:00:00Z',
+      correction: true,
       currency: 'EUR',
       reason: 'Billed in euros',
       components: [
@@ -507,7 +526,8 @@ describe('usage ingest and cost reports', () => {
       ['1', 'EUR'],
     ]);
     const rates = await db.query(
-      `SELECT idempotency_key, fx_rate::text FROM usage_events WHERE project = 'fx-test' ORDER BY idempotency_key`,
+      `SELECT idempotency_key, fx_rate::text FROM usage_events WHERE project = $1 ORDER BY idempotency_key`,
+      [projectId['fx-test']],
     );
     expect(rates.map((r: { fx_rate: string | null }) => r.fx_rate)).toEqual(['1.1', null, '1.2']);
 

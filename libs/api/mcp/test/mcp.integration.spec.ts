@@ -214,13 +214,23 @@ describe('the MCP server at /mcp, driven by the official SDK client', () => {
         .send({ name: 'llm calls', scopes: ['gateway'] })
         .expect(201)
     ).body.key;
-    const refused = await request(t.app.getHttpServer())
-      .post('/mcp')
-      .set('Accept', accept)
-      .set('Authorization', `Bearer ${gatewayOnly}`)
-      .send(body)
-      .expect(403);
-    expect(refused.body.error.message).toContain('catalog:read');
+    // Its tools read the catalog and prices: a usage:read key (costs) is not enough either.
+    const usageOnly = (
+      await request(t.app.getHttpServer())
+        .post('/api/v1/api-keys')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ name: 'cost reader', scopes: ['usage:read'] })
+        .expect(201)
+    ).body.key;
+    for (const k of [gatewayOnly, usageOnly]) {
+      const refused = await request(t.app.getHttpServer())
+        .post('/mcp')
+        .set('Accept', accept)
+        .set('Authorization', `Bearer ${k}`)
+        .send(body)
+        .expect(403);
+      expect(refused.body.error.message).toContain('catalog:read');
+    }
     await request(t.app.getHttpServer()).get('/mcp').set('Authorization', `Bearer ${key}`).expect(405);
   });
 });

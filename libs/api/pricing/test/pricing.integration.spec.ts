@@ -294,19 +294,46 @@ describe('pricing (versions, point in time, operator edits)', () => {
     expect(await versionCount()).toBe(before + 1);
   });
 
-  it('fits a back-dated correction between two versions', async () => {
+  it('refuses a back-dated edit unless it is a correction, which fits between two versions, audited', async () => {
     const id = offering['openai:o3'];
-    await as('operator')
-      .post(`/api/v1/offerings/${id}/prices`, {
+    const body = {
+      effective_from: '2025-05-01T00:00:00Z',
+      reason: 'Temporary promotion we missed',
+      components: [
+        { unit: 'input', amount: '8' },
+        { unit: 'output', amount: '32' },
+      ],
+    };
+    const before = await versionCount();
+    const refused = await as('operator').post(`/api/v1/offerings/${id}/prices`, body).expect(422);
+    expect(refused.body.error.code).toBe('PRICE_BACKDATED');
+    expect(refused.body.error.message).toContain('correction: true');
+    expect(await versionCount()).toBe(before);
+    const bulk = await as('operator')
+      .post('/api/v1/prices/bulk', {
+        provider: 'openai',
+        percent: '5',
+        reason: 'Back-dated bulk',
         effective_from: '2025-05-01T00:00:00Z',
-        reason: 'Temporary promotion we missed',
-        components: [
-          { unit: 'input', amount: '8' },
-          { unit: 'output', amount: '32' },
-        ],
       })
-      .expect(200)
-      .expect((r) => expect(r.body.effective_to).toBe('2025-06-10T00:00:00.000Z'));
+      .expect(422);
+    expect(bulk.body.error.code).toBe('PRICE_BACKDATED');
+    const saved = await as('operator')
+      .post(`/api/v1/offerings/${id}/prices`, { ...body, correction: true })
+      .expect(200);
+    expect(saved.body.effective_to).toBe('2025-06-10T00:00:00.000Z');
+    // The answer says which usage to re-price, as a POST /api/v1/costs/reprice body.
+    expect(saved.body.reprice).toEqual({
+      from: '2025-05-01T00:00:00.000Z',
+      to: '2025-06-10T00:00:00.000Z',
+      provider: 'openai',
+      model: 'o3',
+      reason: 'Price correction: Temporary promotion we missed',
+    });
+    const [audit] = await t.app
+      .get(DataSource)
+      .query(`SELECT action FROM audit_events WHERE target_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 1`, [id]);
+    expect(audit.action).toBe('price.corrected');
     const history = await get(`/api/v1/offerings/${id}/prices/history?service_tier=standard`).expect(200);
     expect(
       history.body.data.map((v: { effective_from: string; effective_to: string | null }) => [
@@ -387,6 +414,7 @@ describe('pricing (versions, point in time, operator edits)', () => {
         percent: '-10',
         reason: 'Together price cut',
         effective_from: from,
+        correction: true,
         dry_run: true,
       })
       .expect(200);
@@ -407,6 +435,7 @@ describe('pricing (versions, point in time, operator edits)', () => {
         percent: '-10',
         reason: 'Together price cut',
         effective_from: from,
+        correction: true,
       })
       .expect(200)
       .expect((r) => expect(r.body.applied).toBe(true));
@@ -485,6 +514,7 @@ describe('pricing (versions, point in time, operator edits)', () => {
       as('operator').post(`/api/v1/offerings/${id}/prices`, {
         reason: 'Concurrent edit',
         effective_from: from,
+        correction: true,
         components: [
           { unit: 'input', amount },
           { unit: 'output', amount: '10' },

@@ -428,6 +428,9 @@ describe('price sync (sources, runs, safety, approval)', () => {
     const after = await snapshot();
     const replay = await push(good).expect(200);
     expect(replay.body).toMatchObject({ id: applied.body.id, replayed: true });
+    // The key is not signed: the same signed delivery under a new key is the same delivery, not a second run.
+    const newKey = await push({ ...good, 'idempotency-key': 'd-2-replayed' }).expect(200);
+    expect(newKey.body).toMatchObject({ id: applied.body.id, replayed: true });
     expect(await snapshot()).toEqual(after);
     const price = await request(t.app.getHttpServer())
       .get('/api/v1/prices?provider=openrouter&model=acme/push-model')

@@ -82,7 +82,7 @@ import { CostsLinks } from './costs-links';
         <th mat-header-cell *matHeaderCellDef>Budget</th>
         <td mat-cell *matCellDef="let b">
           {{ b.name }}
-          <div class="sub">{{ b.scope }} {{ b.scope_id }} · {{ b.mode }} · {{ b.period }}</div>
+          <div class="sub">{{ b.scope }} {{ b.scope_name ?? b.scope_id }} · {{ b.mode }} · {{ b.period }}</div>
         </td>
       </ng-container>
       <ng-container matColumnDef="spent">

@@ -169,7 +169,7 @@ export class CostsPage implements OnInit {
   readonly series = computed<StackedRow[]>(() =>
     (this.daily()?.data ?? []).map((r) => ({
       x: String(r['day']),
-      series: String(r[this.stack()] || '(none)'),
+      series: String((this.stack() === 'project' ? r['project_name'] : null) || r[this.stack()] || '(none)'),
       // In the reporting currency (USD), so rows priced in other currencies stack on the same axis.
       value: Number(r['cost_usd']),
     })),
@@ -184,7 +184,8 @@ export class CostsPage implements OnInit {
     return groups.map((g) => ({
       ...g,
       rows: (this.topData()[g.key]?.data ?? []).map((r) => ({
-        label: String(r[g.key] ?? ''),
+        // Projects are stored by id; the report names them.
+        label: String((g.key === 'project' ? r['project_name'] : null) ?? r[g.key] ?? ''),
         cost: String(r['cost_usd']),
         events: r['events'],
       })),

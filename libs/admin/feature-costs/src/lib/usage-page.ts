@@ -43,7 +43,7 @@ import { CostsLinks } from './costs-links';
       <ng-container matColumnDef="project">
         <th mat-header-cell *matHeaderCellDef>Project</th>
         <td mat-cell *matCellDef="let e">
-          {{ e.project }}
+          {{ e.project_name ?? e.project }}
           <div class="sub">{{ e.user_email }}</div>
         </td>
       </ng-container>

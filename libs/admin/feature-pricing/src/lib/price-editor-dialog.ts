@@ -89,6 +89,11 @@ function sortComponents<T extends { unit: string; prompt_tokens_above: number }>
               <input matInput type="datetime-local" formControlName="effective_from" data-testid="price-effective" />
               <mat-hint>A future instant takes effect by itself</mat-hint>
             </mat-form-field>
+            @if (backdated()) {
+              <mat-checkbox formControlName="correction" data-testid="price-correction">
+                Correct past prices (audited; re-price the usage since then afterwards)
+              </mat-checkbox>
+            }
           }
         </div>
         <div formArrayName="components" class="components">
@@ -261,6 +266,7 @@ export class PriceEditorDialog {
     service_tier: [this.data.current?.service_tier ?? 'standard'],
     now: [true],
     effective_from: [''],
+    correction: [false],
     reason: ['', [Validators.required, Validators.minLength(3)]],
     components: this.components as FormArray,
   });
@@ -288,6 +294,12 @@ export class PriceEditorDialog {
     this.components.removeAt(i);
   }
 
+  /** A start more than 15 minutes in the past rewrites priced history: the API wants it marked as a correction. */
+  backdated(): boolean {
+    const v = this.form.controls.effective_from.value;
+    return !!v && new Date(`${v}:00Z`).getTime() < Date.now() - 15 * 60_000;
+  }
+
   changeLabel(c: PriceChangeDto): string {
     return c.change === 'changed' && c.ratio ? `changed (×${c.ratio})` : c.change;
   }
@@ -312,6 +324,7 @@ export class PriceEditorDialog {
       reason: v.reason ?? '',
       dry_run: dryRun,
       ...(v.now ? {} : { effective_from: new Date(`${v.effective_from}:00Z`).toISOString() }),
+      ...(!v.now && v.correction && this.backdated() ? { correction: true } : {}),
       components: this.components.getRawValue().map((c) => ({
         unit: c.unit ?? '',
         amount: c.amount ?? '',

@@ -107,6 +107,22 @@ describe('PriceEditorDialog', () => {
   });
   afterEach(() => http.verify());
 
+  it('asks a past start to be marked as a correction, and sends it as one', async () => {
+    const fixture = TestBed.createComponent(PriceEditorDialog);
+    await fixture.whenStable();
+    const dialog = fixture.componentInstance;
+    dialog.form.patchValue({ reason: 'Missed promotion', now: false, effective_from: '2030-01-01T00:00' });
+    expect(dialog.backdated()).toBe(false);
+    dialog.form.patchValue({ effective_from: '2020-01-01T00:00', correction: true });
+    expect(dialog.backdated()).toBe(true);
+    fixture.detectChanges();
+    expect(fixture.nativeElement.querySelector('[data-testid="price-correction"]')).not.toBeNull();
+    dialog.run(true);
+    const preview = http.expectOne('/api/v1/offerings/o3/prices');
+    expect(preview.request.body).toMatchObject({ effective_from: '2020-01-01T00:00:00.000Z', correction: true });
+    preview.flush({ effective_from: '2020-01-01T00:00:00.000Z', changes: [] });
+  });
+
   it('previews the diff, then saves exactly what was previewed', async () => {
     const fixture = TestBed.createComponent(PriceEditorDialog);
     await fixture.whenStable();

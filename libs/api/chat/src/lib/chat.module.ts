@@ -1,10 +1,11 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MetricsService } from '@mph/api-core';
 import { Gauge } from 'prom-client';
-import { AuditModule, AuthModule, StreamTicketsModule } from '@mph/api-auth';
+import { AuditModule, AuthModule, ProjectAccessModule, StreamTicketsModule } from '@mph/api-auth';
 import { CatalogModule } from '@mph/api-catalog';
 import { CostTrackingModule } from '@mph/api-cost-tracking';
 import { ChatController, ChatStreamController } from './chat/chat.controller';
+import { ProjectMembersController } from './chat/project-members.controller';
 import { ChatModelsService } from './chat/chat-models.service';
 import { GatewayFastPath } from './gateway/gateway-fast-path';
 import { ChatStreamService } from './chat/chat-stream.service';
@@ -23,8 +24,15 @@ import { UsageRecorder } from './gateway/usage-recorder.service';
  * provider, calls with retries and failover priced and recorded through cost tracking, and the OpenAI-compatible /v1.
  */
 @Module({
-  imports: [AuditModule, AuthModule, CatalogModule, CostTrackingModule, StreamTicketsModule],
-  controllers: [ConnectionsController, GatewayController, ChatController, ChatStreamController, LimitsController],
+  imports: [AuditModule, AuthModule, CatalogModule, CostTrackingModule, StreamTicketsModule, ProjectAccessModule],
+  controllers: [
+    ConnectionsController,
+    GatewayController,
+    ChatController,
+    ChatStreamController,
+    LimitsController,
+    ProjectMembersController,
+  ],
   providers: [
     LocalProviderSeed,
     ConnectionsService,
@@ -51,12 +59,20 @@ export class ChatModule implements OnModuleInit {
     const recorder = this.recorder;
     new Gauge({
       name: 'gateway_circuit_state',
-      help: 'Circuit breaker per provider connection: 0 closed, 1 half-open, 2 open.',
+      help:
+        "Circuit breaker per shared provider connection: 0 closed, 1 half-open, 2 open; members' own connections " +
+        'as one series, connection="private", at the worst state among them.',
       labelNames: ['connection'] as const,
       registers: [this.metrics.registry],
       collect() {
         this.reset();
-        for (const b of connections.breakerStates()) this.set({ connection: b.id }, b.level);
+        let worst: number | null = null;
+        for (const b of connections.breakerStates()) {
+          // A member's connection id is theirs: it is not published, only counted in the "private" series.
+          if (b.shared) this.set({ connection: b.id }, b.level);
+          else worst = Math.max(worst ?? 0, b.level);
+        }
+        if (worst !== null) this.set({ connection: 'private' }, worst);
       },
     });
     new Gauge({

@@ -17,6 +17,8 @@ import { FxRates1764700000000 } from './1764700000000-fx-rates';
 import { CreateConnections1764710000000 } from './1764710000000-create-connections';
 import { CreateChat1764720000000 } from './1764720000000-create-chat';
 import { GatewayLimits1764730000000 } from './1764730000000-gateway-limits';
+import { ProjectMembers1764740000000 } from './1764740000000-project-members';
+import { WebhookSignatures1764750000000 } from './1764750000000-webhook-signatures';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -42,4 +44,6 @@ export const ALL_MIGRATIONS = [
   CreateConnections1764710000000,
   CreateChat1764720000000,
   GatewayLimits1764730000000,
+  ProjectMembers1764740000000,
+  WebhookSignatures1764750000000,
 ];

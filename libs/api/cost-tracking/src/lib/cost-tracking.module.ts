@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '@mph/api-auth';
+import { AuditModule, ProjectAccessModule } from '@mph/api-auth';
 import { BudgetsController } from './controllers/budgets.controller';
 import { CostsController } from './controllers/costs.controller';
 import { RepricingController } from './controllers/repricing.controller';
@@ -20,7 +20,7 @@ import { PriceCache } from './services/price-cache.service';
  * prices through the (global) pricing module.
  */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, ProjectAccessModule],
   controllers: [CostsController, UsageController, BudgetsController, RepricingController, FxRatesController],
   providers: [
     ModelMatcherService,

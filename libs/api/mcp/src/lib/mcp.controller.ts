@@ -8,13 +8,13 @@ import { McpToolsService } from './mcp-tools.service';
 
 /**
  * The MCP server over Streamable HTTP at `/mcp`, stateless (each POST carries whole JSON-RPC messages and gets JSON
- * back; no session to keep between instances), for API keys with a read scope or signed-in users. Rate-limited,
- * authenticated and logged like every REST route (it goes through the same guards). Documented in the README: its
- * contract is the MCP specification, not our OpenAPI document.
+ * back; no session to keep between instances), for API keys with catalog:read (its tools read the catalog and
+ * prices only) or signed-in users. Rate-limited, authenticated and logged like every REST route (it goes through the
+ * same guards). Documented in the README: its contract is the MCP specification, not our OpenAPI document.
  */
 @ApiExcludeController()
 @Authenticated()
-@AcceptApiKeyScopes('catalog:read', 'usage:read')
+@AcceptApiKeyScopes('catalog:read')
 @Controller('mcp')
 export class McpController {
   constructor(

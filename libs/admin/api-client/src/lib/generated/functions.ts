@@ -47,6 +47,12 @@ export type { DeleteProject$Params as DeleteProject$Params } from './fn/chat/del
 export { deleteProject as deleteProject } from './fn/chat/delete-project';
 export type { UpdateProject$Params as UpdateProject$Params } from './fn/chat/update-project';
 export { updateProject as updateProject } from './fn/chat/update-project';
+export type { ListProjectMembers$Params as ListProjectMembers$Params } from './fn/chat/list-project-members';
+export { listProjectMembers as listProjectMembers } from './fn/chat/list-project-members';
+export type { AddProjectMember$Params as AddProjectMember$Params } from './fn/chat/add-project-member';
+export { addProjectMember as addProjectMember } from './fn/chat/add-project-member';
+export type { RemoveProjectMember$Params as RemoveProjectMember$Params } from './fn/chat/remove-project-member';
+export { removeProjectMember as removeProjectMember } from './fn/chat/remove-project-member';
 export type { ListSessions$Params as ListSessions$Params } from './fn/chat/list-sessions';
 export { listSessions as listSessions } from './fn/chat/list-sessions';
 export type { ListPrompts$Params as ListPrompts$Params } from './fn/chat/list-prompts';

@@ -114,18 +114,23 @@ export class AuthController {
     return this.users.changePassword(user, body.current_password, body.new_password);
   }
 
-  /** The console keeps the refresh token only in this httpOnly cookie, out of reach of page scripts. */
+  /**
+   * The console keeps the refresh token only in this httpOnly cookie, out of reach of page scripts. In production it
+   * is always Secure (TLS usually ends at a proxy, so the request itself may look like plain HTTP; browsers accept
+   * Secure cookies from http://localhost too).
+   */
   private withCookie(req: Request, res: Response, pair: TokenPair): TokenPair {
+    const secure = req.secure || this.config.env === 'production';
     res.cookie(REFRESH_COOKIE, pair.refresh_token, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.secure,
+      secure,
       path: COOKIE_PATH,
       maxAge: this.config.auth.refreshTtlDays * 86_400_000,
     });
     res.cookie(SIGNED_IN_COOKIE, '1', {
       sameSite: 'strict',
-      secure: req.secure,
+      secure,
       path: '/',
       maxAge: this.config.auth.refreshTtlDays * 86_400_000,
     });

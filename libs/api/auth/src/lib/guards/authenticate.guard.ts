@@ -21,6 +21,13 @@ export class AuthenticateGuard extends AuthGuard(['api-key', 'jwt']) {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request & AuthState>();
     if (!req.get('authorization') && !req.get('x-api-key')) return true;
+    if (req.get('authorization') && req.get('x-api-key')) {
+      // Two credentials would let the request act as whichever one wins; it is refused instead of guessed.
+      req.user = undefined;
+      req.authError =
+        'Send one credential: either Authorization: Bearer <token or key> or X-API-Key, not both in one request.';
+      return true;
+    }
     try {
       await super.canActivate(context);
     } catch (error) {

@@ -17,16 +17,27 @@ export class CallerRateLimit {
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
   ) {}
 
-  /** Counts one request: null when within the limit, else when to retry and a message saying so. */
-  async consume(by: Principal): Promise<{ retryAfterSeconds: number; message: string } | null> {
+  /**
+   * Counts one request: null when within the limit, else when to retry and a message saying so. `gateway` calls have
+   * their own counter and default (RATE_LIMIT_GATEWAY_PER_MINUTE): an app's LLM traffic is many small calls, and it
+   * must not starve (or be starved by) the same key's API use; per-key gateway limits tighten it further.
+   */
+  async consume(
+    by: Principal,
+    kind: 'api' | 'gateway' = 'api',
+  ): Promise<{ retryAfterSeconds: number; message: string; setting: string } | null> {
     const tracker = by.apiKeyId ? `key:${by.apiKeyId}` : `user:${by.userId}`;
-    const limit = this.config.rateLimit.authenticatedPerMinute;
-    const r = await this.storage.increment(`default:${tracker}`, CALLER_WINDOW_MS, limit, CALLER_WINDOW_MS, 'default');
+    const gateway = kind === 'gateway';
+    const limit = gateway ? this.config.gateway.perMinute : this.config.rateLimit.authenticatedPerMinute;
+    const name = gateway ? 'gateway' : 'default';
+    const r = await this.storage.increment(`${name}:${tracker}`, CALLER_WINDOW_MS, limit, CALLER_WINDOW_MS, name);
     if (!r.isBlocked) return null;
     const seconds = Math.max(1, Math.ceil(r.timeToBlockExpire));
+    const setting = gateway ? 'RATE_LIMIT_GATEWAY_PER_MINUTE' : 'RATE_LIMIT_AUTHENTICATED_PER_MINUTE';
     return {
       retryAfterSeconds: seconds,
-      message: `Too many requests: the limit is ${limit} per minute. Retry in ${seconds} s.`,
+      message: `Too many requests: the limit is ${limit} per minute (${setting}). Retry in ${seconds} s.`,
+      setting,
     };
   }
 }

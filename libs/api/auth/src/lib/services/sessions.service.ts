@@ -27,6 +27,9 @@ export interface AccessClaims {
 const invalidRefresh = () =>
   new DomainError(401, 'INVALID_REFRESH_TOKEN', 'The refresh token is invalid or expired. Sign in again.');
 
+/** How long after its use a refresh token may be presented again (a second tab refreshing at the same moment). */
+export const REFRESH_REUSE_GRACE_MS = 10_000;
+
 /**
  * Sessions are refresh-token families: sign-in opens one, each refresh rotates its token, and presenting an
  * already-rotated token (a sign of theft) revokes the whole family. Access tokens are short-lived JWTs naming
@@ -69,6 +72,17 @@ export class SessionsService {
       // Claim the token atomically: of two concurrent uses, exactly one wins; the other counts as reuse.
       const claimed = await m.update(RefreshTokenEntity, { id: token.id, usedAt: IsNull() }, { usedAt: new Date() });
       if (!claimed.affected) {
+        const [{ used_at: usedAt }]: { used_at: Date | null }[] = await m.query(
+          `SELECT used_at FROM refresh_tokens WHERE id = $1`,
+          [token.id],
+        );
+        // Two tabs refreshing at once send the same token: a repeat within a few seconds of its use is that, not
+        // theft, and gets tokens of its own in the same session (a stolen token replayed later still ends it).
+        const recent = usedAt !== null && Date.now() - new Date(usedAt).getTime() <= REFRESH_REUSE_GRACE_MS;
+        if (recent && !session.revokedAt && session.expiresAt > new Date() && !user.disabled) {
+          const sibling = await this.issueRefresh(m, session.id);
+          return { pair: { ...this.issueAccess(user, session.id), refresh_token: sibling } };
+        }
         if (!session.revokedAt) {
           await this.revokeWith(m, session.id, 'refresh token reused');
           await this.audit.record(m, {

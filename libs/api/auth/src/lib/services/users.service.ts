@@ -82,6 +82,7 @@ export class UsersService {
     if (!(await this.passwords.verify(current, user.passwordHash))) {
       throw new DomainError(400, 'WRONG_PASSWORD', 'The current password is wrong.');
     }
+    this.passwords.assertHardToGuess(next, [user.email]);
     const hash = await this.passwords.hash(next);
     await this.dataSource.transaction(async (m) => {
       await m.update(
@@ -114,6 +115,7 @@ export class UsersService {
     input: { email: string; displayName?: string; role: Role; password?: string },
   ): Promise<{ user: UserEntity; generatedPassword?: string }> {
     const generatedPassword = input.password ? undefined : this.passwords.generate();
+    if (input.password) this.passwords.assertHardToGuess(input.password, [input.email]);
     const hash = await this.passwords.hash(input.password ?? (generatedPassword as string));
     const user = await this.dataSource.transaction(async (m) => {
       if (await this.findByEmail(m, input.email)) {
@@ -201,6 +203,7 @@ export class UsersService {
     password?: { plain?: string; hash?: string },
   ): Promise<{ user: UserEntity; created: boolean; generatedPassword?: string }> {
     const generatedPassword = password?.plain || password?.hash ? undefined : this.passwords.generate();
+    if (password?.plain && !password.hash) this.passwords.assertHardToGuess(password.plain, [email]);
     const hash = password?.hash ?? (await this.passwords.hash(password?.plain ?? (generatedPassword as string)));
     return this.dataSource.transaction(async (m) => {
       const existing = await this.findByEmail(m, email);

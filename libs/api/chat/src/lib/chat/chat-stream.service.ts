@@ -89,12 +89,10 @@ export class ChatStreamService {
     let summary: Awaited<ReturnType<GatewayService['finish']>> | null = null;
     try {
       const request = await this.context(by, sessionId, Number(messageId));
-      const project = await this.dataSource.query(
-        `SELECT p.name FROM chat_sessions s JOIN chat_projects p ON p.id = s.project_id WHERE s.id = $1`,
-        [sessionId],
-      );
+      // A session belongs to one of its owner's projects: its usage, limits and budgets are that project's.
+      const [session] = await this.dataSource.query(`SELECT project_id FROM chat_sessions WHERE id = $1`, [sessionId]);
       const started = await this.gateway.start(
-        { by, project: project[0]?.name ?? null, sessionId, signal: controller.signal },
+        { by, project: session?.project_id ?? null, sessionId, signal: controller.signal },
         request,
       );
       if (started.kind === 'json') {

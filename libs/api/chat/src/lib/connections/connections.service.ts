@@ -12,6 +12,7 @@ export interface ConnectionRow {
   id: string;
   owner_id: string | null;
   owner_email: string | null;
+  owner_role: string | null;
   name: string;
   kind: 'openai-compatible' | 'local';
   base_url: string | null;
@@ -72,7 +73,7 @@ export interface ConnectionInput {
   models?: { model: string; upstream_model?: string; offering_id?: string | null }[];
 }
 
-const COLUMNS = `c.id, c.owner_id, u.email AS owner_email, c.name, c.kind, c.base_url, c.provider_slug, c.api_key_sealed,
+const COLUMNS = `c.id, c.owner_id, u.email AS owner_email, u.role AS owner_role, c.name, c.kind, c.base_url, c.provider_slug, c.api_key_sealed,
   c.api_key_hint, c.enabled, c.priority, c.connect_timeout_ms, c.first_token_timeout_ms, c.total_timeout_ms,
   c.max_retries, c.breaker_failures, c.breaker_cooldown_ms, c.response_cache_seconds, c.created_at, c.updated_at`;
 
@@ -88,6 +89,8 @@ export class ConnectionsService {
   private readonly log = new Logger('Connections');
   private live: Promise<LiveConnection[]> | null = null;
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** Connections owned by a member (not shared): their ids stay out of public places such as metric labels. */
+  private readonly privateIds = new Set<string>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -147,6 +150,8 @@ export class ConnectionsService {
         this.breakers.set(row.id, breaker);
       }
       breaker.configure({ failures: row.breaker_failures, cooldownMs: row.breaker_cooldown_ms });
+      if (row.owner_id === null) this.privateIds.delete(row.id);
+      else this.privateIds.add(row.id);
       const own = models.filter((m) => m.connection_id === row.id);
       return {
         row,
@@ -167,7 +172,7 @@ export class ConnectionsService {
           connectTimeoutMs: row.connect_timeout_ms,
           firstTokenTimeoutMs: row.first_token_timeout_ms,
           totalTimeoutMs: row.total_timeout_ms,
-          allowedHosts: this.config.gateway.allowedHosts,
+          allowedHosts: this.allowedHostsFor(row.owner_id, row.owner_role),
         },
       };
     });
@@ -212,9 +217,10 @@ export class ConnectionsService {
   }
 
   /** Breaker state per connection, for the console and /metrics. */
-  breakerStates(): { id: string; state: string; level: number; consecutive_failures: number }[] {
+  breakerStates(): { id: string; shared: boolean; state: string; level: number; consecutive_failures: number }[] {
     return [...this.breakers].map(([id, b]) => ({
       id,
+      shared: !this.privateIds.has(id),
       state: b.state,
       level: b.level,
       consecutive_failures: b.consecutiveFailures,
@@ -244,7 +250,7 @@ export class ConnectionsService {
     if (input.shared && !isAdmin(by)) {
       throw DomainError.forbidden('FORBIDDEN', 'Only admins add connections that serve everyone.');
     }
-    this.checkUrl(input.base_url);
+    this.checkUrl(input.base_url, input.shared ? null : by.userId, by.role);
     const name = input.name.trim();
     const id = await this.dataSource.transaction(async (m) => {
       const [row] = await m
@@ -300,7 +306,7 @@ export class ConnectionsService {
         [{ field: 'shared', problems: ['fixed at creation'] }],
       );
     }
-    if (input.base_url) this.checkUrl(input.base_url);
+    if (input.base_url) this.checkUrl(input.base_url, current.row.owner_id, current.row.owner_role);
     await this.dataSource.transaction(async (m) => {
       const sets: string[] = [];
       const params: unknown[] = [id];
@@ -384,9 +390,24 @@ export class ConnectionsService {
     }
   }
 
-  private checkUrl(raw: string): void {
+  /**
+   * PROVIDER_ALLOWED_HOSTS opens private addresses (a local vLLM or Ollama) to shared connections and admins' own
+   * only, unless PROVIDER_ALLOWED_HOSTS_FOR=everyone: a member's connection reaching the server's loopback or LAN
+   * could probe internal services.
+   */
+  private allowedHostsFor(ownerId: string | null, ownerRole: string | null): string[] {
+    const { allowedHosts, allowedHostsFor } = this.config.gateway;
+    return allowedHostsFor === 'everyone' || ownerId === null || ownerRole === 'admin' ? allowedHosts : [];
+  }
+
+  private checkUrl(raw: string, ownerId: string | null, ownerRole: string | null): void {
+    const allowed = this.allowedHostsFor(ownerId, ownerRole);
     try {
-      checkFeedUrl(raw, this.config.gateway.allowedHosts, 'PROVIDER_ALLOWED_HOSTS');
+      checkFeedUrl(
+        raw,
+        allowed,
+        allowed.length ? 'PROVIDER_ALLOWED_HOSTS' : 'PROVIDER_ALLOWED_HOSTS (for shared or admins’ connections)',
+      );
     } catch (e) {
       throw DomainError.badRequest('URL_NOT_ALLOWED', (e as Error).message, [
         { field: 'base_url', problems: [(e as Error).message] },

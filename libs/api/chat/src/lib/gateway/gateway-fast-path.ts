@@ -12,7 +12,7 @@ export const COMPLETIONS_PATH = '/v1/chat/completions';
  * fixed cost per call is what the issue measures, and the pipeline (body parser, child logger, three guards,
  * interceptors, filters) was most of it. Everything that pipeline does for this route is done here, from the same
  * caches: the API key (ApiKeysService's cache), its `gateway` scope, the per-caller request limit (the same counter
- * as the RateLimitGuard), the body limit (GATEWAY_MAX_BODY_BYTES), security headers and an access-log line (by the
+ * as the Nest route: RATE_LIMIT_GATEWAY_PER_MINUTE), the body limit (GATEWAY_MAX_BODY_BYTES), security headers and an access-log line (by the
  * dispatcher), errors in OpenAI's shape. Requests it does not handle (a browser's, with an Origin header; a JWT;
  * a compressed or non-JSON body) go to the Nest route (GatewayController), which behaves the same.
  */
@@ -32,7 +32,15 @@ export class GatewayFastPath {
     const key = presentedApiKey(req);
     const type = req.headers['content-type'] ?? '';
     const encoding = req.headers['content-encoding'];
-    if (!key || req.headers.origin || !/^application\/json\b/i.test(type) || (encoding && encoding !== 'identity')) {
+    // Two credentials (Authorization and X-API-Key) go to the Nest route, which refuses them.
+    const mixed = !!req.headers.authorization && !!req.headers['x-api-key'];
+    if (
+      !key ||
+      mixed ||
+      req.headers.origin ||
+      !/^application\/json\b/i.test(type) ||
+      (encoding && encoding !== 'identity')
+    ) {
       return pass();
     }
     try {
@@ -41,7 +49,7 @@ export class GatewayFastPath {
       if (!by.scopes?.includes('gateway')) {
         throw new DomainError(403, 'API_KEY_SCOPE', 'This API key lacks the scope this route needs (one of: gateway).');
       }
-      const limited = await this.limits.consume(by);
+      const limited = await this.limits.consume(by, 'gateway');
       if (limited) {
         throw new GatewayError(
           429,

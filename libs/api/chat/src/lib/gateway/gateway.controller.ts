@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
+import { CallerRateLimit } from '@mph/api-auth';
 import { AcceptApiKeyScopes, Authenticated, CurrentUser, Principal } from '@mph/api-core';
 import type { Request, Response } from 'express';
 import { ConnectionsService } from '../connections/connections.service';
-import { GatewayService } from './gateway.service';
+import { GatewayError, GatewayService } from './gateway.service';
 import { OpenAiErrorsFilter } from './openai-errors.filter';
 import { serveChatCompletion } from './serve-completion';
 
@@ -22,6 +24,7 @@ export class GatewayController {
   constructor(
     private readonly gateway: GatewayService,
     private readonly connections: ConnectionsService,
+    private readonly limits: CallerRateLimit,
   ) {}
 
   @Get('models')
@@ -33,14 +36,21 @@ export class GatewayController {
     };
   }
 
+  // Gateway calls count against their own per-caller limit (the same counter as the fast path), not the API's.
   @Post('chat/completions')
+  @SkipThrottle()
   @HttpCode(200)
-  createChatCompletion(
+  async createChatCompletion(
     @CurrentUser() by: Principal,
     @Body() body: unknown,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    const limited = await this.limits.consume(by, 'gateway');
+    if (limited) {
+      const { message, retryAfterSeconds } = limited;
+      throw new GatewayError(429, message, 'rate_limit_exceeded', 'rate_limit_exceeded', null, retryAfterSeconds);
+    }
     return serveChatCompletion(this.gateway, by, body, req.get('x-mph-project') ?? null, res);
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ProjectAccess } from '@mph/api-auth';
 import { APP_CONFIG, AppConfig, DomainError, Principal } from '@mph/api-core';
 import { BudgetsService, PriceCache } from '@mph/api-cost-tracking';
 import type { PriceVersionDto } from '@mph/api-catalog';
@@ -26,6 +27,7 @@ export interface ChatRequest {
 
 export interface CallContext {
   by: Principal;
+  /** The project's id (resolved and checked by `projectFor`), or null. */
   project: string | null;
   sessionId?: string | null;
   signal: AbortSignal;
@@ -113,7 +115,23 @@ export class GatewayService {
     private readonly budgets: BudgetsService,
     private readonly recorder: UsageRecorder,
     private readonly limits: RateLimitsService,
+    private readonly projects: ProjectAccess,
   ) {}
+
+  /**
+   * The id of the project an `X-MPH-Project` header names (its id or name), when the caller may use it; 404
+   * project_not_found otherwise: a project's limits and budgets cannot be escaped, or spent, by naming another.
+   */
+  async projectFor(by: Principal, ref: string): Promise<string> {
+    try {
+      return (await this.projects.forUse(by, ref)).id;
+    } catch (e) {
+      if (e instanceof DomainError) {
+        throw new GatewayError(e.status, e.message, 'invalid_request_error', e.code.toLowerCase(), 'X-MPH-Project');
+      }
+      throw e;
+    }
+  }
 
   /** Validates, routes, reserves and calls; resolves with the answer or an open stream (first chunk received). */
   async start(ctx: CallContext, request: ChatRequest): Promise<Started> {

@@ -28,11 +28,12 @@ export async function serveChatCompletion(
       null,
     );
   }
+  const projectId = project === null ? null : await gateway.projectFor(by, project);
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const started = await gateway.start({ by, project, signal: controller.signal }, request);
+  const started = await gateway.start({ by, project: projectId, signal: controller.signal }, request);
   if (started.kind === 'json') {
     const { summary } = started;
     const payload = JSON.stringify(started.body);

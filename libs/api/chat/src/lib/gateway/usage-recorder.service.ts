@@ -72,9 +72,11 @@ export class UsageRecorder implements BeforeApplicationShutdown {
       for (let i = 0; i < group.length; i += 1000) {
         const part = group.slice(i, i + 1000);
         try {
+          // The gateway resolved (and checked) each call's project when the call started.
           const result = await this.ingest.ingest(
             part[0].by,
             part.map((p) => p.event),
+            { projectsResolved: true },
           );
           for (const r of result.results) {
             if (r.status === 'rejected') this.log.error(`A gateway usage event was refused: ${r.reason}`);

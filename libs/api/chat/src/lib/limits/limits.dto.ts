@@ -3,8 +3,8 @@ import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export class SetGatewayLimitDto {
   @ApiProperty({ enum: ['api_key', 'project'] }) @IsIn(['api_key', 'project']) scope!: 'api_key' | 'project';
-  @ApiProperty({ description: 'The API key id, or the project name (X-MPH-Project / chat project).' })
-  @Matches(/^[\w .:@/-]{1,100}$/, { message: 'scope_id: an API key id or a project name' })
+  @ApiProperty({ description: 'The API key id, or the project (its id, or its name when no other project has it).' })
+  @Matches(/^[\w .:@/-]{1,100}$/, { message: 'scope_id: an API key id, or a project id or name' })
   scope_id!: string;
   @ApiPropertyOptional({ type: Number, nullable: true, example: 600 })
   @IsOptional()

@@ -1,4 +1,4 @@
-import { checkFeedUrl, FeedFetchError, guardedLookup, hostAllowed } from '@mph/api-core';
+import { checkFeedUrl, FeedFetchError, guardedLookup, hostAllowed, portOf } from '@mph/api-core';
 import http from 'node:http';
 import https from 'node:https';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry';
@@ -78,7 +78,10 @@ function checkedRoute(target: UpstreamTarget): CheckedRoute {
       target.allowedHosts,
       'PROVIDER_ALLOWED_HOSTS',
     );
-    route = { url, lookup: guardedLookup(hostAllowed(url.hostname, target.allowedHosts), 'PROVIDER_ALLOWED_HOSTS') };
+    route = {
+      url,
+      lookup: guardedLookup(hostAllowed(url.hostname, target.allowedHosts, portOf(url)), 'PROVIDER_ALLOWED_HOSTS'),
+    };
     routesChecked.set(target, route);
   }
   return route;
@@ -326,7 +329,10 @@ export async function listUpstreamModels(target: UpstreamTarget): Promise<string
       url,
       {
         method: 'GET',
-        lookup: guardedLookup(hostAllowed(url.hostname, target.allowedHosts), 'PROVIDER_ALLOWED_HOSTS') as never,
+        lookup: guardedLookup(
+          hostAllowed(url.hostname, target.allowedHosts, portOf(url)),
+          'PROVIDER_ALLOWED_HOSTS',
+        ) as never,
         headers: { accept: 'application/json', ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}) },
         timeout: Math.min(target.totalTimeoutMs, 15_000),
       },
@@ -336,8 +342,9 @@ export async function listUpstreamModels(target: UpstreamTarget): Promise<string
             (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300
               ? resolve(t)
               : reject(
+                  // The answer's body is not echoed: a connection test must not read out internal services.
                   new UpstreamError(
-                    `${url.host} answered ${res.statusCode}: ${t.slice(0, 200)}`,
+                    `${url.host} answered HTTP ${res.statusCode} to GET /models.`,
                     'http',
                     res.statusCode,
                   ),

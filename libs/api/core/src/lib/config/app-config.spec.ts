@@ -50,6 +50,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(expected);
   });
 
+  it('closes the API docs and /metrics in production unless asked for (explicitly, or metrics by a token)', () => {
+    const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) };
+    const http = (env: Record<string, string>) => {
+      const { swaggerEnabled, metricsEnabled } = loadConfig(env).http;
+      return { swaggerEnabled, metricsEnabled };
+    };
+    expect(http(prod)).toEqual({ swaggerEnabled: false, metricsEnabled: false });
+    expect(http({ ...prod, METRICS_TOKEN: 'scrape-token' })).toEqual({ swaggerEnabled: false, metricsEnabled: true });
+    expect(http({ ...prod, SWAGGER_ENABLED: 'true', METRICS_ENABLED: 'yes' })).toEqual({
+      swaggerEnabled: true,
+      metricsEnabled: true,
+    });
+    expect(http({ ...prod, METRICS_ENABLED: 'false', METRICS_TOKEN: 't' })).toMatchObject({ metricsEnabled: false });
+    expect(http({})).toEqual({ swaggerEnabled: true, metricsEnabled: true });
+    expect(http({ SWAGGER_ENABLED: 'off' })).toMatchObject({ swaggerEnabled: false });
+    expect(() => loadConfig({ METRICS_ENABLED: 'maybe' })).toThrow('METRICS_ENABLED: expected true or false');
+  });
+
   it('requires a long JWT_SECRET in production and generates one elsewhere', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('JWT_SECRET: required in production');
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow('JWT_SECRET: must be at least 32 characters');

@@ -62,13 +62,22 @@ export interface AppConfig {
     fileDir: string;
   };
   gateway: {
-    /** Hosts provider connections may reach although they resolve to private/loopback addresses (vLLM, Ollama). */
+    /**
+     * Hosts (or host:port) provider connections may reach although they resolve to private/loopback addresses (vLLM,
+     * Ollama); only connections of admins (and shared ones) may use them.
+     */
     allowedHosts: string[];
+    /** Whose connections may use allowedHosts: admins' (and shared ones, the default), or everyone's. */
+    allowedHostsFor: 'admins' | 'everyone';
+    /** Gateway calls per minute per API key or user (its own default: gateway traffic is many small calls). */
+    perMinute: number;
     /** Largest `max_tokens` a call may ask for; also the output reserved against hard budgets when none is given. */
     maxTokens: number;
     /** Largest chat request body (messages with file context included). */
     maxBodyBytes: number;
   };
+  /** Outgoing webhooks (budget alerts): hosts (or host:port) they may reach although private; admins' budgets only. */
+  webhooks: { allowedHosts: string[] };
   /** AES-256-GCM key for secrets stored in the database (feed auth headers, webhook secrets); unset = none. */
   secrets: { key?: Buffer };
 }
@@ -133,8 +142,9 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       publicUrl: c.PUBLIC_URL,
       corsOrigins,
       bodyLimitBytes: c.BODY_LIMIT,
-      swaggerEnabled: c.SWAGGER_ENABLED,
-      metricsEnabled: c.METRICS_ENABLED,
+      // In production the API docs and the metrics are closed unless asked for (metrics also by setting a token).
+      swaggerEnabled: c.SWAGGER_ENABLED ?? c.NODE_ENV !== 'production',
+      metricsEnabled: c.METRICS_ENABLED ?? (c.NODE_ENV !== 'production' || c.METRICS_TOKEN !== ''),
       metricsToken: c.METRICS_TOKEN || undefined,
       adminStaticDir: c.ADMIN_STATIC_DIR,
       shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS,
@@ -191,8 +201,15 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       allowedHosts: c.PROVIDER_ALLOWED_HOSTS.split(',')
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
+      allowedHostsFor: c.PROVIDER_ALLOWED_HOSTS_FOR,
+      perMinute: c.RATE_LIMIT_GATEWAY_PER_MINUTE,
       maxTokens: c.GATEWAY_MAX_TOKENS,
       maxBodyBytes: c.GATEWAY_MAX_BODY_BYTES,
+    },
+    webhooks: {
+      allowedHosts: c.WEBHOOK_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
     },
     secrets: { key: c.SECRETS_KEY },
   };

@@ -14,6 +14,20 @@ const bool = (fallback: boolean) =>
       return z.NEVER;
     });
 
+/** A boolean that may be left unset (undefined): its default depends on other settings. */
+const optionalBool = () =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx): boolean | undefined => {
+      if (value === undefined || value.trim() === '') return undefined;
+      const v = value.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(v)) return true;
+      if (['false', '0', 'no', 'off'].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false, got "${value}"` });
+      return z.NEVER;
+    });
+
 const int = (fallback: number, min: number, max: number) =>
   z
     .string()
@@ -93,8 +107,9 @@ export const configSchema = z.object({
       const unit = (m[2] ?? 'b').toLowerCase();
       return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
     }),
-  SWAGGER_ENABLED: bool(true),
-  METRICS_ENABLED: bool(true),
+  // Unset: open in development and test, closed in production (where an explicit true, or METRICS_TOKEN, opens them).
+  SWAGGER_ENABLED: optionalBool(),
+  METRICS_ENABLED: optionalBool(),
   METRICS_TOKEN: str(''),
   ADMIN_STATIC_DIR: str('dist/apps/admin/browser'),
   JOBS_ENABLED: bool(true),
@@ -134,6 +149,9 @@ export const configSchema = z.object({
   SYNC_RETRIES: int(2, 0, 10),
   SYNC_FILE_DIR: str(''),
   PROVIDER_ALLOWED_HOSTS: str(''),
+  PROVIDER_ALLOWED_HOSTS_FOR: z.enum(['admins', 'everyone']).optional().default('admins'),
+  WEBHOOK_ALLOWED_HOSTS: str(''),
+  RATE_LIMIT_GATEWAY_PER_MINUTE: int(12000, 1, 10_000_000),
   GATEWAY_MAX_TOKENS: int(32768, 1, 1_000_000),
   GATEWAY_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   SECRETS_KEY: z

@@ -34,14 +34,23 @@ export class HealthService {
         PROBE_TIMEOUT_MS,
       );
       const latency = Math.round((performance.now() - t0) * 10) / 10;
+      // Only the major version: the exact build ("15.19 (Debian 15.19-0+deb12u1)") tells an anonymous caller which
+      // patches the host lacks.
+      const major = /^\d+/.exec(rows[0]?.server_version ?? '')?.[0] ?? 'unknown';
       return {
         status: 'up',
-        version: `PostgreSQL ${rows[0]?.server_version}`,
+        version: `PostgreSQL ${major}`,
         latency_ms: latency,
         embedded: this.embedded,
       };
     } catch (error) {
-      return { status: 'down', embedded: this.embedded, error: error instanceof Error ? error.message : String(error) };
+      // The driver's message can name internal hosts and ports: the status page says only what kind of failure it is.
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        status: 'down',
+        embedded: this.embedded,
+        error: /no answer within/.test(message) ? message : 'the database does not answer (see the server log)',
+      };
     }
   }
 

@@ -70,7 +70,8 @@ function accessLog(req: IncomingMessage & { id?: string }, res: ServerResponse, 
     {
       request_id: req.id,
       req: { method: req.method, url: safeUrl(req.url) },
-      res: { status },
+      // The logger's `res` serializer reads statusCode (as from a ServerResponse) and writes it as `status`.
+      res: { statusCode: status },
       responseTime: Math.round(performance.now() - started),
     },
     res.writableFinished ? 'request completed' : 'request aborted',

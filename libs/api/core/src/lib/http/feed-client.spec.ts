@@ -1,7 +1,7 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { checkFeedUrl, fetchFeed, FeedFetchError, isPrivateAddress } from './feed-client';
+import { checkFeedUrl, fetchFeed, FeedFetchError, hostAllowed, isPrivateAddress } from './feed-client';
 
 describe('feed client SSRF guard', () => {
   it.each([
@@ -52,6 +52,21 @@ describe('feed client SSRF guard', () => {
 
   it('lets an allow-listed host through', () => {
     expect(checkFeedUrl('http://127.0.0.1:8080/feed.json', ['127.0.0.1']).port).toBe('8080');
+  });
+
+  it('allow-lists by host and port: host:port opens that port only, not the machine', () => {
+    const allowed = ['127.0.0.1:8000', '[::1]:11434', 'mirror.lan'];
+    expect(checkFeedUrl('http://127.0.0.1:8000/v1', allowed).port).toBe('8000');
+    for (const url of ['http://127.0.0.1:8001/v1', 'http://127.0.0.1/v1', 'http://[::1]:22/']) {
+      expect(() => checkFeedUrl(url, allowed)).toThrow(FeedFetchError);
+    }
+    expect(checkFeedUrl('http://[::1]:11434/api', allowed).hostname).toBe('[::1]');
+    expect(hostAllowed('mirror.lan', allowed, '443')).toBe(true);
+    expect(hostAllowed('MIRROR.LAN', allowed, '1')).toBe(true);
+    expect(hostAllowed('127.0.0.1', allowed, '8000')).toBe(true);
+    expect(hostAllowed('127.0.0.1', allowed, undefined)).toBe(false);
+    expect(hostAllowed('[::1]', allowed, '11434')).toBe(true);
+    expect(hostAllowed('::1', ['::1'], '5432')).toBe(true);
   });
 
   it('refuses a DNS name that resolves to loopback, at connect time', async () => {

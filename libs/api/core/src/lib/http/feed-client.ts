@@ -103,8 +103,23 @@ export function isPrivateAddress(address: string): boolean {
   return true;
 }
 
-export function hostAllowed(hostname: string, allowed: string[]): boolean {
-  return allowed.includes(hostname.toLowerCase().replace(/^\[|\]$/g, ''));
+/**
+ * Whether `hostname` (and `port`) is allow-listed: an entry `host` allows every port of that host, `host:port` (or
+ * `[v6]:port`) only that port, so allowing a local model server does not open every service on the machine.
+ */
+export function hostAllowed(hostname: string, allowed: string[], port?: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return allowed.some((entry) => {
+    const e = entry.toLowerCase();
+    const withPort = /^\[(.+)\]:(\d+)$/.exec(e) ?? (/^([^:]+):(\d+)$/.exec(e) as RegExpExecArray | null);
+    if (!withPort) return e.replace(/^\[|\]$/g, '') === host;
+    return withPort[1] === host && port !== undefined && withPort[2] === port;
+  });
+}
+
+/** The port a URL connects to (its own, or the scheme's default). */
+export function portOf(url: URL): string {
+  return url.port || (url.protocol === 'https:' ? '443' : '80');
 }
 
 /**
@@ -125,7 +140,7 @@ export function checkFeedUrl(raw: string, allowedHosts: string[], setting = 'SYN
     throw new FeedFetchError('Put credentials in the source’s auth header, not in the URL.', 'blocked');
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!hostAllowed(host, allowedHosts) && isIP(host) && isPrivateAddress(host)) {
+  if (!hostAllowed(host, allowedHosts, portOf(url)) && isIP(host) && isPrivateAddress(host)) {
     throw new FeedFetchError(
       `${url.host} is a private, loopback or link-local address; allow it with ${setting} if it is trusted.`,
       'blocked',
@@ -167,7 +182,7 @@ function once(
   url: URL,
   opts: FeedFetchOptions,
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  const allowed = hostAllowed(url.hostname, opts.allowedHosts);
+  const allowed = hostAllowed(url.hostname, opts.allowedHosts, portOf(url));
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -333,7 +348,7 @@ export function postJson(
           'content-length': Buffer.byteLength(body),
           ...(opts.headers ?? {}),
         },
-        lookup: guardedLookup(hostAllowed(url.hostname, opts.allowedHosts)) as never,
+        lookup: guardedLookup(hostAllowed(url.hostname, opts.allowedHosts, portOf(url))) as never,
         timeout: opts.timeoutMs,
       },
       (res) => {

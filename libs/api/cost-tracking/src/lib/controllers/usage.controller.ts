@@ -81,7 +81,7 @@ export class UsageController {
       project: q.project,
     });
     const columns = [
-      ...groups,
+      ...groups.flatMap((g) => (g === 'project' ? ['project', 'project_name'] : [g])),
       'currency',
       'cost',
       'cost_usd',
@@ -119,6 +119,7 @@ export class UsageController {
       'service_tier',
       'region',
       'project',
+      'project_name',
       'user_email',
       'status',
       'total_cost',

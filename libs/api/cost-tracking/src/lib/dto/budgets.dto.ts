@@ -5,7 +5,9 @@ export class CreateBudgetDto {
   @ApiProperty({ example: 'Support bot, monthly' }) @IsString() @Length(1, 100) name!: string;
   @ApiProperty({ enum: ['user', 'project', 'api_key'] }) @IsIn(['user', 'project', 'api_key']) scope!:
     'user' | 'project' | 'api_key';
-  @ApiPropertyOptional({ description: 'User id (default: you), project name, or API key id.' })
+  @ApiPropertyOptional({
+    description: 'User id (default: you), the project (its id, or its name when unique), or API key id.',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -37,7 +39,9 @@ export class BudgetDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ['user', 'project', 'api_key'] }) scope!: string;
-  @ApiProperty() scope_id!: string;
+  @ApiProperty({ description: 'The user id, the project id or the API key id.' }) scope_id!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The project’s name, for project budgets.' })
+  scope_name!: string | null;
   @ApiProperty({ example: '250' }) amount!: string;
   @ApiProperty({ example: 'USD' }) currency!: string;
   @ApiProperty({ enum: ['daily', 'monthly'] }) period!: string;

@@ -16,7 +16,12 @@ export class UsageEventInputDto {
   timestamp?: string;
   @ApiPropertyOptional({ enum: ['standard', 'batch', 'flex', 'priority'] }) service_tier?: string;
   @ApiPropertyOptional() region?: string;
-  @ApiPropertyOptional({ example: 'support-bot' }) project?: string;
+  @ApiPropertyOptional({
+    example: 'support-bot',
+    description:
+      'A project you own or are a member of, by id or name (stored by id). An unknown name is rejected, not created.',
+  })
+  project?: string;
   @ApiPropertyOptional() session_id?: string;
   @ApiPropertyOptional() latency_ms?: number;
   @ApiPropertyOptional() ttft_ms?: number;
@@ -135,7 +140,10 @@ export class UsageEventDto {
   @ApiProperty({ type: String, nullable: true }) offering_id!: string | null;
   @ApiProperty() service_tier!: string;
   @ApiProperty() region!: string;
-  @ApiProperty() project!: string;
+  @ApiProperty({ description: 'The project’s id ("" for none; a free-text name for usage recorded before projects).' })
+  project!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The project’s name (null: none, or not a project).' })
+  project_name!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) usage!: Record<string, number>;
   @ApiProperty({ type: String, nullable: true }) total_cost!: string | null;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: { type: 'string' } })

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditService, SYSTEM_ACTOR, actorOf } from '@mph/api-auth';
+import { AuditService, ProjectAccess, SYSTEM_ACTOR, actorOf } from '@mph/api-auth';
 import { randomBytes } from 'node:crypto';
 import {
   APP_CONFIG,
@@ -38,6 +38,8 @@ export interface BudgetStatus {
   name: string;
   scope: BudgetScope;
   scope_id: string;
+  /** The project's name for project budgets (scope_id is its id); null otherwise. */
+  scope_name: string | null;
   amount: string;
   currency: string;
   period: string;
@@ -89,6 +91,7 @@ export class BudgetsService {
     private readonly secrets: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly changes: DataChanges,
+    private readonly projects: ProjectAccess,
   ) {
     changes.subscribe((table) => {
       if (table === null || table === 'budgets') this.scopes = null;
@@ -186,6 +189,7 @@ export class BudgetsService {
       name: b.name,
       scope: b.scope,
       scope_id: b.scope_id,
+      scope_name: null,
       amount: amount.toFixed(),
       currency: b.currency.trim(),
       period: b.period,
@@ -303,12 +307,17 @@ export class BudgetsService {
   /** Audits each alert threshold (50/80/100%) the first time a budget's period crosses it. */
   async alert(budgetIds: string[], at = new Date()): Promise<number> {
     let raised = 0;
-    const deliveries: { url: string; sealed: string; body: string; budgetId: string }[] = [];
+    const deliveries: { url: string; sealed: string; body: string; budgetId: string; allowedHosts: string[] }[] = [];
     for (const id of budgetIds) {
       await this.dataSource.transaction(async (m) => {
-        const [b]: (BudgetRow & { webhook_url: string | null; webhook_secret_sealed: string | null })[] = await m.query(
-          `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode, webhook_url, webhook_secret_sealed
-             FROM budgets WHERE id = $1 AND deleted_at IS NULL`,
+        const [b]: (BudgetRow & {
+          webhook_url: string | null;
+          webhook_secret_sealed: string | null;
+          owner_role: string;
+        })[] = await m.query(
+          `SELECT b.id, b.owner_id, b.scope, b.scope_id, b.name, b.amount::text, b.currency, b.period, b.mode,
+                  b.webhook_url, b.webhook_secret_sealed, u.role AS owner_role
+             FROM budgets b JOIN users u ON u.id = b.owner_id WHERE b.id = $1 AND b.deleted_at IS NULL`,
           [id],
         );
         if (!b) return;
@@ -344,6 +353,7 @@ export class BudgetsService {
               url: b.webhook_url,
               sealed: b.webhook_secret_sealed,
               budgetId: b.id,
+              allowedHosts: this.webhookHostsFor(b.owner_role),
               body: JSON.stringify({ event: 'budget.alert', threshold, budget: s, sent_at: new Date().toISOString() }),
             });
           }
@@ -356,12 +366,18 @@ export class BudgetsService {
   }
 
   /** One signed POST (X-MPH-Signature: HMAC-SHA256 over timestamp.body, as for price webhooks); failures are audited. */
-  private async deliver(d: { url: string; sealed: string; body: string; budgetId: string }): Promise<void> {
+  private async deliver(d: {
+    url: string;
+    sealed: string;
+    body: string;
+    budgetId: string;
+    allowedHosts: string[];
+  }): Promise<void> {
     const timestamp = String(Math.floor(Date.now() / 1000));
     try {
       const status = await postJson(d.url, d.body, {
         timeoutMs: 5000,
-        allowedHosts: this.config.sync.allowedHosts,
+        allowedHosts: d.allowedHosts,
         headers: {
           'x-mph-event': 'budget.alert',
           'x-mph-timestamp': timestamp,
@@ -384,6 +400,14 @@ export class BudgetsService {
     }
   }
 
+  /**
+   * Private webhook targets (WEBHOOK_ALLOWED_HOSTS, its own setting: feeds and providers have theirs) are for admins'
+   * budgets only: a member's webhook pointed at the server's LAN would be a way to probe it.
+   */
+  private webhookHostsFor(role: string): string[] {
+    return role === 'admin' ? this.config.webhooks.allowedHosts : [];
+  }
+
   /** Alerts for the budgets a batch of usage may have moved (the caller's user and key, the batch's projects). */
   async alertFor(by: Principal, projects: string[]): Promise<void> {
     if (!this.matches((await this.budgetScopes()).all, by, projects)) return;
@@ -395,13 +419,30 @@ export class BudgetsService {
     await this.alert(ids.map((r) => r.id));
   }
 
+  /**
+   * Budgets the caller sees: operators and admins all; a member those they set and those placed on them (on their
+   * user, their API keys or a project they use), so nobody is blocked by a cap they cannot see.
+   */
   async list(by: Principal): Promise<BudgetStatus[]> {
+    const all = seesAllCosts(by);
+    const projects = all ? [] : (await this.projects.usableBy(by)).map((p) => p.id);
     const rows: BudgetRow[] = await this.dataSource.query(
       `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode FROM budgets
-        WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR owner_id = $1) ORDER BY name, id`,
-      [seesAllCosts(by) ? null : by.userId],
+        WHERE deleted_at IS NULL
+          AND ($1::uuid IS NULL OR owner_id = $1
+               OR (scope = 'user' AND scope_id = $1::text)
+               OR (scope = 'api_key' AND scope_id IN (SELECT id::text FROM api_keys WHERE user_id = $1))
+               OR (scope = 'project' AND scope_id = ANY($2::text[])))
+        ORDER BY name, id`,
+      [all ? null : by.userId, projects],
     );
-    return Promise.all(rows.map((b) => this.status(b)));
+    const names = await this.projects.names(rows.filter((b) => b.scope === 'project').map((b) => b.scope_id));
+    return Promise.all(
+      rows.map(async (b) => ({
+        ...(await this.status(b)),
+        scope_name: b.scope === 'project' ? (names.get(b.scope_id) ?? null) : null,
+      })),
+    );
   }
 
   async create(
@@ -428,17 +469,18 @@ export class BudgetsService {
       if (key.user_id !== by.userId && !seesAllCosts(by)) {
         throw DomainError.forbidden('FORBIDDEN', 'Members set budgets on their own API keys only.');
       }
-    } else if (!seesAllCosts(by)) {
-      throw DomainError.forbidden('FORBIDDEN', 'Project budgets are set by operators.');
     } else if (!scopeId) {
-      throw DomainError.badRequest('VALIDATION_FAILED', 'scope_id: the project name.', [
+      throw DomainError.badRequest('VALIDATION_FAILED', 'scope_id: the project (its id or name).', [
         { field: 'scope_id', problems: ['required for project budgets'] },
       ]);
+    } else {
+      // Operators and admins budget any project, members the projects they own; stored by the project's id.
+      scopeId = (await this.projects.forManage(by, scopeId)).id;
     }
     let secret: string | undefined;
     if (input.webhook_url) {
       try {
-        checkFeedUrl(input.webhook_url, this.config.sync.allowedHosts);
+        checkFeedUrl(input.webhook_url, this.webhookHostsFor(by.role), 'WEBHOOK_ALLOWED_HOSTS (admins’ budgets)');
       } catch (e) {
         throw DomainError.badRequest('VALIDATION_FAILED', (e as FeedFetchError).message, [
           { field: 'webhook_url', problems: [(e as FeedFetchError).message] },
@@ -473,7 +515,9 @@ export class BudgetsService {
       return row;
     });
     this.changes.changed('budgets');
-    return { ...(await this.status(b)), ...(secret ? { webhook_secret: secret } : {}) };
+    const scopeName =
+      b.scope === 'project' ? ((await this.projects.names([b.scope_id])).get(b.scope_id) ?? null) : null;
+    return { ...(await this.status(b)), scope_name: scopeName, ...(secret ? { webhook_secret: secret } : {}) };
   }
 
   async remove(by: Principal, id: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { ProjectAccess } from '@mph/api-auth';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError, Principal } from '@mph/api-core';
@@ -37,7 +38,32 @@ export interface SummaryQuery {
 /** Reports read the daily rollup (kept in the statement that stores events), never a scan of the events. */
 @Injectable()
 export class CostReportsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly projects: ProjectAccess,
+  ) {}
+
+  /**
+   * The stored value a `project` filter means: the id of the project it names (for members a project they use, for
+   * operators any), else the text itself (usage recorded before projects were objects kept its free-text name).
+   */
+  private async projectKey(by: Principal, ref: string): Promise<string> {
+    if (ref === '') return '';
+    try {
+      return (seesAllCosts(by) ? await this.projects.forManage(by, ref) : await this.projects.forUse(by, ref)).id;
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'PROJECT_NOT_FOUND') return ref;
+      throw e;
+    }
+  }
+
+  /** Adds `project_name` next to each row's project id (null for no project or a name from before projects). */
+  private async withProjectNames<T extends Record<string, unknown>>(
+    rows: T[],
+  ): Promise<(T & { project_name: string | null })[]> {
+    const names = await this.projects.names(rows.map((r) => String(r['project'] ?? '')));
+    return rows.map((r) => ({ ...r, project_name: names.get(String(r['project'] ?? '')) ?? null }));
+  }
 
   async summary(by: Principal, q: SummaryQuery) {
     const params: unknown[] = [q.from, q.to];
@@ -49,7 +75,7 @@ export class CostReportsService {
     if (!seesAllCosts(by)) where.push(`d.user_id = ${p(by.userId)}`);
     if (q.provider) where.push(`d.provider = ${p(q.provider)}`);
     if (q.model) where.push(`d.model = ${p(q.model)}`);
-    if (q.project !== undefined) where.push(`d.project = ${p(q.project)}`);
+    if (q.project !== undefined) where.push(`d.project = ${p(await this.projectKey(by, q.project))}`);
     const groups = q.groupBy;
     const cols = groups.map((g) => `${GROUP_SQL[g]} AS "${g}"`);
     const timeGroup = groups.some((g) => g === 'day' || g === 'week' || g === 'month');
@@ -73,8 +99,9 @@ export class CostReportsService {
            FROM usage_daily d WHERE ${where.join(' AND ')}`,
         params,
       );
+    const named = groups.includes('project') ? await this.withProjectNames(rows) : rows;
     return {
-      data: rows.map((r) => ({
+      data: named.map((r) => ({
         ...r,
         cost: canonical(r['cost']) as string,
         cost_usd: canonical(r['cost_usd']) as string,
@@ -113,7 +140,7 @@ export class CostReportsService {
     if (q.to) where.push(`e.occurred_at < ${p(q.to)}`);
     if (q.provider) where.push(`e.provider = ${p(q.provider)}`);
     if (q.model) where.push(`(e.model = ${p(q.model)} OR e.resolved_model = ${p(q.model)})`);
-    if (q.project !== undefined) where.push(`e.project = ${p(q.project)}`);
+    if (q.project !== undefined) where.push(`e.project = ${p(await this.projectKey(by, q.project))}`);
     if (q.cursor) {
       const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
       if (!at || !/^\d+$/.test(id ?? '') || Number.isNaN(Date.parse(at))) {
@@ -136,7 +163,7 @@ export class CostReportsService {
     );
     const last = rows[rows.length - 1];
     return {
-      data: rows.map(({ cursor_at: _c, ...r }) => ({
+      data: (await this.withProjectNames(rows)).map(({ cursor_at: _c, ...r }) => ({
         ...r,
         occurred_at: (r['occurred_at'] as Date).toISOString(),
         total_cost: canonical(r['total_cost']),

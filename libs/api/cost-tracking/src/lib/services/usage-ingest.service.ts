@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { ProjectAccess } from '@mph/api-auth';
 import { DomainError, Principal } from '@mph/api-core';
 import { calculateCost, normalizeUsage, RateComponent, UnknownPriceError, Usage, UsageError } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
@@ -37,6 +38,19 @@ interface ValidEvent {
   status: string;
   errorClass: string | null;
   fxRate: string | null;
+}
+
+/** Usage cannot predate this year: an earlier timestamp is a client's bug (a zero date, seconds as ms). */
+const MIN_YEAR = 2000;
+
+/** Whether `YYYY-MM-DD` names a day that exists (no February 30th). */
+export function realCalendarDay(day: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d); // not Date.UTC: it reads years 0–99 as 1900–1999
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
 const str = (v: unknown, max: number) => typeof v === 'string' && v.length >= 1 && v.length <= max;
@@ -78,8 +92,11 @@ export function validateEvent(raw: unknown, index: number, now: Date): ValidEven
     ) {
       return 'timestamp: an ISO 8601 instant such as 2026-01-31T12:00:00Z';
     }
+    // Date.parse rolls 2026-02-30 over to March 2: the calendar date as written must exist.
+    if (!realCalendarDay(e['timestamp'].slice(0, 10))) return 'timestamp: not a real calendar day';
     occurredAt = new Date(e['timestamp']);
     if (occurredAt.getTime() > now.getTime() + 5 * 60_000) return 'timestamp: in the future';
+    if (occurredAt.getUTCFullYear() < MIN_YEAR) return `timestamp: before ${MIN_YEAR} (no LLM call happened then)`;
   }
   if (!e['usage'] || typeof e['usage'] !== 'object' || Array.isArray(e['usage']))
     return 'usage: required object of token counts';
@@ -137,11 +154,17 @@ export class UsageIngestService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cache: PriceCache,
     private readonly budgets: BudgetsService,
+    private readonly projects: ProjectAccess,
   ) {}
 
+  /**
+   * `projectsResolved`: the events name their project by the id the caller already resolved and was allowed to use
+   * (the gateway, when the call started); a membership removed while the call ran must not lose its usage.
+   */
   async ingest(
     by: Principal,
     events: unknown[],
+    options: { projectsResolved?: boolean } = {},
   ): Promise<{ results: IngestResult[]; stored: number; duplicates: number; rejected: number }> {
     if (!Array.isArray(events) || events.length === 0 || events.length > MAX_BATCH) {
       throw DomainError.badRequest('VALIDATION_FAILED', `events must be an array of 1 to ${MAX_BATCH} usage events.`, [
@@ -170,7 +193,8 @@ export class UsageIngestService {
       }
     });
 
-    const priced = await this.checkRates(await this.price(valid), results);
+    const usable = options.projectsResolved ? valid : await this.resolveProjects(by, valid, results);
+    const priced = await this.checkRates(await this.price(usable), results);
     if (priced.length) {
       const sorted = [...priced].sort((a, b) => (a.e.key < b.e.key ? -1 : 1));
       const { events: payload, lookups } = compactRows(sorted);
@@ -239,13 +263,41 @@ export class UsageIngestService {
       }
     }
     const stored = results.filter((r) => r.status === 'stored').length;
-    if (stored) await this.budgets.alertFor(by, [...new Set(valid.map((v) => v.project))]);
+    if (stored) await this.budgets.alertFor(by, [...new Set(usable.map((v) => v.project))]);
     return {
       results,
       stored,
       duplicates: results.filter((r) => r.status === 'duplicate').length,
       rejected: results.filter((r) => r.status === 'rejected').length,
     };
+  }
+
+  /**
+   * An event's project must be one its caller may use (owner or member), named by id or name; it is stored by id.
+   * An unknown name is refused, never created: typing another team's project name must not spend its budget.
+   */
+  private async resolveProjects(by: Principal, valid: ValidEvent[], results: IngestResult[]): Promise<ValidEvent[]> {
+    const named = valid.filter((v) => v.project !== '');
+    if (!named.length) return valid;
+    const found = await this.projects.forUseMany(
+      by,
+      named.map((v) => v.project),
+    );
+    return valid.filter((v) => {
+      if (v.project === '') return true;
+      const p = found.get(v.project);
+      if (p && !(p instanceof DomainError)) {
+        v.project = p.id;
+        return true;
+      }
+      results[v.index] = {
+        index: v.index,
+        idempotency_key: v.key,
+        status: 'rejected',
+        reason: `project: ${p instanceof DomainError ? p.message : `no project "${v.project}" that you may use`}`,
+      };
+      return false;
+    });
   }
 
   /**

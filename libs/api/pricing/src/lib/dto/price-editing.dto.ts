@@ -67,11 +67,23 @@ export class SetPriceDto {
 
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'When the price takes effect (default: now). Future dates wait.',
+    description:
+      'When the price takes effect (default: now). Future dates wait. A date more than 15 minutes in the past ' +
+      'rewrites history already used to price usage: it needs `correction: true`.',
   })
   @IsOptional()
   @IsISO8601({ strict: true })
   effective_from?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Records a back-dated price as a correction (audited as price.corrected; the answer suggests the re-pricing ' +
+      'of the usage it touches). Required when effective_from is in the past.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  correction?: boolean;
 
   @ApiPropertyOptional({ enum: SERVICE_TIERS, default: 'standard' })
   @IsOptional()
@@ -106,6 +118,14 @@ export class PriceChangeDto {
   @ApiProperty({ type: String, nullable: true, example: '0.2', description: 'after / before.' }) ratio!: string | null;
 }
 
+export class RepriceSuggestionDto {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time', description: 'Exclusive: the next version, or now.' }) to!: string;
+  @ApiProperty() provider!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty() reason!: string;
+}
+
 export class PricePreviewDto {
   @ApiProperty({ format: 'uuid' }) offering_id!: string;
   @ApiProperty({ description: 'False for a dry run.' }) applied!: boolean;
@@ -118,6 +138,12 @@ export class PricePreviewDto {
   @ApiProperty() currency_changed!: boolean;
   @ApiProperty({ type: PriceVersionDto, nullable: true, description: 'The new version, once applied.' })
   version!: PriceVersionDto | null;
+  @ApiPropertyOptional({
+    type: RepriceSuggestionDto,
+    nullable: true,
+    description: 'For a correction: the POST /api/v1/costs/reprice body that re-prices the usage it touches.',
+  })
+  reprice?: RepriceSuggestionDto | null;
 }
 
 export class LockPricesDto {
@@ -161,10 +187,18 @@ export class BulkPriceDto {
   @Length(3, 500)
   reason!: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Default: now. More than 15 minutes in the past needs `correction: true`.',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   effective_from?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'Records a back-dated change as a correction (audited).' })
+  @IsOptional()
+  @IsBoolean()
+  correction?: boolean;
 
   @ApiPropertyOptional({ default: false })
   @IsOptional()

@@ -222,6 +222,7 @@ export class ExportsService {
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets do not run it as a formula. */
 export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
+  // Only a whole plain number may start with "-": "-2+3+cmd|' /C calc'!A0" starts with a digit too, and is a formula.
+  const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

@@ -31,6 +31,27 @@ const auditSnapshot = (plan: VersionPlan) => ({
   },
 });
 
+/** How far in the past an edit may start without being a correction (a preview, then its apply, takes minutes). */
+export const BACKDATE_GRACE_MS = 15 * 60_000;
+
+/**
+ * A start in the past rewrites the prices usage was already charged at: it must say so (`correction: true`), or it is
+ * refused with what to do. Returns whether the edit is a correction.
+ */
+export function checkBackdating(effectiveFrom: Date, correction: boolean | undefined, now = new Date()): boolean {
+  const past = effectiveFrom.getTime() < now.getTime() - BACKDATE_GRACE_MS;
+  if (past && !correction) {
+    throw DomainError.unprocessable(
+      'PRICE_BACKDATED',
+      `effective_from ${effectiveFrom.toISOString()} is in the past: usage since then was already priced at the ` +
+        'prices in force. To correct history, send correction: true (it is audited as a correction and the answer ' +
+        'says how to re-price that usage); otherwise leave effective_from out (now) or choose a future date.',
+      { effective_from: effectiveFrom.toISOString(), field: 'effective_from' },
+    );
+  }
+  return past;
+}
+
 /** Operators' price edits: one offering with a diff preview, provider-wide percentages, and sync locks. All audited. */
 @Injectable()
 export class PriceEditingService {
@@ -70,8 +91,9 @@ export class PriceEditingService {
 
   setPrice(by: Principal, offeringId: string, input: SetPriceDto): Promise<PricePreviewDto> {
     const effectiveFrom = input.effective_from ? new Date(input.effective_from) : new Date();
+    const correction = checkBackdating(effectiveFrom, input.correction);
     return this.transaction(input.dry_run === true, async (m) => {
-      await this.offering(m, offeringId);
+      const offering = await this.offering(m, offeringId);
       const plan = await planVersion(m, {
         offeringId,
         serviceTier: input.service_tier ?? 'standard',
@@ -92,6 +114,15 @@ export class PriceEditingService {
         changes: plan.changes,
         currency_changed: plan.currencyChanged,
         version: null,
+        reprice: correction
+          ? {
+              from: effectiveFrom.toISOString(),
+              to: (plan.effectiveTo ?? new Date()).toISOString(),
+              provider: offering.o_provider,
+              model: offering.o_provider_model_id,
+              reason: `Price correction: ${input.reason}`.slice(0, 500),
+            }
+          : null,
       };
       if (input.dry_run) return preview;
       if (plan.unchanged) {
@@ -103,7 +134,7 @@ export class PriceEditingService {
       const versionId = await applyPlan(m, plan);
       await this.audit.record(m, {
         actor: actorOf(by),
-        action: 'price.changed',
+        action: correction ? 'price.corrected' : 'price.changed',
         targetType: 'offering',
         targetId: offeringId,
         ...auditSnapshot(plan),
@@ -122,6 +153,7 @@ export class PriceEditingService {
       ]);
     }
     const effectiveFrom = input.effective_from ? new Date(input.effective_from) : new Date();
+    const correction = checkBackdating(effectiveFrom, input.correction);
     const tier = input.service_tier ?? 'standard';
     const units = input.units?.length ? new Set(input.units) : null;
     return this.transaction(input.dry_run === true, async (m) => {
@@ -169,7 +201,7 @@ export class PriceEditingService {
           await applyPlan(m, plan);
           await this.audit.record(m, {
             actor: actorOf(by),
-            action: 'price.changed',
+            action: correction ? 'price.corrected' : 'price.changed',
             targetType: 'offering',
             targetId: o.o_id,
             ...auditSnapshot(plan),

@@ -71,15 +71,17 @@ export class WebhooksController {
         'Idempotency-Key (1–200 letters, digits, . _ : -) is required.',
       );
     }
+    // The key is not signed: the same signed delivery under a new key is a replay too, recognised by its signature.
     const [fresh] = await this.dataSource.query(
-      `INSERT INTO sync_webhook_deliveries (source_id, idempotency_key) VALUES ($1, $2)
+      `INSERT INTO sync_webhook_deliveries (source_id, idempotency_key, signature) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING source_id`,
-      [source.id, idempotencyKey],
+      [source.id, idempotencyKey, signature],
     );
     if (!fresh) {
       const [prior] = await this.dataSource.query(
-        `SELECT run_id FROM sync_webhook_deliveries WHERE source_id = $1 AND idempotency_key = $2`,
-        [source.id, idempotencyKey],
+        `SELECT run_id FROM sync_webhook_deliveries
+          WHERE source_id = $1 AND (idempotency_key = $2 OR signature = $3) ORDER BY run_id NULLS LAST LIMIT 1`,
+        [source.id, idempotencyKey, signature],
       );
       if (prior?.run_id) return { ...SyncRunSummaryDto.from(await this.sync.runRow(prior.run_id)), replayed: true };
       throw DomainError.conflict(

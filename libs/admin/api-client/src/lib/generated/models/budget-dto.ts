@@ -26,7 +26,16 @@ export interface BudgetDto {
    */
   reserved: string;
   scope: 'user' | 'project' | 'api_key';
+
+  /**
+   * The user id, the project id or the API key id.
+   */
   scope_id: string;
+
+  /**
+   * The project’s name, for project budgets.
+   */
+  scope_name: string | null;
   spent: string;
 
   /**

@@ -21,7 +21,7 @@ export interface CreateBudgetDto {
   scope: 'user' | 'project' | 'api_key';
 
   /**
-   * User id (default: you), project name, or API key id.
+   * User id (default: you), the project (its id, or its name when unique), or API key id.
    */
   scope_id?: string;
 

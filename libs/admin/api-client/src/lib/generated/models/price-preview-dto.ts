@@ -3,6 +3,7 @@
 
 import { PriceChangeDto } from '../models/price-change-dto';
 import { PriceVersionDto } from '../models/price-version-dto';
+import { RepriceSuggestionDto } from '../models/reprice-suggestion-dto';
 export interface PricePreviewDto {
 
   /**
@@ -23,6 +24,12 @@ export interface PricePreviewDto {
    * The version this one closes.
    */
   replaces: (PriceVersionDto & {
+}) | null;
+
+  /**
+   * For a correction: the POST /api/v1/costs/reprice body that re-prices the usage it touches.
+   */
+  reprice?: (RepriceSuggestionDto & {
 }) | null;
 
   /**

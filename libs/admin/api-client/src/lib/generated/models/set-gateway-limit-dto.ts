@@ -6,7 +6,7 @@ export interface SetGatewayLimitDto {
   scope: 'api_key' | 'project';
 
   /**
-   * The API key id, or the project name (X-MPH-Project / chat project).
+   * The API key id, or the project (its id, or its name when no other project has it).
    */
   scope_id: string;
   tokens_per_minute?: number | null;

@@ -8,6 +8,11 @@ export interface SetPriceDto {
    * The complete new set of components.
    */
   components: Array<PriceComponentInputDto>;
+
+  /**
+   * Records a back-dated price as a correction (audited as price.corrected; the answer suggests the re-pricing of the usage it touches). Required when effective_from is in the past.
+   */
+  correction?: boolean;
   currency?: string;
 
   /**
@@ -16,7 +21,7 @@ export interface SetPriceDto {
   dry_run?: boolean;
 
   /**
-   * When the price takes effect (default: now). Future dates wait.
+   * When the price takes effect (default: now). Future dates wait. A date more than 15 minutes in the past rewrites history already used to price usage: it needs `correction: true`.
    */
   effective_from?: string;
 

@@ -19,7 +19,16 @@ export interface UsageEventDto {
   occurred_at: string;
   offering_id: string | null;
   price_version_id: string | null;
+
+  /**
+   * The project’s id ("" for none; a free-text name for usage recorded before projects).
+   */
   project: string;
+
+  /**
+   * The project’s name (null: none, or not a project).
+   */
+  project_name: string | null;
   provider: string;
   region: string;
   resolved_model: string | null;

@@ -15,6 +15,10 @@ export interface UsageEventInputDto {
   idempotency_key: string;
   latency_ms?: number;
   model: string;
+
+  /**
+   * A project you own or are a member of, by id or name (stored by id). An unknown name is rejected, not created.
+   */
   project?: string;
   provider: string;
   region?: string;

@@ -10,6 +10,8 @@ import { BaseService } from '../base-service';
 import { ApiConfiguration } from '../api-configuration';
 import { StrictHttpResponse } from '../strict-http-response';
 
+import { addProjectMember } from '../fn/chat/add-project-member';
+import { AddProjectMember$Params } from '../fn/chat/add-project-member';
 import { addPromptVersion } from '../fn/chat/add-prompt-version';
 import { AddPromptVersion$Params } from '../fn/chat/add-prompt-version';
 import { ChatModelDto } from '../models/chat-model-dto';
@@ -33,6 +35,8 @@ import { getSession } from '../fn/chat/get-session';
 import { GetSession$Params } from '../fn/chat/get-session';
 import { listChatModels } from '../fn/chat/list-chat-models';
 import { ListChatModels$Params } from '../fn/chat/list-chat-models';
+import { listProjectMembers } from '../fn/chat/list-project-members';
+import { ListProjectMembers$Params } from '../fn/chat/list-project-members';
 import { listProjects } from '../fn/chat/list-projects';
 import { ListProjects$Params } from '../fn/chat/list-projects';
 import { listPrompts } from '../fn/chat/list-prompts';
@@ -40,7 +44,10 @@ import { ListPrompts$Params } from '../fn/chat/list-prompts';
 import { listSessions } from '../fn/chat/list-sessions';
 import { ListSessions$Params } from '../fn/chat/list-sessions';
 import { ProjectDto } from '../models/project-dto';
+import { ProjectMemberDto } from '../models/project-member-dto';
 import { PromptDto } from '../models/prompt-dto';
+import { removeProjectMember } from '../fn/chat/remove-project-member';
+import { RemoveProjectMember$Params } from '../fn/chat/remove-project-member';
 import { sendChatMessage } from '../fn/chat/send-chat-message';
 import { SendChatMessage$Params } from '../fn/chat/send-chat-message';
 import { SentMessageDto } from '../models/sent-message-dto';
@@ -261,6 +268,111 @@ export class ChatService extends BaseService {
     const resp = this.updateProject$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<ProjectDto>): ProjectDto => r.body)
+    );
+  }
+
+  /** Path part for operation `listProjectMembers()` */
+  static readonly ListProjectMembersPath = '/api/v1/projects/{id}/members';
+
+  /**
+   * The project’s owner and members (owner, members, operators and admins).
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `listProjectMembers()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listProjectMembers$Response(params: ListProjectMembers$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ProjectMemberDto>>> {
+    const obs = listProjectMembers(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * The project’s owner and members (owner, members, operators and admins).
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `listProjectMembers$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listProjectMembers(params: ListProjectMembers$Params, context?: HttpContext): Observable<Array<ProjectMemberDto>> {
+    const resp = this.listProjectMembers$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<Array<ProjectMemberDto>>): Array<ProjectMemberDto> => r.body)
+    );
+  }
+
+  /** Path part for operation `addProjectMember()` */
+  static readonly AddProjectMemberPath = '/api/v1/projects/{id}/members';
+
+  /**
+   * Adds a member by email (the owner or an admin); answers the members.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `addProjectMember()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  addProjectMember$Response(params: AddProjectMember$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ProjectMemberDto>>> {
+    const obs = addProjectMember(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Adds a member by email (the owner or an admin); answers the members.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `addProjectMember$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  addProjectMember(params: AddProjectMember$Params, context?: HttpContext): Observable<Array<ProjectMemberDto>> {
+    const resp = this.addProjectMember$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<Array<ProjectMemberDto>>): Array<ProjectMemberDto> => r.body)
+    );
+  }
+
+  /** Path part for operation `removeProjectMember()` */
+  static readonly RemoveProjectMemberPath = '/api/v1/projects/{id}/members/{userId}';
+
+  /**
+   * Removes a member (the owner or an admin; a member may leave).
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `removeProjectMember()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  removeProjectMember$Response(params: RemoveProjectMember$Params, context?: HttpContext): Observable<StrictHttpResponse<void>> {
+    const obs = removeProjectMember(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Removes a member (the owner or an admin; a member may leave).
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `removeProjectMember$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  removeProjectMember(params: RemoveProjectMember$Params, context?: HttpContext): Observable<void> {
+    const resp = this.removeProjectMember$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<void>): void => r.body)
     );
   }
 
