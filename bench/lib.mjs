@@ -89,6 +89,7 @@ export async function startBuiltApi(databaseUrl, env = {}) {
       SYNC_DEFAULT_SOURCES: 'false',
       RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
       RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '1000000',
+      RATE_LIMIT_GATEWAY_PER_MINUTE: '1000000',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -173,6 +173,36 @@ describe('money holes (issue 19)', () => {
     });
 
     it.each([
+      ['params max_tokens: 0', { max_tokens: 0 }],
+      ['params max_completion_tokens: 0', { max_completion_tokens: 0 }],
+      ['params max_tokens huge', { max_tokens: CAP * 1000 }],
+      ['params max_completion_tokens huge', { max_completion_tokens: CAP * 1000 }],
+    ])('chat route, %s: refused before anything is sent', async (_name, params) => {
+      const m = await member();
+      const budget = await hardBudget(m.token, '0.1');
+      const project = need(await api.post('/api/v1/projects', { name: 'chat caps' }, as(m.token)), 201, 'project');
+      const seenBefore = upstream.seen.length;
+      const replies = await Promise.all(
+        Array.from({ length: CONCURRENT }, async () => {
+          const session = need(
+            await api.post('/api/v1/sessions', { project_id: project.id, model: 'gpt-4o', params }, as(m.token)),
+            201,
+            'session',
+          );
+          const sent = need(
+            await api.post(`/api/v1/sessions/${session.id}/messages`, { content: 'write forever' }, as(m.token)),
+            201,
+            'message',
+          );
+          return api.get(sent.stream_url as string);
+        }),
+      );
+      for (const r of replies) expect(r.text).toMatch(/^event: error\ndata: .*(positive integer|GATEWAY_MAX_TOKENS)/);
+      expect(upstream.seen.length).toBe(seenBefore);
+      expect((await budgetOf(m.token, budget.id)).spent).toBe('0');
+    });
+
+    it.each([
       ['params max_tokens: null', { max_tokens: null }],
       ['no params', {}],
     ])('chat route, %s: overshoot at most one call', async (_name, params) => {

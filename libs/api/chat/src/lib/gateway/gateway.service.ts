@@ -138,6 +138,14 @@ export class GatewayService {
     // `null` is "not given" (OpenAI's SDKs send it that way): it is dropped so that neither the reservation nor the
     // upstream sees it, and the cap below applies as if the field were absent.
     for (const k of CAP_FIELDS) if (request[k] === null) delete request[k];
+    // Checked here, where every route passes (the /v1 body is checked on the way in; a chat session's params are
+    // not): a cap of 0, negative or fractional would reserve nothing and leave the answer uncapped upstream.
+    for (const k of CAP_FIELDS) {
+      const v = request[k];
+      if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= 1)) {
+        throw new GatewayError(400, `'${k}' must be a positive integer.`, 'invalid_request_error', null, k);
+      }
+    }
     // Both spellings are checked: a request carrying a small max_completion_tokens and a huge max_tokens must not
     // slip a cap past the check, whichever of the two the upstream honours.
     const asked = CAP_FIELDS.filter((k) => request[k] !== undefined);

@@ -151,7 +151,7 @@ export const configSchema = z.object({
   PROVIDER_ALLOWED_HOSTS: str(''),
   PROVIDER_ALLOWED_HOSTS_FOR: z.enum(['admins', 'everyone']).optional().default('admins'),
   WEBHOOK_ALLOWED_HOSTS: str(''),
-  RATE_LIMIT_GATEWAY_PER_MINUTE: int(12000, 1, 10_000_000),
+  RATE_LIMIT_GATEWAY_PER_MINUTE: int(60000, 1, 10_000_000),
   GATEWAY_MAX_TOKENS: int(32768, 1, 1_000_000),
   GATEWAY_MAX_BODY_BYTES: int(4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   SECRETS_KEY: z
