@@ -18,6 +18,7 @@ import {
 import { silentErrors } from '@mph/admin-ui';
 import { ChatLinks } from './chat-links';
 import { renderMarkdown } from './markdown';
+import { ProjectMembersPanel } from './project-members-panel';
 
 /** Tokens of a message as "1,234 in · 56 out". */
 export function tokensLine(usage: Record<string, number> | null | undefined): string {
@@ -41,7 +42,15 @@ export function costLine(cost: string | null, currency: string | null): string {
 @Component({
   selector: 'mph-chat-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, ChatLinks],
+  imports: [
+    FormsModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatSelectModule,
+    ChatLinks,
+    ProjectMembersPanel,
+  ],
   template: `
     <mph-chat-links />
     <header class="page-header"><h1>Chat</h1></header>
@@ -118,6 +127,7 @@ export function costLine(cost: string | null, currency: string | null): string {
               }
             </div>
           </form>
+          <mph-project-members [projectId]="p.id" />
         }
       </section>
 
