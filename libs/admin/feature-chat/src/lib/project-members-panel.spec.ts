@@ -4,8 +4,18 @@ import { TestBed } from '@angular/core/testing';
 import type { ProjectMemberDto } from '@mph/admin-api-client';
 import { ProjectMembersPanel } from './project-members-panel';
 
-const owner: ProjectMemberDto = { user_id: 'u1', email: 'owner@example.com', role: 'owner', added_at: '2026-12-01T00:00:00.000Z' };
-const bob: ProjectMemberDto = { user_id: 'u2', email: 'bob@example.com', role: 'member', added_at: '2026-12-02T00:00:00.000Z' };
+const owner: ProjectMemberDto = {
+  user_id: 'u1',
+  email: 'owner@example.com',
+  role: 'owner',
+  added_at: '2026-12-01T00:00:00.000Z',
+};
+const bob: ProjectMemberDto = {
+  user_id: 'u2',
+  email: 'bob@example.com',
+  role: 'member',
+  added_at: '2026-12-02T00:00:00.000Z',
+};
 
 describe('ProjectMembersPanel', () => {
   let http: HttpTestingController;
