@@ -11,7 +11,7 @@ test('the console loads and its status page shows the API and the database, read
   await expect(page.getByRole('heading', { name: 'Status' })).toBeVisible();
   await expect(page.getByTestId('api-status')).toHaveText('Healthy');
   await expect(page.getByTestId('db-status')).toHaveText('Up');
-  await expect(page.getByTestId('db-version')).toHaveText(/^PostgreSQL \d+\.\d+/);
+  await expect(page.getByTestId('db-version')).toHaveText(/^PostgreSQL \d+$/);
   await expect(page.getByText('Embedded (started by the API)')).toBeVisible();
   await expect(page).toHaveTitle('Status · Model Price Hub');
   await page.screenshot({ path: join(__dirname, '../../../dist/e2e/status-page.png'), fullPage: true });
