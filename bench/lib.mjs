@@ -90,6 +90,8 @@ export async function startBuiltApi(databaseUrl, env = {}) {
       RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
       RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '1000000',
       RATE_LIMIT_GATEWAY_PER_MINUTE: '1000000',
+      // Production closes /metrics by default; the benches and the hardening suites read it.
+      METRICS_ENABLED: 'true',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

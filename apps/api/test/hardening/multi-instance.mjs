@@ -140,7 +140,9 @@ try {
           )
         ).rows[0].n;
       const executed = async (instance) => {
-        const text = await (await fetch(`${instance.base}/metrics`)).text();
+        const res = await fetch(`${instance.base}/metrics`);
+        if (!res.ok) throw new Error(`GET /metrics answered ${res.status}: the executions cannot be counted`);
+        const text = await res.text();
         const line = text
           .split('\n')
           .find((l) => l.startsWith('job_runs_total{job="housekeeping",status="succeeded"}'));
