@@ -42,9 +42,8 @@ async function start(dataDir, pgPort) {
       LOG_LEVEL: 'warn',
       EMBEDDED_PG_DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(pgPort),
-      // Production refuses to start without these; the bench measures a production start, so it brings its own.
+      // Production refuses to start without it; the bench measures a production start, so it brings its own.
       JWT_SECRET: process.env.JWT_SECRET || randomBytes(36).toString('base64'),
-      ADMIN_PASSWORD: process.env.ADMIN_PASSWORD || `bench-${randomBytes(12).toString('hex')}`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
