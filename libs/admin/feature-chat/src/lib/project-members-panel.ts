@@ -18,6 +18,7 @@ import { silentErrors } from '@mph/admin-ui';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 id="members-title">Members</h2>
+    <p class="sub">Members can report usage and call the gateway for this project; its budgets apply to them.</p>
     <ul class="list" data-testid="project-members" aria-labelledby="members-title">
       @for (m of members(); track m.user_id) {
         <li class="member">
@@ -34,7 +35,6 @@ import { silentErrors } from '@mph/admin-ui';
       <mat-form-field appearance="outline">
         <mat-label>Add a member by email</mat-label>
         <input matInput type="email" name="memberEmail" [(ngModel)]="email" data-testid="member-email" />
-        <mat-hint>They can then report usage and call the gateway for this project</mat-hint>
       </mat-form-field>
       <button mat-stroked-button type="submit" [disabled]="!email.trim()" data-testid="add-member">Add member</button>
       @if (error(); as e) {
@@ -43,10 +43,34 @@ import { silentErrors } from '@mph/admin-ui';
     </form>
   `,
   styles: `
+    h2 {
+      font: var(--mat-sys-title-small);
+      margin: 16px 0 4px;
+    }
+    .sub {
+      font: var(--mat-sys-body-small);
+      color: var(--mat-sys-on-surface-variant);
+      margin: 0 0 8px;
+    }
+    .list {
+      list-style: none;
+      padding: 0;
+      margin: 0 0 8px;
+    }
     .member {
       display: flex;
       align-items: center;
       justify-content: space-between;
+      gap: 8px;
+      min-height: 40px;
+    }
+    .stack {
+      display: flex;
+      flex-direction: column;
+      align-items: flex-start;
+    }
+    .stack mat-form-field {
+      width: 100%;
     }
     .error {
       color: var(--mat-sys-error);
