@@ -78,6 +78,26 @@ describe('money holes (issue 19)', () => {
     }
   };
 
+  /** CONCURRENT chat sessions in a project, one question each, their answers streamed at once. */
+  const chatAnswers = async (token: string, projectId: string, params: object) => {
+    const streams = await Promise.all(
+      Array.from({ length: CONCURRENT }, async () => {
+        const session = need(
+          await api.post('/api/v1/sessions', { project_id: projectId, model: 'gpt-4o', params }, as(token)),
+          201,
+          'session',
+        );
+        const sent = need(
+          await api.post(`/api/v1/sessions/${session.id}/messages`, { content: 'write forever' }, as(token)),
+          201,
+          'message',
+        );
+        return sent.stream_url as string;
+      }),
+    );
+    return Promise.all(streams.map((url) => api.get(url)));
+  };
+
   /** The most one call may cost: its prompt plus CAP output tokens at gpt-4o's price (a generous prompt bound). */
   const maxCallCost = new Dec(1000).times('2.5').plus(new Dec(CAP).times(10)).div(1_000_000);
 
@@ -182,21 +202,7 @@ describe('money holes (issue 19)', () => {
       const budget = await hardBudget(m.token, '0.1');
       const project = need(await api.post('/api/v1/projects', { name: 'chat caps' }, as(m.token)), 201, 'project');
       const seenBefore = upstream.seen.length;
-      const replies = await Promise.all(
-        Array.from({ length: CONCURRENT }, async () => {
-          const session = need(
-            await api.post('/api/v1/sessions', { project_id: project.id, model: 'gpt-4o', params }, as(m.token)),
-            201,
-            'session',
-          );
-          const sent = need(
-            await api.post(`/api/v1/sessions/${session.id}/messages`, { content: 'write forever' }, as(m.token)),
-            201,
-            'message',
-          );
-          return api.get(sent.stream_url as string);
-        }),
-      );
+      const replies = await chatAnswers(m.token, project.id, params);
       for (const r of replies) expect(r.text).toMatch(/^event: error\ndata: .*(positive integer|GATEWAY_MAX_TOKENS)/);
       expect(upstream.seen.length).toBe(seenBefore);
       expect((await budgetOf(m.token, budget.id)).spent).toBe('0');
@@ -212,22 +218,7 @@ describe('money holes (issue 19)', () => {
       const budget = await hardBudget(m.token, amount);
       const project = need(await api.post('/api/v1/projects', { name: 'chat budget' }, as(m.token)), 201, 'project');
       const seenBefore = upstream.seen.length;
-      const streams = await Promise.all(
-        Array.from({ length: CONCURRENT }, async () => {
-          const session = need(
-            await api.post('/api/v1/sessions', { project_id: project.id, model: 'gpt-4o', params }, as(m.token)),
-            201,
-            'session',
-          );
-          const sent = need(
-            await api.post(`/api/v1/sessions/${session.id}/messages`, { content: 'write forever' }, as(m.token)),
-            201,
-            'message',
-          );
-          return sent.stream_url as string;
-        }),
-      );
-      const replies = await Promise.all(streams.map((url) => api.get(url)));
+      const replies = await chatAnswers(m.token, project.id, params);
       const refused = replies.filter((r) => r.text.startsWith('event: error') && r.text.includes('budget'));
       const answered = replies.filter((r) => r.text.includes('event: token'));
       expect(refused.length + answered.length).toBe(CONCURRENT);
