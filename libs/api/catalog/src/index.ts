@@ -11,3 +11,5 @@ export * from './lib/dto/prices.dto';
 export { OfferingDto } from './lib/dto/models.dto';
 export { OfferingRegistryService, offeringKey, modelIdFor } from './lib/services/offering-registry.service';
 export type { OfferingRef, EnsuredOfferings } from './lib/services/offering-registry.service';
+export { OfferingDirectoryService } from './lib/services/offering-directory.service';
+export type { OfferingInfo, CatalogMatch, CatalogMatchVia } from './lib/services/offering-directory.service';

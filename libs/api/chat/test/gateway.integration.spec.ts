@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { PricedEvent, UsageIngestService } from '@mph/api-cost-tracking';
+import { PricingReadModel } from '@mph/api-pricing';
 import { ConnectionsService, UsageRecorder } from '../src';
 import { createChatTestApp, FakeUpstream, userToken } from '../testing';
 
@@ -98,6 +100,46 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
         total_cost: '0.00000345',
       }),
     ]);
+  });
+
+  it('matches and prices a call once: the recorded event carries that offering and cost, ingest does not redo it', async () => {
+    const pricing = t.app.get(PricingReadModel);
+    const ingest = t.app.get(UsageIngestService);
+    const spies = {
+      resolve: jest.spyOn(pricing, 'resolveOrError'),
+      offering: jest.spyOn(pricing, 'offeringOrError'),
+      priceAt: jest.spyOn(pricing, 'priceAt'),
+      snapshot: jest.spyOn(pricing, 'snapshot'),
+      cost: jest.spyOn(pricing, 'usageCost'),
+      ingest: jest.spyOn(ingest, 'ingest'),
+      store: jest.spyOn(ingest, 'store'),
+    };
+    try {
+      for (const stream of [false, true]) {
+        Object.values(spies).forEach((s) => s.mockClear());
+        const res = await sdk('member').chat.completions.create({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: `count me once ${stream}` }],
+          stream,
+        });
+        if (stream) for await (const _chunk of res as AsyncIterable<unknown>) void _chunk;
+        await t.app.get(UsageRecorder).drained();
+        const [event] = await db.query(
+          `SELECT idempotency_key, total_cost::text, offering_id::text FROM usage_events ORDER BY id DESC LIMIT 1`,
+        );
+        expect(spies.resolve.mock.calls.length + spies.offering.mock.calls.length).toBe(1);
+        expect(spies.priceAt).toHaveBeenCalledTimes(1);
+        expect(spies.cost).toHaveBeenCalledTimes(1);
+        expect(spies.snapshot).not.toHaveBeenCalled();
+        expect(spies.ingest).not.toHaveBeenCalled();
+        expect(spies.store).toHaveBeenCalledTimes(1);
+        const priced = spies.cost.mock.results[0].value as { total: string; offering: { offering_id: string } };
+        expect(event.total_cost).toBe(priced.total);
+        expect(event.offering_id).toBe(priced.offering.offering_id);
+      }
+    } finally {
+      Object.values(spies).forEach((s) => s.mockRestore());
+    }
   });
 
   it('streams token by token; include_usage adds the usage chunk (with our cost), then [DONE]', async () => {
@@ -305,9 +347,9 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
 
   it('aborts the upstream call when the client goes away, and still records the partial usage', async () => {
     a.enqueue({ kind: 'ok', chunkDelayMs: 20, text: 'one two three four five six seven eight nine ten eleven twelve' });
-    const recorded = new Promise<Record<string, unknown>>((resolve) => {
-      const off = t.app.get(UsageRecorder).onStored((e) => {
-        if (e['error_class'] === 'client_closed') {
+    const recorded = new Promise<PricedEvent['e']>((resolve) => {
+      const off = t.app.get(UsageRecorder).onStored(({ e }) => {
+        if (e.errorClass === 'client_closed') {
           off();
           resolve(e);
         }

@@ -3,10 +3,10 @@ import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
 import { CatalogModule, DemoSeedService } from '@mph/api-catalog';
 import { CoreModule, DataChanges } from '@mph/api-core';
 import { createTestApp, TestApp } from '@mph/api-core/testing';
-import { DemoPricesSeedService, PricingModule } from '@mph/api-pricing';
+import { DemoPricesSeedService, PricingModule, PricingReadModel } from '@mph/api-pricing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { CostTrackingModule, PriceCache } from '../src';
+import { CostTrackingModule } from '../src';
 
 @Module({})
 class Root {}
@@ -417,7 +417,7 @@ describe('usage ingest and cost reports', () => {
       usage: { input_tokens: 1000, output_tokens: 1000 },
     });
     const before = await post([o3('2025-09-20T00:00:00Z', 'cache-1')], { key }).expect(200);
-    const cache = t.app.get(PriceCache);
+    const cache = t.app.get(PricingReadModel);
     const hits = cache.hits;
     const again = await post([o3('2025-09-20T01:00:00Z', 'cache-2')], { key }).expect(200);
     expect(again.body.results[0].total_cost).toBe(before.body.results[0].total_cost);

@@ -4,6 +4,16 @@ export * from './lib/price-units';
 export * from './lib/price-selection';
 export * from './lib/decimal';
 export { PriceReadService } from './lib/services/price-read.service';
+export { PricingReadModel, engineError } from './lib/read-model/pricing-read-model';
+export type {
+  MatchReason,
+  OfferingMatch,
+  PriceConditions,
+  PriceInForce,
+  PriceSnapshot,
+  Quote,
+  UsageCost,
+} from './lib/read-model/pricing-read-model';
 export { PriceEditingService } from './lib/services/price-editing.service';
 export { applyPlan, planVersion } from './lib/services/price-writer';
 export type { NewComponent, NewVersion, VersionPlan, ComponentChange } from './lib/services/price-writer';

@@ -14,6 +14,7 @@ import { CatalogEditingService } from './services/catalog-editing.service';
 import { CatalogStatsService } from './services/catalog-stats.service';
 import { ModelsQueryService } from './services/models-query.service';
 import { OfferingRegistryService } from './services/offering-registry.service';
+import { OfferingDirectoryService } from './services/offering-directory.service';
 
 /** Vendors, models and offerings: the public catalog, the Hugging Face importer and the demo seed. */
 @Module({
@@ -26,8 +27,16 @@ import { OfferingRegistryService } from './services/offering-registry.service';
     CatalogStatsService,
     CatalogEditingService,
     OfferingRegistryService,
+    OfferingDirectoryService,
   ],
-  exports: [ModelsQueryService, HfImportService, DemoSeedService, CatalogStatsService, OfferingRegistryService],
+  exports: [
+    ModelsQueryService,
+    HfImportService,
+    DemoSeedService,
+    CatalogStatsService,
+    OfferingRegistryService,
+    OfferingDirectoryService,
+  ],
 })
 export class CatalogModule implements OnApplicationBootstrap {
   constructor(

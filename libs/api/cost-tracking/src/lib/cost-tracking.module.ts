@@ -11,20 +11,16 @@ import { UsageController } from './controllers/usage.controller';
 import { CostReportsService } from './services/cost-reports.service';
 import { UsageIngestService } from './services/usage-ingest.service';
 import { CostEstimateService } from './services/cost-estimate.service';
-import { ModelMatcherService } from './services/model-matcher.service';
-import { PriceCache } from './services/price-cache.service';
 
 /**
- * Cost tracking: the cost engine as a service (estimate, extract), model matching (cached, invalidated by data
- * changes), usage ingest (exactly once, cost frozen), reports from the daily rollup, budgets and re-pricing. Reads
- * prices through the (global) pricing module.
+ * Cost tracking: the estimate and extract routes, usage ingest (exactly once, cost frozen), reports from the daily
+ * rollup, budgets and re-pricing. Every money question (which offering, which price, what cost) goes to the pricing
+ * read model of the (global) pricing module.
  */
 @Module({
   imports: [AuditModule, ProjectAccessModule],
   controllers: [CostsController, UsageController, BudgetsController, RepricingController, FxRatesController],
   providers: [
-    ModelMatcherService,
-    PriceCache,
     CostEstimateService,
     UsageIngestService,
     CostReportsService,
@@ -32,14 +28,6 @@ import { PriceCache } from './services/price-cache.service';
     RepricingService,
     FxRatesService,
   ],
-  exports: [
-    ModelMatcherService,
-    PriceCache,
-    CostEstimateService,
-    UsageIngestService,
-    CostReportsService,
-    BudgetsService,
-    RepricingService,
-  ],
+  exports: [CostEstimateService, UsageIngestService, CostReportsService, BudgetsService, RepricingService],
 })
 export class CostTrackingModule {}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { MODEL_PRICES, ModelPricesReader, ModelsQueryService, OfferingPriceDto } from '@mph/api-catalog';
 import { DomainError, pageWindow } from '@mph/api-core';
 import { CostEstimateService } from '@mph/api-cost-tracking';
-import { PriceReadService } from '@mph/api-pricing';
+import { PriceReadService, PricingReadModel } from '@mph/api-pricing';
 import { ProvenanceService } from '@mph/api-provenance';
 import { Dec, type Usage } from '@mph/cost-engine';
 
@@ -52,6 +52,7 @@ export class McpToolsService {
     private readonly models: ModelsQueryService,
     private readonly provenance: ProvenanceService,
     private readonly costs: CostEstimateService,
+    private readonly pricing: PricingReadModel,
     private readonly priceReads: PriceReadService,
     @Optional() @Inject(MODEL_PRICES) private readonly prices?: ModelPricesReader,
   ) {}
@@ -278,7 +279,8 @@ export class McpToolsService {
     for (const p of await this.pricesOf(modelId)) {
       const o = p.offering;
       try {
-        const e = await this.costs.estimate({ provider: o.provider, model: o.provider_model_id, usage });
+        // Priced as the offering itself (not re-matched from its spelling, which another offering could share).
+        const { cost: e } = await this.pricing.quote({ offeringId: o.id, usage });
         priced.push({
           model_id: modelId,
           offering_id: o.id,

@@ -15,6 +15,7 @@ import { SyncService } from './sync/sync.service';
 import { SyncSourcesService } from './sync/sync-sources.service';
 import { PriceEditingService } from './services/price-editing.service';
 import { PriceReadService } from './services/price-read.service';
+import { PricingReadModel } from './read-model/pricing-read-model';
 import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
 
 /**
@@ -33,6 +34,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     ExportsController,
   ],
   providers: [
+    PricingReadModel,
     PriceReadService,
     PriceEditingService,
     DemoPricesSeedService,
@@ -43,6 +45,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     { provide: MODEL_PRICES, useExisting: PriceReadService },
   ],
   exports: [
+    PricingReadModel,
     PriceReadService,
     PriceEditingService,
     DemoPricesSeedService,

@@ -61,6 +61,7 @@ export type { JobRunDto } from './models/job-run-dto';
 export type { LivenessDto } from './models/liveness-dto';
 export type { LockPricesDto } from './models/lock-prices-dto';
 export type { LoginDto } from './models/login-dto';
+export type { MatchReasonDto } from './models/match-reason-dto';
 export type { ModelDetailDto } from './models/model-detail-dto';
 export type { ModelFileDto } from './models/model-file-dto';
 export type { ModelPageDto } from './models/model-page-dto';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ResponseCache } from '@mph/api-core';
+import { lockForTransaction, ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { HfImportService } from '../import/hf-import.service';
 import { DEMO_COMMERCIAL, DEMO_HF_RECORDS, DEMO_OFFERINGS, DEMO_OPEN_CAPABILITIES, DEMO_VENDORS } from './demo-catalog';
@@ -19,7 +19,7 @@ export class DemoSeedService {
   /** Seeds when the catalog has no models at all; returns whether it did. Safe when instances start together. */
   async seedIfEmpty(): Promise<boolean> {
     const seeded = await this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('mph:demo-seed', 0))`);
+      await lockForTransaction(m, 'mph:demo-seed');
       // Built-in rows (the local echo provider's model) do not make a catalog.
       const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM models WHERE source <> 'built-in'`);
       if (n > 0) return false;

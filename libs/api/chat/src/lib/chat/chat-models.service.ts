@@ -25,9 +25,7 @@ export class ChatModelsService {
       const now = await this.gateway.priceNow(by, model);
       if (!now) continue;
       const base = (unit: string) =>
-        now.version?.components.find(
-          (c) => c.unit === unit && c.per === '1M tokens' && !c.prompt_tokens_above && !c.window_start,
-        )?.amount ?? null;
+        now.price?.components.find((c) => c.unit === unit && !c.prompt_tokens_above && !c.window_start)?.amount ?? null;
       const input = base('input');
       const output = base('output');
       out.push({
@@ -36,8 +34,8 @@ export class ChatModelsService {
         provider: now.provider,
         offering_id: now.offeringId,
         price:
-          now.version && input !== null && output !== null
-            ? { currency: now.version.currency, input_per_mtok: input, output_per_mtok: output }
+          now.price && input !== null && output !== null
+            ? { currency: now.price.currency, input_per_mtok: input, output_per_mtok: output }
             : null,
         context_window: null,
       });

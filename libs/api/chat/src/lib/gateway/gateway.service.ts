@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProjectAccess } from '@mph/api-auth';
 import { APP_CONFIG, AppConfig, DomainError, Principal } from '@mph/api-core';
-import { BudgetsService, PriceCache } from '@mph/api-cost-tracking';
-import type { PriceVersionDto } from '@mph/api-catalog';
-import { calculateCost, extractUsage, RateComponent, Usage } from '@mph/cost-engine';
+import { BudgetsService, UsageEvent } from '@mph/api-cost-tracking';
+import { OfferingMatch, PriceInForce, PricingReadModel } from '@mph/api-pricing';
+import { extractUsage, Usage } from '@mph/cost-engine';
 import { randomUUID } from 'node:crypto';
 import { ConnectionsService, Route } from '../connections/connections.service';
 import { localEcho } from '../providers/local-echo';
@@ -50,10 +50,13 @@ export interface CallSummary {
   recorded: Promise<void>;
 }
 
+/** How a call is priced: matched once when it starts, priced at the price in force then (see PricingReadModel). */
 export interface Pricing {
+  /** The provider and model the usage event names: the offering's, else the route's as configured. */
   provider: string;
   model: string;
-  version: PriceVersionDto | null;
+  match: OfferingMatch | DomainError;
+  price: PriceInForce | null;
 }
 
 /** A call in progress: its route, pricing, budget reservations and timing, until `finish`. */
@@ -111,7 +114,7 @@ export class GatewayService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly connections: ConnectionsService,
-    private readonly prices: PriceCache,
+    private readonly pricingModel: PricingReadModel,
     private readonly budgets: BudgetsService,
     private readonly recorder: UsageRecorder,
     private readonly limits: RateLimitsService,
@@ -170,14 +173,15 @@ export class GatewayService {
         'model',
       );
     }
+    const startedAt = new Date();
     const call: Call = {
       ctx,
       request,
       transactionId: `mph-${randomUUID()}`,
       started: performance.now(),
-      startedAt: new Date(),
+      startedAt,
       route: null,
-      pricing: await this.pricing(routes[0]),
+      pricing: await this.pricing(routes[0], startedAt),
       reservations: [],
       promptTokens: once(() =>
         promptTokens(request.messages as { role?: unknown; content?: unknown }[], request.model),
@@ -222,7 +226,7 @@ export class GatewayService {
       const hit = cacheKey ? this.responses.get(cacheKey) : undefined;
       if (hit) {
         call.route = route;
-        if (route !== routes[0]) call.pricing = await this.pricing(route);
+        if (route !== routes[0]) call.pricing = await this.pricing(route, call.startedAt);
         call.firstByteAt = performance.now();
         const summary = this.finish(call, { status: 'cached', response: hit });
         return { kind: 'json', call, body: hit, summary, cached: true };
@@ -239,7 +243,7 @@ export class GatewayService {
           connection.breaker.success();
           call.route = route;
           // Failover: the call is priced (and recorded) as the connection that served it.
-          if (route !== routes[0]) call.pricing = await this.pricing(route);
+          if (route !== routes[0]) call.pricing = await this.pricing(route, call.startedAt);
           if (result.kind === 'json') {
             call.firstByteAt = performance.now();
             if (cacheKey) this.responses.set(cacheKey, result.body, connection.row.response_cache_seconds);
@@ -343,23 +347,14 @@ export class GatewayService {
         output_tokens: outputTokens(call, outcome.streamedText),
       };
     }
-    let cost: string | null = null;
-    let currency = 'USD';
-    if (outcome.status === 'cached') {
-      cost = '0';
-    } else if (call.pricing.version) {
-      try {
-        const r = calculateCost(
-          usage,
-          { currency: call.pricing.version.currency, components: call.pricing.version.components as RateComponent[] },
-          call.startedAt,
-        );
-        cost = r.total;
-        currency = r.currency;
-      } catch {
-        cost = null;
-      }
-    }
+    const priced = this.pricingModel.usageCost(call.pricing.match, call.pricing.price, {
+      usage,
+      at: call.startedAt,
+      serviceTier: 'standard',
+      status: outcome.status,
+    });
+    const cost = priced.total;
+    const currency = priced.currency;
     const latencyMs = Math.round(performance.now() - call.started);
     const ttftMs = call.firstByteAt === null ? null : Math.round(call.firstByteAt - call.started);
     const summary: CallSummary = {
@@ -378,23 +373,27 @@ export class GatewayService {
     };
     if (call.finished) return summary;
     call.finished = true;
-    const event = {
-      idempotency_key: call.transactionId,
-      timestamp: call.startedAt.toISOString(),
+    const event: UsageEvent = {
+      index: 0,
+      key: call.transactionId,
+      occurredAt: call.startedAt,
       provider: call.pricing.provider,
       model: call.pricing.model,
       usage,
+      serviceTier: 'standard',
+      region: '',
       project: call.ctx.project ?? '',
-      ...(call.ctx.sessionId ? { session_id: call.ctx.sessionId } : {}),
-      latency_ms: latencyMs,
-      ...(ttftMs !== null ? { ttft_ms: ttftMs } : {}),
+      sessionId: call.ctx.sessionId ?? null,
+      latencyMs,
+      ttftMs,
       status: outcome.status,
-      ...(outcome.errorClass ? { error_class: outcome.errorClass.slice(0, 100) } : {}),
+      errorClass: outcome.errorClass ? outcome.errorClass.slice(0, 100) : null,
+      fxRate: null,
     };
     void this.limits.charge(call.ctx.by, call.ctx.project, usage.output_tokens ?? 0).catch(() => undefined);
     const reservations = call.reservations;
     summary.recorded = this.recorder
-      .record(call.ctx.by, event)
+      .record(call.ctx.by, { e: event, cost: priced })
       .then(() => this.budgets.settle(reservations))
       .catch(() => undefined);
     return summary;
@@ -404,12 +403,8 @@ export class GatewayService {
   async offeringFor(by: Principal, model: string): Promise<string | null> {
     const [route] = await this.connections.routes(by, model);
     if (!route) return null;
-    if (route.offeringId) return route.offeringId;
-    try {
-      return (await this.prices.match(route.connection.row.provider_slug ?? 'custom', route.upstreamModel)).offering_id;
-    } catch {
-      return null;
-    }
+    const { match } = await this.pricing(route, null);
+    return match instanceof DomainError ? null : match.offering_id;
   }
 
   /** Where a model is served first for a user, and the price it would be charged at now (null: unknown). */
@@ -419,31 +414,23 @@ export class GatewayService {
   ): Promise<(Pricing & { route: Route; offeringId: string | null }) | null> {
     const [route] = await this.connections.routes(by, model);
     if (!route) return null;
-    const pricing = await this.pricing(route);
-    return { ...pricing, route, offeringId: pricing.version?.offering_id ?? (await this.offeringFor(by, model)) };
+    const pricing = await this.pricing(route, new Date());
+    return { ...pricing, route, offeringId: pricing.match instanceof DomainError ? null : pricing.match.offering_id };
   }
 
-  /** The provider and model the usage event names (so ingest prices it), and the price in force now. */
-  private async pricing(route: Route): Promise<Pricing> {
+  /**
+   * The one match and price lookup of a call: the offering the route is bound to, else the one its provider and
+   * upstream model resolve to; and the price in force at `at` (not looked up when `at` is null).
+   */
+  private async pricing(route: Route, at: Date | null): Promise<Pricing> {
     const provider = route.connection.row.provider_slug ?? 'custom';
-    let model = route.upstreamModel;
-    let offeringId = route.offeringId;
-    if (offeringId) {
-      const o = route.connection.offerings.get(offeringId);
-      if (o) return { provider: o.provider, model: o.providerModelId, version: await this.versionOf(offeringId) };
+    let match = route.offeringId ? await this.pricingModel.offeringOrError(route.offeringId) : null;
+    if (!match || match instanceof DomainError) {
+      match = await this.pricingModel.resolveOrError(provider, route.upstreamModel);
     }
-    try {
-      const m = await this.prices.match(provider, model);
-      offeringId = m.offering_id;
-      model = m.provider_model_id;
-      return { provider: m.provider, model, version: await this.versionOf(offeringId) };
-    } catch {
-      return { provider, model, version: null };
-    }
-  }
-
-  private versionOf(offeringId: string): Promise<PriceVersionDto | null> {
-    return this.prices.versionAt(offeringId, new Date(), 'standard', '');
+    if (match instanceof DomainError) return { provider, model: route.upstreamModel, match, price: null };
+    const price = at ? await this.pricingModel.priceAt(match.offering_id, at) : null;
+    return { provider: match.provider, model: match.provider_model_id, match, price };
   }
 
   /**
@@ -452,8 +439,8 @@ export class GatewayService {
    */
   private async reserve(call: Call, maxOutput: number): Promise<boolean> {
     if (!(await this.budgets.hasHardBudget(call.ctx.by, call.ctx.project))) return false;
-    const version = call.pricing.version;
-    if (!version) {
+    const price = call.pricing.price;
+    if (!price) {
       throw new GatewayError(
         402,
         `A hard budget applies, and the price of \`${call.request.model}\` is unknown, so its cost cannot be checked.`,
@@ -463,9 +450,9 @@ export class GatewayService {
     }
     let maxCost: string;
     try {
-      maxCost = calculateCost(
+      maxCost = this.pricingModel.cost(
         { input_tokens: call.promptTokens(), output_tokens: maxOutput },
-        { currency: version.currency, components: version.components as RateComponent[] },
+        price,
         call.startedAt,
       ).total;
     } catch {

@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { Principal } from '@mph/api-core';
-import { UsageIngestService } from '@mph/api-cost-tracking';
+import { PricedEvent, UsageIngestService } from '@mph/api-cost-tracking';
 
 interface Pending {
   by: Principal;
-  event: Record<string, unknown>;
+  event: PricedEvent;
   done: () => void;
 }
 
@@ -16,7 +16,7 @@ const FLUSH_MS = 100;
 const FLUSH_AT = 500;
 
 /**
- * Records the gateway's calls through usage ingest, off the response path: events are queued, written in batches (one
+ * Records the gateway's calls (already priced) through usage ingest, off the response path: events are queued, written in batches (one
  * insert per caller per flush, idempotent by transaction id), retried with backoff while the database is away, and
  * flushed before the process exits. `record` resolves once its event is stored (budgets settle after that).
  */
@@ -29,17 +29,17 @@ export class UsageRecorder implements BeforeApplicationShutdown {
   private failures = 0;
   /** Events waiting or being written: what `/metrics` and shutdown care about. */
   pending = 0;
-  private readonly listeners = new Set<(event: Record<string, unknown>) => void>();
+  private readonly listeners = new Set<(event: PricedEvent) => void>();
 
   /** Calls `fn` with each event once it is stored; returns the unsubscribe function. */
-  onStored(fn: (event: Record<string, unknown>) => void): () => void {
+  onStored(fn: (event: PricedEvent) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
   constructor(private readonly ingest: UsageIngestService) {}
 
-  record(by: Principal, event: Record<string, unknown>): Promise<void> {
+  record(by: Principal, event: PricedEvent): Promise<void> {
     this.pending++;
     return new Promise<void>((done) => {
       this.queue.push({ by, event, done });
@@ -72,11 +72,10 @@ export class UsageRecorder implements BeforeApplicationShutdown {
       for (let i = 0; i < group.length; i += 1000) {
         const part = group.slice(i, i + 1000);
         try {
-          // The gateway resolved (and checked) each call's project when the call started.
-          const result = await this.ingest.ingest(
+          // Matched, priced and its project checked when the call started: stored as it is.
+          const result = await this.ingest.store(
             part[0].by,
-            part.map((p) => p.event),
-            { projectsResolved: true },
+            part.map((p, index) => ({ ...p.event, e: { ...p.event.e, index } })),
           );
           for (const r of result.results) {
             if (r.status === 'rejected') this.log.error(`A gateway usage event was refused: ${r.reason}`);

@@ -193,6 +193,22 @@ export class CostLineDto {
   @ApiProperty({ example: '0.024' }) amount!: string;
 }
 
+export class MatchReasonDto {
+  @ApiProperty({
+    enum: ['provider_model_id', 'model_id', 'alias', 'match_rule', 'offering'],
+    description:
+      "How the model as sent reached the offering: the provider's own id, a catalog model id or alias the provider " +
+      "offers, a feed's match rule, or the offering named by id.",
+  })
+  via!: string;
+  @ApiProperty({ example: 'gpt-4o', description: 'The spelling that matched (the model as sent, or normalized).' })
+  spelling!: string;
+  @ApiProperty({ description: 'True when a prefix, region profile, date or -latest was removed to match.' })
+  normalized!: boolean;
+  @ApiPropertyOptional({ description: 'For match_rule: the sync source that stated the rule.' })
+  rule_source?: string;
+}
+
 export class EstimateResultDto {
   @ApiProperty({ example: '0.1065', description: 'Decimal string, full precision.' }) total!: string;
   @ApiProperty({ example: 'USD' }) currency!: string;
@@ -208,6 +224,7 @@ export class EstimateResultDto {
   @ApiProperty() provider!: string;
   @ApiProperty() provider_model_id!: string;
   @ApiProperty({ format: 'uuid' }) offering_id!: string;
+  @ApiProperty({ type: MatchReasonDto }) matched!: MatchReasonDto;
   @ApiProperty({
     type: String,
     format: 'uuid',

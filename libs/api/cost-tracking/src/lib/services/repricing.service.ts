@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
 import { DomainError, Principal, ResponseCache } from '@mph/api-core';
-import { PriceReadService } from '@mph/api-pricing';
-import { calculateCost, Dec, RateComponent, Usage } from '@mph/cost-engine';
+import { PricingReadModel } from '@mph/api-pricing';
+import { Dec, Usage } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
-import { Dated, dated, pick } from './price-cache.service';
+import { addToDaily, DAILY_DELTAS, DailyDelta } from './usage-rollup';
 
 export interface RepriceInput {
   from: Date;
@@ -38,7 +38,7 @@ const MAX_EVENTS = 200_000;
 export class RepricingService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly prices: PriceReadService,
+    private readonly pricing: PricingReadModel,
     private readonly audit: AuditService,
     private readonly cache: ResponseCache,
   ) {}
@@ -86,7 +86,12 @@ export class RepricingService {
           `More than ${MAX_EVENTS} events in this window: re-price a shorter one.`,
         );
       }
-      const histories = new Map<string, Dated[]>();
+      // Read fresh (not from the cache): a correction may have committed a moment ago.
+      const prices = await this.pricing.snapshot(
+        [],
+        events.map((e) => e.offering_id as string),
+        { fresh: true },
+      );
       const adjustments: {
         event_id: string;
         old: string | null;
@@ -101,22 +106,16 @@ export class RepricingService {
       let newlyPriced = 0;
       let stillUnpriced = 0;
       for (const e of events) {
-        const offering = e.offering_id as string;
-        // Read fresh (not from the price cache): a correction may have committed a moment ago.
-        if (!histories.has(offering)) histories.set(offering, dated(await this.prices.history(offering)));
-        const version = pick(histories.get(offering) ?? [], e.occurred_at, e.service_tier, e.region);
+        const price = prices.priceAt(e.offering_id as string, e.occurred_at, e.service_tier, e.region);
         let fresh: string | null = null;
-        if (version && version.currency === e.currency.trim()) {
+        if (price && price.currency === e.currency.trim()) {
           try {
-            fresh = calculateCost(
-              e.usage,
-              { currency: version.currency, components: version.components as RateComponent[] },
-              e.occurred_at,
-            ).total;
+            fresh = this.pricing.cost(e.usage, price, e.occurred_at).total;
           } catch {
             fresh = null;
           }
         }
+        const version = price?.version ?? null;
         if (fresh === null) {
           if (e.cost === null) stillUnpriced++;
           continue;
@@ -167,27 +166,23 @@ export class RepricingService {
              FROM jsonb_to_recordset($1::jsonb) AS d(event_id bigint, old numeric, new numeric, delta numeric, version uuid)`,
           [JSON.stringify(adjustments), run.id],
         );
-        for (const { e, delta, deltaUsd, priced, unconverted } of rollup.values()) {
-          await m.query(
-            `UPDATE usage_daily SET cost = cost + $8::numeric, unpriced_events = unpriced_events - $9,
-                    cost_usd = cost_usd + $10::numeric, unconverted_events = unconverted_events + $11
-              WHERE day = $1 AND user_id = $2 AND api_key_id = coalesce($3::uuid, '00000000-0000-0000-0000-000000000000')
-                AND project = $4 AND provider = $5 AND model = $6 AND currency = $7`,
-            [
-              e.occurred_at.toISOString().slice(0, 10),
-              e.user_id,
-              e.api_key_id,
-              e.project,
-              e.provider,
-              e.rmodel,
-              e.currency,
-              delta.toFixed(),
-              priced,
-              deltaUsd.toFixed(),
-              unconverted,
-            ],
-          );
-        }
+        const deltas: DailyDelta[] = [...rollup.values()].map(({ e, delta, deltaUsd, priced, unconverted }) => ({
+          day: e.occurred_at.toISOString().slice(0, 10),
+          user_id: e.user_id,
+          api_key_id: e.api_key_id,
+          project: e.project,
+          provider: e.provider,
+          model: e.rmodel,
+          currency: e.currency,
+          events: 0,
+          unpriced_events: -priced,
+          input_tokens: 0,
+          output_tokens: 0,
+          cost: delta.toFixed(),
+          cost_usd: deltaUsd.toFixed(),
+          unconverted_events: unconverted,
+        }));
+        await m.query(addToDaily(DAILY_DELTAS), [JSON.stringify(deltas)]);
       }
       await this.audit.record(m, {
         actor: actorOf(by),

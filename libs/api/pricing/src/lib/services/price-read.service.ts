@@ -6,6 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Money } from '../decimal';
 import { basisOf } from '../price-units';
 import type { ServiceTier } from '../entities';
+import { dated, pickInForce } from '../read-model/in-force';
 
 /** The columns of a version plus its components as one JSON array (amounts as text, never floats). */
 export const VERSION_SQL = `
@@ -109,8 +110,9 @@ export class PriceReadService {
   ) {}
 
   /**
-   * The version of an offering in force at `at` under a service tier and region; a regional price wins over the
-   * default one. Null when nothing is known (unknown is not free).
+   * The version of an offering in force at `at` under a service tier and region (the rule of `pickInForce`), read in
+   * the caller's transaction: for price editing, which must see its own writes. Everyone else asks the
+   * PricingReadModel. Null when nothing is known (unknown is not free).
    */
   async versionAt(
     offeringId: string,
@@ -118,14 +120,9 @@ export class PriceReadService {
     conditions: { serviceTier?: ServiceTier; region?: string } = {},
     manager: EntityManager = this.dataSource.manager,
   ): Promise<PriceVersionDto | null> {
-    const region = conditions.region ?? '';
-    const rows: VersionRow[] = await manager.query(
-      `SELECT ${VERSION_SQL} FROM price_versions v
-        WHERE v.offering_id = $1 AND v.service_tier = $2 AND v.region IN ($3, '') AND ${inForce(4)}
-        ORDER BY v.region = $3 DESC LIMIT 1`,
-      [offeringId, conditions.serviceTier ?? 'standard', region, at],
-    );
-    return rows.length ? versionDto(rows[0]) : null;
+    const tier = conditions.serviceTier ?? 'standard';
+    const history = await this.history(offeringId, { serviceTier: tier }, manager);
+    return pickInForce(dated(history), at, tier, conditions.region ?? '');
   }
 
   /** Every live offering of a model with its standard, default-region price at `at`; cheapest first. */
@@ -178,8 +175,9 @@ export class PriceReadService {
   async history(
     offeringId: string,
     filter: { serviceTier?: string; region?: string } = {},
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<PriceVersionDto[]> {
-    const rows: VersionRow[] = await this.dataSource.query(
+    const rows: VersionRow[] = await manager.query(
       `SELECT ${VERSION_SQL} FROM price_versions v
         WHERE v.offering_id = $1 AND ($2::text IS NULL OR v.service_tier = $2) AND ($3::text IS NULL OR v.region = $3)
         ORDER BY v.effective_from DESC, v.service_tier, v.region`,
