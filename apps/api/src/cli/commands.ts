@@ -251,7 +251,6 @@ export function buildProgram(config: () => AppConfig): Command {
             );
           }
           const started = await sync.start(source, request(source.adapter));
-          if (!started) throw new CliError(`${name} is already running.`);
           return finish(started.done);
         },
         { log: (l) => o.info(l) },

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
 import { CatalogModule } from '@mph/api-catalog';
-import { CoreModule } from '@mph/api-core';
+import { CoreModule, JobRegistry, JobRunnerService } from '@mph/api-core';
 import { createTestApp, TestApp } from '@mph/api-core/testing';
 import request from 'supertest';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DataSource } from 'typeorm';
-import { PricingModule, SyncService, SyncSourcesService, webhookSignature } from '../src';
+import { PricingModule, SyncSourcesService, webhookSignature } from '../src';
 import { FeedServer, feedFile } from './feed-server';
 
 @Module({})
@@ -486,7 +486,7 @@ describe('price sync (sources, runs, safety, approval)', () => {
   });
 
   // Last: passport keeps the second instance's strategy (bound to its services) after it closes.
-  it('serves a scheduled tick once across two instances', async () => {
+  it('serves a scheduled tick once across two instances, through the core job runner', async () => {
     feeds.json('/litellm.json', litellm.body);
     const second = await createTestApp({
       root,
@@ -495,18 +495,45 @@ describe('price sync (sources, runs, safety, approval)', () => {
     });
     try {
       const tick = new Date('2030-01-01T04:00:00Z');
-      const [a, b] = [t.app.get(SyncService), second.app.get(SyncService)];
-      const source = await a.source(mainId);
-      const started = await Promise.all([
-        a.start(source, { trigger: 'cron', scheduledFor: tick }),
-        b.start(source, { trigger: 'cron', scheduledFor: tick }),
+      const job = `sync-source:${mainId}`;
+      // Each instance knows the source's job (the second one read it from the database when it started).
+      for (const x of [t, second]) expect(x.app.get(JobRegistry).get(job)?.cron).toBe('0 4 * * *');
+      const before = (await db.query(`SELECT count(*)::int AS n FROM sync_runs WHERE source_id = $1`, [mainId]))[0].n;
+      const [a, b] = [t.app.get(JobRunnerService), second.app.get(JobRunnerService)];
+      const outcomes = await Promise.all([
+        a.run(job, { trigger: 'cron', scheduledFor: tick }),
+        b.run(job, { trigger: 'cron', scheduledFor: tick }),
       ]);
-      await Promise.all(started.map((s) => s?.done));
-      const again = await b.start(source, { trigger: 'cron', scheduledFor: tick });
-      expect(again).toBeNull();
-      const runs = await db.query(`SELECT count(*)::int AS n FROM sync_runs WHERE scheduled_for = $1`, [tick]);
-      expect(runs[0].n).toBe(1);
-      expect(started.filter((s) => s !== null)).toHaveLength(1);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['skipped', 'succeeded']);
+      expect(await b.run(job, { trigger: 'cron', scheduledFor: tick })).toEqual({
+        status: 'skipped',
+        reason: 'tick-already-served',
+      });
+      const after = (await db.query(`SELECT count(*)::int AS n FROM sync_runs WHERE source_id = $1`, [mainId]))[0].n;
+      expect(after - before).toBe(1);
+      const [served] = await db.query(`SELECT status, counts FROM job_run WHERE job_name = $1`, [job]);
+      expect(served).toMatchObject({ status: 'succeeded', counts: expect.objectContaining({ succeeded: 1 }) });
+      // An operator moves the schedule on one instance: the other follows (change notification, no polling).
+      const jobs = second.app.get(JobRegistry);
+      const moved = new Promise<void>((resolve) => {
+        const off = jobs.onChange((name) => {
+          if (name !== job || jobs.get(job)?.cron !== '30 5 * * *') return;
+          off();
+          resolve();
+        });
+      });
+      await api().patch(`/api/v1/sync/sources/${mainId}`, { schedule: '30 5 * * *' }).expect(200);
+      await moved;
+      const gone = new Promise<void>((resolve) => {
+        const off = jobs.onChange((name) => {
+          if (name !== job || jobs.get(job)) return;
+          off();
+          resolve();
+        });
+      });
+      await api().patch(`/api/v1/sync/sources/${mainId}`, { enabled: false }).expect(200);
+      await gone;
+      expect(t.app.get(JobRegistry).get(job)).toBeUndefined();
     } finally {
       await second.close();
     }

@@ -19,6 +19,7 @@ import { CreateChat1764720000000 } from './1764720000000-create-chat';
 import { GatewayLimits1764730000000 } from './1764730000000-gateway-limits';
 import { ProjectMembers1764740000000 } from './1764740000000-project-members';
 import { WebhookSignatures1764750000000 } from './1764750000000-webhook-signatures';
+import { SyncSourceChanges1764760000000 } from './1764760000000-sync-source-changes';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -46,4 +47,5 @@ export const ALL_MIGRATIONS = [
   GatewayLimits1764730000000,
   ProjectMembers1764740000000,
   WebhookSignatures1764750000000,
+  SyncSourceChanges1764760000000,
 ];

@@ -1,6 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig, DataChanges, DomainError, PageWindow, Principal, Role } from '@mph/api-core';
+import {
+  APP_CONFIG,
+  AppConfig,
+  DataChanges,
+  DomainError,
+  lockForTransaction,
+  PageWindow,
+  Principal,
+  Role,
+} from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { UserEntity } from '../entities';
 import { actorOf, AuditActor, AuditService, SYSTEM_ACTOR } from './audit.service';
@@ -246,7 +255,7 @@ export class UsersService {
   async bootstrapFirstAdmin(): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       // Instances starting together must not both create the first admin.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('mph:first-admin', 0))`);
+      await lockForTransaction(m, 'mph:first-admin');
       const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin'`);
       if (n > 0) return;
       const { email = 'admin@localhost', password, passwordHash } = this.config.auth.admin;

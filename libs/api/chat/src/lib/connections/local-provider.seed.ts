@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OfferingRegistryService } from '@mph/api-catalog';
-import { APP_MODE, AppMode } from '@mph/api-core';
+import { APP_MODE, AppMode, lockForTransaction } from '@mph/api-core';
 import { applyPlan, planVersion } from '@mph/api-pricing';
 import { DataSource } from 'typeorm';
 import { LOCAL_MODEL } from '../providers/local-echo';
@@ -25,7 +25,7 @@ export class LocalProviderSeed implements OnApplicationBootstrap {
    */
   async ensureLocalProvider(): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('mph:local-provider'))`);
+      await lockForTransaction(m, 'mph:local-provider');
       const ensured = await this.registry.ensure(
         m,
         [

@@ -1,4 +1,5 @@
 import type { DataSource, Migration } from 'typeorm';
+import { lockSession, unlockSession } from '../jobs/exclusive';
 
 /** One key for "schema changes in progress", so instances starting together migrate one at a time. */
 const MIGRATION_LOCK_KEY = 'mph:migrations';
@@ -7,12 +8,10 @@ async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [MIGRATION_LOCK_KEY]);
+    await lockSession(runner, MIGRATION_LOCK_KEY);
     return await work();
   } finally {
-    await runner
-      .query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [MIGRATION_LOCK_KEY])
-      .catch(() => undefined);
+    await unlockSession(runner, MIGRATION_LOCK_KEY).catch(() => undefined);
     await runner.release();
   }
 }

@@ -4,6 +4,8 @@ import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
 import { MetricsService } from '../metrics/metrics.service';
+import { query } from '../database/query';
+import { ExclusiveRunner } from './exclusive';
 import { JobDefinition, JobRegistry } from './job-registry';
 import type { JobCounts, JobTrigger } from './job-run.entity';
 
@@ -30,6 +32,7 @@ export class JobRunnerService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: JobRegistry,
+    private readonly exclusive: ExclusiveRunner,
     @Inject(MetricsService) private readonly metrics: MetricsService,
   ) {}
 
@@ -44,38 +47,27 @@ export class JobRunnerService {
           .join(', ')}.`,
       );
     }
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    try {
-      const [{ locked }] = await lock.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [
-        `mph:job:${name}`,
-      ]);
-      if (!locked) {
-        this.logger.log(`Job ${name} is already running on another instance; skipped.`);
-        return { status: 'skipped', reason: 'running-elsewhere' };
-      }
-      try {
-        // Holding the lock proves no one else is running this job: older "running" rows were abandoned.
-        await this.dataSource.query(
-          `UPDATE job_run SET status = 'failed', finished_at = now(), error = 'abandoned: the instance running it stopped'
-           WHERE job_name = $1 AND status = 'running'`,
-          [name],
-        );
-        const inserted: { id: string }[] = await this.dataSource.query(
-          `INSERT INTO job_run (job_name, trigger, status, scheduled_for, instance)
-           VALUES ($1, $2, 'running', $3, $4)
-           ON CONFLICT (job_name, scheduled_for) WHERE scheduled_for IS NOT NULL DO NOTHING
-           RETURNING id`,
-          [name, options.trigger, options.scheduledFor ?? null, this.instance],
-        );
-        if (inserted.length === 0) return { status: 'skipped', reason: 'tick-already-served' };
-        return await this.execute(job, inserted[0].id, options.trigger);
-      } finally {
-        await lock.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`mph:job:${name}`]);
-      }
-    } finally {
-      await lock.release();
-    }
+    const outcome = await this.exclusive.runExclusive(`mph:job:${name}`, async (): Promise<RunOutcome> => {
+      // Holding the lock proves no one else is running this job: older "running" rows were abandoned.
+      await this.dataSource.query(
+        `UPDATE job_run SET status = 'failed', finished_at = now(), error = 'abandoned: the instance running it stopped'
+         WHERE job_name = $1 AND status = 'running'`,
+        [name],
+      );
+      const inserted = await query<{ id: string }>(
+        this.dataSource,
+        `INSERT INTO job_run (job_name, trigger, status, scheduled_for, instance)
+         VALUES ($1, $2, 'running', $3, $4)
+         ON CONFLICT (job_name, scheduled_for) WHERE scheduled_for IS NOT NULL DO NOTHING
+         RETURNING id`,
+        [name, options.trigger, options.scheduledFor ?? null, this.instance],
+      );
+      if (inserted.length === 0) return { status: 'skipped', reason: 'tick-already-served' };
+      return this.execute(job, inserted[0].id, options.trigger);
+    });
+    if (outcome.ran) return outcome.value;
+    this.logger.log(`Job ${name} is already running on another instance; skipped.`);
+    return { status: 'skipped', reason: 'running-elsewhere' };
   }
 
   private async execute(job: JobDefinition, runId: string, trigger: JobTrigger): Promise<RunOutcome> {

@@ -27,30 +27,54 @@ export class JobSchedulerService implements OnApplicationBootstrap, OnApplicatio
     private readonly scheduler: SchedulerRegistry,
   ) {}
 
+  private readonly scheduled = new Map<string, { cron: string; job: CronJob }>();
+  private unsubscribe?: () => void;
+
   onApplicationBootstrap(): void {
     if (!this.config.jobs.enabled) return;
-    for (const job of this.registry.list()) {
-      const expression = job.cron;
-      if (!expression) continue;
-      const cron = CronJob.from({
-        cronTime: expression,
-        timeZone: 'UTC',
-        start: true,
-        onTick: () => {
-          void this.runner
-            .run(job.name, { trigger: 'cron', scheduledFor: tickOf(expression, new Date()) })
-            .catch((error: unknown) => this.logger.error(`Scheduled job ${job.name} could not run: ${String(error)}`));
-        },
-      });
-      this.scheduler.addCronJob(job.name, cron);
-      this.logger.log(`Scheduled job ${job.name} (${job.cron} UTC)`);
+    for (const job of this.registry.list()) this.follow(job.name);
+    this.unsubscribe = this.registry.onChange((name) => this.follow(name));
+  }
+
+  /** Makes the cron of one job match its definition: scheduled, moved to a new expression, or stopped. */
+  private follow(name: string): void {
+    const expression = this.registry.get(name)?.cron;
+    const current = this.scheduled.get(name);
+    if (current && current.cron === expression) return;
+    if (current) {
+      this.stop(name, current.job);
+      this.scheduled.delete(name);
     }
+    if (!expression) return;
+    const cron = CronJob.from({
+      cronTime: expression,
+      timeZone: 'UTC',
+      start: true,
+      onTick: () => {
+        void this.runner
+          .run(name, { trigger: 'cron', scheduledFor: tickOf(expression, new Date()) })
+          .catch((error: unknown) => this.logger.error(`Scheduled job ${name} could not run: ${String(error)}`));
+      },
+    });
+    this.scheduler.addCronJob(name, cron);
+    this.scheduled.set(name, { cron: expression, job: cron });
+    this.logger.log(`Scheduled job ${name} (${expression} UTC)`);
+  }
+
+  /** The jobs whose cron fires on this instance. */
+  scheduledNames(): string[] {
+    return [...this.scheduled.keys()];
   }
 
   onApplicationShutdown(): void {
-    for (const [name, cron] of this.scheduler.getCronJobs()) {
-      void cron.stop();
-      this.scheduler.deleteCronJob(name);
-    }
+    this.unsubscribe?.();
+    for (const [name, { job }] of this.scheduled) this.stop(name, job);
+    this.scheduled.clear();
+  }
+
+  private stop(name: string, job: CronJob): void {
+    void job.stop();
+    // @nestjs/schedule may have dropped it already (its own shutdown hook can run first).
+    if (this.scheduler.doesExist('cron', name)) this.scheduler.deleteCronJob(name);
   }
 }

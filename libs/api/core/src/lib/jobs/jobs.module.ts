@@ -5,6 +5,7 @@ import { HousekeepingJob } from './housekeeping.job';
 import { JobRegistry } from './job-registry';
 import { JobRunEntity } from './job-run.entity';
 import { JobRunnerService } from './job-runner.service';
+import { ExclusiveRunner } from './exclusive';
 import { JobSchedulerService } from './job-scheduler.service';
 import { JobsController } from './jobs.controller';
 
@@ -17,8 +18,14 @@ export class JobsModule {
       global: true,
       imports: [TypeOrmModule.forFeature([JobRunEntity]), ...(options.schedule ? [ScheduleModule.forRoot()] : [])],
       controllers: [JobsController],
-      providers: [JobRegistry, JobRunnerService, HousekeepingJob, ...(options.schedule ? [JobSchedulerService] : [])],
-      exports: [JobRegistry, JobRunnerService],
+      providers: [
+        JobRegistry,
+        JobRunnerService,
+        ExclusiveRunner,
+        HousekeepingJob,
+        ...(options.schedule ? [JobSchedulerService] : []),
+      ],
+      exports: [JobRegistry, JobRunnerService, ExclusiveRunner],
     };
   }
 }

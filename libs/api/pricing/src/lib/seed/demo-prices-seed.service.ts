@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ResponseCache } from '@mph/api-core';
+import { lockForTransaction, ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { applyPlan, planVersion } from '../services/price-writer';
 import { DEMO_PRICES } from './demo-prices';
@@ -19,7 +19,7 @@ export class DemoPricesSeedService {
   async seedIfEmpty(): Promise<number> {
     const written = await this.dataSource.transaction(async (m) => {
       // One seeder at a time across instances; the second finds the table filled.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('mph:demo-prices-seed'))`);
+      await lockForTransaction(m, 'mph:demo-prices-seed');
       const [{ any }] = await m.query(`SELECT EXISTS (SELECT 1 FROM price_versions WHERE source <> 'built-in') AS any`);
       if (any) return 0;
       const offerings: { id: string; provider_slug: string; provider_model_id: string }[] = await m.query(

@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { actorOf, AuditService } from '@mph/api-auth';
@@ -9,12 +8,17 @@ import {
   AppConfig,
   AppMode,
   checkFeedUrl,
+  DataChanges,
   DomainError,
   FeedFetchError,
+  JobContext,
+  JobCounts,
+  JobRegistry,
+  lockForTransaction,
   Principal,
   SecretBox,
 } from '@mph/api-core';
-import { CronJob, validateCronExpression } from 'cron';
+import { validateCronExpression } from 'cron';
 import { DataSource } from 'typeorm';
 import { DEFAULT_SOURCES } from './default-sources';
 import { fileSourcePath } from './file-source';
@@ -36,14 +40,15 @@ export interface SourceInput {
 const JOB_PREFIX = 'sync-source:';
 
 /**
- * Sources operators manage, and their schedules: each enabled source with a cron gets a job in SchedulerRegistry,
- * changed at once on this instance when a source changes and within a minute on the others (they re-read sources).
+ * Sources operators manage, and their schedules: each enabled source with a cron is a job of the core job runner
+ * (`sync-source:<id>`: once per tick across instances, listed and runnable with the other jobs). Every instance
+ * follows source changes at once, its own and (through DataChanges) the others'.
  */
 @Injectable()
 export class SyncSourcesService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('SyncSources');
-  private readonly scheduled = new Map<string, string>();
-  private refresher?: CronJob;
+  private readonly registered = new Map<string, string>();
+  private unsubscribe?: () => void;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -52,32 +57,30 @@ export class SyncSourcesService implements OnApplicationBootstrap, OnApplication
     private readonly secrets: SecretBox,
     private readonly audit: AuditService,
     private readonly sync: SyncService,
-    /** Absent in the CLI, which runs sources on demand only. */
-    @Optional() private readonly scheduler?: SchedulerRegistry,
+    private readonly jobs: JobRegistry,
+    private readonly changes: DataChanges,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.mode !== 'server') return;
     if (this.config.sync.defaultSources) await this.registerDefaults();
-    if (!this.config.jobs.enabled || !this.scheduler) return;
     await this.reschedule();
-    this.refresher = CronJob.from({
-      cronTime: '*/1 * * * *',
-      timeZone: 'UTC',
-      start: true,
-      onTick: () => void this.reschedule().catch((e) => this.log.error(`Could not refresh schedules: ${String(e)}`)),
+    this.unsubscribe = this.changes.subscribe((table) => {
+      if (table !== null && table !== 'sync_sources') return;
+      void this.reschedule().catch((e) => this.log.error(`Could not refresh schedules: ${String(e)}`));
     });
   }
 
   onApplicationShutdown(): void {
-    void this.refresher?.stop();
-    for (const name of this.scheduled.keys()) this.unschedule(name);
+    this.unsubscribe?.();
+    for (const name of this.registered.keys()) this.jobs.unregister(name);
+    this.registered.clear();
   }
 
   /** Registers the five public feeds once, on an install that never had sources. */
   async registerDefaults(): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended('mph:sync-default-sources', 0))`);
+      await lockForTransaction(m, 'mph:sync-default-sources');
       const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM sync_sources`);
       if (n > 0) return 0;
       for (const s of DEFAULT_SOURCES) {
@@ -100,50 +103,43 @@ export class SyncSourcesService implements OnApplicationBootstrap, OnApplication
       .getMany();
   }
 
-  /** Reads every live source and makes the scheduled jobs match (added, changed, removed). */
+  /** Reads every live source and makes the registered jobs match (added, schedule changed, removed). */
   async reschedule(): Promise<void> {
-    const scheduler = this.scheduler;
-    if (!this.config.jobs.enabled || this.mode !== 'server' || !scheduler) return;
+    if (this.mode !== 'server') return;
     const wanted = new Map<string, SyncSourceEntity>();
     for (const s of await this.list()) if (s.enabled && s.schedule) wanted.set(JOB_PREFIX + s.id, s);
-    for (const [name, cron] of this.scheduled) {
-      const s = wanted.get(name);
-      if (!s || s.schedule !== cron) this.unschedule(name);
+    for (const name of this.registered.keys()) {
+      if (wanted.has(name)) continue;
+      this.jobs.unregister(name);
+      this.registered.delete(name);
     }
     for (const [name, s] of wanted) {
-      if (this.scheduled.has(name)) continue;
-      const expression = s.schedule as string;
-      const job = CronJob.from({
-        cronTime: expression,
-        timeZone: 'UTC',
-        start: true,
-        onTick: () => {
-          const tick = new Date();
-          tick.setUTCSeconds(0, 0);
-          void this.sync
-            .source(s.id)
-            .then((fresh) => (fresh.enabled ? this.sync.start(fresh, { trigger: 'cron', scheduledFor: tick }) : null))
-            .then((started) => started?.done)
-            .catch((e) => this.log.error(`Scheduled sync of ${s.name} could not run: ${String(e)}`));
-        },
+      if (this.registered.get(name) === s.schedule) continue;
+      if (!this.registered.has(name) && this.jobs.get(name)) continue; // another module's job of that name
+      this.jobs.upsert({
+        name,
+        description: `Price sync of ${s.name} (${s.adapter})`,
+        cron: s.schedule as string,
+        run: (ctx) => this.runScheduled(s.id, ctx),
       });
-      scheduler.addCronJob(name, job);
-      this.scheduled.set(name, expression);
+      this.registered.set(name, s.schedule as string);
     }
   }
 
-  private unschedule(name: string): void {
-    try {
-      void this.scheduler?.getCronJob(name).stop();
-      this.scheduler?.deleteCronJob(name);
-    } catch {
-      // already gone
-    }
-    this.scheduled.delete(name);
+  /** A source's job: one sync run, its counts on the job run; a failed or refused run fails the job. */
+  private async runScheduled(id: string, ctx: JobContext): Promise<JobCounts> {
+    const source = await this.sync.source(id);
+    if (!source.enabled) return { skipped_disabled: 1 };
+    const { done } = await this.sync.start(source, { trigger: ctx.trigger === 'cron' ? 'cron' : 'manual' });
+    const run = await done;
+    if (run.status === 'failed') throw new Error(run.error ?? 'the sync run failed');
+    const counts: JobCounts = {};
+    for (const [k, v] of Object.entries(run.counts ?? {})) if (typeof v === 'number') counts[k] = v;
+    return { ...counts, [run.status]: 1 };
   }
 
   scheduledNames(): string[] {
-    return [...this.scheduled.keys()];
+    return [...this.registered.keys()];
   }
 
   private validate(input: SourceInput): void {

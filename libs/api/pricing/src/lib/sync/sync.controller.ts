@@ -24,7 +24,7 @@ import {
 } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { StreamTicketAuth, StreamTicketsService } from '@mph/api-auth';
-import { CurrentUser, DomainError, pageWindow, Principal, Roles } from '@mph/api-core';
+import { CurrentUser, pageWindow, Principal, Roles } from '@mph/api-core';
 import type { Response } from 'express';
 import { distinctUntilChanged, from, interval, map, Observable, startWith, switchMap, takeWhile } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -171,7 +171,6 @@ export class SyncController {
   ): Promise<SyncRunSummaryDto> {
     const source = await this.sync.source(id);
     const started = await this.sync.start(source, { trigger: 'manual', dryRun: body.dry_run, startedBy: by.email });
-    if (!started) throw DomainError.conflict('SYNC_RUNNING', `${source.name} is already running.`);
     if (body.wait) {
       res.status(200);
       return SyncRunSummaryDto.from(await started.done);

@@ -13,8 +13,10 @@ import {
   APP_CONFIG,
   AppConfig,
   DomainError,
+  ExclusiveRunner,
   fetchFeed,
   Principal,
+  query,
   ResponseCache,
   SecretBox,
   syncFetchOptions,
@@ -32,8 +34,6 @@ export interface RunRequest {
   trigger: SyncTrigger;
   dryRun?: boolean;
   startedBy?: string | null;
-  /** For cron runs: the tick served; a second instance serving the same tick does nothing. */
-  scheduledFor?: Date;
   /** A pushed body (webhook) instead of fetching the source's URL. */
   body?: Buffer;
   /** A local file instead of the source's URL (CLI ad-hoc runs). */
@@ -53,8 +53,8 @@ export interface AdHocFeed {
 
 /**
  * Runs price sources: fetch (SSRF-safe) → parse → plan the diff → quarantine or apply in one transaction. One run
- * per source at a time across instances (advisory lock); every run leaves a sync_runs row with its phase, counts,
- * plan and errors, which the console follows while it runs.
+ * per source at a time across instances (the core's runExclusive); every run leaves a sync_runs row with its phase,
+ * counts, plan and errors, which the console follows while it runs.
  */
 @Injectable()
 export class SyncService {
@@ -68,6 +68,7 @@ export class SyncService {
     private readonly cache: ResponseCache,
     private readonly audit: AuditService,
     private readonly hf: HfImportService,
+    private readonly exclusive: ExclusiveRunner,
   ) {}
 
   async source(idOrName: string): Promise<SyncSourceEntity> {
@@ -84,50 +85,46 @@ export class SyncService {
 
   /**
    * Starts a run of a source and returns its row at once; `done` settles when it finished (the API answers 202
-   * with the row; the CLI and tests await `done`). Null when another instance already serves this cron tick.
+   * with the row; the CLI, the job runner and tests await `done`). One run per source at a time across instances:
+   * 409 SYNC_RUNNING while another holds the source's lock. Scheduled runs come through the core job runner
+   * (`sync-source:<id>`), which serves each cron tick once.
    */
   async start(
     source: SyncSourceEntity,
     request: RunRequest,
-  ): Promise<{ run: SyncRunEntity; done: Promise<SyncRunEntity> } | null> {
-    const lock = this.dataSource.createQueryRunner();
-    await lock.connect();
-    const key = `mph:sync:${source.id}`;
-    let locked = false;
-    try {
-      [{ locked }] = await lock.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [key]);
-      if (!locked) {
-        if (request.scheduledFor) return null;
-        throw DomainError.conflict('SYNC_RUNNING', `${source.name} is already running; wait for that run to finish.`);
-      }
-      const [row] = await this.dataSource.query(
-        `INSERT INTO sync_runs (source_id, source_name, adapter, url, trigger, dry_run, started_by, scheduled_for, phase)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued')
-         ON CONFLICT (source_id, scheduled_for) WHERE scheduled_for IS NOT NULL DO NOTHING
-         RETURNING id`,
-        [
-          source.id,
-          source.name,
-          source.adapter,
-          source.url,
-          request.trigger,
-          request.dryRun === true,
-          request.startedBy ?? null,
-          request.scheduledFor ?? null,
-        ],
-      );
-      if (!row) return null;
-      const run = await this.runRow(row.id);
-      const done = this.execute(run, source, request).finally(async () => {
-        await lock.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
-        await lock.release();
+  ): Promise<{ run: SyncRunEntity; done: Promise<SyncRunEntity> }> {
+    let announce!: (run: SyncRunEntity) => void;
+    let refuse!: (e: unknown) => void;
+    const started = new Promise<SyncRunEntity>((resolve, reject) => ((announce = resolve), (refuse = reject)));
+    const done = this.exclusive
+      .runExclusive(`mph:sync:${source.id}`, async () => {
+        const [row] = await query<{ id: string }>(
+          this.dataSource,
+          `INSERT INTO sync_runs (source_id, source_name, adapter, url, trigger, dry_run, started_by, phase)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued') RETURNING id`,
+          [
+            source.id,
+            source.name,
+            source.adapter,
+            source.url,
+            request.trigger,
+            request.dryRun === true,
+            request.startedBy ?? null,
+          ],
+        );
+        const run = await this.runRow(row.id);
+        announce(run);
+        return this.execute(run, source, request);
+      })
+      .then((outcome) => {
+        if (!outcome.ran) {
+          throw DomainError.conflict('SYNC_RUNNING', `${source.name} is already running; wait for that run to finish.`);
+        }
+        return outcome.value;
       });
-      return { run, done };
-    } catch (e) {
-      if (locked) await lock.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
-      await lock.release();
-      throw e;
-    }
+    // Before the run row exists a failure is the caller's (start rejects); after it, `done` reports it.
+    done.catch(refuse);
+    return { run: await started, done };
   }
 
   /** A feed that is not a stored source (CLI: an adapter with --url or --file). Not tracked for missing offerings. */

@@ -91,7 +91,6 @@ export class WebhooksController {
     }
     try {
       const started = await this.sync.start(source, { trigger: 'webhook', body });
-      if (!started) throw DomainError.conflict('SYNC_RUNNING', `${name} is running; retry later.`);
       await this.dataSource.query(
         `UPDATE sync_webhook_deliveries SET run_id = $3 WHERE source_id = $1 AND idempotency_key = $2`,
         [source.id, idempotencyKey, started.run.id],
