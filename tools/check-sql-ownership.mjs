@@ -45,39 +45,6 @@ export const OWNERS = {
     'gateway_limits',
   ],
 };
-/**
- * References that predate the check, as `file table` (with how many there were). They are being moved into their
- * owners (issue 20); this list only shrinks: a reference not on it fails the check, and an entry that no longer
- * matches anything must be deleted from it.
- */
-const LEGACY = new Map([
-  ['libs/api/catalog/src/lib/services/catalog-stats.service.ts base_model_relations', 2],
-  ['libs/api/catalog/src/lib/services/models-query.service.ts base_model_relations', 2],
-  ['libs/api/catalog/src/lib/services/models-query.service.ts price_components', 2],
-  ['libs/api/catalog/src/lib/services/models-query.service.ts price_versions', 1],
-  ['libs/api/chat/src/lib/chat/chat-models.service.ts models', 1],
-  ['libs/api/chat/src/lib/chat/chat-models.service.ts offerings', 1],
-  ['libs/api/chat/src/lib/chat/chat-stream.service.ts models', 1],
-  ['libs/api/chat/src/lib/chat/chat-stream.service.ts offerings', 1],
-  ['libs/api/chat/src/lib/chat/chat.service.ts chat_projects', 7],
-  ['libs/api/chat/src/lib/connections/connections.service.ts offerings', 1],
-  ['libs/api/chat/src/lib/connections/connections.service.ts users', 1],
-  ['libs/api/chat/src/lib/connections/local-provider.seed.ts price_versions', 1],
-  ['libs/api/chat/src/lib/limits/rate-limits.service.ts api_keys', 1],
-  ['libs/api/cost-tracking/src/lib/services/budgets.service.ts api_keys', 2],
-  ['libs/api/cost-tracking/src/lib/services/budgets.service.ts users', 1],
-  ['libs/api/cost-tracking/src/lib/services/cost-reports.service.ts users', 2],
-  ['libs/api/pricing/src/lib/exports/exports.service.ts models', 1],
-  ['libs/api/pricing/src/lib/exports/exports.service.ts offerings', 1],
-  ['libs/api/pricing/src/lib/seed/demo-prices-seed.service.ts offerings', 1],
-  ['libs/api/pricing/src/lib/services/price-editing.service.ts offerings', 2],
-  ['libs/api/pricing/src/lib/services/price-read.service.ts offerings', 5],
-  ['libs/api/pricing/src/lib/sync/reconciliation.service.ts offerings', 2],
-  ['libs/api/pricing/src/lib/sync/reconciliation.service.ts vendors', 1],
-  ['libs/api/pricing/src/lib/sync/sync-plan.ts offerings', 2],
-  ['libs/api/provenance/src/lib/provenance.service.ts models', 2],
-]);
-
 const ownerOf = new Map(Object.entries(OWNERS).flatMap(([lib, tables]) => tables.map((t) => [t, lib])));
 
 function* files(dir) {
@@ -141,31 +108,13 @@ if (process.argv.includes('--list')) {
   for (const r of refs)
     console.log(`${r.foreign ? 'FOREIGN' : 'own    '} ${r.lib} → ${r.table} (${r.owner})  ${r.file}:${r.line}`);
 }
-const seen = new Map();
-for (const r of foreign) seen.set(`${r.file} ${r.table}`, (seen.get(`${r.file} ${r.table}`) ?? 0) + 1);
-const fresh = foreign.filter(
-  (r) => (seen.get(`${r.file} ${r.table}`) ?? 0) > (LEGACY.get(`${r.file} ${r.table}`) ?? 0),
-);
-const stale = [...LEGACY].filter(([k, n]) => (seen.get(k) ?? 0) < n);
-const pairs = new Map();
-for (const r of foreign) pairs.set(`${r.lib} → ${r.owner}`, (pairs.get(`${r.lib} → ${r.owner}`) ?? 0) + 1);
-const summary = [...pairs]
-  .sort((a, b) => b[1] - a[1])
-  .map(([p, n]) => `${p}: ${n}`)
-  .join(', ');
-if (fresh.length || stale.length) {
-  if (fresh.length) {
-    console.error(`Owner-only SQL: ${fresh.length} new reference(s) to another lib's tables:`);
-    for (const r of fresh) console.error(`  ${r.file}:${r.line}  ${r.table} is owned by ${r.owner}`);
-    console.error("Move the statement into the owner's lib and call its exported service (docs/architecture.md).");
-  }
-  for (const [k, n] of stale) {
-    console.error(`Owner-only SQL: "${k}" is down to ${seen.get(k) ?? 0} of ${n}: lower (or delete) its LEGACY entry.`);
-  }
+if (foreign.length) {
+  const pairs = new Map();
+  for (const r of foreign) pairs.set(`${r.lib} → ${r.owner}`, (pairs.get(`${r.lib} → ${r.owner}`) ?? 0) + 1);
+  console.error(`Owner-only SQL: ${foreign.length} reference(s) to another lib's tables:`);
+  for (const [p, n] of pairs) console.error(`  ${p}: ${n}`);
+  for (const r of foreign) console.error(`  ${r.file}:${r.line}  ${r.table} is owned by ${r.owner}`);
+  console.error("Move the statement into the owner's lib and call its exported service (docs/architecture.md).");
   process.exit(1);
 }
-console.log(
-  `Owner-only SQL: ${refs.length} table references; ${foreign.length} legacy cross-lib ones left` +
-    (foreign.length ? ` (${summary})` : '') +
-    ', none new.',
-);
+console.log(`Owner-only SQL: ${refs.length} table references, each in its owner's lib.`);

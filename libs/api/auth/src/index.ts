@@ -15,3 +15,7 @@ export { StreamTicketAuth, StreamTicketGuard } from './lib/guards/stream-ticket.
 export * from './lib/project-access.module';
 export { ProjectAccess } from './lib/services/project-access.service';
 export type { ProjectMember, ProjectRef } from './lib/services/project-access.service';
+export { IdentityDirectory } from './lib/services/identity-directory.service';
+export type { ApiKeyInfo, UserInfo } from './lib/services/identity-directory.service';
+export { ProjectsService } from './lib/services/projects.service';
+export type { ProjectRow, ProjectChanges } from './lib/services/projects.service';

@@ -12,4 +12,10 @@ export { OfferingDto } from './lib/dto/models.dto';
 export { OfferingRegistryService, offeringKey, modelIdFor } from './lib/services/offering-registry.service';
 export type { OfferingRef, EnsuredOfferings } from './lib/services/offering-registry.service';
 export { OfferingDirectoryService } from './lib/services/offering-directory.service';
-export type { OfferingInfo, CatalogMatch, CatalogMatchVia } from './lib/services/offering-directory.service';
+export type {
+  ModelInfo,
+  OfferingInfo,
+  OfferingFilter,
+  CatalogMatch,
+  CatalogMatchVia,
+} from './lib/services/offering-directory.service';

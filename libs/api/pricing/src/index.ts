@@ -15,7 +15,7 @@ export type {
   UsageCost,
 } from './lib/read-model/pricing-read-model';
 export { PriceEditingService } from './lib/services/price-editing.service';
-export { applyPlan, planVersion } from './lib/services/price-writer';
+export { applyPlan, ensurePriced, planVersion } from './lib/services/price-writer';
 export type { NewComponent, NewVersion, VersionPlan, ComponentChange } from './lib/services/price-writer';
 export { DemoPricesSeedService } from './lib/seed/demo-prices-seed.service';
 export { SyncService } from './lib/sync/sync.service';

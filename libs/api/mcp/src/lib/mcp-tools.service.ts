@@ -93,7 +93,7 @@ export class McpToolsService {
   async getModel(id: string) {
     const detail = await this.models.detail(id);
     const prices = await this.pricesOf(detail.id);
-    const ancestry = await this.provenance.ancestry(detail.id);
+    const ancestry = await this.models.ancestry(detail.id);
     return {
       id: detail.id,
       name: detail.display_name,
@@ -195,7 +195,7 @@ export class McpToolsService {
     const direction = args.direction ?? 'both';
     const out: Record<string, unknown> = { model_id: modelId };
     if (direction !== 'derivatives') {
-      const edges = await this.provenance.ancestry(modelId);
+      const edges = await this.models.ancestry(modelId);
       const children = new Set(edges.map((e) => e.model_id));
       out['ancestors'] = edges.map((e) => ({
         model_id: e.model_id,

@@ -1,7 +1,7 @@
 import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule, StreamTicketsModule } from '@mph/api-auth';
-import { CatalogModule, DemoSeedService, MODEL_PRICES } from '@mph/api-catalog';
+import { CatalogModule, DemoSeedService, MODEL_PRICE_SQL, MODEL_PRICES } from '@mph/api-catalog';
 import { APP_CONFIG, APP_MODE, AppConfig, AppMode } from '@mph/api-core';
 import { PriceEditingController } from './controllers/price-editing.controller';
 import { ExportsController } from './exports/exports.controller';
@@ -14,7 +14,7 @@ import { ReconciliationService } from './sync/reconciliation.service';
 import { SyncService } from './sync/sync.service';
 import { SyncSourcesService } from './sync/sync-sources.service';
 import { PriceEditingService } from './services/price-editing.service';
-import { PriceReadService } from './services/price-read.service';
+import { MODEL_PRICE_SQL_IMPL, PriceReadService } from './services/price-read.service';
 import { PricingReadModel } from './read-model/pricing-read-model';
 import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
 
@@ -43,6 +43,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     ExportsService,
     ReconciliationService,
     { provide: MODEL_PRICES, useExisting: PriceReadService },
+    { provide: MODEL_PRICE_SQL, useValue: MODEL_PRICE_SQL_IMPL },
   ],
   exports: [
     PricingReadModel,
@@ -53,6 +54,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     SyncSourcesService,
     ExportsService,
     MODEL_PRICES,
+    MODEL_PRICE_SQL,
   ],
 })
 export class PricingModule implements OnApplicationBootstrap {

@@ -15,9 +15,23 @@ export interface AncestryEdge {
   relation: Relation;
   source: string;
   depth: number;
-  /** False when the base is not in our catalog (known only by id). */
-  base_known: boolean;
 }
+
+/**
+ * Conditions and counts on the lineage table that the catalog's search and stats put inside their own statements
+ * (one statement keeps paging and ordering in the database). The SQL is the provenance lib's; `model` is the SQL
+ * expression of the model id, `p` binds a parameter and answers its placeholder.
+ */
+export const LINEAGE_SQL = {
+  hasBase: (model: string) => `EXISTS (SELECT 1 FROM base_model_relations r WHERE r.model_id = ${model})`,
+  derivedFrom: (model: string, base: string, relation: string | null) =>
+    `EXISTS (SELECT 1 FROM base_model_relations r WHERE r.model_id = ${model} AND r.base_model_id = ${base}` +
+    `${relation ? ` AND r.relation = ${relation}` : ''})`,
+  /** The number of edges. */
+  edgeCount: `(SELECT count(*) FROM base_model_relations)`,
+  /** Edges per relation kind: rows (key, count), most common first. */
+  byRelation: `SELECT relation AS key, count(*)::int AS count FROM base_model_relations GROUP BY relation ORDER BY count DESC, key`,
+};
 
 export interface DerivativeRow {
   model_id: string;
@@ -98,8 +112,7 @@ export class ProvenanceService {
                   SELECT * FROM base_model_relations r WHERE r.model_id = up.base_model_id OFFSET 0) r
           WHERE up.depth < $2 AND NOT r.base_model_id = ANY(up.path)
        )
-       SELECT DISTINCT ON (up.model_id, up.base_model_id) up.model_id, up.base_model_id, up.relation, up.source, up.depth,
-              EXISTS (SELECT 1 FROM models m WHERE m.id = up.base_model_id AND m.deleted_at IS NULL) AS base_known
+       SELECT DISTINCT ON (up.model_id, up.base_model_id) up.model_id, up.base_model_id, up.relation, up.source, up.depth
          FROM up ORDER BY up.model_id, up.base_model_id, up.depth`,
         [modelId, maxDepth],
       )
@@ -149,12 +162,9 @@ export class ProvenanceService {
   }
 
   /** Direct bases of a model. */
-  basesOf(
-    modelId: string,
-  ): Promise<{ base_model_id: string; relation: Relation; source: string; base_known: boolean }[]> {
+  basesOf(modelId: string): Promise<{ base_model_id: string; relation: Relation; source: string }[]> {
     return this.dataSource.query(
-      `SELECT r.base_model_id, r.relation, r.source,
-              EXISTS (SELECT 1 FROM models m WHERE m.id = r.base_model_id AND m.deleted_at IS NULL) AS base_known
+      `SELECT r.base_model_id, r.relation, r.source
          FROM base_model_relations r WHERE r.model_id = $1 ORDER BY r.base_model_id`,
       [modelId],
     );

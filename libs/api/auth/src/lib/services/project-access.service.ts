@@ -35,8 +35,8 @@ const notFound = (ref: string) =>
  * owner) is used by its owner and the members the owner adds; usage events, gateway calls (X-MPH-Project) and chat
  * sessions name it by id or by name, and are refused when it is unknown or not theirs: a name is never created on
  * the fly, so nobody can spend from (or escape) another team's budget by typing its name. Operators and admins set
- * budgets and limits on any project; admins may also use any. This service owns project_members and reads the
- * identity columns of chat_projects (owned by libs/api/chat, which creates, renames and deletes projects).
+ * budgets and limits on any project; admins may also use any. This service owns project_members; the projects
+ * themselves are ProjectsService's (created, renamed and deleted through the chat routes).
  */
 @Injectable()
 export class ProjectAccess {

@@ -150,7 +150,7 @@ export class ModelsController {
 
   private async ancestry(id: string): Promise<AncestryDto> {
     const modelId = await this.models.resolveId(id);
-    const edges = await this.provenance.ancestry(modelId);
+    const edges = await this.models.ancestry(modelId);
     const children = new Set(edges.map((e) => e.model_id));
     const roots = [...new Set(edges.map((e) => e.base_model_id))].filter((b) => !children.has(b)).sort();
     return { model_id: modelId, edges, roots };

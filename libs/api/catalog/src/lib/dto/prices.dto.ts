@@ -73,6 +73,22 @@ export interface ModelPricesReader {
   pricesOfModel(modelId: string, at: Date): Promise<OfferingPriceDto[]>;
 }
 
+/**
+ * Supplied by the pricing lib: the SQL of an offering's base prices in force now, for the catalog's search filters and
+ * its "cheapest first" sort, which must stay inside one statement to page in the database. The statement text is the
+ * pricing lib's (it owns the price tables); the catalog joins it to its offerings.
+ */
+export const MODEL_PRICE_SQL = Symbol('MODEL_PRICE_SQL');
+
+export interface ModelPriceSql {
+  /**
+   * A relation (for `CROSS JOIN LATERAL`) with the columns `input` and `output`: the offering's base input and output
+   * per 1M tokens (standard tier, default region, no prompt tier or time window) in force now; no row when unknown.
+   * `offering` is the SQL expression of the offering id.
+   */
+  basePricesNow(offering: string): string;
+}
+
 export class PricesAtQueryDto {
   @ApiPropertyOptional({
     format: 'date-time',

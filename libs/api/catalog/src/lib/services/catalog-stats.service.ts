@@ -1,3 +1,4 @@
+import { LINEAGE_SQL } from '@mph/api-provenance';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig, DomainError, JobRegistry, ResponseCache } from '@mph/api-core';
@@ -78,7 +79,7 @@ export class CatalogStatsService implements OnModuleInit {
               (SELECT count(*) FROM vendors WHERE deleted_at IS NULL)::int AS vendors,
               (SELECT count(*) FROM offerings WHERE deleted_at IS NULL)::int AS offerings,
               (SELECT count(*) FROM author_stats)::int AS authors,
-              (SELECT count(*) FROM base_model_relations)::int AS base_model_relations`,
+              ${LINEAGE_SQL.edgeCount}::int AS base_model_relations`,
     );
     const by = (column: string) =>
       this.dataSource.query(
@@ -89,9 +90,7 @@ export class CatalogStatsService implements OnModuleInit {
       by('pipeline_tag'),
       by('library_name'),
       by('license'),
-      this.dataSource.query(
-        `SELECT relation AS key, count(*)::int AS count FROM base_model_relations GROUP BY relation ORDER BY count DESC, key`,
-      ),
+      this.dataSource.query(LINEAGE_SQL.byRelation),
     ]);
     return {
       totals,

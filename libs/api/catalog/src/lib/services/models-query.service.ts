@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError, PageWindow, ReadDatabase } from '@mph/api-core';
-import { ProvenanceService } from '@mph/api-provenance';
+import { AncestryEdge, LINEAGE_SQL, ProvenanceService } from '@mph/api-provenance';
 import { DataSource } from 'typeorm';
 import type { ModelDetailDto, ModelsQueryDto, ModelSummaryDto, TypedTagsDto } from '../dto/models.dto';
+import { MODEL_PRICE_SQL, ModelPriceSql } from '../dto/prices.dto';
 import { ModelEntity, OfferingEntity } from '../entities';
 
 /** Counting stops here: beyond it `total` is a lower bound flagged `total_estimated`. */
@@ -84,27 +85,16 @@ function summary(r: SummaryRow): ModelSummaryDto {
 }
 
 /** Sort keys for keyset paging: NULLs are mapped below every value so DESC order puts them last, as the pages do. */
-/**
- * The cheapest base input + output per 1M tokens among a model's live offerings (standard tier, default region, in
- * force now). Prices belong to the pricing lib; the catalog only reads them here for its filters and sort.
- */
-const OFFERING_PRICE_JOIN = `FROM offerings o
-   JOIN price_versions v ON v.offering_id = o.id AND v.service_tier = 'standard' AND v.region = ''
-        AND v.effective_from <= now() AND (v.effective_to IS NULL OR v.effective_to > now())
-   JOIN price_components ci ON ci.version_id = v.id AND ci.unit = 'input' AND ci.prompt_tokens_above = 0 AND ci.window_start IS NULL
-   JOIN price_components co ON co.version_id = v.id AND co.unit = 'output' AND co.prompt_tokens_above = 0 AND co.window_start IS NULL
-  WHERE o.model_id = m.id AND o.deleted_at IS NULL`;
-const CHEAPEST = `(SELECT min(ci.amount + co.amount) ${OFFERING_PRICE_JOIN})`;
+type SortKey = Exclude<ModelsQueryDto['sort'] & string, 'relevance'>;
 
-const KEYSET: Record<Exclude<ModelsQueryDto['sort'] & string, 'relevance'>, { expr: string; type: string }> = {
+/** Sort keys for keyset paging (the price key needs the pricing lib's SQL, see `keyset`). */
+const KEYSET: Record<Exclude<SortKey, 'price'>, { expr: string; type: string }> = {
   downloads: { expr: 'm.downloads', type: 'bigint' },
   likes: { expr: 'm.likes', type: 'integer' },
   trending: { expr: 'm.trending_score', type: 'float8' },
   created: { expr: "coalesce(m.hf_created_at, '-infinity'::timestamptz)", type: 'timestamptz' },
   updated: { expr: "coalesce(m.hf_last_modified, '-infinity'::timestamptz)", type: 'timestamptz' },
   context: { expr: 'coalesce(m.context_window, -1)', type: 'integer' },
-  // Cheapest first (descending on the negated price); models without a known price come last.
-  price: { expr: `-coalesce(${CHEAPEST}, 'Infinity'::numeric)`, type: 'numeric' },
 };
 
 /** An opaque cursor: the sort it belongs to, the last row's sort value and id. */
@@ -137,7 +127,31 @@ export class ModelsQueryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly provenance: ProvenanceService,
     private readonly reads: ReadDatabase,
+    @Optional() @Inject(MODEL_PRICE_SQL) private readonly priceSql?: ModelPriceSql,
   ) {}
+
+  /** The live offerings of model `m` with their base prices now (the pricing lib's relation), for filters and sort. */
+  private offeringPrices(): string {
+    if (!this.priceSql) {
+      throw DomainError.notFound(
+        'PRICING_DISABLED',
+        'Prices are not served by this instance: no price filter or sort.',
+      );
+    }
+    return `FROM offerings o CROSS JOIN LATERAL ${this.priceSql.basePricesNow('o.id')} p
+      WHERE o.model_id = m.id AND o.deleted_at IS NULL`;
+  }
+
+  private keyset(sort: SortKey): { expr: string; type: string } {
+    // Cheapest first (descending on the negated price); models without a known price come last.
+    if (sort === 'price') {
+      return {
+        expr: `-coalesce((SELECT min(p.input + p.output) ${this.offeringPrices()}), 'Infinity'::numeric)`,
+        type: 'numeric',
+      };
+    }
+    return KEYSET[sort];
+  }
 
   /** `replica`: the read replica may answer (anonymous callers only; see ReadDatabase). */
   async search(
@@ -191,20 +205,16 @@ export class ModelsQueryService {
     if (query.min_context !== undefined) where.push(`m.context_window >= ${p(query.min_context)}`);
     if (query.max_input_price !== undefined || query.max_output_price !== undefined) {
       const conditions = [
-        query.max_input_price !== undefined ? `ci.amount <= ${p(query.max_input_price)}::numeric` : null,
-        query.max_output_price !== undefined ? `co.amount <= ${p(query.max_output_price)}::numeric` : null,
+        query.max_input_price !== undefined ? `p.input <= ${p(query.max_input_price)}::numeric` : null,
+        query.max_output_price !== undefined ? `p.output <= ${p(query.max_output_price)}::numeric` : null,
       ].filter(Boolean);
-      where.push(`EXISTS (SELECT 1 ${OFFERING_PRICE_JOIN} AND ${conditions.join(' AND ')})`);
+      where.push(`EXISTS (SELECT 1 ${this.offeringPrices()} AND ${conditions.join(' AND ')})`);
     }
     if (query.has_base_model !== undefined) {
-      where.push(
-        `${query.has_base_model ? '' : 'NOT '}EXISTS (SELECT 1 FROM base_model_relations r WHERE r.model_id = m.id)`,
-      );
+      where.push(`${query.has_base_model ? '' : 'NOT '}${LINEAGE_SQL.hasBase('m.id')}`);
     }
     if (query.base_model) {
-      where.push(
-        `EXISTS (SELECT 1 FROM base_model_relations r WHERE r.model_id = m.id AND r.base_model_id = ${p(query.base_model)}${query.relation ? ` AND r.relation = ${p(query.relation)}` : ''})`,
-      );
+      where.push(LINEAGE_SQL.derivedFrom('m.id', p(query.base_model), query.relation ? p(query.relation) : null));
     } else if (query.relation) {
       throw DomainError.badRequest('VALIDATION_FAILED', 'relation needs base_model.', [
         { field: 'relation', problems: ['needs base_model'] },
@@ -218,7 +228,7 @@ export class ModelsQueryService {
     }
     const whereSql = where.join(' AND ');
     const countParams = [...params];
-    const key = sort === 'relevance' ? undefined : KEYSET[sort];
+    const key = sort === 'relevance' ? undefined : this.keyset(sort);
     let order: string;
     let offset = window.offset;
     if (!key) {
@@ -314,10 +324,27 @@ export class ModelsQueryService {
     return rows[0].id as string;
   }
 
+  /** Every ancestor edge of a model (provenance's), each saying whether its base is in the catalog. */
+  async ancestry(modelId: string): Promise<(AncestryEdge & { base_known: boolean })[]> {
+    const edges = await this.provenance.ancestry(modelId);
+    const known = await this.knownIds(edges.map((e) => e.base_model_id));
+    return edges.map((e) => ({ ...e, base_known: known.has(e.base_model_id) }));
+  }
+
+  /** Which of these ids are live models of the catalog (a base may be known only by its id). */
+  private async knownIds(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM models WHERE id = ANY($1::text[]) AND deleted_at IS NULL`,
+      [[...new Set(ids)]],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   async detail(id: string): Promise<ModelDetailDto> {
     const modelId = await this.resolveId(id);
     const m = await this.dataSource.getRepository(ModelEntity).findOneByOrFail({ id: modelId });
-    const [bases, derivativeCounts, datasets, offerings] = await Promise.all([
+    const [baseEdges, derivativeCounts, datasets, offerings] = await Promise.all([
       this.provenance.basesOf(modelId),
       this.provenance.derivativeCounts(modelId),
       this.provenance.datasetsOf(modelId),
@@ -325,6 +352,8 @@ export class ModelsQueryService {
         .getRepository(OfferingEntity)
         .find({ where: { modelId }, order: { providerSlug: 'ASC', providerModelId: 'ASC' } }),
     ]);
+    const known = await this.knownIds(baseEdges.map((b) => b.base_model_id));
+    const bases = baseEdges.map((b) => ({ ...b, base_known: known.has(b.base_model_id) }));
     return {
       id: m.id,
       display_name: m.displayName,

@@ -1,18 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { query } from '@mph/api-core';
+import { query, Queryable } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 
-/** A live offering as the money path needs it: who serves which model under which id. */
+/** An offering as the money path needs it: who serves which model under which id. */
 export interface OfferingInfo {
   id: string;
   provider: string;
   provider_model_id: string;
   model_id: string;
-  /** The offering's own context window, else its model's. */
+  /** The offering's own limits (null: as its model's, below). */
   context_window: number | null;
   max_output: number | null;
+  model_context_window: number | null;
+  model_max_output: number | null;
   status: string;
+}
+
+/** A model as price exports name it. */
+export interface ModelInfo {
+  id: string;
+  display_name: string;
+  input_modalities: string[];
+  output_modalities: string[];
+  context_window: number | null;
+}
+
+/** Which offerings a list or a lock covers. */
+export interface OfferingFilter {
+  id?: string;
+  provider?: string;
+  modelId?: string;
 }
 
 /** How a client's spelling reached an offering in the catalog (match rules are the pricing lib's, not here). */
@@ -26,8 +44,17 @@ export interface CatalogMatch {
 }
 
 const OFFERING_COLUMNS = `o.id::text AS id, o.provider_slug AS provider, o.provider_model_id, o.model_id,
-  coalesce(o.context_window, m.context_window) AS context_window, coalesce(o.max_output, m.max_output) AS max_output,
-  o.status`;
+  o.context_window, o.max_output, m.context_window AS model_context_window, m.max_output AS model_max_output, o.status`;
+
+/** The WHERE clause of a filter, its parameters from $1 on. */
+function filterSql(f: OfferingFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const where = ['o.deleted_at IS NULL'];
+  if (f.id !== undefined) where.push(`o.id = $${params.push(f.id)}::uuid`);
+  if (f.provider !== undefined) where.push(`o.provider_slug = $${params.push(f.provider)}`);
+  if (f.modelId !== undefined) where.push(`o.model_id = $${params.push(f.modelId)}`);
+  return { where: where.join(' AND '), params };
+}
 
 /**
  * The catalog's answer to "which live offering is this": offerings by id, by model, or by the spellings a client may
@@ -66,19 +93,81 @@ export class OfferingDirectoryService {
     return { offering, via, spelling };
   }
 
-  /** Live offerings by id (deleted and unknown ids are absent from the answer). */
+  /** Offerings by id: live ones, or deleted ones too (history keeps naming them). Unknown ids are absent. */
   async byIds(
     ids: readonly string[],
-    manager: EntityManager = this.dataSource.manager,
+    options: { includeDeleted?: boolean; db?: Queryable } = {},
   ): Promise<Map<string, OfferingInfo>> {
     if (!ids.length) return new Map();
     const rows = await query<OfferingInfo>(
-      manager,
+      options.db ?? this.dataSource,
       `SELECT ${OFFERING_COLUMNS} FROM offerings o JOIN models m ON m.id = o.model_id
-        WHERE o.id = ANY($1::uuid[]) AND o.deleted_at IS NULL`,
+        WHERE o.id = ANY($1::uuid[]) ${options.includeDeleted ? '' : 'AND o.deleted_at IS NULL'}`,
       [[...new Set(ids)]],
     );
     return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /**
+   * Offerings (deleted ones too, flagged) by provider and provider id, keyed `provider|id` (offeringKey): what a feed's
+   * entries name.
+   */
+  async byKeys(
+    keys: readonly { provider: string; providerModelId: string }[],
+    db: Queryable = this.dataSource,
+  ): Promise<Map<string, OfferingInfo & { deleted: boolean }>> {
+    if (!keys.length) return new Map();
+    const rows = await query<OfferingInfo & { deleted: boolean }>(
+      db,
+      `SELECT ${OFFERING_COLUMNS}, o.deleted_at IS NOT NULL AS deleted
+         FROM offerings o JOIN models m ON m.id = o.model_id
+         JOIN unnest($1::text[], $2::text[]) AS k(provider, pid) ON o.provider_slug = k.provider AND o.provider_model_id = k.pid`,
+      [keys.map((k) => k.provider), keys.map((k) => k.providerModelId)],
+    );
+    return new Map(rows.map((r) => [`${r.provider}|${r.provider_model_id}`, r]));
+  }
+
+  /** Live offerings, ordered by model, provider and the provider's id (the price list's order). */
+  list(filter: OfferingFilter = {}, db: Queryable = this.dataSource): Promise<OfferingInfo[]> {
+    const { where, params } = filterSql(filter);
+    return query<OfferingInfo>(
+      db,
+      `SELECT ${OFFERING_COLUMNS} FROM offerings o JOIN models m ON m.id = o.model_id
+        WHERE ${where} ORDER BY o.model_id, o.provider_slug, o.provider_model_id`,
+      params,
+    );
+  }
+
+  /**
+   * Live offerings locked for the caller's transaction (price edits queue behind each other, and an offering cannot
+   * be deleted under an edit), in the price list's order.
+   */
+  lockLive(m: EntityManager, filter: OfferingFilter): Promise<OfferingInfo[]> {
+    const { where, params } = filterSql(filter);
+    return query<OfferingInfo>(
+      m,
+      `SELECT ${OFFERING_COLUMNS} FROM offerings o JOIN models m ON m.id = o.model_id
+        WHERE ${where} ORDER BY o.model_id, o.provider_slug, o.provider_model_id FOR UPDATE OF o`,
+      params,
+    );
+  }
+
+  /** Live models by id, with what price exports show of them. */
+  async models(ids: readonly string[]): Promise<Map<string, ModelInfo>> {
+    if (!ids.length) return new Map();
+    const rows = await query<ModelInfo>(
+      this.dataSource,
+      `SELECT id, display_name, input_modalities, output_modalities, context_window
+         FROM models WHERE id = ANY($1::text[]) AND deleted_at IS NULL`,
+      [[...new Set(ids)]],
+    );
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Whether a provider (a live vendor) exists. */
+  async providerExists(slug: string, db: Queryable = this.dataSource): Promise<boolean> {
+    const rows = await query(db, `SELECT 1 FROM vendors WHERE slug = $1 AND deleted_at IS NULL`, [slug]);
+    return rows.length > 0;
   }
 
   /** One live offering, or null. */

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { OfferingDirectoryService } from '@mph/api-catalog';
 import { Principal } from '@mph/api-core';
-import { DataSource } from 'typeorm';
 import { ConnectionsService } from '../connections/connections.service';
 import { GatewayService } from '../gateway/gateway.service';
 import { ChatModelDto } from './chat.dto';
@@ -10,7 +9,7 @@ import { ChatModelDto } from './chat.dto';
 @Injectable()
 export class ChatModelsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly offerings: OfferingDirectoryService,
     private readonly connections: ConnectionsService,
     private readonly gateway: GatewayService,
   ) {}
@@ -40,15 +39,10 @@ export class ChatModelsService {
         context_window: null,
       });
     }
-    const ids = out.map((m) => m.offering_id).filter((id): id is string => !!id);
-    if (ids.length) {
-      const rows: { id: string; w: number | null }[] = await this.dataSource.query(
-        `SELECT o.id, coalesce(o.context_window, m.context_window) AS w
-           FROM offerings o JOIN models m ON m.id = o.model_id WHERE o.id = ANY($1)`,
-        [ids],
-      );
-      const windows = new Map(rows.map((r) => [r.id, r.w]));
-      for (const m of out) if (m.offering_id) m.context_window = windows.get(m.offering_id) ?? null;
+    const windows = await this.offerings.byIds(out.flatMap((m) => (m.offering_id ? [m.offering_id] : [])));
+    for (const m of out) {
+      const o = m.offering_id ? windows.get(m.offering_id) : undefined;
+      if (o) m.context_window = o.context_window ?? o.model_context_window;
     }
     return out;
   }

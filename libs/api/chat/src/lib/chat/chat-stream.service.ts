@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { StreamTicketsService } from '@mph/api-auth';
+import { OfferingDirectoryService } from '@mph/api-catalog';
 import { DomainError, Principal } from '@mph/api-core';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -25,6 +26,7 @@ export class ChatStreamService {
     private readonly chat: ChatService,
     private readonly gateway: GatewayService,
     private readonly tickets: StreamTicketsService,
+    private readonly offerings: OfferingDirectoryService,
   ) {}
 
   async send(by: Principal, sessionId: string, input: { content: string; attachments?: unknown[] }) {
@@ -168,14 +170,8 @@ export class ChatStreamService {
     const maxTokens = typeof params['max_tokens'] === 'number' ? (params['max_tokens'] as number) : 1024;
     const offeringId = await this.gateway.offeringFor(by, session.model);
     let window = DEFAULT_CONTEXT_TOKENS;
-    if (offeringId) {
-      const [m] = await this.dataSource.query(
-        `SELECT coalesce(o.context_window, m.context_window) AS w FROM offerings o JOIN models m ON m.id = o.model_id
-          WHERE o.id = $1`,
-        [offeringId],
-      );
-      if (m?.w) window = m.w;
-    }
+    const offering = offeringId ? await this.offerings.byId(offeringId) : null;
+    window = offering?.context_window ?? offering?.model_context_window ?? window;
     const system = session.template ? renderTemplate(session.template, session.variables ?? {}) : null;
     const { encoding } = encodingFor(session.model);
     let budget =

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, Principal } from '@mph/api-core';
+import { ProjectRow, ProjectsService } from '@mph/api-auth';
+import { DomainError, Principal, query, Queryable } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { LOCAL_MODEL } from '../providers/local-echo';
 
@@ -31,41 +32,41 @@ const iso = (d: Date | string) => new Date(d).toISOString();
  */
 @Injectable()
 export class ChatService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly projects: ProjectsService,
+  ) {}
 
-  // --- projects ---
+  // --- projects (rows in the auth lib's ProjectsService; sessions counted here) ---
 
   async listProjects(by: Principal) {
-    const rows = await this.dataSource.query(
-      `SELECT p.*, (SELECT count(*)::int FROM chat_sessions s WHERE s.project_id = p.id AND s.deleted_at IS NULL) AS sessions
-         FROM chat_projects p WHERE p.owner_id = $1 AND p.deleted_at IS NULL ORDER BY p.updated_at DESC`,
-      [by.userId],
-    );
-    return rows.map(projectDto);
+    const rows = await this.projects.listOwned(by.userId);
+    const counts = await this.sessionCounts(rows.map((r) => r.id));
+    return rows.map((r) => projectDto(r, counts.get(r.id) ?? 0));
   }
 
   async project(by: Principal, id: string, m: EntityManager = this.dataSource.manager) {
-    const [row] = await m.query(
-      `SELECT p.*, (SELECT count(*)::int FROM chat_sessions s WHERE s.project_id = p.id AND s.deleted_at IS NULL) AS sessions
-         FROM chat_projects p WHERE p.id = $1 AND p.owner_id = $2 AND p.deleted_at IS NULL`,
-      [id, by.userId],
-    );
+    const row = await this.projects.getOwned(by.userId, id, m);
     if (!row) throw notFound('Project');
-    return projectDto(row);
+    return projectDto(row, (await this.sessionCounts([id], m)).get(id) ?? 0);
+  }
+
+  private async sessionCounts(projectIds: string[], db: Queryable = this.dataSource): Promise<Map<string, number>> {
+    if (!projectIds.length) return new Map();
+    const rows = await query<{ project_id: string; n: number }>(
+      db,
+      `SELECT project_id::text, count(*)::int AS n FROM chat_sessions
+        WHERE project_id = ANY($1::uuid[]) AND deleted_at IS NULL GROUP BY project_id`,
+      [projectIds],
+    );
+    return new Map(rows.map((r) => [r.project_id, r.n]));
   }
 
   async createProject(
     by: Principal,
     input: { name: string; description?: string; default_model?: string | null; settings?: Record<string, unknown> },
   ) {
-    const [row] = await this.dataSource
-      .query(
-        `INSERT INTO chat_projects (owner_id, name, description, default_model, settings) VALUES ($1, $2, $3, $4, $5)
-         RETURNING id`,
-        [by.userId, input.name.trim(), input.description ?? '', input.default_model ?? null, input.settings ?? {}],
-      )
-      .catch((e) => duplicate(e, 'PROJECT_EXISTS', `You already have a project named "${input.name}".`));
-    return this.project(by, row.id);
+    return this.project(by, await this.projects.create(by.userId, input));
   }
 
   async updateProject(
@@ -81,18 +82,7 @@ export class ChatService {
   ) {
     await this.project(by, id);
     if (input.system_prompt_id) await this.prompt(by, input.system_prompt_id);
-    const sets: string[] = [];
-    const params: unknown[] = [id];
-    for (const [k, v] of Object.entries(input)) {
-      if (v === undefined) continue;
-      params.push(k === 'name' ? String(v).trim() : v);
-      sets.push(`${k} = $${params.length}`);
-    }
-    if (sets.length) {
-      await this.dataSource
-        .query(`UPDATE chat_projects SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params)
-        .catch((e) => duplicate(e, 'PROJECT_EXISTS', `You already have a project named "${input.name}".`));
-    }
+    await this.projects.update(id, input);
     return this.project(by, id);
   }
 
@@ -100,7 +90,7 @@ export class ChatService {
     await this.project(by, id);
     await this.dataSource.transaction(async (m) => {
       await m.query(`UPDATE chat_sessions SET deleted_at = now() WHERE project_id = $1 AND deleted_at IS NULL`, [id]);
-      await m.query(`UPDATE chat_projects SET deleted_at = now() WHERE id = $1`, [id]);
+      await this.projects.softDelete(m, id);
     });
   }
 
@@ -171,7 +161,7 @@ export class ChatService {
   async deletePrompt(by: Principal, id: string): Promise<void> {
     await this.prompt(by, id);
     await this.dataSource.transaction(async (m) => {
-      await m.query(`UPDATE chat_projects SET system_prompt_id = NULL WHERE system_prompt_id = $1`, [id]);
+      await this.projects.clearSystemPrompt(m, id);
       await m.query(`UPDATE prompts SET deleted_at = now() WHERE id = $1`, [id]);
     });
   }
@@ -231,7 +221,7 @@ export class ChatService {
         input.variables ?? {},
       ],
     );
-    await this.dataSource.query(`UPDATE chat_projects SET updated_at = now() WHERE id = $1`, [input.project_id]);
+    await this.projects.touch(input.project_id);
     return this.session(by, row.id);
   }
 
@@ -275,22 +265,17 @@ export class ChatService {
   }
 }
 
-function duplicate(e: unknown, code: string, message: string): never {
-  if ((e as { code?: string }).code === '23505') throw DomainError.conflict(code, message);
-  throw e;
-}
-
-function projectDto(r: Record<string, unknown>) {
+function projectDto(r: ProjectRow, sessions: number) {
   return {
-    id: r['id'] as string,
-    name: r['name'] as string,
-    description: r['description'] as string,
-    default_model: (r['default_model'] as string | null) ?? null,
-    system_prompt_id: (r['system_prompt_id'] as string | null) ?? null,
-    settings: (r['settings'] as Record<string, unknown>) ?? {},
-    sessions: (r['sessions'] as number) ?? 0,
-    created_at: iso(r['created_at'] as Date),
-    updated_at: iso(r['updated_at'] as Date),
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    default_model: r.default_model ?? null,
+    system_prompt_id: r.system_prompt_id ?? null,
+    settings: r.settings ?? {},
+    sessions,
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
   };
 }
 

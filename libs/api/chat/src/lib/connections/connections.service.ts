@@ -1,7 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { actorOf, AuditService } from '@mph/api-auth';
-import { APP_CONFIG, AppConfig, checkFeedUrl, DataChanges, DomainError, Principal, SecretBox } from '@mph/api-core';
+import { actorOf, AuditService, IdentityDirectory } from '@mph/api-auth';
+import {
+  APP_CONFIG,
+  AppConfig,
+  checkFeedUrl,
+  DataChanges,
+  DomainError,
+  Principal,
+  query,
+  SecretBox,
+} from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { CircuitBreaker } from '../providers/breaker';
 import { connectionDto, hint, redacted } from './connection-dto';
@@ -42,8 +51,6 @@ export interface ServedModel {
 export interface LiveConnection {
   row: ConnectionRow;
   models: ServedModel[];
-  /** The offerings its models name explicitly: provider and id, as usage events name them. */
-  offerings: Map<string, { provider: string; providerModelId: string }>;
   target: UpstreamTarget;
   breaker: CircuitBreaker;
 }
@@ -73,7 +80,7 @@ export interface ConnectionInput {
   models?: { model: string; upstream_model?: string; offering_id?: string | null }[];
 }
 
-const COLUMNS = `c.id, c.owner_id, u.email AS owner_email, u.role AS owner_role, c.name, c.kind, c.base_url, c.provider_slug, c.api_key_sealed,
+const COLUMNS = `c.id, c.owner_id, c.name, c.kind, c.base_url, c.provider_slug, c.api_key_sealed,
   c.api_key_hint, c.enabled, c.priority, c.connect_timeout_ms, c.first_token_timeout_ms, c.total_timeout_ms,
   c.max_retries, c.breaker_failures, c.breaker_cooldown_ms, c.response_cache_seconds, c.created_at, c.updated_at`;
 
@@ -98,6 +105,7 @@ export class ConnectionsService {
     private readonly secrets: SecretBox,
     private readonly audit: AuditService,
     private readonly changes: DataChanges,
+    private readonly identity: IdentityDirectory,
   ) {
     changes.subscribe((table) => {
       if (table === null || table === 'provider_connections' || table === 'connection_models') this.live = null;
@@ -121,19 +129,18 @@ export class ConnectionsService {
   }
 
   private async load(): Promise<LiveConnection[]> {
-    const rows: ConnectionRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM provider_connections c LEFT JOIN users u ON u.id = c.owner_id
-        WHERE c.deleted_at IS NULL ORDER BY c.priority, c.name, c.id`,
+    const stored = await query<Omit<ConnectionRow, 'owner_email' | 'owner_role'>>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM provider_connections c WHERE c.deleted_at IS NULL ORDER BY c.priority, c.name, c.id`,
     );
-    const models: (ServedModel & {
-      connection_id: string;
-      provider: string | null;
-      provider_model_id: string | null;
-    })[] = await this.dataSource.query(
-      `SELECT cm.connection_id, cm.model, cm.upstream_model, cm.offering_id, o.provider_slug AS provider,
-                o.provider_model_id
-           FROM connection_models cm LEFT JOIN offerings o ON o.id = cm.offering_id
-          ORDER BY cm.model`,
+    const owners = await this.identity.users(stored.flatMap((r) => (r.owner_id ? [r.owner_id] : [])));
+    const rows: ConnectionRow[] = stored.map((r) => {
+      const owner = r.owner_id ? owners.get(r.owner_id) : undefined;
+      return { ...r, owner_email: owner?.email ?? null, owner_role: owner?.role ?? null };
+    });
+    const models = await query<ServedModel & { connection_id: string }>(
+      this.dataSource,
+      `SELECT cm.connection_id, cm.model, cm.upstream_model, cm.offering_id FROM connection_models cm ORDER BY cm.model`,
     );
     return rows.map((row) => {
       let apiKey: string | undefined;
@@ -156,14 +163,6 @@ export class ConnectionsService {
       return {
         row,
         models: own.map((m) => ({ model: m.model, upstream_model: m.upstream_model, offering_id: m.offering_id })),
-        offerings: new Map(
-          own
-            .filter((m) => m.offering_id && m.provider && m.provider_model_id)
-            .map((m) => [
-              m.offering_id as string,
-              { provider: m.provider as string, providerModelId: m.provider_model_id as string },
-            ]),
-        ),
         breaker,
         target: {
           id: row.id,

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OfferingRegistryService } from '@mph/api-catalog';
 import { APP_MODE, AppMode, lockForTransaction } from '@mph/api-core';
-import { applyPlan, planVersion } from '@mph/api-pricing';
+import { ensurePriced } from '@mph/api-pricing';
 import { DataSource } from 'typeorm';
 import { LOCAL_MODEL } from '../providers/local-echo';
 
@@ -40,26 +40,19 @@ export class LocalProviderSeed implements OnApplicationBootstrap {
       );
       const offeringId = ensured.ids.get(`local|${LOCAL_MODEL}`);
       if (offeringId) {
-        const [{ priced }] = await m.query(
-          `SELECT EXISTS (SELECT 1 FROM price_versions WHERE offering_id = $1) AS priced`,
-          [offeringId],
-        );
-        if (!priced) {
-          const plan = await planVersion(m, {
-            offeringId,
-            serviceTier: 'standard',
-            region: '',
-            effectiveFrom: new Date('1970-01-01T00:00:00Z'),
-            currency: 'USD',
-            source: 'built-in',
-            sourceRef: 'the local echo provider is free',
-            components: [
-              { unit: 'input', amount: '0' },
-              { unit: 'output', amount: '0' },
-            ],
-          });
-          await applyPlan(m, plan);
-        }
+        await ensurePriced(m, {
+          offeringId,
+          serviceTier: 'standard',
+          region: '',
+          effectiveFrom: new Date('1970-01-01T00:00:00Z'),
+          currency: 'USD',
+          source: 'built-in',
+          sourceRef: 'the local echo provider is free',
+          components: [
+            { unit: 'input', amount: '0' },
+            { unit: 'output', amount: '0' },
+          ],
+        });
       }
       const [existing] = await m.query(
         `SELECT id FROM provider_connections WHERE kind = 'local' AND owner_id IS NULL AND deleted_at IS NULL`,

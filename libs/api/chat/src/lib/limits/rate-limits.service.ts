@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { actorOf, AuditService, ProjectAccess } from '@mph/api-auth';
+import { actorOf, AuditService, IdentityDirectory, ProjectAccess } from '@mph/api-auth';
 import { APP_CONFIG, AppConfig, DataChanges, DomainError, Principal } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { BucketCheck, BucketStore, MemoryBucketStore, RedisBucketStore } from './bucket-store';
@@ -42,6 +42,7 @@ export class RateLimitsService implements OnModuleDestroy {
     private readonly changes: DataChanges,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly projects: ProjectAccess,
+    private readonly identity: IdentityDirectory,
   ) {
     changes.subscribe((table) => {
       if (table === null || table === 'gateway_limits') this.limits = null;
@@ -133,7 +134,7 @@ export class RateLimitsService implements OnModuleDestroy {
       ]);
     }
     if (input.scope === 'api_key') {
-      const [key] = await this.dataSource.query(`SELECT id FROM api_keys WHERE id::text = $1`, [input.scope_id]);
+      const key = (await this.identity.apiKeys([input.scope_id])).get(input.scope_id);
       if (!key) throw DomainError.notFound('API_KEY_NOT_FOUND', `No API key ${input.scope_id}.`);
     } else {
       // A project limit is set on the project itself (stored by id): renaming it, or typing another spelling of its

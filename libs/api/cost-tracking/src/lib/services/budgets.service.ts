@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditService, ProjectAccess, SYSTEM_ACTOR, actorOf } from '@mph/api-auth';
+import { AuditService, IdentityDirectory, ProjectAccess, SYSTEM_ACTOR, actorOf } from '@mph/api-auth';
 import { randomBytes } from 'node:crypto';
 import {
   APP_CONFIG,
@@ -92,6 +92,7 @@ export class BudgetsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly changes: DataChanges,
     private readonly projects: ProjectAccess,
+    private readonly identity: IdentityDirectory,
   ) {
     changes.subscribe((table) => {
       if (table === null || table === 'budgets') this.scopes = null;
@@ -316,11 +317,12 @@ export class BudgetsService {
           owner_role: string;
         })[] = await m.query(
           `SELECT b.id, b.owner_id, b.scope, b.scope_id, b.name, b.amount::text, b.currency, b.period, b.mode,
-                  b.webhook_url, b.webhook_secret_sealed, u.role AS owner_role
-             FROM budgets b JOIN users u ON u.id = b.owner_id WHERE b.id = $1 AND b.deleted_at IS NULL`,
+                  b.webhook_url, b.webhook_secret_sealed
+             FROM budgets b WHERE b.id = $1 AND b.deleted_at IS NULL`,
           [id],
         );
         if (!b) return;
+        b.owner_role = (await this.identity.users([b.owner_id])).get(b.owner_id)?.role ?? 'member';
         const { start } = periodOf(b.period, at);
         await m.query(`INSERT INTO budget_periods (budget_id, period_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
           b.id,
@@ -426,15 +428,16 @@ export class BudgetsService {
   async list(by: Principal): Promise<BudgetStatus[]> {
     const all = seesAllCosts(by);
     const projects = all ? [] : (await this.projects.usableBy(by)).map((p) => p.id);
+    const keys = all ? [] : await this.identity.apiKeyIdsOf(by.userId);
     const rows: BudgetRow[] = await this.dataSource.query(
       `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode FROM budgets
         WHERE deleted_at IS NULL
           AND ($1::uuid IS NULL OR owner_id = $1
                OR (scope = 'user' AND scope_id = $1::text)
-               OR (scope = 'api_key' AND scope_id IN (SELECT id::text FROM api_keys WHERE user_id = $1))
+               OR (scope = 'api_key' AND scope_id = ANY($3::text[]))
                OR (scope = 'project' AND scope_id = ANY($2::text[])))
         ORDER BY name, id`,
-      [all ? null : by.userId, projects],
+      [all ? null : by.userId, projects, keys],
     );
     const names = await this.projects.names(rows.filter((b) => b.scope === 'project').map((b) => b.scope_id));
     return Promise.all(
@@ -464,7 +467,7 @@ export class BudgetsService {
         throw DomainError.forbidden('FORBIDDEN', 'Members set budgets on their own usage only.');
       }
     } else if (input.scope === 'api_key') {
-      const [key] = await this.dataSource.query(`SELECT user_id FROM api_keys WHERE id::text = $1`, [scopeId]);
+      const key = (await this.identity.apiKeys([scopeId])).get(scopeId);
       if (!key) throw DomainError.notFound('API_KEY_NOT_FOUND', `No API key ${scopeId}.`);
       if (key.user_id !== by.userId && !seesAllCosts(by)) {
         throw DomainError.forbidden('FORBIDDEN', 'Members set budgets on their own API keys only.');

@@ -1,4 +1,4 @@
-import { ProjectAccess } from '@mph/api-auth';
+import { IdentityDirectory, ProjectAccess } from '@mph/api-auth';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError, Principal } from '@mph/api-core';
@@ -18,7 +18,7 @@ const GROUP_SQL: Record<Group, string> = {
   model: 'd.model',
   provider: 'd.provider',
   project: 'd.project',
-  user: 'u.email',
+  user: 'd.user_id::text',
   api_key: `CASE WHEN d.api_key_id = '00000000-0000-0000-0000-000000000000' THEN '' ELSE d.api_key_id::text END`,
 };
 
@@ -41,6 +41,7 @@ export class CostReportsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly projects: ProjectAccess,
+    private readonly identity: IdentityDirectory,
   ) {}
 
   /**
@@ -65,6 +66,27 @@ export class CostReportsService {
     return rows.map((r) => ({ ...r, project_name: names.get(String(r['project'] ?? '')) ?? null }));
   }
 
+  /**
+   * Replaces the user id in `from` by the user's email in `to` (the auth lib knows emails); with `orderBy` (the
+   * groups of a time series), rows are put back in group order, as the statement ordered them by id.
+   */
+  private async withUserEmails<T extends Record<string, unknown>>(
+    rows: T[],
+    from: string,
+    to: string,
+    orderBy: readonly string[] | null,
+  ): Promise<void> {
+    const users = await this.identity.users(rows.map((r) => String(r[from])));
+    for (const r of rows) (r as Record<string, unknown>)[to] = users.get(String(r[from]))?.email ?? null;
+    if (!orderBy) return;
+    const key = (r: T) => orderBy.map((g) => String(r[g] ?? ''));
+    rows.sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+      return 0;
+    });
+  }
+
   async summary(by: Principal, q: SummaryQuery) {
     const params: unknown[] = [q.from, q.to];
     const p = (v: unknown) => {
@@ -85,7 +107,7 @@ export class CostReportsService {
               sum(d.cost)::text AS cost, sum(d.cost_usd)::text AS cost_usd, sum(d.events)::int AS events,
               sum(d.unpriced_events)::int AS unpriced_events, sum(d.unconverted_events)::int AS unconverted_events,
               sum(d.input_tokens)::bigint::text AS input_tokens, sum(d.output_tokens)::bigint::text AS output_tokens
-         FROM usage_daily d ${groups.includes('user') ? 'JOIN users u ON u.id = d.user_id' : ''}
+         FROM usage_daily d
         WHERE ${where.join(' AND ')}
         GROUP BY ${[...groups.map((_g, i) => i + 1), groups.length + 1].join(', ')}
         ORDER BY ${order}${q.top ? ` LIMIT ${Number(q.top)}` : ''}`,
@@ -99,6 +121,7 @@ export class CostReportsService {
            FROM usage_daily d WHERE ${where.join(' AND ')}`,
         params,
       );
+    if (groups.includes('user')) await this.withUserEmails(rows, 'user', 'user', timeGroup ? groups : null);
     const named = groups.includes('project') ? await this.withProjectNames(rows) : rows;
     return {
       data: named.map((r) => ({
@@ -154,13 +177,14 @@ export class CostReportsService {
       `SELECT e.id::text, e.idempotency_key, e.occurred_at, e.provider, e.model, e.resolved_model, e.offering_id,
               e.service_tier, e.region, e.project, e.usage, e.total_cost::text AS total_cost, e.breakdown, e.currency,
               e.fx_rate::text AS fx_rate,
-              e.price_version_id, e.cost_error, e.status, e.latency_ms, e.ttft_ms, u.email AS user_email,
+              e.price_version_id, e.cost_error, e.status, e.latency_ms, e.ttft_ms, e.user_id::text AS user_email,
               to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-         FROM usage_events e JOIN users u ON u.id = e.user_id
+         FROM usage_events e
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY e.occurred_at DESC, e.id DESC LIMIT ${q.limit}`,
       params,
     );
+    await this.withUserEmails(rows, 'user_email', 'user_email', null);
     const last = rows[rows.length - 1];
     return {
       data: (await this.withProjectNames(rows)).map(({ cursor_at: _c, ...r }) => ({

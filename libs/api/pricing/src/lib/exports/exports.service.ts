@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PriceVersionDto } from '@mph/api-catalog';
+import { OfferingDirectoryService, PriceVersionDto } from '@mph/api-catalog';
+import { query } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { Money } from '../decimal';
 import { basisOf } from '../price-units';
@@ -70,32 +71,45 @@ const perToken = (amount: string, unit: string) =>
  */
 @Injectable()
 export class ExportsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: OfferingDirectoryService,
+  ) {}
 
+  /** Every version in force at `at` on a live offering of a live model, by provider, id, tier and region. */
   async current(at: Date): Promise<CurrentPriceRow[]> {
-    const rows: (VersionRow & Omit<CurrentPriceRow, 'version'>)[] = await this.dataSource.query(
-      `SELECT ${VERSION_SQL}, m.id AS model_id, m.display_name AS model_name, m.input_modalities, m.output_modalities,
-              m.context_window AS model_context, o.provider_slug AS provider, o.provider_model_id,
-              o.context_window, o.max_output
-         FROM price_versions v
-         JOIN offerings o ON o.id = v.offering_id AND o.deleted_at IS NULL
-         JOIN models m ON m.id = o.model_id AND m.deleted_at IS NULL
-        WHERE v.effective_from <= $1 AND (v.effective_to IS NULL OR v.effective_to > $1)
-        ORDER BY o.provider_slug, o.provider_model_id, v.service_tier, v.region`,
+    const versions = await query<VersionRow>(
+      this.dataSource,
+      `SELECT ${VERSION_SQL} FROM price_versions v
+        WHERE v.effective_from <= $1 AND (v.effective_to IS NULL OR v.effective_to > $1)`,
       [at],
     );
-    return rows.map((r) => ({
-      model_id: r.model_id,
-      model_name: r.model_name,
-      input_modalities: r.input_modalities,
-      output_modalities: r.output_modalities,
-      model_context: r.model_context,
-      provider: r.provider,
-      provider_model_id: r.provider_model_id,
-      context_window: r.context_window,
-      max_output: r.max_output,
-      version: versionDto(r),
-    }));
+    const offerings = await this.catalog.byIds(versions.map((v) => v.offering_id));
+    const models = await this.catalog.models([...offerings.values()].map((o) => o.model_id));
+    const rows: CurrentPriceRow[] = [];
+    for (const v of versions) {
+      const o = offerings.get(v.offering_id);
+      const m = o ? models.get(o.model_id) : undefined;
+      if (!o || !m) continue;
+      rows.push({
+        model_id: m.id,
+        model_name: m.display_name,
+        input_modalities: m.input_modalities,
+        output_modalities: m.output_modalities,
+        model_context: m.context_window,
+        provider: o.provider,
+        provider_model_id: o.provider_model_id,
+        context_window: o.context_window,
+        max_output: o.max_output,
+        version: versionDto(v),
+      });
+    }
+    const key = (r: CurrentPriceRow) => [r.provider, r.provider_model_id, r.version.service_tier, r.version.region];
+    return rows.sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+      return 0;
+    });
   }
 
   /** LiteLLM's `model_prices_and_context_window.json`: per-token floats, tiers as `_above_<n>k_tokens`, tiers by suffix. */

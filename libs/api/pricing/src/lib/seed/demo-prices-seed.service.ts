@@ -1,3 +1,4 @@
+import { OfferingDirectoryService } from '@mph/api-catalog';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { lockForTransaction, ResponseCache } from '@mph/api-core';
@@ -13,6 +14,7 @@ export class DemoPricesSeedService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cache: ResponseCache,
+    private readonly offerings: OfferingDirectoryService,
   ) {}
 
   /** Returns the number of versions written (0 when prices already exist). */
@@ -22,10 +24,8 @@ export class DemoPricesSeedService {
       await lockForTransaction(m, 'mph:demo-prices-seed');
       const [{ any }] = await m.query(`SELECT EXISTS (SELECT 1 FROM price_versions WHERE source <> 'built-in') AS any`);
       if (any) return 0;
-      const offerings: { id: string; provider_slug: string; provider_model_id: string }[] = await m.query(
-        `SELECT id, provider_slug, provider_model_id FROM offerings WHERE deleted_at IS NULL`,
-      );
-      const byKey = new Map(offerings.map((o) => [`${o.provider_slug}|${o.provider_model_id}`, o.id]));
+      const offerings = await this.offerings.list({}, m);
+      const byKey = new Map(offerings.map((o) => [`${o.provider}|${o.provider_model_id}`, o.id]));
       let n = 0;
       for (const p of DEMO_PRICES) {
         const offeringId = byKey.get(`${p.provider}|${p.providerModelId}`);

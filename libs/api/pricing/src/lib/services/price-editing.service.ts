@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
+import { OfferingDirectoryService, OfferingInfo } from '@mph/api-catalog';
 import { DomainError, Principal, ResponseCache } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { Money } from '../decimal';
 import type { BulkPreviewDto, BulkPriceDto, PricePreviewDto, SetPriceDto } from '../dto/price-editing.dto';
 import { PriceLockEntity } from '../entities';
-import { OFFERING_SQL, OfferingRow, offeringDto, PriceReadService } from './price-read.service';
+import { offeringDto, PriceReadService } from './price-read.service';
 import { applyPlan, planVersion, VersionPlan } from './price-writer';
 
 /** Thrown inside a transaction to roll back a dry run after the plan was computed. */
@@ -60,6 +61,7 @@ export class PriceEditingService {
     private readonly audit: AuditService,
     private readonly cache: ResponseCache,
     private readonly read: PriceReadService,
+    private readonly offerings: OfferingDirectoryService,
   ) {}
 
   /** Runs `work` in a transaction; a dry run rolls it back but still returns what it computed. */
@@ -80,11 +82,8 @@ export class PriceEditingService {
   }
 
   /** Locks the offering row (so concurrent edits queue) and returns it; 404 when it is unknown or deleted. */
-  private async offering(m: EntityManager, offeringId: string): Promise<OfferingRow> {
-    const [row]: OfferingRow[] = await m.query(
-      `SELECT ${OFFERING_SQL} FROM offerings o WHERE o.id = $1 AND o.deleted_at IS NULL FOR UPDATE`,
-      [offeringId],
-    );
+  private async offering(m: EntityManager, offeringId: string): Promise<OfferingInfo> {
+    const [row] = await this.offerings.lockLive(m, { id: offeringId });
     if (!row) throw DomainError.notFound('OFFERING_NOT_FOUND', `No offering ${offeringId}.`);
     return row;
   }
@@ -118,8 +117,8 @@ export class PriceEditingService {
           ? {
               from: effectiveFrom.toISOString(),
               to: (plan.effectiveTo ?? new Date()).toISOString(),
-              provider: offering.o_provider,
-              model: offering.o_provider_model_id,
+              provider: offering.provider,
+              model: offering.provider_model_id,
               reason: `Price correction: ${input.reason}`.slice(0, 500),
             }
           : null,
@@ -157,11 +156,7 @@ export class PriceEditingService {
     const tier = input.service_tier ?? 'standard';
     const units = input.units?.length ? new Set(input.units) : null;
     return this.transaction(input.dry_run === true, async (m) => {
-      const offerings: OfferingRow[] = await m.query(
-        `SELECT ${OFFERING_SQL} FROM offerings o WHERE o.provider_slug = $1 AND o.deleted_at IS NULL
-          ORDER BY o.model_id, o.provider_model_id FOR UPDATE`,
-        [input.provider],
-      );
+      const offerings = await this.offerings.lockLive(m, { provider: input.provider });
       if (!offerings.length) {
         throw DomainError.notFound('PROVIDER_HAS_NO_OFFERINGS', `"${input.provider}" serves no offerings.`);
       }
@@ -175,14 +170,14 @@ export class PriceEditingService {
         const versions: { region: string }[] = await m.query(
           `SELECT DISTINCT region FROM price_versions v WHERE v.offering_id = $1 AND v.service_tier = $2
              AND v.effective_from <= $3 AND (v.effective_to IS NULL OR v.effective_to > $3)`,
-          [o.o_id, tier, effectiveFrom],
+          [o.id, tier, effectiveFrom],
         );
         if (!versions.length) result.skipped_unpriced++;
         for (const { region } of versions) {
-          const current = await this.read.versionAt(o.o_id, effectiveFrom, { serviceTier: tier, region }, m);
+          const current = await this.read.versionAt(o.id, effectiveFrom, { serviceTier: tier, region }, m);
           if (!current || current.region !== region) continue;
           const plan = await planVersion(m, {
-            offeringId: o.o_id,
+            offeringId: o.id,
             serviceTier: tier,
             region,
             effectiveFrom,
@@ -196,14 +191,14 @@ export class PriceEditingService {
             })),
           });
           if (plan.unchanged) continue;
-          result.data.push({ model_id: o.o_model_id, offering: offeringDto(o), changes: plan.changes });
+          result.data.push({ model_id: o.model_id, offering: offeringDto(o), changes: plan.changes });
           if (input.dry_run) continue;
           await applyPlan(m, plan);
           await this.audit.record(m, {
             actor: actorOf(by),
             action: correction ? 'price.corrected' : 'price.changed',
             targetType: 'offering',
-            targetId: o.o_id,
+            targetId: o.id,
             ...auditSnapshot(plan),
           });
         }

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { OfferingDto, OfferingPriceDto, PriceVersionDto } from '@mph/api-catalog';
-import { DomainError, ReadDatabase } from '@mph/api-core';
+import {
+  ModelPriceSql,
+  OfferingDirectoryService,
+  OfferingDto,
+  OfferingInfo,
+  OfferingPriceDto,
+  PriceVersionDto,
+} from '@mph/api-catalog';
+import { DomainError, query, ReadDatabase } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { Money } from '../decimal';
 import { basisOf } from '../price-units';
@@ -63,27 +70,14 @@ export function versionDto(r: VersionRow): PriceVersionDto {
   };
 }
 
-export const OFFERING_SQL = `o.id AS o_id, o.provider_slug AS o_provider, o.provider_model_id AS o_provider_model_id,
-  o.context_window AS o_context_window, o.max_output AS o_max_output, o.status AS o_status, o.model_id AS o_model_id`;
-
-export interface OfferingRow {
-  o_id: string;
-  o_provider: string;
-  o_provider_model_id: string;
-  o_context_window: number | null;
-  o_max_output: number | null;
-  o_status: string;
-  o_model_id: string;
-}
-
-export function offeringDto(r: OfferingRow): OfferingDto {
+export function offeringDto(o: OfferingInfo): OfferingDto {
   return {
-    id: r.o_id,
-    provider: r.o_provider,
-    provider_model_id: r.o_provider_model_id,
-    context_window: r.o_context_window,
-    max_output: r.o_max_output,
-    status: r.o_status,
+    id: o.id,
+    provider: o.provider,
+    provider_model_id: o.provider_model_id,
+    context_window: o.context_window,
+    max_output: o.max_output,
+    status: o.status,
   };
 }
 
@@ -97,6 +91,19 @@ export function inputPlusOutput(v: PriceVersionDto | null): string | null {
   return input === undefined || output === undefined ? null : new Money(input).plus(output).toFixed();
 }
 
+/** The catalog's search composes this into its statements (MODEL_PRICE_SQL): an offering's base prices now. */
+export const MODEL_PRICE_SQL_IMPL: ModelPriceSql = {
+  basePricesNow: (offering) => `(
+    SELECT ci.amount AS input, co.amount AS output
+      FROM price_versions v
+      JOIN price_components ci ON ci.version_id = v.id AND ci.unit = 'input' AND ci.prompt_tokens_above = 0
+           AND ci.window_start IS NULL
+      JOIN price_components co ON co.version_id = v.id AND co.unit = 'output' AND co.prompt_tokens_above = 0
+           AND co.window_start IS NULL
+     WHERE v.offering_id = ${offering} AND v.service_tier = 'standard' AND v.region = ''
+       AND v.effective_from <= now() AND (v.effective_to IS NULL OR v.effective_to > now()))`,
+};
+
 /** In-force condition on a version alias `v` for the instant parameter `$n`. */
 const inForce = (n: number) => `v.effective_from <= $${n} AND (v.effective_to IS NULL OR v.effective_to > $${n})`;
 
@@ -107,6 +114,7 @@ export class PriceReadService {
     @InjectDataSource() private readonly dataSource: DataSource,
     /** The price list and changes feed (public, anonymous) may come from the read replica. */
     private readonly reads: ReadDatabase,
+    private readonly offerings: OfferingDirectoryService,
   ) {}
 
   /**
@@ -127,20 +135,23 @@ export class PriceReadService {
 
   /** Every live offering of a model with its standard, default-region price at `at`; cheapest first. */
   async pricesOfModel(modelId: string, at: Date): Promise<OfferingPriceDto[]> {
-    const rows: (OfferingRow & { locked: boolean; version: VersionRow | null })[] = await this.dataSource.query(
-      `SELECT ${OFFERING_SQL},
+    const offerings = await this.offerings.list({ modelId });
+    const rows = await query<{ offering_id: string; locked: boolean; version: VersionRow | null }>(
+      this.dataSource,
+      `SELECT o.id::text AS offering_id,
               EXISTS (SELECT 1 FROM price_locks l WHERE l.offering_id = o.id) AS locked,
               (SELECT row_to_json(x) FROM (
                  SELECT ${VERSION_SQL} FROM price_versions v
                   WHERE v.offering_id = o.id AND v.service_tier = 'standard' AND v.region = '' AND ${inForce(2)}
               ) x) AS version
-         FROM offerings o
-        WHERE o.model_id = $1 AND o.deleted_at IS NULL`,
-      [modelId, at],
+         FROM unnest($1::uuid[]) AS o(id)`,
+      [offerings.map((o) => o.id), at],
     );
-    const result = rows.map((r) => {
-      const price = r.version ? versionDto(reviveDates(r.version)) : null;
-      return { offering: offeringDto(r), locked: r.locked, price, input_plus_output: inputPlusOutput(price) };
+    const byId = new Map(rows.map((r) => [r.offering_id, r]));
+    const result = offerings.map((o) => {
+      const r = byId.get(o.id);
+      const price = r?.version ? versionDto(reviveDates(r.version)) : null;
+      return { offering: offeringDto(o), locked: r?.locked ?? false, price, input_plus_output: inputPlusOutput(price) };
     });
     return result.sort((a, b) => {
       if (a.input_plus_output === null || b.input_plus_output === null) {
@@ -162,13 +173,14 @@ export class PriceReadService {
 
   /** A live offering with its lock flag; 404 when unknown or deleted. */
   async offering(offeringId: string): Promise<{ model_id: string; offering: OfferingDto; locked: boolean }> {
-    const [row]: (OfferingRow & { locked: boolean })[] = await this.dataSource.query(
-      `SELECT ${OFFERING_SQL}, EXISTS (SELECT 1 FROM price_locks l WHERE l.offering_id = o.id) AS locked
-         FROM offerings o WHERE o.id = $1 AND o.deleted_at IS NULL`,
+    const o = await this.offerings.byId(offeringId);
+    if (!o) throw DomainError.notFound('OFFERING_NOT_FOUND', `No offering ${offeringId}.`);
+    const [{ locked }] = await query<{ locked: boolean }>(
+      this.dataSource,
+      `SELECT EXISTS (SELECT 1 FROM price_locks WHERE offering_id = $1) AS locked`,
       [offeringId],
     );
-    if (!row) throw DomainError.notFound('OFFERING_NOT_FOUND', `No offering ${offeringId}.`);
-    return { model_id: row.o_model_id, offering: offeringDto(row), locked: row.locked };
+    return { model_id: o.model_id, offering: offeringDto(o), locked };
   }
 
   /** All versions of an offering, newest first, optionally for one service tier / region. */
@@ -187,7 +199,7 @@ export class PriceReadService {
   }
 
   /** Prices in force at an instant across offerings, filtered by provider / model / tier; one page. */
-  async pricesAt(query: {
+  async pricesAt(q: {
     at: Date;
     provider?: string;
     modelId?: string;
@@ -197,27 +209,26 @@ export class PriceReadService {
     /** May the read replica answer (anonymous callers only; see ReadDatabase)? */
     replica?: boolean;
   }): Promise<{ rows: { model_id: string; offering: OfferingDto; price: PriceVersionDto }[]; total: number }> {
-    const db = this.reads.on(query.replica ?? false);
-    const params = [query.at, query.provider ?? null, query.modelId ?? null, query.serviceTier ?? null];
-    const where = `o.deleted_at IS NULL AND ${inForce(1)}
-      AND ($2::text IS NULL OR o.provider_slug = $2) AND ($3::text IS NULL OR o.model_id = $3)
-      AND ($4::text IS NULL OR v.service_tier = $4)`;
+    const db = this.reads.on(q.replica ?? false);
+    // The offerings in the list's order (model, provider, id) come from the catalog; their versions in force from
+    // here, paged in that order.
+    const offerings = await this.offerings.list({ provider: q.provider, modelId: q.modelId });
+    const byId = new Map(offerings.map((o) => [o.id, o]));
+    const params = [offerings.map((o) => o.id), q.at, q.serviceTier ?? null];
+    const from = `unnest($1::uuid[]) WITH ORDINALITY AS o(id, ord) JOIN price_versions v ON v.offering_id = o.id
+      WHERE ${inForce(2)} AND ($3::text IS NULL OR v.service_tier = $3)`;
     const [rows, [{ total }]] = await Promise.all([
-      db.query<(OfferingRow & VersionRow)[]>(
-        `SELECT ${OFFERING_SQL}, ${VERSION_SQL}
-           FROM price_versions v JOIN offerings o ON o.id = v.offering_id
-          WHERE ${where}
-          ORDER BY o.model_id, o.provider_slug, o.provider_model_id, v.service_tier, v.region
-          LIMIT ${query.limit} OFFSET ${query.offset}`,
+      db.query<VersionRow[]>(
+        `SELECT ${VERSION_SQL} FROM ${from} ORDER BY o.ord, v.service_tier, v.region LIMIT ${q.limit} OFFSET ${q.offset}`,
         params,
       ),
-      db.query<{ total: number }[]>(
-        `SELECT count(*)::int AS total FROM price_versions v JOIN offerings o ON o.id = v.offering_id WHERE ${where}`,
-        params,
-      ),
+      db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM ${from}`, params),
     ]);
     return {
-      rows: rows.map((r) => ({ model_id: r.o_model_id, offering: offeringDto(r), price: versionDto(r) })),
+      rows: rows.map((r) => {
+        const o = byId.get(r.offering_id) as OfferingInfo;
+        return { model_id: o.model_id, offering: offeringDto(o), price: versionDto(r) };
+      }),
       total,
     };
   }
@@ -234,26 +245,37 @@ export class PriceReadService {
   ): Promise<
     { model_id: string; offering: OfferingDto; version: PriceVersionDto; previous: PriceVersionDto | null }[]
   > {
-    const rows: (OfferingRow & VersionRow & { previous: VersionRow | null })[] = await this.reads.on(replica).query(
-      `SELECT ${OFFERING_SQL}, ${VERSION_SQL},
+    const rows: (VersionRow & { previous: VersionRow | null })[] = await this.reads.on(replica).query(
+      `SELECT ${VERSION_SQL},
               (SELECT row_to_json(x) FROM (
-                 SELECT ${VERSION_SQL.replace(/\bv\./g, 'p.').replace('c.version_id = p.id', 'c.version_id = p.id')}
+                 SELECT ${VERSION_SQL.replace(/\bv\./g, 'p.')}
                    FROM price_versions p
                   WHERE p.offering_id = v.offering_id AND p.service_tier = v.service_tier AND p.region = v.region
                     AND p.effective_to = v.effective_from
               ) x) AS previous
-         FROM price_versions v JOIN offerings o ON o.id = v.offering_id
+         FROM price_versions v
         WHERE v.recorded_at > $1 AND ($2::timestamptz IS NULL OR (v.recorded_at, v.id) > ($2, $3::uuid))
         ORDER BY v.recorded_at, v.id
         LIMIT ${limit}`,
       [since, after?.recordedAt ?? null, after?.id ?? null],
     );
-    return rows.map((r) => ({
-      model_id: r.o_model_id,
-      offering: offeringDto(r),
-      version: versionDto(r),
-      previous: r.previous ? versionDto(reviveDates(r.previous)) : null,
-    }));
+    // A change stays in the feed after its offering is deleted: the catalog still names it.
+    const offerings = await this.offerings.byIds(
+      rows.map((r) => r.offering_id),
+      { includeDeleted: true },
+    );
+    return rows.flatMap((r) => {
+      const o = offerings.get(r.offering_id);
+      if (!o) return [];
+      return [
+        {
+          model_id: o.model_id,
+          offering: offeringDto(o),
+          version: versionDto(r),
+          previous: r.previous ? versionDto(reviveDates(r.previous)) : null,
+        },
+      ];
+    });
   }
 }
 

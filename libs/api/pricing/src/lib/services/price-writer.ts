@@ -1,5 +1,5 @@
 import type { PriceVersionDto } from '@mph/api-catalog';
-import { DomainError } from '@mph/api-core';
+import { DomainError, query } from '@mph/api-core';
 import { EntityManager } from 'typeorm';
 import { canonical, Money } from '../decimal';
 import { PriceComponentEntity, PriceVersionEntity, ServiceTier } from '../entities';
@@ -199,4 +199,19 @@ export async function applyPlan(m: EntityManager, plan: VersionPlan, recordedAt 
     );
   }
   return version.id;
+}
+
+/**
+ * Gives an offering its first price when it has none at all (built-in offerings such as the local echo provider), in
+ * the caller's transaction; an offering with any price history is left alone. Resolves true when it wrote one.
+ */
+export async function ensurePriced(m: EntityManager, input: NewVersion): Promise<boolean> {
+  const [{ priced }] = await query<{ priced: boolean }>(
+    m,
+    `SELECT EXISTS (SELECT 1 FROM price_versions WHERE offering_id = $1) AS priced`,
+    [input.offeringId],
+  );
+  if (priced) return false;
+  await applyPlan(m, await planVersion(m, input));
+  return true;
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
-import { DomainError, Principal } from '@mph/api-core';
+import { DomainError, Principal, query } from '@mph/api-core';
+import { OfferingDirectoryService } from '@mph/api-catalog';
 import { DataSource } from 'typeorm';
 import { Money } from '../decimal';
 
@@ -60,6 +61,7 @@ export class ReconciliationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly offerings: OfferingDirectoryService,
   ) {}
 
   async sources(): Promise<SourceHealth[]> {
@@ -79,7 +81,7 @@ export class ReconciliationService {
     }));
   }
 
-  async disagreements(query: {
+  async disagreements(q: {
     minDiffPct: string;
     provider?: string;
     offset: number;
@@ -87,26 +89,43 @@ export class ReconciliationService {
   }): Promise<{ rows: Disagreement[]; total: number; sources: SourceHealth[] }> {
     const sources = await this.sources();
     const staleByName = new Map(sources.map((s) => [s.name, s.stale]));
-    const rows: ObservationRow[] = await this.dataSource.query(
-      `SELECT o.offering_id, o.service_tier, o.region, o.currency, o.components, o.observed_at, s.name AS source,
-              s.id AS source_id, f.provider_slug AS provider, f.provider_model_id, f.model_id
+    // Observations of an offering by more than one live source; the offerings (live ones only) from the catalog.
+    const observed = await query<Omit<ObservationRow, 'provider' | 'provider_model_id' | 'model_id'>>(
+      this.dataSource,
+      `SELECT o.offering_id::text AS offering_id, o.service_tier, o.region, o.currency, o.components, o.observed_at,
+              s.name AS source, s.id AS source_id
          FROM sync_observations o
          JOIN sync_sources s ON s.id = o.source_id AND s.deleted_at IS NULL
-         JOIN offerings f ON f.id = o.offering_id AND f.deleted_at IS NULL
         WHERE (o.offering_id, o.service_tier, o.region) IN (
                 SELECT x.offering_id, x.service_tier, x.region FROM sync_observations x
                   JOIN sync_sources xs ON xs.id = x.source_id AND xs.deleted_at IS NULL
-                 GROUP BY 1, 2, 3 HAVING count(*) > 1)
-          AND ($1::text IS NULL OR f.provider_slug = $1)
-        ORDER BY f.model_id, f.provider_slug, f.provider_model_id, o.service_tier, o.region, s.name`,
-      [query.provider ?? null],
+                 GROUP BY 1, 2, 3 HAVING count(*) > 1)`,
     );
+    const offerings = await this.offerings.byIds(observed.map((r) => r.offering_id));
+    const rows: ObservationRow[] = observed.flatMap((r) => {
+      const f = offerings.get(r.offering_id);
+      if (!f || (q.provider !== undefined && q.provider !== null && f.provider !== q.provider)) return [];
+      return [{ ...r, provider: f.provider, provider_model_id: f.provider_model_id, model_id: f.model_id }];
+    });
+    const order = (r: ObservationRow) => [
+      r.model_id,
+      r.provider,
+      r.provider_model_id,
+      r.service_tier,
+      r.region,
+      r.source,
+    ];
+    rows.sort((a, b) => {
+      const [x, y] = [order(a), order(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+      return 0;
+    });
     const groups = new Map<string, ObservationRow[]>();
     for (const r of rows) {
       const k = `${r.offering_id}|${r.service_tier}|${r.region}`;
       groups.set(k, [...(groups.get(k) ?? []), r]);
     }
-    const threshold = new Money(query.minDiffPct);
+    const threshold = new Money(q.minDiffPct);
     const found: { d: Disagreement; rank: Money }[] = [];
     for (const list of groups.values()) {
       let worst = new Money(0);
@@ -153,7 +172,7 @@ export class ReconciliationService {
       });
     }
     found.sort((a, b) => b.rank.comparedTo(a.rank) || a.d.model_id.localeCompare(b.d.model_id));
-    const page = found.slice(query.offset, query.offset + query.limit).map((f) => f.d);
+    const page = found.slice(q.offset, q.offset + q.limit).map((f) => f.d);
     if (page.length) {
       const extra: {
         offering_id: string;
@@ -166,11 +185,16 @@ export class ReconciliationService {
                   (SELECT v.source FROM price_versions v WHERE v.offering_id = d.offering_id AND v.service_tier = d.service_tier
                       AND v.region = d.region AND v.effective_from <= now() AND (v.effective_to IS NULL OR v.effective_to > now())) AS current,
                   (SELECT s.name FROM provider_truth t JOIN sync_sources s ON s.id = t.source_id
-                     JOIN offerings f ON f.provider_slug = t.provider_slug WHERE f.id = d.offering_id) AS truth
-             FROM jsonb_to_recordset($1::jsonb) AS d(offering_id uuid, service_tier text, region text)`,
+                     WHERE t.provider_slug = d.provider) AS truth
+             FROM jsonb_to_recordset($1::jsonb) AS d(offering_id uuid, provider text, service_tier text, region text)`,
         [
           JSON.stringify(
-            page.map((p) => ({ offering_id: p.offering_id, service_tier: p.service_tier, region: p.region })),
+            page.map((p) => ({
+              offering_id: p.offering_id,
+              provider: p.provider,
+              service_tier: p.service_tier,
+              region: p.region,
+            })),
           ),
         ],
       );
@@ -205,8 +229,8 @@ export class ReconciliationService {
   /** From now on only this source writes the provider's prices; the others' reports stay visible here. */
   async chooseTruth(by: Principal, provider: string, sourceId: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const [vendor] = await m.query(`SELECT slug FROM vendors WHERE slug = $1 AND deleted_at IS NULL`, [provider]);
-      if (!vendor) throw DomainError.notFound('VENDOR_NOT_FOUND', `No provider "${provider}".`);
+      if (!(await this.offerings.providerExists(provider, m)))
+        throw DomainError.notFound('VENDOR_NOT_FOUND', `No provider "${provider}".`);
       const [source] = await m.query(`SELECT name FROM sync_sources WHERE id = $1 AND deleted_at IS NULL`, [sourceId]);
       if (!source) throw DomainError.notFound('SYNC_SOURCE_NOT_FOUND', `No sync source ${sourceId}.`);
       const [before] = await m.query(

@@ -1,5 +1,6 @@
-import { offeringKey } from '@mph/api-catalog';
+import { offeringKey, OfferingDirectoryService } from '@mph/api-catalog';
 import type { PriceVersionDto } from '@mph/api-catalog';
+import { query } from '@mph/api-core';
 import { EntityManager } from 'typeorm';
 import { Money } from '../decimal';
 import type { ServiceTier } from '../entities';
@@ -88,7 +89,7 @@ const condKey = (tier: string, region: string) => `${tier}|${region}`;
 export async function planSync(
   m: EntityManager,
   feed: FeedParseResult,
-  options: { runAt: Date; sourceId: string | null; sourceName: string },
+  options: { runAt: Date; sourceId: string | null; sourceName: string; offerings: OfferingDirectoryService },
 ): Promise<SyncPlan> {
   const runAt = options.runAt.toISOString();
   const plan: SyncPlan = {
@@ -124,13 +125,23 @@ export async function planSync(
       plan.invalid.push({ ref: r.ref, reason: `same offering and conditions as "${prev.ref}"` });
     } else prev.versions.push(...r.versions);
   }
-  const stored: StoredOffering[] = await m.query(
-    `SELECT o.id, o.provider_slug, o.provider_model_id, o.deleted_at IS NOT NULL AS deleted,
-            EXISTS (SELECT 1 FROM price_locks l WHERE l.offering_id = o.id) AS locked
-       FROM offerings o
-       JOIN unnest($1::text[], $2::text[]) AS k(provider, pid) ON o.provider_slug = k.provider AND o.provider_model_id = k.pid`,
-    [[...records.values()].map((r) => r.provider), [...records.values()].map((r) => r.providerModelId)],
+  const found = await options.offerings.byKeys(
+    [...records.values()].map((r) => ({ provider: r.provider, providerModelId: r.providerModelId })),
+    m,
   );
+  const locks = await query<{ offering_id: string }>(
+    m,
+    `SELECT offering_id::text FROM price_locks WHERE offering_id = ANY($1::uuid[])`,
+    [[...found.values()].map((o) => o.id)],
+  );
+  const locked = new Set(locks.map((l) => l.offering_id));
+  const stored: StoredOffering[] = [...found.values()].map((o) => ({
+    id: o.id,
+    provider_slug: o.provider,
+    provider_model_id: o.provider_model_id,
+    deleted: o.deleted,
+    locked: locked.has(o.id),
+  }));
   const byKey = new Map(stored.map((s) => [offeringKey(s.provider_slug, s.provider_model_id), s]));
   const truths = new Map<string, string>(
     (
@@ -326,12 +337,19 @@ export async function planSync(
   }
 
   if (options.sourceId) {
-    const seenBefore: { offering_id: string; feed_ref: string; key: string }[] = await m.query(
-      `SELECT so.offering_id, so.feed_ref, o.provider_slug || '|' || o.provider_model_id AS key
-         FROM sync_source_offerings so JOIN offerings o ON o.id = so.offering_id
-        WHERE so.source_id = $1 AND so.missing_since IS NULL AND o.deleted_at IS NULL`,
+    const tracked = await query<{ offering_id: string; feed_ref: string }>(
+      m,
+      `SELECT offering_id::text, feed_ref FROM sync_source_offerings WHERE source_id = $1 AND missing_since IS NULL`,
       [options.sourceId],
     );
+    const live = await options.offerings.byIds(
+      tracked.map((t) => t.offering_id),
+      { db: m },
+    );
+    const seenBefore = tracked.flatMap((t) => {
+      const o = live.get(t.offering_id);
+      return o ? [{ ...t, key: offeringKey(o.provider, o.provider_model_id) }] : [];
+    });
     plan.previouslySeen = seenBefore.length;
     plan.missing = seenBefore
       .filter((r) => !records.has(r.key))

@@ -4,6 +4,7 @@ import {
   HfImportService,
   HfPage,
   hfPageGetter,
+  OfferingDirectoryService,
   OfferingRegistryService,
   readHfFile,
   readHfUrl,
@@ -69,6 +70,7 @@ export class SyncService {
     private readonly audit: AuditService,
     private readonly hf: HfImportService,
     private readonly exclusive: ExclusiveRunner,
+    private readonly offerings: OfferingDirectoryService,
   ) {}
 
   async source(idOrName: string): Promise<SyncSourceEntity> {
@@ -223,7 +225,12 @@ export class SyncService {
       await this.progress(run.id, 'planning', counts, request);
       // Millisecond instants: two runs within one second must not claim the same effective_from.
       const runAt = new Date();
-      plan = await planSync(this.dataSource.manager, feed, { runAt, sourceId: source.id, sourceName: source.name });
+      plan = await planSync(this.dataSource.manager, feed, {
+        runAt,
+        sourceId: source.id,
+        sourceName: source.name,
+        offerings: this.offerings,
+      });
       Object.assign(counts, planCounts(plan));
       const reason = request.dryRun ? null : quarantineReason(plan, source);
       if (reason) {
