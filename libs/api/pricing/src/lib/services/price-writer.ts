@@ -1,8 +1,9 @@
 import type { PriceVersionDto } from '@mph/api-catalog';
-import { DomainError, query } from '@mph/api-core';
+import { randomUUID } from 'node:crypto';
+import { DomainError, execute, query } from '@mph/api-core';
 import { EntityManager } from 'typeorm';
 import { canonical, Money } from '../decimal';
-import { PriceComponentEntity, PriceVersionEntity, ServiceTier } from '../entities';
+import type { ServiceTier } from '../entities';
 import { VERSION_SQL, VersionRow, versionDto } from './price-read.service';
 
 export interface NewComponent {
@@ -157,6 +158,95 @@ export async function planVersion(m: EntityManager, input: NewVersion): Promise<
   };
 }
 
+/** One version to write: what it is, and the version it closes (at its effective_from), if any. */
+export interface VersionWrite {
+  id?: string;
+  offeringId: string;
+  serviceTier: ServiceTier | string;
+  region: string;
+  effectiveFrom: Date;
+  effectiveTo: Date | null;
+  currency: string;
+  source: string;
+  sourceRef?: string | null;
+  reason?: string | null;
+  createdBy?: string | null;
+  components: NewComponent[];
+  /** The id of the open version this one replaces: it is closed at this one's effective_from. */
+  closes?: string | null;
+}
+
+/**
+ * THE writer of price versions and components (operators' edits, bulk changes, syncs, webhooks, seeds): closes the
+ * versions the new ones replace, inserts the versions and their components, three statements whatever the count, in
+ * the caller's transaction. Returns the new versions' ids in order.
+ */
+export async function writeVersions(
+  m: EntityManager,
+  writes: VersionWrite[],
+  recordedAt = new Date(),
+): Promise<string[]> {
+  if (!writes.length) return [];
+  const rows = writes.map((w) => ({ ...w, id: w.id ?? randomUUID() }));
+  const closing = rows.filter((r) => r.closes);
+  if (closing.length) {
+    await execute(
+      m,
+      `UPDATE price_versions p SET effective_to = d.effective_to
+         FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, effective_to timestamptz) WHERE p.id = d.id`,
+      [JSON.stringify(closing.map((r) => ({ id: r.closes, effective_to: r.effectiveFrom })))],
+    );
+  }
+  await execute(
+    m,
+    `INSERT INTO price_versions (id, offering_id, service_tier, region, effective_from, effective_to, recorded_at,
+                                 source, source_ref, currency, reason, created_by)
+     SELECT d.id, d.offering_id, d.service_tier, d.region, d.effective_from, d.effective_to, $2, d.source, d.source_ref,
+            d.currency, d.reason, d.created_by
+       FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, offering_id uuid, service_tier text, region text,
+            effective_from timestamptz, effective_to timestamptz, source text, source_ref text, currency text,
+            reason text, created_by text)`,
+    [
+      JSON.stringify(
+        rows.map((r) => ({
+          id: r.id,
+          offering_id: r.offeringId,
+          service_tier: r.serviceTier,
+          region: r.region,
+          effective_from: r.effectiveFrom,
+          effective_to: r.effectiveTo,
+          source: r.source,
+          source_ref: r.sourceRef ?? null,
+          currency: r.currency,
+          reason: r.reason ?? null,
+          created_by: r.createdBy ?? null,
+        })),
+      ),
+      recordedAt,
+    ],
+  );
+  const components = rows.flatMap((r) =>
+    r.components.map((c) => ({
+      version_id: r.id,
+      unit: c.unit,
+      amount: c.amount,
+      above: c.prompt_tokens_above ?? 0,
+      ws: c.window_start ?? null,
+      we: c.window_end ?? null,
+    })),
+  );
+  if (components.length) {
+    await execute(
+      m,
+      `INSERT INTO price_components (version_id, unit, amount, prompt_tokens_above, window_start, window_end)
+       SELECT d.version_id, d.unit, d.amount, d.above, d.ws, d.we
+         FROM jsonb_to_recordset($1::jsonb) AS d(version_id uuid, unit text, amount numeric, above bigint, ws time, we time)`,
+      [JSON.stringify(components)],
+    );
+  }
+  return rows.map((r) => r.id);
+}
+
 /** Closes the covering version at effective_from and inserts the new one with its components. Returns its id. */
 export async function applyPlan(m: EntityManager, plan: VersionPlan, recordedAt = new Date()): Promise<string> {
   const { input, replaces } = plan;
@@ -167,38 +257,12 @@ export async function applyPlan(m: EntityManager, plan: VersionPlan, recordedAt 
       { version_id: replaces.id },
     );
   }
-  if (replaces) {
-    await m.query(`UPDATE price_versions SET effective_to = $2 WHERE id = $1`, [replaces.id, input.effectiveFrom]);
-  }
-  const version = await m.save(
-    m.create(PriceVersionEntity, {
-      offeringId: input.offeringId,
-      serviceTier: input.serviceTier,
-      region: input.region,
-      effectiveFrom: input.effectiveFrom,
-      effectiveTo: plan.effectiveTo,
-      recordedAt,
-      source: input.source,
-      sourceRef: input.sourceRef ?? null,
-      currency: input.currency,
-      reason: input.reason ?? null,
-      createdBy: input.createdBy ?? null,
-    }),
+  const [id] = await writeVersions(
+    m,
+    [{ ...input, effectiveTo: plan.effectiveTo, closes: replaces?.id ?? null }],
+    recordedAt,
   );
-  if (input.components.length) {
-    await m.insert(
-      PriceComponentEntity,
-      input.components.map((c) => ({
-        versionId: version.id,
-        unit: c.unit,
-        amount: c.amount,
-        promptTokensAbove: String(c.prompt_tokens_above ?? 0),
-        windowStart: c.window_start ?? null,
-        windowEnd: c.window_end ?? null,
-      })),
-    );
-  }
-  return version.id;
+  return id;
 }
 
 /**

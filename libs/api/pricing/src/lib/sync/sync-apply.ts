@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OfferingRegistryService } from '@mph/api-catalog';
 import { DomainError } from '@mph/api-core';
 import { EntityManager } from 'typeorm';
-import { applyPlan, planVersion } from '../services/price-writer';
+import { applyPlan, planVersion, writeVersions } from '../services/price-writer';
 import type { SyncCounts } from './sync-run.entity';
 import type { PlannedVersion, SyncPlan } from './sync-plan';
 
@@ -71,58 +71,23 @@ export async function applySync(
       else bulk.push({ id: randomUUID(), offering_id: offeringId, v });
     }
   }
-  const closing = bulk.filter((b) => b.v.replaces);
-  if (closing.length) {
-    await m.query(
-      `UPDATE price_versions p SET effective_to = d.effective_to
-         FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, effective_to timestamptz) WHERE p.id = d.id`,
-      [JSON.stringify(closing.map((b) => ({ id: b.v.replaces?.id, effective_to: b.v.effectiveFrom })))],
-    );
-  }
-  if (bulk.length) {
-    await m.query(
-      `INSERT INTO price_versions (id, offering_id, service_tier, region, effective_from, effective_to, recorded_at,
-                                   source, source_ref, currency)
-       SELECT d.id, d.offering_id, d.service_tier, d.region, d.effective_from, d.effective_to, $2, $3, $4, d.currency
-         FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, offering_id uuid, service_tier text, region text,
-              effective_from timestamptz, effective_to timestamptz, currency text)`,
-      [
-        JSON.stringify(
-          bulk.map((b) => ({
-            id: b.id,
-            offering_id: b.offering_id,
-            service_tier: b.v.serviceTier,
-            region: b.v.region,
-            effective_from: b.v.effectiveFrom,
-            effective_to: b.v.effectiveTo,
-            currency: b.v.currency,
-          })),
-        ),
-        recordedAt,
-        ctx.source,
-        ctx.sourceRef,
-      ],
-    );
-    await m.query(
-      `INSERT INTO price_components (version_id, unit, amount, prompt_tokens_above, window_start, window_end)
-       SELECT d.version_id, d.unit, d.amount, d.above, d.ws, d.we
-         FROM jsonb_to_recordset($1::jsonb) AS d(version_id uuid, unit text, amount numeric, above bigint, ws time, we time)`,
-      [
-        JSON.stringify(
-          bulk.flatMap((b) =>
-            b.v.components.map((c) => ({
-              version_id: b.id,
-              unit: c.unit,
-              amount: c.amount,
-              above: c.prompt_tokens_above,
-              ws: c.window_start,
-              we: c.window_end,
-            })),
-          ),
-        ),
-      ],
-    );
-  }
+  await writeVersions(
+    m,
+    bulk.map((b) => ({
+      id: b.id,
+      offeringId: b.offering_id,
+      serviceTier: b.v.serviceTier,
+      region: b.v.region,
+      effectiveFrom: new Date(b.v.effectiveFrom),
+      effectiveTo: b.v.effectiveTo ? new Date(b.v.effectiveTo) : null,
+      currency: b.v.currency,
+      source: ctx.source,
+      sourceRef: ctx.sourceRef,
+      components: b.v.components,
+      closes: b.v.replaces?.id ?? null,
+    })),
+    recordedAt,
+  );
   for (const f of fitted) {
     const p = await planVersion(m, {
       offeringId: f.offering_id,
