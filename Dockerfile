@@ -20,4 +20,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/v1/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/apps/api/main.js"]
+# Smaller young-generation semi-spaces: ~12 MB less resident at idle, no measurable cost (README, Performance).
+CMD ["node", "--max-semi-space-size=8", "dist/apps/api/main.js"]

@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 export const MAIN = 'dist/apps/api/main.js';
+/**
+ * The node flags the API runs with (npm start and the Dockerfile pass the same): young-generation semi-spaces of 8 MB
+ * instead of 16 keep ~12 MB less resident at idle, with no measurable cost to the gateway (README, Performance).
+ */
+export const API_NODE_FLAGS = ['--max-semi-space-size=8'];
 
 export function requireBuild(file = MAIN) {
   if (!existsSync(file)) {
@@ -76,7 +81,7 @@ export async function startBuiltApi(databaseUrl, env = {}) {
   const port = await freePort();
   // BENCH_API_NODE_ARGS: extra node flags for the API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, ...nodeArgs, MAIN], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

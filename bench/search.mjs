@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import pg from 'pg';
+import { API_NODE_FLAGS } from './lib.mjs';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -27,7 +28,7 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 10
 
 async function startApi(cacheSeconds) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/apps/api/main.js'], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, 'dist/apps/api/main.js'], {
     env: {
       ...process.env,
       PORT: String(port),

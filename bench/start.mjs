@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { API_NODE_FLAGS } from './lib.mjs';
 
 const main = 'dist/apps/api/main.js';
 if (!existsSync(main)) {
@@ -32,7 +33,7 @@ const rssMb = (pid) => {
 async function start(dataDir, pgPort) {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, main], {
     env: {
       ...process.env,
       DATABASE_URL: '',

@@ -1,9 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { AcceptApiKeyScopes, APP_VERSION, Authenticated } from '@mph/api-core';
 import type { Request, Response } from 'express';
-import { createMcpServer } from './mcp-server';
+import { createMcpServer, streamableHttpTransport } from './mcp-lazy';
 import { McpToolsService } from './mcp-tools.service';
 
 /**
@@ -26,6 +25,7 @@ export class McpController {
   @HttpCode(200)
   async handle(@Req() req: Request, @Res() res: Response): Promise<void> {
     const server = createMcpServer(this.tools, this.version);
+    const { StreamableHTTPServerTransport } = streamableHttpTransport();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void transport.close();

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, DomainError } from '@mph/api-core';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 
@@ -75,6 +74,12 @@ const WARNINGS: Record<string, string> = {
 let factory: ZxcvbnFactory | undefined;
 /** Built on first use: loading the dictionaries takes a few tens of milliseconds. */
 function guesser(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });
+  if (!factory) {
+    // Loaded on first use: the word lists are megabytes of heap that a process checking no password never needs.
+    const { ZxcvbnFactory: Factory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+    const { adjacencyGraphs, dictionary } =
+      require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    factory = new Factory({ dictionary, graphs: adjacencyGraphs });
+  }
   return factory;
 }
