@@ -8,6 +8,10 @@ import { ChatController, ChatStreamController } from './chat/chat.controller';
 import { ProjectMembersController } from './chat/project-members.controller';
 import { ChatModelsService } from './chat/chat-models.service';
 import { GatewayFastPath } from './gateway/gateway-fast-path';
+import { GatewayAdmission } from './gateway/gateway-admission';
+import { CallPricing } from './gateway/call-pricing.service';
+import { CallRecorder } from './gateway/call-recorder.service';
+import { UpstreamAttempts } from './gateway/upstream-attempts.service';
 import { ChatStreamService } from './chat/chat-stream.service';
 import { ChatService } from './chat/chat.service';
 import { LimitsController } from './limits/limits.controller';
@@ -41,6 +45,10 @@ import { UsageRecorder } from './gateway/usage-recorder.service';
     ChatService,
     ChatStreamService,
     ChatModelsService,
+    GatewayAdmission,
+    CallPricing,
+    CallRecorder,
+    UpstreamAttempts,
     GatewayFastPath,
     RateLimitsService,
   ],

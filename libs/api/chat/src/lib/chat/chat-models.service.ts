@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OfferingDirectoryService } from '@mph/api-catalog';
 import { Principal } from '@mph/api-core';
 import { ConnectionsService } from '../connections/connections.service';
-import { GatewayService } from '../gateway/gateway.service';
+import { CallPricing } from '../gateway/call-pricing.service';
 import { ChatModelDto } from './chat.dto';
 
 /** The models a member can chat with, for the console's model picker: who serves each and at what price. */
@@ -11,7 +11,7 @@ export class ChatModelsService {
   constructor(
     private readonly offerings: OfferingDirectoryService,
     private readonly connections: ConnectionsService,
-    private readonly gateway: GatewayService,
+    private readonly gateway: CallPricing,
   ) {}
 
   /**

@@ -6,7 +6,8 @@ import { DomainError, Principal } from '@mph/api-core';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { encodingFor, messageTokens, REPLY_PRIMING } from '../tokens/tokenizer';
-import { ChatRequest, GatewayError, GatewayService } from '../gateway/gateway.service';
+import { CallSummary, ChatRequest, GatewayError, GatewayService } from '../gateway/gateway.service';
+import { CallPricing } from '../gateway/call-pricing.service';
 import { Attachment, checkAttachments, withFiles } from './attachments';
 import { ChatService, messageDto, renderTemplate } from './chat.service';
 
@@ -25,6 +26,7 @@ export class ChatStreamService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly chat: ChatService,
     private readonly gateway: GatewayService,
+    private readonly pricing: CallPricing,
     private readonly tickets: StreamTicketsService,
     private readonly offerings: OfferingDirectoryService,
   ) {}
@@ -88,7 +90,7 @@ export class ChatStreamService {
       status: 'complete',
       error: null,
     };
-    let summary: Awaited<ReturnType<GatewayService['finish']>> | null = null;
+    let summary: CallSummary | null = null;
     try {
       const request = await this.context(by, sessionId, Number(messageId));
       // A session belongs to one of its owner's projects: its usage, limits and budgets are that project's.
@@ -168,7 +170,7 @@ export class ChatStreamService {
     const history = rows.map((r) => ({ role: r.role, content: withFiles(r.content, r.attachments) }));
     const params = (session.params ?? {}) as Record<string, unknown>;
     const maxTokens = typeof params['max_tokens'] === 'number' ? (params['max_tokens'] as number) : 1024;
-    const offeringId = await this.gateway.offeringFor(by, session.model);
+    const offeringId = await this.pricing.offeringFor(by, session.model);
     let window = DEFAULT_CONTEXT_TOKENS;
     const offering = offeringId ? await this.offerings.byId(offeringId) : null;
     window = offering?.context_window ?? offering?.model_context_window ?? window;

@@ -1,4 +1,5 @@
-import { ChatRequest, GatewayError } from './gateway.service';
+import { ChatRequest } from './call';
+import { GatewayError } from './gateway-error';
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiKeysService, CallerRateLimit, presentedApiKey } from '@mph/api-auth';
+import { presentedApiKey } from '@mph/api-auth';
 import { APP_CONFIG, AppConfig, checkJsonBody, DomainError, FastRoutes, JsonBodyError } from '@mph/api-core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, GatewayService } from './gateway.service';
+import { GatewayAdmission } from './gateway-admission';
+import { GatewayService } from './gateway.service';
 import { serveChatCompletion, writeOpenAiError } from './serve-completion';
 
 export const COMPLETIONS_PATH = '/v1/chat/completions';
@@ -10,18 +11,16 @@ export const COMPLETIONS_PATH = '/v1/chat/completions';
 /**
  * `POST /v1/chat/completions` for API keys, answered ahead of the Express/Nest pipeline (FastRoutes): the gateway's
  * fixed cost per call is what the issue measures, and the pipeline (body parser, child logger, three guards,
- * interceptors, filters) was most of it. Everything that pipeline does for this route is done here, from the same
- * caches: the API key (ApiKeysService's cache), its `gateway` scope, the per-caller request limit (the same counter
- * as the Nest route: RATE_LIMIT_GATEWAY_PER_MINUTE), the body limit (GATEWAY_MAX_BODY_BYTES), security headers and an access-log line (by the
- * dispatcher), errors in OpenAI's shape. Requests it does not handle (a browser's, with an Origin header; a JWT;
+ * interceptors, filters) was most of it. Admission (key, `gateway` scope, per-caller limit) is GatewayAdmission, the
+ * same step the Nest route takes; here also the body limit (GATEWAY_MAX_BODY_BYTES), security headers and an
+ * access-log line (by the dispatcher), errors in OpenAI's shape. Requests it does not handle (a browser's, with an Origin header; a JWT;
  * a compressed or non-JSON body) go to the Nest route (GatewayController), which behaves the same.
  */
 @Injectable()
 export class GatewayFastPath {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly keys: ApiKeysService,
-    private readonly limits: CallerRateLimit,
+    private readonly admission: GatewayAdmission,
     private readonly gateway: GatewayService,
     fast: FastRoutes,
   ) {
@@ -44,22 +43,7 @@ export class GatewayFastPath {
       return pass();
     }
     try {
-      const by = await this.keys.authenticate(key);
-      if (!by) throw new DomainError(401, 'UNAUTHORIZED', 'The API key is invalid, expired or revoked.');
-      if (!by.scopes?.includes('gateway')) {
-        throw new DomainError(403, 'API_KEY_SCOPE', 'This API key lacks the scope this route needs (one of: gateway).');
-      }
-      const limited = await this.limits.consume(by, 'gateway');
-      if (limited) {
-        throw new GatewayError(
-          429,
-          limited.message,
-          'rate_limit_exceeded',
-          'rate_limit_exceeded',
-          null,
-          limited.retryAfterSeconds,
-        );
-      }
+      const by = await this.admission.admitKey(key);
       const body = await readJson(req, this.config.gateway.maxBodyBytes);
       const project = req.headers['x-mph-project'];
       await serveChatCompletion(this.gateway, by, body, typeof project === 'string' ? project : null, res);

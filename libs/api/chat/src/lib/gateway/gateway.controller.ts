@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { CallerRateLimit } from '@mph/api-auth';
 import { AcceptApiKeyScopes, Authenticated, CurrentUser, Principal } from '@mph/api-core';
 import type { Request, Response } from 'express';
 import { ConnectionsService } from '../connections/connections.service';
-import { GatewayError, GatewayService } from './gateway.service';
+import { GatewayAdmission } from './gateway-admission';
+import { GatewayService } from './gateway.service';
 import { OpenAiErrorsFilter } from './openai-errors.filter';
 import { serveChatCompletion } from './serve-completion';
 
@@ -24,7 +24,7 @@ export class GatewayController {
   constructor(
     private readonly gateway: GatewayService,
     private readonly connections: ConnectionsService,
-    private readonly limits: CallerRateLimit,
+    private readonly admission: GatewayAdmission,
   ) {}
 
   @Get('models')
@@ -36,7 +36,7 @@ export class GatewayController {
     };
   }
 
-  // Gateway calls count against their own per-caller limit (the same counter as the fast path), not the API's.
+  // Guards authenticated the caller; the gateway's own admission (per-caller limit) is the fast path's.
   @Post('chat/completions')
   @SkipThrottle()
   @HttpCode(200)
@@ -46,11 +46,7 @@ export class GatewayController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const limited = await this.limits.consume(by, 'gateway');
-    if (limited) {
-      const { message, retryAfterSeconds } = limited;
-      throw new GatewayError(429, message, 'rate_limit_exceeded', 'rate_limit_exceeded', null, retryAfterSeconds);
-    }
+    await this.admission.admit(by);
     return serveChatCompletion(this.gateway, by, body, req.get('x-mph-project') ?? null, res);
   }
 }
