@@ -12,20 +12,43 @@ export class StalePlanError extends DomainError {
   }
 }
 
+type ApplyContext = {
+  registry: OfferingRegistryService;
+  source: string;
+  sourceId: string | null;
+  sourceRef: string | null;
+};
+
 /**
- * Writes a plan in the caller's transaction: creates missing vendors/models/offerings through the catalog, inserts
- * new versions in bulk (closing the ones they replace), fits dated versions into stored history one by one, and
- * records which offerings the source saw. Checks that every version it closes is still the one planned.
+ * Writes a plan in the caller's transaction, as named steps: the offerings it names exist (created through the
+ * catalog), the versions it closes are still as planned, its versions are written (through the one price writer),
+ * the feed's match rules are stored, and for a stored source what it saw (offerings, observations, missing ones).
  */
-export async function applySync(
-  m: EntityManager,
-  plan: SyncPlan,
-  ctx: { registry: OfferingRegistryService; source: string; sourceId: string | null; sourceRef: string | null },
-): Promise<SyncCounts> {
+export async function applySync(m: EntityManager, plan: SyncPlan, ctx: ApplyContext): Promise<SyncCounts> {
   const counts: SyncCounts = { versions_written: 0, offerings_created: 0, models_created: 0, vendors_created: 0 };
   const runAt = new Date(plan.runAt);
-  const recordedAt = new Date();
+  const ensured = await ensureOfferings(m, plan, ctx, counts);
+  await assertNotStale(m, plan);
+  counts.versions_written = await writePlannedVersions(m, plan, ctx, ensured);
+  await storeMatchRules(m, plan, ctx, ensured);
+  if (ctx.sourceId) {
+    await recordSeen(m, plan, ctx.sourceId, ensured, runAt);
+    const observed = await storeObservations(m, plan, ctx.sourceId, ensured, runAt);
+    if (observed) counts.observations_written = observed;
+    await markMissing(m, plan, ctx.sourceId, runAt);
+  }
+  return counts;
+}
 
+type Ensured = Awaited<ReturnType<OfferingRegistryService['ensure']>>;
+
+/** Every offering the feed names exists (vendors, models and offerings created through the catalog's registry). */
+async function ensureOfferings(
+  m: EntityManager,
+  plan: SyncPlan,
+  ctx: ApplyContext,
+  counts: SyncCounts,
+): Promise<Ensured> {
   const details = new Map([...plan.added, ...plan.changed].map((o) => [o.key, o]));
   const refs = plan.seen.map((s) => {
     const d = details.get(s.key);
@@ -46,7 +69,11 @@ export async function applySync(
   counts.models_created = ensured.created.models;
   counts.vendors_created = ensured.created.vendors;
 
-  // Every version this plan closes must still be open exactly as planned (a quarantined plan may wait for days).
+  return ensured;
+}
+
+/** Every version this plan closes must still be open exactly as planned (a quarantined plan may wait for days). */
+async function assertNotStale(m: EntityManager, plan: SyncPlan): Promise<void> {
   const replaced = plan.changed.flatMap((o) =>
     o.versions.filter((v) => v.replaces).map((v) => v.replaces as NonNullable<PlannedVersion['replaces']>),
   );
@@ -60,7 +87,20 @@ export async function applySync(
       if (!now.has(r.id) || now.get(r.id) !== r.effectiveTo) throw new StalePlanError(`version ${r.id} was changed`);
     }
   }
+}
 
+/**
+ * New versions in bulk (closing the ones they replace); dated versions of existing offerings fitted into their
+ * history one by one. Returns how many were written.
+ */
+async function writePlannedVersions(
+  m: EntityManager,
+  plan: SyncPlan,
+  ctx: ApplyContext,
+  ensured: Ensured,
+): Promise<number> {
+  const recordedAt = new Date();
+  let written = 0;
   const bulk: { id: string; offering_id: string; v: PlannedVersion }[] = [];
   const fitted: { offering_id: string; v: PlannedVersion }[] = [];
   for (const o of [...plan.added, ...plan.changed]) {
@@ -101,10 +141,13 @@ export async function applySync(
     });
     if (p.unchanged) continue;
     await applyPlan(m, p, recordedAt);
-    counts.versions_written = (counts.versions_written ?? 0) + 1;
+    written++;
   }
-  counts.versions_written = (counts.versions_written ?? 0) + bulk.length;
+  return written + bulk.length;
+}
 
+/** The feed's match clauses (genai-prices), per offering and source, rewritten only when they changed. */
+async function storeMatchRules(m: EntityManager, plan: SyncPlan, ctx: ApplyContext, ensured: Ensured): Promise<void> {
   if (plan.matchRules?.length) {
     const rules = plan.matchRules
       .map((r, position) => ({
@@ -127,88 +170,110 @@ export async function applySync(
       );
     }
   }
-  if (ctx.sourceId) {
-    // Bookkeeping writes only what differs from what is stored, so an unchanged feed writes no rows at all.
-    const storedSeen = new Map<string, { feed_ref: string; missing: boolean }>(
-      (
-        (await m.query(
-          `SELECT offering_id, feed_ref, missing_since IS NOT NULL AS missing FROM sync_source_offerings WHERE source_id = $1`,
-          [ctx.sourceId],
-        )) as { offering_id: string; feed_ref: string; missing: boolean }[]
-      ).map((r) => [r.offering_id, r]),
+}
+
+/** Which offerings the source reported, and under which feed reference (only rows that differ are written). */
+async function recordSeen(
+  m: EntityManager,
+  plan: SyncPlan,
+  sourceId: string,
+  ensured: Ensured,
+  runAt: Date,
+): Promise<void> {
+  // Bookkeeping writes only what differs from what is stored, so an unchanged feed writes no rows at all.
+  const storedSeen = new Map<string, { feed_ref: string; missing: boolean }>(
+    (
+      (await m.query(
+        `SELECT offering_id, feed_ref, missing_since IS NOT NULL AS missing FROM sync_source_offerings WHERE source_id = $1`,
+        [sourceId],
+      )) as { offering_id: string; feed_ref: string; missing: boolean }[]
+    ).map((r) => [r.offering_id, r]),
+  );
+  const seen = plan.seen
+    .map((s) => ({ offering_id: ensured.ids.get(s.key), feed_ref: s.ref }))
+    .filter((s): s is { offering_id: string; feed_ref: string } => {
+      if (!s.offering_id) return false;
+      const stored = storedSeen.get(s.offering_id);
+      return !stored || stored.missing || stored.feed_ref !== s.feed_ref;
+    });
+  if (seen.length) {
+    await m.query(
+      `INSERT INTO sync_source_offerings (source_id, offering_id, feed_ref, first_seen_at, last_seen_at)
+       SELECT $1, d.offering_id, d.feed_ref, $3, $3 FROM jsonb_to_recordset($2::jsonb) AS d(offering_id uuid, feed_ref text)
+       ON CONFLICT (source_id, offering_id)
+       DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, feed_ref = EXCLUDED.feed_ref, missing_since = NULL`,
+      [sourceId, JSON.stringify(seen), runAt],
     );
-    const seen = plan.seen
-      .map((s) => ({ offering_id: ensured.ids.get(s.key), feed_ref: s.ref }))
-      .filter((s): s is { offering_id: string; feed_ref: string } => {
-        if (!s.offering_id) return false;
-        const stored = storedSeen.get(s.offering_id);
-        return !stored || stored.missing || stored.feed_ref !== s.feed_ref;
-      });
-    if (seen.length) {
-      await m.query(
-        `INSERT INTO sync_source_offerings (source_id, offering_id, feed_ref, first_seen_at, last_seen_at)
-         SELECT $1, d.offering_id, d.feed_ref, $3, $3 FROM jsonb_to_recordset($2::jsonb) AS d(offering_id uuid, feed_ref text)
-         ON CONFLICT (source_id, offering_id)
-         DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, feed_ref = EXCLUDED.feed_ref, missing_since = NULL`,
-        [ctx.sourceId, JSON.stringify(seen), runAt],
-      );
-    }
-    const storedObservations = new Map<string, string>(
-      (
-        (await m.query(
-          `SELECT offering_id || '|' || service_tier || '|' || region AS k, currency || components::text AS v
-             FROM sync_observations WHERE source_id = $1`,
-          [ctx.sourceId],
-        )) as { k: string; v: string }[]
-      ).map((r) => [r.k, r.v]),
-    );
-    const canonicalJson = (x: unknown) => JSON.stringify(x);
-    const observations = plan.observations
-      .map((o) => ({ ...o, offering_id: ensured.ids.get(o.key) }))
-      .filter((o) => {
-        if (!o.offering_id) return false;
-        const stored = storedObservations.get(`${o.offering_id}|${o.serviceTier}|${o.region}`);
-        if (stored === undefined) return true;
-        // jsonb prints keys in its own order; compare parsed values, not text.
-        const [currency, json] = [stored.slice(0, 3), stored.slice(3)];
-        return (
-          currency.trim() !== o.currency ||
-          canonicalJson(sortKeys(JSON.parse(json))) !== canonicalJson(sortKeys(o.components))
-        );
-      });
-    if (observations.length) {
-      const written = await m.query(
-        `INSERT INTO sync_observations (source_id, offering_id, service_tier, region, currency, components, observed_at)
-         SELECT $1, d.offering_id, d.service_tier, d.region, d.currency, d.components, $3
-           FROM jsonb_to_recordset($2::jsonb) AS d(offering_id uuid, service_tier text, region text, currency text, components jsonb)
-         ON CONFLICT (offering_id, service_tier, region, source_id) DO UPDATE
-            SET components = EXCLUDED.components, currency = EXCLUDED.currency, observed_at = EXCLUDED.observed_at
-         RETURNING 1`,
-        [
-          ctx.sourceId,
-          JSON.stringify(
-            observations.map((o) => ({
-              offering_id: o.offering_id,
-              service_tier: o.serviceTier,
-              region: o.region,
-              currency: o.currency,
-              components: o.components,
-            })),
-          ),
-          runAt,
-        ],
-      );
-      counts.observations_written = written.length;
-    }
-    if (plan.missing.length) {
-      await m.query(
-        `UPDATE sync_source_offerings SET missing_since = $3
-          WHERE source_id = $1 AND offering_id = ANY($2::uuid[]) AND missing_since IS NULL`,
-        [ctx.sourceId, plan.missing.map((x) => x.offering_id), runAt],
-      );
-    }
   }
-  return counts;
+}
+
+/** The source's latest price per offering and condition (reconciliation compares sources with these). */
+async function storeObservations(
+  m: EntityManager,
+  plan: SyncPlan,
+  sourceId: string,
+  ensured: Ensured,
+  runAt: Date,
+): Promise<number> {
+  const storedObservations = new Map<string, string>(
+    (
+      (await m.query(
+        `SELECT offering_id || '|' || service_tier || '|' || region AS k, currency || components::text AS v
+           FROM sync_observations WHERE source_id = $1`,
+        [sourceId],
+      )) as { k: string; v: string }[]
+    ).map((r) => [r.k, r.v]),
+  );
+  const canonicalJson = (x: unknown) => JSON.stringify(x);
+  const observations = plan.observations
+    .map((o) => ({ ...o, offering_id: ensured.ids.get(o.key) }))
+    .filter((o) => {
+      if (!o.offering_id) return false;
+      const stored = storedObservations.get(`${o.offering_id}|${o.serviceTier}|${o.region}`);
+      if (stored === undefined) return true;
+      // jsonb prints keys in its own order; compare parsed values, not text.
+      const [currency, json] = [stored.slice(0, 3), stored.slice(3)];
+      return (
+        currency.trim() !== o.currency ||
+        canonicalJson(sortKeys(JSON.parse(json))) !== canonicalJson(sortKeys(o.components))
+      );
+    });
+  if (observations.length) {
+    const written = await m.query(
+      `INSERT INTO sync_observations (source_id, offering_id, service_tier, region, currency, components, observed_at)
+       SELECT $1, d.offering_id, d.service_tier, d.region, d.currency, d.components, $3
+         FROM jsonb_to_recordset($2::jsonb) AS d(offering_id uuid, service_tier text, region text, currency text, components jsonb)
+       ON CONFLICT (offering_id, service_tier, region, source_id) DO UPDATE
+          SET components = EXCLUDED.components, currency = EXCLUDED.currency, observed_at = EXCLUDED.observed_at
+       RETURNING 1`,
+      [
+        sourceId,
+        JSON.stringify(
+          observations.map((o) => ({
+            offering_id: o.offering_id,
+            service_tier: o.serviceTier,
+            region: o.region,
+            currency: o.currency,
+            components: o.components,
+          })),
+        ),
+        runAt,
+      ],
+    );
+    return written.length;
+  }
+  return 0;
+}
+
+/** Offerings seen last time and absent now are marked missing (the shrink check counts them). */
+async function markMissing(m: EntityManager, plan: SyncPlan, sourceId: string, runAt: Date): Promise<void> {
+  if (plan.missing.length) {
+    await m.query(
+      `UPDATE sync_source_offerings SET missing_since = $3
+        WHERE source_id = $1 AND offering_id = ANY($2::uuid[]) AND missing_since IS NULL`,
+      [sourceId, plan.missing.map((x) => x.offering_id), runAt],
+    );
+  }
 }
 
 function sortKeys(value: unknown): unknown {

@@ -86,14 +86,41 @@ const condKey = (tier: string, region: string) => `${tier}|${region}`;
  * version from the run instant, or the feed's own dates), unchanged ones, locked and deleted offerings left alone,
  * dated conflicts, and offerings this source saw before that the feed no longer has (marked missing, never deleted).
  */
-export async function planSync(
-  m: EntityManager,
-  feed: FeedParseResult,
-  options: { runAt: Date; sourceId: string | null; sourceName: string; offerings: OfferingDirectoryService },
-): Promise<SyncPlan> {
-  const runAt = options.runAt.toISOString();
-  const plan: SyncPlan = {
-    runAt,
+export async function planSync(m: EntityManager, feed: FeedParseResult, options: PlanOptions): Promise<SyncPlan> {
+  const plan = emptyPlan(feed, options.runAt);
+  const records = mergeRecords(feed, plan);
+  const state = await loadStored(m, records, options);
+  for (const [key, record] of records) planRecord(plan, key, record, state, options);
+  if (options.sourceId) {
+    const seenBefore = await trackedOfferings(m, options.sourceId, options.offerings);
+    plan.previouslySeen = seenBefore.length;
+    plan.missing = seenBefore
+      .filter((r) => !records.has(r.key))
+      .map((r) => ({ offering_id: r.offering_id, feed_ref: r.feed_ref }));
+  }
+  return plan;
+}
+
+export interface PlanOptions {
+  runAt: Date;
+  sourceId: string | null;
+  sourceName: string;
+  offerings: OfferingDirectoryService;
+}
+
+/** What the database says about the feed's offerings: which exist, their locks, owners and price history. */
+interface StoredState {
+  byKey: Map<string, StoredOffering>;
+  /** Provider → the source chosen as its truth. */
+  truths: Map<string, string>;
+  /** `offering|tier|region` → versions. */
+  history: Map<string, PriceVersionDto[]>;
+  byOffering: Map<string, PriceVersionDto[]>;
+}
+
+function emptyPlan(feed: FeedParseResult, runAt: Date): SyncPlan {
+  return {
+    runAt: runAt.toISOString(),
     adapter: feed.adapter,
     entries: feed.entries,
     records: feed.records.length,
@@ -111,6 +138,13 @@ export async function planSync(
     previouslySeen: 0,
     seen: [],
   };
+}
+
+/**
+ * One record per offering: an offering priced per region (LiteLLM's bedrock/<region>/<model> keys) gathers its
+ * versions on the first record; a second record for the same offering and conditions is invalid.
+ */
+function mergeRecords(feed: FeedParseResult, plan: SyncPlan): Map<string, FeedRecord> {
   const records = new Map<string, FeedRecord>();
   for (const r of feed.records) {
     const key = offeringKey(r.provider, r.providerModelId);
@@ -119,12 +153,19 @@ export async function planSync(
       records.set(key, { ...r, versions: [...r.versions] });
       continue;
     }
-    // One offering priced per region (LiteLLM's bedrock/<region>/<model> keys): its versions join the first record.
     const conditions = new Set(prev.versions.map((v) => condKey(v.serviceTier, v.region)));
     if (r.versions.some((v) => conditions.has(condKey(v.serviceTier, v.region)))) {
       plan.invalid.push({ ref: r.ref, reason: `same offering and conditions as "${prev.ref}"` });
     } else prev.versions.push(...r.versions);
   }
+  return records;
+}
+
+async function loadStored(
+  m: EntityManager,
+  records: Map<string, FeedRecord>,
+  options: PlanOptions,
+): Promise<StoredState> {
   const found = await options.offerings.byKeys(
     [...records.values()].map((r) => ({ provider: r.provider, providerModelId: r.providerModelId })),
     m,
@@ -142,220 +183,243 @@ export async function planSync(
     deleted: o.deleted,
     locked: locked.has(o.id),
   }));
-  const byKey = new Map(stored.map((s) => [offeringKey(s.provider_slug, s.provider_model_id), s]));
-  const truths = new Map<string, string>(
-    (
-      (await m.query(
-        `SELECT t.provider_slug, s.name FROM provider_truth t JOIN sync_sources s ON s.id = t.source_id
-          WHERE t.provider_slug = ANY($1::text[])`,
-        [[...new Set([...records.values()].map((r) => r.provider))]],
-      )) as { provider_slug: string; name: string }[]
-    ).map((t) => [t.provider_slug, t.name]),
+  const truthRows = await query<{ provider_slug: string; name: string }>(
+    m,
+    `SELECT t.provider_slug, s.name FROM provider_truth t JOIN sync_sources s ON s.id = t.source_id
+      WHERE t.provider_slug = ANY($1::text[])`,
+    [[...new Set([...records.values()].map((r) => r.provider))]],
   );
-  /** Sources whose versions any sync may replace: the built-in demo prices and operators' manual ones (locks protect those). */
-  const open = new Set(['demo', 'manual', options.sourceName]);
   const liveIds = stored.filter((s) => !s.deleted && !s.locked).map((s) => s.id);
-  const versions: VersionRow[] = liveIds.length
-    ? await m.query(`SELECT ${VERSION_SQL} FROM price_versions v WHERE v.offering_id = ANY($1::uuid[])`, [liveIds])
+  const versions = liveIds.length
+    ? await query<VersionRow>(m, `SELECT ${VERSION_SQL} FROM price_versions v WHERE v.offering_id = ANY($1::uuid[])`, [
+        liveIds,
+      ])
     : [];
   const history = new Map<string, PriceVersionDto[]>();
   const byOffering = new Map<string, PriceVersionDto[]>();
   for (const v of versions.map(versionDto)) {
     const k = `${v.offering_id}|${condKey(v.service_tier, v.region)}`;
-    const list = history.get(k) ?? [];
-    list.push(v);
-    history.set(k, list);
-    const all = byOffering.get(v.offering_id) ?? [];
-    all.push(v);
-    byOffering.set(v.offering_id, all);
+    history.set(k, [...(history.get(k) ?? []), v]);
+    byOffering.set(v.offering_id, [...(byOffering.get(v.offering_id) ?? []), v]);
   }
+  return {
+    byKey: new Map(stored.map((s) => [offeringKey(s.provider_slug, s.provider_model_id), s])),
+    truths: new Map(truthRows.map((t) => [t.provider_slug, t.name])),
+    history,
+    byOffering,
+  };
+}
 
-  for (const [key, record] of records) {
-    const s = byKey.get(key);
-    if (s?.deleted) {
-      plan.deletedSkipped.push(key);
-      continue;
-    }
-    plan.seen.push({ key, ref: record.ref });
-    if (record.matchRule) (plan.matchRules ??= []).push({ key, rule: record.matchRule });
-    // The feed's price in force now, per condition (undated prices are "now"; dated ones the latest started).
-    const inForce = new Map<string, FeedRecord['versions'][number]>();
-    for (const v of record.versions) {
-      const t = v.effectiveFrom?.getTime() ?? options.runAt.getTime();
-      if (t > options.runAt.getTime()) continue;
-      const k = condKey(v.serviceTier, v.region);
-      const prev = inForce.get(k);
-      if (!prev || t >= (prev.effectiveFrom?.getTime() ?? options.runAt.getTime())) inForce.set(k, v);
-    }
-    for (const v of inForce.values()) {
-      plan.observations.push({
-        key,
+/** One offering of the feed: observed, deferred, locked, or planned as added / changed versions. */
+function planRecord(plan: SyncPlan, key: string, record: FeedRecord, state: StoredState, options: PlanOptions): void {
+  const s = state.byKey.get(key);
+  if (s?.deleted) {
+    plan.deletedSkipped.push(key);
+    return;
+  }
+  plan.seen.push({ key, ref: record.ref });
+  if (record.matchRule) (plan.matchRules ??= []).push({ key, rule: record.matchRule });
+  for (const v of feedPricesNow(record, options.runAt)) {
+    plan.observations.push({
+      key,
+      serviceTier: v.serviceTier,
+      region: v.region,
+      currency: v.currency,
+      components: normaliseComponents(v.components),
+    });
+  }
+  const owner = ownerElsewhere(record, s, state, options);
+  if (owner) {
+    plan.deferred.push({ key, owner });
+    return;
+  }
+  if (s?.locked) {
+    plan.locked.push({ key, offering_id: s.id });
+    return;
+  }
+  const planned: PlannedVersion[] = [];
+  // Feed versions per condition, oldest first; undated ones stand for "now".
+  const groups = new Map<string, FeedRecord['versions']>();
+  for (const v of record.versions) {
+    const cond = condKey(v.serviceTier, v.region);
+    groups.set(cond, [...(groups.get(cond) ?? []), v]);
+  }
+  for (const [cond, list] of groups) {
+    const existing = s ? (state.history.get(`${s.id}|${cond}`) ?? []) : [];
+    planned.push(...planCondition(plan, key, list, existing, options.runAt));
+  }
+  if (!planned.length) return;
+  const item: PlannedOffering = {
+    key,
+    ref: record.ref,
+    provider: record.provider,
+    providerModelId: record.providerModelId,
+    modelHint: record.modelHint,
+    displayName: record.displayName,
+    contextWindow: record.contextWindow ?? null,
+    maxOutput: record.maxOutput ?? null,
+    offeringId: s?.id ?? null,
+    versions: planned,
+  };
+  (s ? plan.changed : plan.added).push(item);
+}
+
+/** The feed's price in force now, per condition (undated prices are "now"; dated ones the latest started). */
+function feedPricesNow(record: FeedRecord, runAt: Date): FeedRecord['versions'] {
+  const inForce = new Map<string, FeedRecord['versions'][number]>();
+  for (const v of record.versions) {
+    const t = v.effectiveFrom?.getTime() ?? runAt.getTime();
+    if (t > runAt.getTime()) continue;
+    const k = condKey(v.serviceTier, v.region);
+    const prev = inForce.get(k);
+    if (!prev || t >= (prev.effectiveFrom?.getTime() ?? runAt.getTime())) inForce.set(k, v);
+  }
+  return [...inForce.values()];
+}
+
+/**
+ * The source that owns this offering's prices when it is not this one: the provider's chosen source of truth, else
+ * the source of the version in force (demo and manual prices, and this source's own, are open to any sync).
+ */
+function ownerElsewhere(
+  record: FeedRecord,
+  s: StoredOffering | undefined,
+  state: StoredState,
+  options: PlanOptions,
+): string | null {
+  const truth = state.truths.get(record.provider);
+  if (truth) return truth !== options.sourceName ? truth : null;
+  if (!s || s.locked) return null;
+  const open = new Set(['demo', 'manual', options.sourceName]);
+  const runAtMs = options.runAt.getTime();
+  const owner = (state.byOffering.get(s.id) ?? []).find(
+    (v) =>
+      new Date(v.effective_from).getTime() <= runAtMs &&
+      (!v.effective_to || new Date(v.effective_to).getTime() > runAtMs) &&
+      !open.has(v.source),
+  );
+  return owner?.source ?? null;
+}
+
+/** The versions to write for one condition (tier, region) of an offering, given its stored history there. */
+function planCondition(
+  plan: SyncPlan,
+  key: string,
+  list: FeedRecord['versions'],
+  existing: PriceVersionDto[],
+  runAtDate: Date,
+): PlannedVersion[] {
+  const runAt = runAtDate.toISOString();
+  const planned: PlannedVersion[] = [];
+  const sorted = [...list].sort(
+    (a, b) => (a.effectiveFrom?.getTime() ?? Infinity) - (b.effectiveFrom?.getTime() ?? Infinity),
+  );
+  const feedStarts = sorted.map((v) =>
+    v.effectiveFrom ? v.effectiveFrom.toISOString() : existing.length ? runAt : FIRST_RECORD,
+  );
+  sorted.forEach((v, i) => {
+    const from = feedStarts[i];
+    const components = normaliseComponents(v.components);
+    if (!existing.length) {
+      planned.push({
         serviceTier: v.serviceTier,
         region: v.region,
+        effectiveFrom: from,
+        effectiveTo: feedStarts[i + 1] ?? null,
         currency: v.currency,
-        components: normaliseComponents(v.components),
+        components,
+        replaces: null,
+        fit: false,
+        changes: diffComponents(null, components),
       });
+      return;
     }
-    const truth = truths.get(record.provider);
-    if (truth && truth !== options.sourceName) {
-      plan.deferred.push({ key, owner: truth });
-      continue;
-    }
-    if (s?.locked) {
-      plan.locked.push({ key, offering_id: s.id });
-      continue;
-    }
-    if (s && !truth) {
-      const runAtMs = options.runAt.getTime();
-      const owner = (byOffering.get(s.id) ?? []).find(
-        (v) =>
-          new Date(v.effective_from).getTime() <= runAtMs &&
-          (!v.effective_to || new Date(v.effective_to).getTime() > runAtMs) &&
-          !open.has(v.source),
-      );
-      if (owner) {
-        plan.deferred.push({ key, owner: owner.source });
-        continue;
+    const t = new Date(from).getTime();
+    if (v.effectiveFrom) {
+      const same = existing.find((e) => new Date(e.effective_from).getTime() === t);
+      if (same) {
+        const changes = diffComponents(same, components);
+        if (same.currency !== v.currency || changes.some((c) => c.change !== 'unchanged')) {
+          plan.conflicts.push({
+            key,
+            effective_from: from,
+            reason: `the stored version from ${from} (source ${same.source}) has other prices; left as is`,
+          });
+        } else plan.unchanged++;
+        return;
       }
     }
-    const planned: PlannedVersion[] = [];
-    // Feed versions per condition, oldest first; undated ones stand for "now".
-    const groups = new Map<string, FeedRecord['versions']>();
-    for (const v of record.versions) {
-      const g = groups.get(condKey(v.serviceTier, v.region)) ?? [];
-      g.push(v);
-      groups.set(condKey(v.serviceTier, v.region), g);
+    const covering = inForceAt(existing, t);
+    const changes = diffComponents(covering ?? null, components);
+    if (covering && covering.currency === v.currency && changes.every((c) => c.change === 'unchanged')) {
+      plan.unchanged++;
+      return;
     }
-    for (const [cond, list] of groups) {
-      const sorted = [...list].sort(
-        (a, b) => (a.effectiveFrom?.getTime() ?? Infinity) - (b.effectiveFrom?.getTime() ?? Infinity),
-      );
-      const existing = s ? (history.get(`${s.id}|${cond}`) ?? []) : [];
-      const feedStarts = sorted.map((v) =>
-        v.effectiveFrom ? v.effectiveFrom.toISOString() : existing.length ? runAt : FIRST_RECORD,
-      );
-      sorted.forEach((v, i) => {
-        const from = feedStarts[i];
-        const components = normaliseComponents(v.components);
-        if (!existing.length) {
-          planned.push({
-            serviceTier: v.serviceTier,
-            region: v.region,
-            effectiveFrom: from,
-            effectiveTo: feedStarts[i + 1] ?? null,
-            currency: v.currency,
-            components,
-            replaces: null,
-            fit: false,
-            changes: diffComponents(null, components),
-          });
-          return;
-        }
-        const t = new Date(from).getTime();
-        if (v.effectiveFrom) {
-          const same = existing.find((e) => new Date(e.effective_from).getTime() === t);
-          if (same) {
-            const changes = diffComponents(same, components);
-            if (same.currency !== v.currency || changes.some((c) => c.change !== 'unchanged')) {
-              plan.conflicts.push({
-                key,
-                effective_from: from,
-                reason: `the stored version from ${from} (source ${same.source}) has other prices; left as is`,
-              });
-            } else plan.unchanged++;
-            return;
-          }
-        }
-        const covering = existing.find(
-          (e) =>
-            new Date(e.effective_from).getTime() <= t && (!e.effective_to || new Date(e.effective_to).getTime() > t),
-        );
-        const changes = diffComponents(covering ?? null, components);
-        if (covering && covering.currency === v.currency && changes.every((c) => c.change === 'unchanged')) {
-          plan.unchanged++;
-          return;
-        }
-        planned.push({
-          serviceTier: v.serviceTier,
-          region: v.region,
-          effectiveFrom: from,
-          effectiveTo: covering?.effective_to ?? null,
-          currency: v.currency,
-          components,
-          replaces: covering
-            ? { id: covering.id, effectiveFrom: covering.effective_from, effectiveTo: covering.effective_to }
-            : null,
-          fit: v.effectiveFrom !== null || !covering,
-          changes,
-        });
-      });
-      // A dated feed's latest price is its price now: when a later stored version (another source, an operator)
-      // says otherwise, the feed's price takes over from this run on.
-      const runAtMs = options.runAt.getTime();
-      const latest = sorted.filter((v) => v.effectiveFrom && v.effectiveFrom.getTime() <= runAtMs).pop();
-      const current = existing.find(
-        (e) =>
-          new Date(e.effective_from).getTime() <= runAtMs &&
-          (!e.effective_to || new Date(e.effective_to).getTime() > runAtMs),
-      );
-      if (
-        latest?.effectiveFrom &&
-        current &&
-        new Date(current.effective_from).getTime() > latest.effectiveFrom.getTime()
-      ) {
-        const components = normaliseComponents(latest.components);
-        const changes = diffComponents(current, components);
-        if (current.currency !== latest.currency || changes.some((c) => c.change !== 'unchanged')) {
-          planned.push({
-            serviceTier: latest.serviceTier,
-            region: latest.region,
-            effectiveFrom: runAt,
-            effectiveTo: current.effective_to,
-            currency: latest.currency,
-            components,
-            replaces: { id: current.id, effectiveFrom: current.effective_from, effectiveTo: current.effective_to },
-            fit: false,
-            changes,
-          });
-        }
-      }
-    }
-    if (!planned.length) continue;
-    const item: PlannedOffering = {
-      key,
-      ref: record.ref,
-      provider: record.provider,
-      providerModelId: record.providerModelId,
-      modelHint: record.modelHint,
-      displayName: record.displayName,
-      contextWindow: record.contextWindow ?? null,
-      maxOutput: record.maxOutput ?? null,
-      offeringId: s?.id ?? null,
-      versions: planned,
-    };
-    (s ? plan.changed : plan.added).push(item);
-  }
-
-  if (options.sourceId) {
-    const tracked = await query<{ offering_id: string; feed_ref: string }>(
-      m,
-      `SELECT offering_id::text, feed_ref FROM sync_source_offerings WHERE source_id = $1 AND missing_since IS NULL`,
-      [options.sourceId],
-    );
-    const live = await options.offerings.byIds(
-      tracked.map((t) => t.offering_id),
-      { db: m },
-    );
-    const seenBefore = tracked.flatMap((t) => {
-      const o = live.get(t.offering_id);
-      return o ? [{ ...t, key: offeringKey(o.provider, o.provider_model_id) }] : [];
+    planned.push({
+      serviceTier: v.serviceTier,
+      region: v.region,
+      effectiveFrom: from,
+      effectiveTo: covering?.effective_to ?? null,
+      currency: v.currency,
+      components,
+      replaces: covering
+        ? { id: covering.id, effectiveFrom: covering.effective_from, effectiveTo: covering.effective_to }
+        : null,
+      fit: v.effectiveFrom !== null || !covering,
+      changes,
     });
-    plan.previouslySeen = seenBefore.length;
-    plan.missing = seenBefore
-      .filter((r) => !records.has(r.key))
-      .map((r) => ({ offering_id: r.offering_id, feed_ref: r.feed_ref }));
+  });
+  // A dated feed's latest price is its price now: when a later stored version (another source, an operator) says
+  // otherwise, the feed's price takes over from this run on.
+  const runAtMs = runAtDate.getTime();
+  const latest = sorted.filter((v) => v.effectiveFrom && v.effectiveFrom.getTime() <= runAtMs).pop();
+  const current = inForceAt(existing, runAtMs);
+  if (latest?.effectiveFrom && current && new Date(current.effective_from).getTime() > latest.effectiveFrom.getTime()) {
+    const components = normaliseComponents(latest.components);
+    const changes = diffComponents(current, components);
+    if (current.currency !== latest.currency || changes.some((c) => c.change !== 'unchanged')) {
+      planned.push({
+        serviceTier: latest.serviceTier,
+        region: latest.region,
+        effectiveFrom: runAt,
+        effectiveTo: current.effective_to,
+        currency: latest.currency,
+        components,
+        replaces: { id: current.id, effectiveFrom: current.effective_from, effectiveTo: current.effective_to },
+        fit: false,
+        changes,
+      });
+    }
   }
-  return plan;
+  return planned;
+}
+
+/** The stored version whose [from, to) holds the instant (epoch ms). */
+function inForceAt(existing: PriceVersionDto[], t: number): PriceVersionDto | undefined {
+  return existing.find(
+    (e) => new Date(e.effective_from).getTime() <= t && (!e.effective_to || new Date(e.effective_to).getTime() > t),
+  );
+}
+
+/** The live offerings this source reported last time (to tell which ones are missing now). */
+async function trackedOfferings(
+  m: EntityManager,
+  sourceId: string,
+  offerings: OfferingDirectoryService,
+): Promise<{ offering_id: string; feed_ref: string; key: string }[]> {
+  const tracked = await query<{ offering_id: string; feed_ref: string }>(
+    m,
+    `SELECT offering_id::text, feed_ref FROM sync_source_offerings WHERE source_id = $1 AND missing_since IS NULL`,
+    [sourceId],
+  );
+  const live = await offerings.byIds(
+    tracked.map((t) => t.offering_id),
+    { db: m },
+  );
+  return tracked.flatMap((t) => {
+    const o = live.get(t.offering_id);
+    return o ? [{ ...t, key: offeringKey(o.provider, o.provider_model_id) }] : [];
+  });
 }
 
 /** Why this plan should wait for an operator, or null when it may be applied. */
