@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { webhookSignature } from '@mph/api-pricing';
-import { BudgetsService, CostTrackingModule, periodOf } from '../src';
+import { BudgetReservations, CostTrackingModule, periodOf } from '../src';
 
 @Module({})
 class Root {}
@@ -75,7 +75,7 @@ describe('budgets', () => {
         .expect(201)
     ).body;
     expect(budget).toMatchObject({ scope: 'user', spent: '0', reserved: '0', remaining: '10' });
-    const budgets = t.app.get(BudgetsService);
+    const budgets = t.app.get(BudgetReservations);
     const outcomes = await Promise.allSettled(
       Array.from({ length: 50 }, () => budgets.reserve(principal.member, { maxCost: '0.7' })),
     );

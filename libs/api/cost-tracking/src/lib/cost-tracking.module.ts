@@ -7,6 +7,9 @@ import { RepricingService } from './services/repricing.service';
 import { FxRatesController } from './controllers/fx-rates.controller';
 import { FxRatesService } from './services/fx-rates.service';
 import { BudgetsService } from './services/budgets.service';
+import { BudgetLedger } from './services/budget-ledger.service';
+import { BudgetReservations } from './services/budget-reservations.service';
+import { BudgetAlerts } from './services/budget-alerts.service';
 import { UsageController } from './controllers/usage.controller';
 import { CostReportsService } from './services/cost-reports.service';
 import { UsageIngestService } from './services/usage-ingest.service';
@@ -25,9 +28,20 @@ import { CostEstimateService } from './services/cost-estimate.service';
     UsageIngestService,
     CostReportsService,
     BudgetsService,
+    BudgetLedger,
+    BudgetReservations,
+    BudgetAlerts,
     RepricingService,
     FxRatesService,
   ],
-  exports: [CostEstimateService, UsageIngestService, CostReportsService, BudgetsService, RepricingService],
+  exports: [
+    CostEstimateService,
+    UsageIngestService,
+    CostReportsService,
+    BudgetsService,
+    BudgetReservations,
+    BudgetAlerts,
+    RepricingService,
+  ],
 })
 export class CostTrackingModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BudgetsService } from '@mph/api-cost-tracking';
+import { BudgetReservations } from '@mph/api-cost-tracking';
 import { DomainError, Principal } from '@mph/api-core';
 import { PricingReadModel } from '@mph/api-pricing';
 import { ConnectionsService, Route } from '../connections/connections.service';
@@ -16,7 +16,7 @@ export class CallPricing {
   constructor(
     private readonly connections: ConnectionsService,
     private readonly pricingModel: PricingReadModel,
-    private readonly budgets: BudgetsService,
+    private readonly budgets: BudgetReservations,
   ) {}
 
   /** The offering that would price a call to `model` for this caller (its first route), if one is known. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BudgetsService, UsageEvent } from '@mph/api-cost-tracking';
+import { BudgetReservations, UsageEvent } from '@mph/api-cost-tracking';
 import { PricingReadModel } from '@mph/api-pricing';
 import { extractUsage, Usage } from '@mph/cost-engine';
 import { RateLimitsService } from '../limits/rate-limits.service';
@@ -18,7 +18,7 @@ export class CallRecorder {
     private readonly pricingModel: PricingReadModel,
     private readonly recorder: UsageRecorder,
     private readonly limits: RateLimitsService,
-    private readonly budgets: BudgetsService,
+    private readonly budgets: BudgetReservations,
   ) {}
 
   /**

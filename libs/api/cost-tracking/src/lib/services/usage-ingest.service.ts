@@ -4,7 +4,7 @@ import { ProjectAccess } from '@mph/api-auth';
 import { DomainError, Principal, query } from '@mph/api-core';
 import { PricingReadModel, UsageCost } from '@mph/api-pricing';
 import { DataSource } from 'typeorm';
-import { BudgetsService } from './budgets.service';
+import { BudgetAlerts } from './budget-alerts.service';
 import { fxRateOffBand } from './fx-rate-check';
 import { IngestResult, MAX_BATCH, UsageEvent, validateEvent } from './usage-event';
 import { addToDaily } from './usage-rollup';
@@ -36,7 +36,7 @@ export class UsageIngestService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly pricing: PricingReadModel,
-    private readonly budgets: BudgetsService,
+    private readonly budgets: BudgetAlerts,
     private readonly projects: ProjectAccess,
   ) {}
 
