@@ -64,7 +64,7 @@ describe('money holes (issue 19)', () => {
     ) as { id: string };
 
   const budgetOf = async (token: string, id: string) =>
-    ((await need(await api.get('/api/v1/budgets', as(token)), 200, 'budgets')) as { id: string }[]).find(
+    ((await need(await api.get('/api/v1/budgets', as(token)), 200, 'budgets').data) as { id: string }[]).find(
       (b) => b.id === id,
     ) as unknown as { spent: string; reserved: string; amount: string };
 

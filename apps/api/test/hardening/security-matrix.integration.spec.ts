@@ -261,7 +261,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
       const get = async (path: string) => need(await api.get(path, as('a')), 200, `A reads ${path}`);
       return {
         key: await get(`/api/v1/api-keys/${own['api-keys']}`),
-        budget: ((await get('/api/v1/budgets')) as { id: string }[]).find((b) => b.id === own['budgets']),
+        budget: ((await get('/api/v1/budgets')).data as { id: string }[]).find((b) => b.id === own['budgets']),
         connection: await get(`/api/v1/connections/${own['connections']}`),
         project: await get(`/api/v1/projects/${own['projects']}`),
         projectSessions: await get(`/api/v1/projects/${own['projects']}/sessions`),
@@ -447,7 +447,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
         'B summary',
       );
       expect(JSON.stringify(summary)).not.toContain(users.a.email);
-      expect(summary.totals.events).toBe(0);
+      expect(summary.meta.totals.events).toBe(0);
       const csv = await api.get('/api/v1/costs/events.csv', as('b'));
       expect(csv.status).toBe(200);
       expect(csv.text).not.toContain(A_USAGE_KEY);
@@ -927,7 +927,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
       const after = await readConnection();
       expect(after.shared).toBe(false);
       expect({ ...after, updated_at: null }).toEqual({ ...before, updated_at: null });
-      const asB = need(await api.get('/api/v1/connections', as('b')), 200, 'B lists');
+      const asB = need(await api.get('/api/v1/connections', as('b')), 200, 'B lists').data;
       expect(asB.map((x: { id: string }) => x.id)).not.toContain(c['connection']);
     });
 
@@ -1062,7 +1062,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
       expect(crawled).toBeGreaterThan(100);
       expect(await exposures(start)).toEqual([]);
       // The auth header and the upstream key were stored sealed, and are shown as a name / hint only.
-      const sources = need(await api.get('/api/v1/sync/sources', as('operator')), 200, 'sources');
+      const sources = need(await api.get('/api/v1/sync/sources', as('operator')), 200, 'sources').data;
       expect(JSON.stringify(sources.find((s: { id: string }) => s.id === c['source']))).not.toContain('feed-secret');
       const conn = await readConnection();
       expect([conn.has_key, conn.key_hint]).toEqual([true, `…${UPSTREAM_KEY.slice(-4)}`]);

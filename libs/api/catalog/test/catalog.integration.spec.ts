@@ -288,7 +288,7 @@ describe('catalog on the demo seed', () => {
 
   it('lists vendors with their model and offering counts', async () => {
     const list = await get('/api/v1/vendors').expect(200);
-    expect(list.body.find((v: { slug: string }) => v.slug === 'anthropic')).toEqual({
+    expect(list.body.data.find((v: { slug: string }) => v.slug === 'anthropic')).toEqual({
       slug: 'anthropic',
       name: 'Anthropic',
       homepage: 'https://www.anthropic.com',

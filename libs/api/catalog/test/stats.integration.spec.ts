@@ -46,12 +46,12 @@ describe('stats, trending, authors and compare', () => {
       { id: 'openai/gpt-4o', trending_score: 0 },
     ]);
     const trending = await http(t).get('/api/v1/trending?limit=2').expect(200);
-    expect(trending.body.map((m: { id: string }) => m.id)).toEqual([
+    expect(trending.body.data.map((m: { id: string }) => m.id)).toEqual([
       'Qwen/Qwen2.5-7B-Instruct',
       'mistralai/Mistral-7B-v0.1',
     ]);
     const filtered = await http(t).get('/api/v1/trending?pipeline_tag=text-generation&limit=1').expect(200);
-    expect(filtered.body[0].id).toBe('Qwen/Qwen2.5-7B-Instruct');
+    expect(filtered.body.data[0].id).toBe('Qwen/Qwen2.5-7B-Instruct');
     await http(t).get('/api/v1/trending?limit=0').expect(400);
   });
 
@@ -72,12 +72,12 @@ describe('stats, trending, authors and compare', () => {
     const res = await http(t)
       .get('/api/v1/models/compare?ids=openai/gpt-4o,anthropic/claude-sonnet-4.5,meta-llama/Llama-3.1-8B-Instruct')
       .expect(200);
-    expect(res.body.map((m: { id: string; context_window: number }) => [m.id, m.context_window])).toEqual([
+    expect(res.body.data.map((m: { id: string; context_window: number }) => [m.id, m.context_window])).toEqual([
       ['openai/gpt-4o', 128000],
       ['anthropic/claude-sonnet-4.5', 200000],
       ['meta-llama/Llama-3.1-8B-Instruct', 131072],
     ]);
-    expect(res.body[2].base_models[0].id).toBe('meta-llama/Llama-3.1-8B');
+    expect(res.body.data[2].base_models[0].id).toBe('meta-llama/Llama-3.1-8B');
     await http(t).get('/api/v1/models/compare?ids=openai/gpt-4o').expect(400);
     await http(t).get('/api/v1/models/compare?ids=a/1,a/2,a/3,a/4,a/5,a/6,a/7').expect(400);
     await http(t).get('/api/v1/models/compare').expect(400);

@@ -152,7 +152,7 @@ describe('chat: projects, versioned prompts, sessions and streamed answers', () 
     await as('other').get(`/api/v1/sessions/${session.id}`).expect(404);
     await as('other').post(`/api/v1/sessions/${session.id}/messages`, { content: 'hi' }).expect(404);
     await as('other').post('/api/v1/sessions', { project_id: project.id }).expect(404);
-    expect((await as('other').get('/api/v1/projects').expect(200)).body).toEqual([]);
+    expect((await as('other').get('/api/v1/projects').expect(200)).body.data).toEqual([]);
   });
 
   it('reports a missing prompt variable as the answer’s error, and keeps the session usable', async () => {
@@ -284,7 +284,7 @@ describe('chat: projects, versioned prompts, sessions and streamed answers', () 
   });
 
   it('lists the models a member can chat with, each with the connection serving it and its price now', async () => {
-    const models = (await as('member').get('/api/v1/chat/models').expect(200)).body as Record<string, unknown>[];
+    const models = (await as('member').get('/api/v1/chat/models').expect(200)).body.data as Record<string, unknown>[];
     const mini = models.find((m) => m['model'] === 'gpt-4o-mini');
     expect(mini).toMatchObject({ via: 'Fake OpenAI', provider: 'openai', context_window: expect.any(Number) });
     const [price] = await db.query(

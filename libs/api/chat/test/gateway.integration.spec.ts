@@ -436,7 +436,7 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
     expect(shared.body).toMatchObject({ shared: true, base_url: null, has_key: true });
     await api('other').patch(`/api/v1/connections/${own.body.id}`, { enabled: false }).expect(404);
     expect(
-      (await api('other').get('/api/v1/connections').expect(200)).body.map((c: { id: string }) => c.id),
+      (await api('other').get('/api/v1/connections').expect(200)).body.data.map((c: { id: string }) => c.id),
     ).not.toContain(own.body.id);
     await expect(
       sdk('other').chat.completions.create({ model: 'private-model', messages: [{ role: 'user', content: 'x' }] }),

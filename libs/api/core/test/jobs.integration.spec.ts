@@ -177,9 +177,10 @@ describe('housekeeping job and the runs API', () => {
 
   it('lists the registered jobs with their schedules', async () => {
     const res = await request(t.app.getHttpServer()).get('/api/v1/jobs').expect(200);
-    expect(res.body).toEqual([
-      { name: 'housekeeping', description: expect.stringContaining('7 days'), cron: '17 3 * * *' },
-    ]);
+    expect(res.body).toEqual({
+      data: [{ name: 'housekeeping', description: expect.stringContaining('7 days'), cron: '17 3 * * *' }],
+      meta: { total: 1 },
+    });
   });
 });
 

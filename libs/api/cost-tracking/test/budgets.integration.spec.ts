@@ -84,11 +84,11 @@ describe('budgets', () => {
     expect(ok).toHaveLength(14); // 14 × 0.7 = 9.8 ≤ 10 < 15 × 0.7
     expect(refused[0].reason).toMatchObject({ status: 402, code: 'BUDGET_EXCEEDED' });
     expect(refused[0].reason.details).toMatchObject({ amount: '10', spent: '0', reserved: '9.8', requested: '0.7' });
-    const [status] = (await as('member').get('/api/v1/budgets').expect(200)).body;
+    const [status] = (await as('member').get('/api/v1/budgets').expect(200)).body.data;
     expect(status).toMatchObject({ reserved: '9.8', remaining: '0.2' });
 
     await budgets.settle(ok.flatMap((o) => o.value));
-    const [after] = (await as('member').get('/api/v1/budgets').expect(200)).body;
+    const [after] = (await as('member').get('/api/v1/budgets').expect(200)).body.data;
     expect(after).toMatchObject({ reserved: '0', remaining: '10' });
     // Other users' calls are not limited by it.
     expect(await budgets.reserve(principal.other, { maxCost: '100' })).toEqual([]);
@@ -112,7 +112,7 @@ describe('budgets', () => {
     await as('other')
       .post('/api/v1/usage', { events: [usage('b')] })
       .expect(200); // 0.213 = 106%
-    const [b] = (await as('other').get('/api/v1/budgets').expect(200)).body;
+    const [b] = (await as('other').get('/api/v1/budgets').expect(200)).body.data;
     expect(b).toMatchObject({ spent: '0.213', percent: '106.5', remaining: '0' });
     const alerts = await db.query(
       `SELECT after->>'threshold' AS threshold FROM audit_events WHERE action = 'budget.alert' AND target_id = $1 ORDER BY (after->>'threshold')::int`,
@@ -210,10 +210,10 @@ describe('budgets', () => {
   });
 
   it('keeps budgets to their owners; project budgets on the project itself, by operators or its owner', async () => {
-    const [mine] = (await as('member').get('/api/v1/budgets').expect(200)).body;
-    expect((await as('other').get('/api/v1/budgets').expect(200)).body.map((b: { id: string }) => b.id)).not.toContain(
-      mine.id,
-    );
+    const [mine] = (await as('member').get('/api/v1/budgets').expect(200)).body.data;
+    expect(
+      (await as('other').get('/api/v1/budgets').expect(200)).body.data.map((b: { id: string }) => b.id),
+    ).not.toContain(mine.id);
     await as('other').delete(`/api/v1/budgets/${mine.id}`).expect(404);
     // Projects are chat projects (libs/api/chat creates them; this suite runs without chat, so they are inserted).
     const [x] = await db.query(`INSERT INTO chat_projects (owner_id, name) VALUES ($1, 'x') RETURNING id`, [
@@ -241,10 +241,13 @@ describe('budgets', () => {
     expect([byOperator.body.scope_id, byOperator.body.scope_name]).toEqual([x.id, 'x']);
     await as('operator').post('/api/v1/budgets', projectBudget('no-such-project')).expect(404);
     // The owner of x sees the budget an operator placed on their project (and cannot delete it).
-    const seen = (await as('other').get('/api/v1/budgets').expect(200)).body as { id: string; scope_name: string }[];
+    const seen = (await as('other').get('/api/v1/budgets').expect(200)).body.data as {
+      id: string;
+      scope_name: string;
+    }[];
     expect(seen.find((b) => b.id === byOperator.body.id)?.scope_name).toBe('x');
     await as('other').delete(`/api/v1/budgets/${byOperator.body.id}`).expect(404);
-    expect((await as('operator').get('/api/v1/budgets').expect(200)).body.length).toBeGreaterThanOrEqual(3);
+    expect((await as('operator').get('/api/v1/budgets').expect(200)).body.data.length).toBeGreaterThanOrEqual(3);
     await as('member')
       .post('/api/v1/budgets', { name: 'Bad', scope: 'user', amount: '-1', period: 'daily', mode: 'hard' })
       .expect(400);

@@ -285,7 +285,7 @@ describe('usage ingest and cost reports', () => {
     const before = (
       await get('/api/v1/costs/summary?from=2025-01-01&to=2025-06-30&group_by=model', 'member').expect(200)
     ).body;
-    expect(before.totals.cost).toBe('0.06');
+    expect(before.meta.totals.cost).toBe('0.06');
     const run = await operator('/api/v1/costs/reprice', body).expect(200);
     expect(run.body).toMatchObject({ dry_run: false, adjusted: 2, newly_priced: 1, total_delta: '0.05' });
     // evt-3 (May 20): $0.05 at $10/$40 → $0.04 at $8/$32; early-o3 (January): unpriced → $0.06.
@@ -299,7 +299,7 @@ describe('usage ingest and cost reports', () => {
     const after = (
       await get('/api/v1/costs/summary?from=2025-01-01&to=2025-06-30&group_by=model', 'member').expect(200)
     ).body;
-    expect(after.totals.cost).toBe('0.11');
+    expect(after.meta.totals.cost).toBe('0.11');
     const again = await operator('/api/v1/costs/reprice', body).expect(200);
     expect(again.body).toMatchObject({ adjusted: 0, total_delta: '0' });
     const [audit] = await db.query(
@@ -349,7 +349,7 @@ describe('usage ingest and cost reports', () => {
       ).expect(200);
       seen.push(...page.body.data.map((e: { id: string }) => e.id));
       expect(page.body.data.every((e: { user_email: string }) => e.user_email === 'member@usage.test')).toBe(true);
-      cursor = page.body.next_cursor;
+      cursor = page.body.meta.next_cursor;
     } while (cursor);
     const [{ n }] = await db.query(
       `SELECT count(*)::int AS n FROM usage_events e JOIN users u ON u.id = e.user_id WHERE u.email = 'member@usage.test'`,
@@ -538,7 +538,7 @@ describe('usage ingest and cost reports', () => {
     expect(summary.body.data).toEqual([
       expect.objectContaining({ currency: 'EUR', cost: '3', cost_usd: '2.3', events: 3, unconverted_events: 1 }),
     ]);
-    expect(summary.body.totals).toEqual({
+    expect(summary.body.meta.totals).toEqual({
       cost: '2.3',
       currency: 'USD',
       events: 3,

@@ -365,7 +365,7 @@ describe('price sync (sources, runs, safety, approval)', () => {
 
     await api().put(`/api/v1/sync/truth/openai`, { source_id: genai.id }).expect(204);
     await api().put(`/api/v1/sync/truth/nobody`, { source_id: genai.id }).expect(404);
-    expect((await api().get('/api/v1/sync/truth').expect(200)).body).toEqual([
+    expect((await api().get('/api/v1/sync/truth').expect(200)).body.data).toEqual([
       expect.objectContaining({ provider: 'openai', source_name: 'genai-local', chosen_by: 'ops@sync.test' }),
     ]);
     const second = await run(genai.id);

@@ -119,7 +119,7 @@ export class CatalogPage {
     inject(VendorsService)
       .listVendors()
       .subscribe({
-        next: (list) => this.providers.set(list.filter((v) => v.offering_count > 0)),
+        next: ({ data }) => this.providers.set(data.filter((v) => v.offering_count > 0)),
         error: () => undefined,
       });
     effect(() => this.load(this.params().keys.reduce<Params>((acc, k) => ({ ...acc, [k]: this.params().get(k) }), {})));

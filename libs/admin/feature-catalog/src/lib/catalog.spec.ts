@@ -114,10 +114,13 @@ describe('catalog console', () => {
       by_relation: [],
       totals: {},
     });
-    http.expectOne('/api/v1/vendors').flush([
-      { slug: 'groq', name: 'Groq', kinds: ['provider'], homepage: null, model_count: 0, offering_count: 4 },
-      { slug: 'maker', name: 'Maker', kinds: ['creator'], homepage: null, model_count: 2, offering_count: 0 },
-    ]);
+    http.expectOne('/api/v1/vendors').flush({
+      data: [
+        { slug: 'groq', name: 'Groq', kinds: ['provider'], homepage: null, model_count: 0, offering_count: 4 },
+        { slug: 'maker', name: 'Maker', kinds: ['creator'], homepage: null, model_count: 2, offering_count: 0 },
+      ],
+      meta: { total: 0 },
+    });
     expect(fixture.componentInstance.tasks()).toEqual(['text-generation']);
     expect(fixture.componentInstance.providers().map((v) => v.slug)).toEqual(['groq']);
     const req = http.expectOne((r) => r.url === '/api/v1/models');
@@ -252,7 +255,10 @@ describe('catalog console', () => {
     await fixture.whenStable();
     http
       .expectOne((r) => r.url === '/api/v1/models/compare' && r.params.get('ids') === 'a/b,c/d')
-      .flush([detail, { ...detail, id: 'c/d', display_name: 'Other', open_weights: null }]);
+      .flush({
+        data: [detail, { ...detail, id: 'c/d', display_name: 'Other', open_weights: null }],
+        meta: { total: 0 },
+      });
     await fixture.whenStable();
     const table =
       (fixture.nativeElement as HTMLElement).querySelector('[data-testid="compare-table"]')?.textContent ?? '';

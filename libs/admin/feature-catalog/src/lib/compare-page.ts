@@ -120,7 +120,7 @@ export class ComparePage {
   private load(ids: string): void {
     this.error.set(null);
     this.api.compareModels({ ids }, silentErrors()).subscribe({
-      next: (models) => this.models.set(models),
+      next: ({ data }) => this.models.set(data),
       error: (e: { error?: { error?: { message?: string } } }) => {
         this.models.set([]);
         this.error.set(e.error?.error?.message ?? 'The comparison could not be loaded.');

@@ -123,7 +123,7 @@ export class OfferingDialog implements OnInit {
   private readonly initial = this.form.getRawValue() as Record<string, unknown>;
 
   ngOnInit(): void {
-    this.vendors.listVendors().subscribe((list) => {
+    this.vendors.listVendors().subscribe(({ data: list }) => {
       const providers = list.filter((v) => v.kinds.includes('provider') || v.kinds.includes('aggregator'));
       // An existing offering's provider stays selectable even if its kinds changed since.
       this.providers.set(providers.length ? providers : list);

@@ -32,10 +32,13 @@ describe('StatsPage', () => {
     });
     http
       .expectOne((r) => r.url === '/api/v1/trending' && r.params.get('limit') === '10')
-      .flush([
-        { id: 'Qwen/Qwen2.5-7B-Instruct', display_name: 'Qwen2.5 7B Instruct', trending_score: 506.9 },
-        { id: 'a/flat', display_name: 'Flat', trending_score: 0 },
-      ]);
+      .flush({
+        data: [
+          { id: 'Qwen/Qwen2.5-7B-Instruct', display_name: 'Qwen2.5 7B Instruct', trending_score: 506.9 },
+          { id: 'a/flat', display_name: 'Flat', trending_score: 0 },
+        ],
+        meta: { total: 0 },
+      });
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
     expect(el.querySelector('[data-testid="totals"]')?.textContent).toContain('30');

@@ -110,7 +110,7 @@ export class StatsPage implements OnInit {
       next: ({ stats, trending }) => {
         this.stats.set(stats);
         // A zero score means no growth was measured yet; listing those would not be "trending".
-        this.trending.set(trending.filter((m) => m.trending_score > 0));
+        this.trending.set(trending.data.filter((m) => m.trending_score > 0));
         this.loading.set(false);
       },
       error: () => {

@@ -100,7 +100,7 @@ export class TrendingPage implements OnInit {
     this.loading.set(true);
     this.error.set(null);
     this.api.listTrending({ limit: 50, ...(this.task() ? { pipeline_tag: this.task() } : {}) }).subscribe({
-      next: (list) => {
+      next: ({ data: list }) => {
         // A zero score means no growth was measured; listing those would not be "trending".
         this.models.set(list.filter((m) => m.trending_score > 0));
         this.loading.set(false);

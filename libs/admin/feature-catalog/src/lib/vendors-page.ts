@@ -151,8 +151,8 @@ export class VendorsPage implements OnInit {
   private load(): void {
     this.loading.set(true);
     this.api.listVendors().subscribe({
-      next: (list) => {
-        this.vendors.set(list);
+      next: ({ data }) => {
+        this.vendors.set(data);
         this.loading.set(false);
       },
       error: () => {

@@ -114,7 +114,9 @@ describe('OfferingDialog', () => {
     const { http, closed } = setup({ modelId: 'acme/rocket' });
     const fixture = TestBed.createComponent(OfferingDialog);
     fixture.detectChanges();
-    http.expectOne('/api/v1/vendors').flush([acme, { ...acme, slug: 'maker', kinds: ['creator'] }]);
+    http
+      .expectOne('/api/v1/vendors')
+      .flush({ data: [acme, { ...acme, slug: 'maker', kinds: ['creator'] }], meta: { total: 0 } });
     expect(fixture.componentInstance.providers().map((v) => v.slug)).toEqual(['acme']);
     fixture.componentInstance.form.patchValue({
       provider: 'acme',
@@ -153,7 +155,7 @@ describe('OfferingDialog', () => {
     const { http } = setup({ modelId: 'acme/rocket', offering });
     const fixture = TestBed.createComponent(OfferingDialog);
     fixture.detectChanges();
-    http.expectOne('/api/v1/vendors').flush([acme]);
+    http.expectOne('/api/v1/vendors').flush({ data: [acme], meta: { total: 0 } });
     fixture.componentInstance.form.patchValue({ provider_model_id: 'taken', status: 'deprecated' });
     fixture.componentInstance.save();
     const req = http.expectOne('/api/v1/offerings/o1');
@@ -182,7 +184,7 @@ describe('VendorsPage', () => {
     session.user.set(role ? ({ id: 'u', email: 'o@x', role } as UserDto) : null);
     const fixture = TestBed.createComponent(VendorsPage);
     fixture.detectChanges();
-    http.expectOne('/api/v1/vendors').flush([acme]);
+    http.expectOne('/api/v1/vendors').flush({ data: [acme], meta: { total: 0 } });
     fixture.detectChanges();
     return { fixture, http, opened };
   }
@@ -202,15 +204,15 @@ describe('VendorsPage', () => {
     const el: HTMLElement = fixture.nativeElement;
     (el.querySelector('[data-testid="new-vendor"]') as HTMLButtonElement).click();
     expect(opened[0]).toEqual([VendorDialog, null]);
-    http.expectOne('/api/v1/vendors').flush([acme]);
+    http.expectOne('/api/v1/vendors').flush({ data: [acme], meta: { total: 0 } });
     (el.querySelector('[data-testid="edit-vendor-acme"]') as HTMLButtonElement).click();
     expect(opened[1]).toEqual([VendorDialog, acme]);
-    http.expectOne('/api/v1/vendors').flush([acme]);
+    http.expectOne('/api/v1/vendors').flush({ data: [acme], meta: { total: 0 } });
     (el.querySelector('[data-testid="delete-vendor-acme"]') as HTMLButtonElement).click();
     const del = http.expectOne('/api/v1/vendors/acme');
     expect(del.request.method).toBe('DELETE');
     del.flush(null);
-    http.expectOne('/api/v1/vendors').flush([]);
+    http.expectOne('/api/v1/vendors').flush({ data: [], meta: { total: 0 } });
   });
 
   it('does not delete when the operator cancels', () => {
@@ -238,14 +240,18 @@ describe('TrendingPage', () => {
       { id: 'a/up', trending_score: 12.5, downloads: 100, likes: 10, pipeline_tag: 'text-generation' },
       { id: 'b/flat', trending_score: 0, downloads: 5, likes: 0, pipeline_tag: 'text-generation' },
     ];
-    http.expectOne((r) => r.url === '/api/v1/trending' && r.params.get('limit') === '50').flush(rows);
+    http
+      .expectOne((r) => r.url === '/api/v1/trending' && r.params.get('limit') === '50')
+      .flush({ data: rows, meta: { total: 0 } });
     fixture.detectChanges();
     const el: HTMLElement = fixture.nativeElement;
     expect(el.querySelectorAll('tr[mat-row]')).toHaveLength(1);
     expect(el.textContent).toContain('a/up');
     expect(el.textContent).not.toContain('b/flat');
     fixture.componentInstance.select('text-generation');
-    http.expectOne((r) => r.url === '/api/v1/trending' && r.params.get('pipeline_tag') === 'text-generation').flush([]);
+    http
+      .expectOne((r) => r.url === '/api/v1/trending' && r.params.get('pipeline_tag') === 'text-generation')
+      .flush({ data: [], meta: { total: 0 } });
     fixture.detectChanges();
     expect(el.querySelector('[data-testid="trending-empty"]')).not.toBeNull();
   });

@@ -419,7 +419,7 @@ export class ChatPage implements OnInit {
 
   ngOnInit(): void {
     this.loadProjects();
-    this.api.listChatModels().subscribe((list) => this.models.set(list));
+    this.api.listChatModels().subscribe(({ data }) => this.models.set(data));
     this.route.queryParamMap.subscribe((q) => {
       const project = q.get('project');
       const session = q.get('session');
@@ -584,11 +584,11 @@ export class ChatPage implements OnInit {
   }
 
   private loadProjects(): void {
-    this.api.listProjects().subscribe((p) => this.projects.set(p));
+    this.api.listProjects().subscribe(({ data }) => this.projects.set(data));
   }
 
   private loadProject(id: string): void {
-    this.api.listPrompts({ project_id: id }).subscribe((p) => this.prompts.set(p));
+    this.api.listPrompts({ project_id: id }).subscribe(({ data }) => this.prompts.set(data));
     this.loadSessions(id);
     this.api.getProject({ id }).subscribe((p) => {
       if (!this.model) this.model = p.default_model ?? 'local/echo';
@@ -596,7 +596,7 @@ export class ChatPage implements OnInit {
   }
 
   private loadSessions(project: string): void {
-    this.api.listSessions({ id: project }).subscribe((s) => this.sessions.set(s));
+    this.api.listSessions({ id: project }).subscribe(({ data }) => this.sessions.set(data));
   }
 
   private loadSession(id: string): void {

@@ -237,6 +237,6 @@ export class ConnectionsPage implements OnInit {
   }
 
   private load(): void {
-    this.api.listConnections().subscribe((c) => this.rows.set(c));
+    this.api.listConnections().subscribe(({ data }) => this.rows.set(data));
   }
 }

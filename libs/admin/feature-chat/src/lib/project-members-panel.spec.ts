@@ -30,7 +30,7 @@ describe('ProjectMembersPanel', () => {
     const fixture = TestBed.createComponent(ProjectMembersPanel);
     fixture.componentRef.setInput('projectId', 'p1');
     fixture.detectChanges();
-    http.expectOne('/api/v1/projects/p1/members').flush([owner]);
+    http.expectOne('/api/v1/projects/p1/members').flush({ data: [owner], meta: { total: 1 } });
     await fixture.whenStable();
     const panel = fixture.componentInstance;
     expect(panel.members().map((m) => m.email)).toEqual(['owner@example.com']);

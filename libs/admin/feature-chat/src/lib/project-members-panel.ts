@@ -89,7 +89,7 @@ export class ProjectMembersPanel {
       const id = this.projectId();
       this.error.set(null);
       this.api.listProjectMembers({ id }, silentErrors()).subscribe({
-        next: (m) => this.members.set(m),
+        next: ({ data }) => this.members.set(data),
         error: (e: unknown) => this.fail(e),
       });
     });

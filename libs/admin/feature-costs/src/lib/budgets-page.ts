@@ -127,7 +127,7 @@ export class BudgetsPage implements OnInit {
   }
 
   load(): void {
-    this.api.listBudgets().subscribe((b) => this.budgets.set(b));
+    this.api.listBudgets().subscribe(({ data }) => this.budgets.set(data));
   }
 
   create(): void {

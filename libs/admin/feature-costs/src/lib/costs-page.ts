@@ -164,7 +164,8 @@ export class CostsPage implements OnInit {
   readonly topData = signal<Record<string, SummaryDto>>({});
   readonly budgets = signal<BudgetDto[]>([]);
   readonly totals = computed(
-    () => this.daily()?.totals ?? { cost: '0', events: 0, currency: 'USD', unpriced_events: 0, unconverted_events: 0 },
+    () =>
+      this.daily()?.meta.totals ?? { cost: '0', events: 0, currency: 'USD', unpriced_events: 0, unconverted_events: 0 },
   );
   readonly series = computed<StackedRow[]>(() =>
     (this.daily()?.data ?? []).map((r) => ({

@@ -75,7 +75,7 @@ export class UsagePage implements OnInit {
     this.api.listUsageEvents({ limit: 100, cursor: this.cursor() ?? undefined }).subscribe({
       next: (page) => {
         this.rows.set([...this.rows(), ...page.data]);
-        this.cursor.set(page.next_cursor);
+        this.cursor.set(page.meta.next_cursor);
         this.loading.set(false);
       },
       error: () => this.loading.set(false),

@@ -162,7 +162,7 @@ export class PricesPage implements OnInit {
   readonly page = signal(1);
 
   ngOnInit(): void {
-    this.vendors.listVendors().subscribe((list) => this.providers.set(list.filter((v) => v.offering_count > 0)));
+    this.vendors.listVendors().subscribe(({ data }) => this.providers.set(data.filter((v) => v.offering_count > 0)));
     this.route.queryParamMap.subscribe((q) => {
       this.provider.set(q.get('provider') ?? '');
       this.model.set(q.get('model') ?? '');

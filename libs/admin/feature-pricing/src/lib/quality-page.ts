@@ -145,7 +145,7 @@ export class QualityPage implements OnInit {
         },
         error: () => this.loading.set(false),
       });
-    this.api.listProviderTruth().subscribe((t) => this.truths.set(t));
+    this.api.listProviderTruth().subscribe(({ data }) => this.truths.set(data));
   }
 
   choose(d: DisagreementDto, sourceName: string): void {

@@ -85,8 +85,8 @@ export class SyncSourcesPage implements OnInit {
   load(): void {
     this.loading.set(true);
     this.api.listSyncSources().subscribe({
-      next: (list) => {
-        this.sources.set(list);
+      next: ({ data }) => {
+        this.sources.set(data);
         this.loading.set(false);
       },
       error: () => this.loading.set(false),

@@ -1,13 +1,16 @@
 import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
-  CacheFor,
   AcceptApiKeyScopes,
+  ApiListResponse,
   ApiPaginatedResponse,
+  CacheFor,
   CurrentUser,
   DomainError,
-  Paginated,
+  Listed,
+  listOf,
   pageWindow,
+  Paginated,
   paginated,
   Principal,
   Public,
@@ -59,8 +62,8 @@ export class ModelsController {
 
   @Get('compare')
   @ApiOperation({ summary: 'Two to six models side by side: capabilities, offerings, lineage.' })
-  @ApiOkResponse({ type: [ModelDetailDto] })
-  async compareModels(@Query() query: CompareQueryDto): Promise<ModelDetailDto[]> {
+  @ApiListResponse(ModelDetailDto)
+  async compareModels(@Query() query: CompareQueryDto): Promise<Listed<ModelDetailDto>> {
     const ids = [
       ...new Set(
         query.ids
@@ -74,7 +77,7 @@ export class ModelsController {
         { field: 'ids', problems: ['2 to 6 model ids'] },
       ]);
     }
-    return Promise.all(ids.map((id) => this.models.detail(checkId(id))));
+    return listOf(await Promise.all(ids.map((id) => this.models.detail(checkId(id)))));
   }
 
   @Get(':owner/:name/ancestry')

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AcceptApiKeyScopes, CacheFor, Public } from '@mph/api-core';
+import { AcceptApiKeyScopes, ApiListResponse, CacheFor, Listed, listOf, Public } from '@mph/api-core';
 import { ModelSummaryDto } from '../dto/models.dto';
 import { AuthorDto, CatalogStatsDto, TrendingQueryDto } from '../dto/stats.dto';
 import { CatalogStatsService } from '../services/catalog-stats.service';
@@ -26,13 +26,13 @@ export class StatsController {
 
   @Get('trending')
   @ApiOperation({ summary: 'Models by trending score (growth in likes and downloads over 7 days; see README).' })
-  @ApiOkResponse({ type: [ModelSummaryDto] })
-  async listTrending(@Query() query: TrendingQueryDto): Promise<ModelSummaryDto[]> {
+  @ApiListResponse(ModelSummaryDto)
+  async listTrending(@Query() query: TrendingQueryDto): Promise<Listed<ModelSummaryDto>> {
     const { rows } = await this.models.search(
       { sort: 'trending', pipeline_tag: query.pipeline_tag },
       { page: 1, perPage: query.limit ?? 20, offset: 0, limit: query.limit ?? 20 },
     );
-    return rows;
+    return listOf(await rows);
   }
 
   @Get('authors/:author')

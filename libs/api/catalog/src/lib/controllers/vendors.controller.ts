@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AcceptApiKeyScopes, CacheFor, DomainError, Public } from '@mph/api-core';
+import { AcceptApiKeyScopes, ApiListResponse, CacheFor, DomainError, Listed, listOf, Public } from '@mph/api-core';
 import { DataSource, IsNull } from 'typeorm';
 import { VendorDto } from '../dto/vendors.dto';
 import { VendorEntity } from '../entities';
@@ -16,13 +16,13 @@ export class VendorsController {
 
   @Get()
   @ApiOperation({ summary: 'Model creators, inference providers and aggregators.' })
-  @ApiOkResponse({ type: [VendorDto] })
-  async listVendors(): Promise<VendorDto[]> {
+  @ApiListResponse(VendorDto)
+  async listVendors(): Promise<Listed<VendorDto>> {
     const vendors = await this.dataSource
       .getRepository(VendorEntity)
       .find({ where: { deletedAt: IsNull() }, order: { slug: 'ASC' } });
     const counts = await this.counts();
-    return vendors.map((v) => VendorDto.from(v, counts.get(v.slug) ?? { models: 0, offerings: 0 }));
+    return listOf(await vendors.map((v) => VendorDto.from(v, counts.get(v.slug) ?? { models: 0, offerings: 0 })));
   }
 
   @Get(':slug')

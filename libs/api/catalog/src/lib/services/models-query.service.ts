@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, PageWindow, ReadDatabase } from '@mph/api-core';
+import { decodeCursor, DomainError, encodeCursor, PageWindow, ReadDatabase } from '@mph/api-core';
 import { AncestryEdge, LINEAGE_SQL, ProvenanceService } from '@mph/api-provenance';
 import { DataSource } from 'typeorm';
 import type { ModelDetailDto, ModelsQueryDto, ModelSummaryDto, TypedTagsDto } from '../dto/models.dto';
@@ -97,26 +97,17 @@ const KEYSET: Record<Exclude<SortKey, 'price'>, { expr: string; type: string }> 
   context: { expr: 'coalesce(m.context_window, -1)', type: 'integer' },
 };
 
-/** An opaque cursor: the sort it belongs to, the last row's sort value and id. */
-export function encodeCursor(sort: string, value: string | null, id: string): string {
-  return Buffer.from(JSON.stringify({ s: sort, v: value, id })).toString('base64url');
+/** The next page's cursor (core's one cursor format): the sort it belongs to, the last row's sort value and id. */
+export function modelsCursor(sort: string, value: string | null, id: string): string {
+  return encodeCursor({ s: sort, v: value, id });
 }
 
-function decodeCursor(cursor: string, sort: string): { v: string; id: string } {
-  try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-      s?: unknown;
-      v?: unknown;
-      id?: unknown;
-    };
-    if (c.s === sort && typeof c.v === 'string' && typeof c.id === 'string') return { v: c.v, id: c.id };
-  } catch {
-    // fall through to the error below
-  }
-  throw DomainError.badRequest(
-    'VALIDATION_FAILED',
-    'cursor is not a next_cursor of this sort; start again without it.',
-    [{ field: 'cursor', problems: ['invalid for this sort'] }],
+function readModelsCursor(cursor: string, sort: string): { v: string; id: string } {
+  return decodeCursor<{ v: string; id: string }>(
+    cursor,
+    (c): c is { s: string; v: string; id: string } =>
+      c['s'] === sort && typeof c['v'] === 'string' && typeof c['id'] === 'string',
+    'it is not a next_cursor of this sort; start again without it',
   );
 }
 
@@ -242,7 +233,7 @@ export class ModelsQueryService {
     } else {
       order = `${key.expr} DESC, m.id`;
       if (query.cursor) {
-        const c = decodeCursor(query.cursor, sort);
+        const c = readModelsCursor(query.cursor, sort);
         const v = p(c.v);
         where.push(`(${key.expr} < ${v}::${key.type} OR (${key.expr} = ${v}::${key.type} AND m.id > ${p(c.id)}))`);
         offset = 0;
@@ -287,7 +278,7 @@ export class ModelsQueryService {
     }
     const last = rows[rows.length - 1];
     const nextCursor =
-      key && last && rows.length === window.limit ? encodeCursor(sort, last.sort_key ?? null, last.id) : null;
+      key && last && rows.length === window.limit ? modelsCursor(sort, last.sort_key ?? null, last.id) : null;
     return {
       rows: rows.map(({ sort_key: _k, total: _t, ...r }) => summary(r)),
       total: Math.min(n, COUNT_CAP),

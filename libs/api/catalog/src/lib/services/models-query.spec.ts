@@ -1,4 +1,4 @@
-import { encodeCursor, prefixQuery, typedTags } from './models-query.service';
+import { modelsCursor, prefixQuery, typedTags } from './models-query.service';
 
 describe('prefixQuery', () => {
   it.each([
@@ -43,9 +43,9 @@ describe('typedTags', () => {
   });
 });
 
-describe('encodeCursor', () => {
+describe('modelsCursor', () => {
   it('is opaque base64url carrying the sort, the value and the id', () => {
-    const c = encodeCursor('downloads', '42', 'a/b');
+    const c = modelsCursor('downloads', '42', 'a/b');
     expect(c).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(JSON.parse(Buffer.from(c, 'base64url').toString())).toEqual({ s: 'downloads', v: '42', id: 'a/b' });
   });

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { StreamTicketAuth } from '@mph/api-auth';
-import { Authenticated, CurrentUser, Principal } from '@mph/api-core';
+import { ApiListResponse, Authenticated, CurrentUser, Listed, listOf, Principal } from '@mph/api-core';
 import type { Response } from 'express';
 import {
   ChatModelDto,
@@ -47,15 +47,15 @@ export class ChatController {
   @ApiOperation({
     summary: 'Models you can chat with: the connection serving each, and its price now (null when unknown)',
   })
-  @ApiOkResponse({ type: [ChatModelDto] })
-  listChatModels(@CurrentUser() by: Principal): Promise<ChatModelDto[]> {
-    return this.models.list(by);
+  @ApiListResponse(ChatModelDto)
+  async listChatModels(@CurrentUser() by: Principal): Promise<Listed<ChatModelDto>> {
+    return listOf(await this.models.list(by));
   }
 
   @Get('projects')
-  @ApiOkResponse({ type: [ProjectDto] })
-  listProjects(@CurrentUser() by: Principal): Promise<ProjectDto[]> {
-    return this.chat.listProjects(by);
+  @ApiListResponse(ProjectDto)
+  async listProjects(@CurrentUser() by: Principal): Promise<Listed<ProjectDto>> {
+    return listOf(await this.chat.listProjects(by));
   }
 
   @Post('projects')
@@ -88,15 +88,15 @@ export class ChatController {
   }
 
   @Get('projects/:id/sessions')
-  @ApiOkResponse({ type: [SessionDto] })
-  listSessions(@CurrentUser() by: Principal, @Param('id', uuid()) id: string): Promise<SessionDto[]> {
-    return this.chat.listSessions(by, id);
+  @ApiListResponse(SessionDto)
+  async listSessions(@CurrentUser() by: Principal, @Param('id', uuid()) id: string): Promise<Listed<SessionDto>> {
+    return listOf(await this.chat.listSessions(by, id));
   }
 
   @Get('prompts')
-  @ApiOkResponse({ type: [PromptDto] })
-  listPrompts(@CurrentUser() by: Principal, @Query() q: PromptsQueryDto): Promise<PromptDto[]> {
-    return this.chat.listPrompts(by, q.project_id);
+  @ApiListResponse(PromptDto)
+  async listPrompts(@CurrentUser() by: Principal, @Query() q: PromptsQueryDto): Promise<Listed<PromptDto>> {
+    return listOf(await this.chat.listPrompts(by, q.project_id));
   }
 
   @Post('prompts')

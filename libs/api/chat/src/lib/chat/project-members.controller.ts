@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ProjectAccess } from '@mph/api-auth';
-import { Authenticated, CurrentUser, Principal } from '@mph/api-core';
+import { ApiListResponse, Authenticated, CurrentUser, Listed, listOf, Principal } from '@mph/api-core';
 import { IsEmail, MaxLength } from 'class-validator';
 
 export class AddProjectMemberDto {
@@ -32,9 +32,12 @@ export class ProjectMembersController {
 
   @Get()
   @ApiOperation({ summary: 'The project’s owner and members (owner, members, operators and admins)' })
-  @ApiOkResponse({ type: [ProjectMemberDto] })
-  listProjectMembers(@CurrentUser() by: Principal, @Param('id', uuid()) id: string): Promise<ProjectMemberDto[]> {
-    return this.projects.members(by, id);
+  @ApiListResponse(ProjectMemberDto)
+  async listProjectMembers(
+    @CurrentUser() by: Principal,
+    @Param('id', uuid()) id: string,
+  ): Promise<Listed<ProjectMemberDto>> {
+    return listOf(await this.projects.members(by, id));
   }
 
   @Post()

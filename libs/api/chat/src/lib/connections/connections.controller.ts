@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentUser, Principal } from '@mph/api-core';
+import { ApiListResponse, Authenticated, CurrentUser, Listed, listOf, Principal } from '@mph/api-core';
 import { ConnectionDto, ConnectionTestDto, CreateConnectionDto, UpdateConnectionDto } from './connections.dto';
 import { ConnectionsService } from './connections.service';
 
@@ -13,9 +13,9 @@ export class ConnectionsController {
 
   @Get()
   @ApiOperation({ summary: 'Shared connections and your own (admins: all), with their circuit-breaker state.' })
-  @ApiOkResponse({ type: [ConnectionDto] })
-  listConnections(@CurrentUser() by: Principal): Promise<ConnectionDto[]> {
-    return this.connections.list(by);
+  @ApiListResponse(ConnectionDto)
+  async listConnections(@CurrentUser() by: Principal): Promise<Listed<ConnectionDto>> {
+    return listOf(await this.connections.list(by));
   }
 
   @Post()

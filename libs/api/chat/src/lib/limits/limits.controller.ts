@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Principal, Roles } from '@mph/api-core';
+import { ApiListResponse, CurrentUser, Listed, listOf, Principal, Roles } from '@mph/api-core';
 import { GatewayLimitDto, SetGatewayLimitDto } from './limits.dto';
 import { LimitRow, RateLimitsService } from './rate-limits.service';
 
@@ -18,9 +18,9 @@ export class LimitsController {
   constructor(private readonly limits: RateLimitsService) {}
 
   @Get()
-  @ApiOkResponse({ type: [GatewayLimitDto] })
-  async listGatewayLimits(): Promise<GatewayLimitDto[]> {
-    return (await this.limits.list()).map(dto);
+  @ApiListResponse(GatewayLimitDto)
+  async listGatewayLimits(): Promise<Listed<GatewayLimitDto>> {
+    return listOf(await (await this.limits.list()).map(dto));
   }
 
   @Put()

@@ -2,6 +2,7 @@ import { applyDecorators, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { DomainError } from '../errors/domain-error';
 
 export const MAX_PER_PAGE = 100;
 export const DEFAULT_PER_PAGE = 20;
@@ -39,6 +40,73 @@ export class PageMetaDto {
 export interface Paginated<T> {
   data: T[];
   meta: PageMetaDto;
+}
+
+/** The `meta` of a list that is answered whole (no paging): how many items it has. */
+export class ListMetaDto {
+  @ApiProperty({ example: 3, description: 'Items in the list.' })
+  total!: number;
+}
+
+export interface Listed<T> {
+  data: T[];
+  meta: ListMetaDto;
+}
+
+/** A whole list in the one list envelope: `{ data, meta: { total } }`. */
+export function listOf<T>(data: T[]): Listed<T> {
+  return { data, meta: { total: data.length } };
+}
+
+/** Documents `{ data: T[], meta: { total } }` for Swagger and the generated client. */
+export function ApiListResponse<T extends Type<unknown>>(model: T, description = 'The whole list.') {
+  return applyDecorators(
+    ApiExtraModels(ListMetaDto, model),
+    ApiOkResponse({
+      description,
+      schema: {
+        type: 'object',
+        required: ['data', 'meta'],
+        properties: {
+          data: { type: 'array', items: { $ref: getSchemaPath(model) } },
+          meta: { $ref: getSchemaPath(ListMetaDto) },
+        },
+      },
+    }),
+  );
+}
+
+/**
+ * The one cursor format of keyset-paged lists: the position as JSON, base64url-encoded (opaque to clients). Each list
+ * decodes its own fields; anything else is 400 INVALID_CURSOR.
+ */
+export function encodeCursor(position: Record<string, string | number | null>): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+/** The position a cursor holds, checked by `valid`; 400 INVALID_CURSOR (with `hint`) when it is not one of ours. */
+export function decodeCursor<T>(
+  cursor: string,
+  valid: (p: Record<string, unknown>) => p is T & Record<string, unknown>,
+  hint = 'start again without it',
+): T {
+  let position: unknown;
+  try {
+    position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    position = null;
+  }
+  if (
+    !position ||
+    typeof position !== 'object' ||
+    Array.isArray(position) ||
+    !valid(position as Record<string, unknown>)
+  ) {
+    throw DomainError.badRequest('INVALID_CURSOR', `cursor is not one this API gave out; ${hint}.`, [
+      { field: 'cursor', problems: ['unknown cursor'] },
+    ]);
+  }
+  return position as T;
 }
 
 export interface PageWindow {

@@ -1,9 +1,17 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Roles } from '../access/access.decorators';
-import { ApiPaginatedResponse, Paginated, pageWindow, paginated } from '../http/pagination';
+import {
+  ApiListResponse,
+  ApiPaginatedResponse,
+  Listed,
+  listOf,
+  pageWindow,
+  Paginated,
+  paginated,
+} from '../http/pagination';
 import { JobRegistry } from './job-registry';
 import { JobRunEntity } from './job-run.entity';
 import { JobDefinitionDto, JobRunDto, JobRunsQueryDto } from './jobs.dto';
@@ -19,9 +27,11 @@ export class JobsController {
 
   @Get()
   @ApiOperation({ summary: 'The jobs this API knows, with their schedules.' })
-  @ApiOkResponse({ type: [JobDefinitionDto] })
-  listJobs(): JobDefinitionDto[] {
-    return this.registry.list().map((j) => ({ name: j.name, description: j.description, cron: j.cron ?? null }));
+  @ApiListResponse(JobDefinitionDto)
+  listJobs(): Listed<JobDefinitionDto> {
+    return listOf(
+      this.registry.list().map((j) => ({ name: j.name, description: j.description, cron: j.cron ?? null })),
+    );
   }
 
   @Get('runs')

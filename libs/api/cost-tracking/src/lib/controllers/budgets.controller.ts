@@ -1,6 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AcceptApiKeyScopes, Authenticated, CurrentUser, Principal } from '@mph/api-core';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  AcceptApiKeyScopes,
+  ApiListResponse,
+  Authenticated,
+  CurrentUser,
+  Listed,
+  listOf,
+  Principal,
+} from '@mph/api-core';
 import { BudgetDto, CreateBudgetDto } from '../dto/budgets.dto';
 import { BudgetsService } from '../services/budgets.service';
 
@@ -13,9 +21,9 @@ export class BudgetsController {
   constructor(private readonly budgets: BudgetsService) {}
 
   @Get()
-  @ApiOkResponse({ type: [BudgetDto] })
-  listBudgets(@CurrentUser() by: Principal): Promise<BudgetDto[]> {
-    return this.budgets.list(by);
+  @ApiListResponse(BudgetDto)
+  async listBudgets(@CurrentUser() by: Principal): Promise<Listed<BudgetDto>> {
+    return listOf(await this.budgets.list(by));
   }
 
   // Budget writes need a sign-in or a key made for them: a read-only key must not lift (or set) a hard cap.

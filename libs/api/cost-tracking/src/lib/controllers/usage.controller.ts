@@ -143,7 +143,7 @@ export class UsageController {
           .join(','),
       );
       if (lines.length) res.write(`${lines.join('\r\n')}\r\n`);
-      cursor = page.next_cursor ?? undefined;
+      cursor = page.meta.next_cursor ?? undefined;
     } while (cursor);
     res.end();
   }

@@ -102,6 +102,11 @@ export class SummaryTotalsDto {
   unconverted_events!: number;
 }
 
+export class SummaryMetaDto {
+  @ApiProperty({ description: 'Rows in data.' }) total!: number;
+  @ApiProperty({ type: SummaryTotalsDto }) totals!: SummaryTotalsDto;
+}
+
 export class SummaryDto {
   @ApiProperty({
     type: 'array',
@@ -111,7 +116,7 @@ export class SummaryDto {
       'strings), events, unpriced_events, unconverted_events, tokens.',
   })
   data!: Record<string, string | number>[];
-  @ApiProperty({ type: SummaryTotalsDto }) totals!: SummaryTotalsDto;
+  @ApiProperty({ type: SummaryMetaDto }) meta!: SummaryMetaDto;
 }
 
 export class EventsQueryDto {
@@ -163,9 +168,14 @@ export class UsageEventDto {
   @ApiProperty() user_email!: string;
 }
 
+export class EventsMetaDto {
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last.' })
+  next_cursor!: string | null;
+}
+
 export class EventsPageDto {
   @ApiProperty({ type: [UsageEventDto] }) data!: UsageEventDto[];
-  @ApiProperty({ type: String, nullable: true }) next_cursor!: string | null;
+  @ApiProperty({ type: EventsMetaDto }) meta!: EventsMetaDto;
 }
 
 export class RepriceDto {

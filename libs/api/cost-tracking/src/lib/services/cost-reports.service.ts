@@ -1,7 +1,7 @@
 import { IdentityDirectory, ProjectAccess } from '@mph/api-auth';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, Principal } from '@mph/api-core';
+import { decodeCursor, DomainError, encodeCursor, Principal } from '@mph/api-core';
 import { Dec } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
 
@@ -130,12 +130,15 @@ export class CostReportsService {
         cost_usd: canonical(r['cost_usd']) as string,
         currency: String(r['currency']).trim(),
       })),
-      totals: {
-        cost: canonical(totals.cost ?? '0') as string,
-        events: totals.events,
-        currency: 'USD',
-        unpriced_events: totals.unpriced,
-        unconverted_events: totals.unconverted,
+      meta: {
+        total: named.length,
+        totals: {
+          cost: canonical(totals.cost ?? '0') as string,
+          events: totals.events,
+          currency: 'USD',
+          unpriced_events: totals.unpriced,
+          unconverted_events: totals.unconverted,
+        },
       },
     };
   }
@@ -165,12 +168,14 @@ export class CostReportsService {
     if (q.model) where.push(`(e.model = ${p(q.model)} OR e.resolved_model = ${p(q.model)})`);
     if (q.project !== undefined) where.push(`e.project = ${p(await this.projectKey(by, q.project))}`);
     if (q.cursor) {
-      const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|');
-      if (!at || !/^\d+$/.test(id ?? '') || Number.isNaN(Date.parse(at))) {
-        throw DomainError.badRequest('INVALID_CURSOR', 'cursor is not one this API gave out.', [
-          { field: 'cursor', problems: ['unknown cursor'] },
-        ]);
-      }
+      const { at, id } = decodeCursor<{ at: string; id: string }>(
+        q.cursor,
+        (c): c is { at: string; id: string } =>
+          typeof c['at'] === 'string' &&
+          !Number.isNaN(Date.parse(c['at'])) &&
+          typeof c['id'] === 'string' &&
+          /^\d+$/.test(c['id']),
+      );
       where.push(`(e.occurred_at, e.id) < (${p(at)}::timestamptz, ${p(id)}::bigint)`);
     }
     const rows: Record<string, unknown>[] = await this.dataSource.query(
@@ -194,10 +199,12 @@ export class CostReportsService {
         fx_rate: canonical(r['fx_rate']),
         currency: String(r['currency']).trim(),
       })),
-      next_cursor:
-        rows.length === q.limit && last
-          ? Buffer.from(`${last['cursor_at']}|${last['id']}`).toString('base64url')
-          : null,
+      meta: {
+        next_cursor:
+          rows.length === q.limit && last
+            ? encodeCursor({ at: String(last['cursor_at']), id: String(last['id']) })
+            : null,
+      },
     };
   }
 }

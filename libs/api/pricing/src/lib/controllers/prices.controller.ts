@@ -1,7 +1,16 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ModelsQueryService } from '@mph/api-catalog';
-import { AcceptApiKeyScopes, CacheFor, CurrentUser, DomainError, pageWindow, Principal, Public } from '@mph/api-core';
+import {
+  AcceptApiKeyScopes,
+  CacheFor,
+  CurrentUser,
+  decodeCursor,
+  encodeCursor,
+  pageWindow,
+  Principal,
+  Public,
+} from '@mph/api-core';
 import {
   ChangesQueryDto,
   HistoryQueryDto,
@@ -12,17 +21,18 @@ import {
 } from '../dto/prices-query.dto';
 import { PriceReadService } from '../services/price-read.service';
 
-const encodeCursor = (recordedAt: string, id: string) => Buffer.from(`${recordedAt}|${id}`).toString('base64url');
-
-function decodeCursor(cursor: string): { recordedAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const recordedAt = new Date(at);
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(recordedAt.getTime())) {
-    throw DomainError.badRequest('INVALID_CURSOR', 'cursor is not one this API gave out; start again from `since`.', [
-      { field: 'cursor', problems: ['unknown cursor'] },
-    ]);
-  }
-  return { recordedAt, id };
+/** Where the changes feed resumes: the last change's recorded_at and version id (core's one cursor format). */
+function readChangesCursor(cursor: string): { recordedAt: Date; id: string } {
+  const c = decodeCursor<{ at: string; id: string }>(
+    cursor,
+    (p): p is { at: string; id: string } =>
+      typeof p['at'] === 'string' &&
+      !Number.isNaN(Date.parse(p['at'])) &&
+      typeof p['id'] === 'string' &&
+      /^[0-9a-f-]{36}$/.test(p['id']),
+    'start again from `since`',
+  );
+  return { recordedAt: new Date(c.at), id: c.id };
 }
 
 /** Public price reads: point in time, history per offering, and the feed of changes. */
@@ -61,13 +71,14 @@ export class PricesController {
   @ApiOkResponse({ type: PriceChangesDto })
   async listPriceChanges(@Query() query: ChangesQueryDto, @CurrentUser() by?: Principal): Promise<PriceChangesDto> {
     const limit = query.limit ?? 100;
-    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const after = query.cursor ? readChangesCursor(query.cursor) : null;
     const data = await this.prices.changes(new Date(query.since), after, limit, !by);
     const last = data[data.length - 1];
     return {
       data,
       meta: {
-        next_cursor: data.length === limit && last ? encodeCursor(last.version.recorded_at, last.version.id) : null,
+        next_cursor:
+          data.length === limit && last ? encodeCursor({ at: last.version.recorded_at, id: last.version.id }) : null,
       },
     };
   }

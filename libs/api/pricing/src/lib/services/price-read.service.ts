@@ -212,7 +212,7 @@ export class PriceReadService {
     const db = this.reads.on(q.replica ?? false);
     // The offerings in the list's order (model, provider, id) come from the catalog; their versions in force from
     // here, paged in that order.
-    const offerings = await this.offerings.list({ provider: q.provider, modelId: q.modelId });
+    const offerings = await this.offerings.list({ provider: q.provider, modelId: q.modelId }, db);
     const byId = new Map(offerings.map((o) => [o.id, o]));
     const params = [offerings.map((o) => o.id), q.at, q.serviceTier ?? null];
     const from = `unnest($1::uuid[]) WITH ORDINALITY AS o(id, ord) JOIN price_versions v ON v.offering_id = o.id
@@ -262,7 +262,7 @@ export class PriceReadService {
     // A change stays in the feed after its offering is deleted: the catalog still names it.
     const offerings = await this.offerings.byIds(
       rows.map((r) => r.offering_id),
-      { includeDeleted: true },
+      { includeDeleted: true, db: this.reads.on(replica) },
     );
     return rows.flatMap((r) => {
       const o = offerings.get(r.offering_id);

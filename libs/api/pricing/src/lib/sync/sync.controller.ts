@@ -24,7 +24,7 @@ import {
 } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { StreamTicketAuth, StreamTicketsService } from '@mph/api-auth';
-import { CurrentUser, pageWindow, Principal, Roles } from '@mph/api-core';
+import { ApiListResponse, CurrentUser, Listed, listOf, pageWindow, Principal, Roles } from '@mph/api-core';
 import type { Response } from 'express';
 import { distinctUntilChanged, from, interval, map, Observable, startWith, switchMap, takeWhile } from 'rxjs';
 import { DataSource } from 'typeorm';
@@ -81,9 +81,9 @@ export class SyncController {
   }
 
   @Get('truth')
-  @ApiOkResponse({ type: [ProviderTruthDto] })
-  listProviderTruth(): Promise<ProviderTruthDto[]> {
-    return this.reconciliation.truths();
+  @ApiListResponse(ProviderTruthDto)
+  async listProviderTruth(): Promise<Listed<ProviderTruthDto>> {
+    return listOf(await this.reconciliation.truths());
   }
 
   @Put('truth/:provider')
@@ -118,10 +118,10 @@ export class SyncController {
   }
 
   @Get('sources')
-  @ApiOkResponse({ type: [SyncSourceDto] })
-  async listSyncSources(): Promise<SyncSourceDto[]> {
+  @ApiListResponse(SyncSourceDto)
+  async listSyncSources(): Promise<Listed<SyncSourceDto>> {
     const last = await this.lastRuns();
-    return (await this.sources.list()).map((s) => SyncSourceDto.from(s, last.get(s.id) ?? null));
+    return listOf(await (await this.sources.list()).map((s) => SyncSourceDto.from(s, last.get(s.id) ?? null)));
   }
 
   @Post('sources')

@@ -17,6 +17,7 @@ import { deleteBudget } from '../fn/budgets/delete-budget';
 import { DeleteBudget$Params } from '../fn/budgets/delete-budget';
 import { listBudgets } from '../fn/budgets/list-budgets';
 import { ListBudgets$Params } from '../fn/budgets/list-budgets';
+import { ListMetaDto } from '../models/list-meta-dto';
 
 @Injectable({ providedIn: 'root' })
 export class BudgetsService extends BaseService {
@@ -33,7 +34,10 @@ export class BudgetsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listBudgets$Response(params?: ListBudgets$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<BudgetDto>>> {
+  listBudgets$Response(params?: ListBudgets$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<BudgetDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listBudgets(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -44,10 +48,19 @@ export class BudgetsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listBudgets(params?: ListBudgets$Params, context?: HttpContext): Observable<Array<BudgetDto>> {
+  listBudgets(params?: ListBudgets$Params, context?: HttpContext): Observable<{
+'data': Array<BudgetDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listBudgets$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<BudgetDto>>): Array<BudgetDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<BudgetDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<BudgetDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 

@@ -35,6 +35,7 @@ import { getSession } from '../fn/chat/get-session';
 import { GetSession$Params } from '../fn/chat/get-session';
 import { listChatModels } from '../fn/chat/list-chat-models';
 import { ListChatModels$Params } from '../fn/chat/list-chat-models';
+import { ListMetaDto } from '../models/list-meta-dto';
 import { listProjectMembers } from '../fn/chat/list-project-members';
 import { ListProjectMembers$Params } from '../fn/chat/list-project-members';
 import { listProjects } from '../fn/chat/list-projects';
@@ -114,7 +115,10 @@ export class ChatService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listChatModels$Response(params?: ListChatModels$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ChatModelDto>>> {
+  listChatModels$Response(params?: ListChatModels$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ChatModelDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listChatModels(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -129,10 +133,19 @@ export class ChatService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listChatModels(params?: ListChatModels$Params, context?: HttpContext): Observable<Array<ChatModelDto>> {
+  listChatModels(params?: ListChatModels$Params, context?: HttpContext): Observable<{
+'data': Array<ChatModelDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listChatModels$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<ChatModelDto>>): Array<ChatModelDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<ChatModelDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<ChatModelDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 
@@ -145,7 +158,10 @@ export class ChatService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listProjects$Response(params?: ListProjects$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ProjectDto>>> {
+  listProjects$Response(params?: ListProjects$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ProjectDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listProjects(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -156,10 +172,19 @@ export class ChatService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listProjects(params?: ListProjects$Params, context?: HttpContext): Observable<Array<ProjectDto>> {
+  listProjects(params?: ListProjects$Params, context?: HttpContext): Observable<{
+'data': Array<ProjectDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listProjects$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<ProjectDto>>): Array<ProjectDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<ProjectDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<ProjectDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 
@@ -284,7 +309,10 @@ export class ChatService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listProjectMembers$Response(params: ListProjectMembers$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ProjectMemberDto>>> {
+  listProjectMembers$Response(params: ListProjectMembers$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ProjectMemberDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listProjectMembers(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -299,10 +327,19 @@ export class ChatService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listProjectMembers(params: ListProjectMembers$Params, context?: HttpContext): Observable<Array<ProjectMemberDto>> {
+  listProjectMembers(params: ListProjectMembers$Params, context?: HttpContext): Observable<{
+'data': Array<ProjectMemberDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listProjectMembers$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<ProjectMemberDto>>): Array<ProjectMemberDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<ProjectMemberDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<ProjectMemberDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 
@@ -385,7 +422,10 @@ export class ChatService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listSessions$Response(params: ListSessions$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<SessionDto>>> {
+  listSessions$Response(params: ListSessions$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<SessionDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listSessions(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -396,10 +436,19 @@ export class ChatService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listSessions(params: ListSessions$Params, context?: HttpContext): Observable<Array<SessionDto>> {
+  listSessions(params: ListSessions$Params, context?: HttpContext): Observable<{
+'data': Array<SessionDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listSessions$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<SessionDto>>): Array<SessionDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<SessionDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<SessionDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 
@@ -412,7 +461,10 @@ export class ChatService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listPrompts$Response(params?: ListPrompts$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<PromptDto>>> {
+  listPrompts$Response(params?: ListPrompts$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<PromptDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listPrompts(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -423,10 +475,19 @@ export class ChatService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listPrompts(params?: ListPrompts$Params, context?: HttpContext): Observable<Array<PromptDto>> {
+  listPrompts(params?: ListPrompts$Params, context?: HttpContext): Observable<{
+'data': Array<PromptDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listPrompts$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<PromptDto>>): Array<PromptDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<PromptDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<PromptDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 

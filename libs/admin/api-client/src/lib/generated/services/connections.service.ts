@@ -25,6 +25,7 @@ import { listConnections } from '../fn/connections/list-connections';
 import { ListConnections$Params } from '../fn/connections/list-connections';
 import { listGatewayLimits } from '../fn/connections/list-gateway-limits';
 import { ListGatewayLimits$Params } from '../fn/connections/list-gateway-limits';
+import { ListMetaDto } from '../models/list-meta-dto';
 import { setGatewayLimit } from '../fn/connections/set-gateway-limit';
 import { SetGatewayLimit$Params } from '../fn/connections/set-gateway-limit';
 import { testConnection } from '../fn/connections/test-connection';
@@ -51,7 +52,10 @@ export class ConnectionsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listConnections$Response(params?: ListConnections$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ConnectionDto>>> {
+  listConnections$Response(params?: ListConnections$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ConnectionDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listConnections(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -66,10 +70,19 @@ export class ConnectionsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listConnections(params?: ListConnections$Params, context?: HttpContext): Observable<Array<ConnectionDto>> {
+  listConnections(params?: ListConnections$Params, context?: HttpContext): Observable<{
+'data': Array<ConnectionDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listConnections$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<ConnectionDto>>): Array<ConnectionDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<ConnectionDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<ConnectionDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 
@@ -233,7 +246,10 @@ export class ConnectionsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listGatewayLimits$Response(params?: ListGatewayLimits$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<GatewayLimitDto>>> {
+  listGatewayLimits$Response(params?: ListGatewayLimits$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<GatewayLimitDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listGatewayLimits(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -244,10 +260,19 @@ export class ConnectionsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listGatewayLimits(params?: ListGatewayLimits$Params, context?: HttpContext): Observable<Array<GatewayLimitDto>> {
+  listGatewayLimits(params?: ListGatewayLimits$Params, context?: HttpContext): Observable<{
+'data': Array<GatewayLimitDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listGatewayLimits$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<GatewayLimitDto>>): Array<GatewayLimitDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<GatewayLimitDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<GatewayLimitDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 

@@ -16,6 +16,7 @@ import { listJobRuns } from '../fn/jobs/list-job-runs';
 import { ListJobRuns$Params } from '../fn/jobs/list-job-runs';
 import { listJobs } from '../fn/jobs/list-jobs';
 import { ListJobs$Params } from '../fn/jobs/list-jobs';
+import { ListMetaDto } from '../models/list-meta-dto';
 import { PageMetaDto } from '../models/page-meta-dto';
 
 @Injectable({ providedIn: 'root' })
@@ -37,7 +38,10 @@ export class JobsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listJobs$Response(params?: ListJobs$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<JobDefinitionDto>>> {
+  listJobs$Response(params?: ListJobs$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<JobDefinitionDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listJobs(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -52,10 +56,19 @@ export class JobsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listJobs(params?: ListJobs$Params, context?: HttpContext): Observable<Array<JobDefinitionDto>> {
+  listJobs(params?: ListJobs$Params, context?: HttpContext): Observable<{
+'data': Array<JobDefinitionDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listJobs$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<JobDefinitionDto>>): Array<JobDefinitionDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<JobDefinitionDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<JobDefinitionDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 

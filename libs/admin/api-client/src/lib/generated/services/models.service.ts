@@ -26,6 +26,7 @@ import { getModelPrices } from '../fn/models/get-model-prices';
 import { GetModelPrices$Params } from '../fn/models/get-model-prices';
 import { getModelPricesById } from '../fn/models/get-model-prices-by-id';
 import { GetModelPricesById$Params } from '../fn/models/get-model-prices-by-id';
+import { ListMetaDto } from '../models/list-meta-dto';
 import { listModelDerivatives } from '../fn/models/list-model-derivatives';
 import { ListModelDerivatives$Params } from '../fn/models/list-model-derivatives';
 import { listModelDerivativesById } from '../fn/models/list-model-derivatives-by-id';
@@ -91,7 +92,10 @@ export class ModelsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  compareModels$Response(params: CompareModels$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ModelDetailDto>>> {
+  compareModels$Response(params: CompareModels$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ModelDetailDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = compareModels(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -106,10 +110,19 @@ export class ModelsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  compareModels(params: CompareModels$Params, context?: HttpContext): Observable<Array<ModelDetailDto>> {
+  compareModels(params: CompareModels$Params, context?: HttpContext): Observable<{
+'data': Array<ModelDetailDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.compareModels$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<ModelDetailDto>>): Array<ModelDetailDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<ModelDetailDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<ModelDetailDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 

@@ -16,6 +16,7 @@ import { getAuthor } from '../fn/stats/get-author';
 import { GetAuthor$Params } from '../fn/stats/get-author';
 import { getCatalogStats } from '../fn/stats/get-catalog-stats';
 import { GetCatalogStats$Params } from '../fn/stats/get-catalog-stats';
+import { ListMetaDto } from '../models/list-meta-dto';
 import { listTrending } from '../fn/stats/list-trending';
 import { ListTrending$Params } from '../fn/stats/list-trending';
 import { ModelSummaryDto } from '../models/model-summary-dto';
@@ -109,7 +110,10 @@ export class StatsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listTrending$Response(params?: ListTrending$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ModelSummaryDto>>> {
+  listTrending$Response(params?: ListTrending$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ModelSummaryDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listTrending(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -124,10 +128,19 @@ export class StatsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listTrending(params?: ListTrending$Params, context?: HttpContext): Observable<Array<ModelSummaryDto>> {
+  listTrending(params?: ListTrending$Params, context?: HttpContext): Observable<{
+'data': Array<ModelSummaryDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listTrending$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<ModelSummaryDto>>): Array<ModelSummaryDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<ModelSummaryDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<ModelSummaryDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 

@@ -26,6 +26,7 @@ import { getSyncRun } from '../fn/sync/get-sync-run';
 import { GetSyncRun$Params } from '../fn/sync/get-sync-run';
 import { listDisagreements } from '../fn/sync/list-disagreements';
 import { ListDisagreements$Params } from '../fn/sync/list-disagreements';
+import { ListMetaDto } from '../models/list-meta-dto';
 import { listProviderTruth } from '../fn/sync/list-provider-truth';
 import { ListProviderTruth$Params } from '../fn/sync/list-provider-truth';
 import { listSyncRuns } from '../fn/sync/list-sync-runs';
@@ -287,7 +288,10 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listSyncSources$Response(params?: ListSyncSources$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<SyncSourceDto>>> {
+  listSyncSources$Response(params?: ListSyncSources$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<SyncSourceDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listSyncSources(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -298,10 +302,19 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listSyncSources(params?: ListSyncSources$Params, context?: HttpContext): Observable<Array<SyncSourceDto>> {
+  listSyncSources(params?: ListSyncSources$Params, context?: HttpContext): Observable<{
+'data': Array<SyncSourceDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listSyncSources$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<SyncSourceDto>>): Array<SyncSourceDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<SyncSourceDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<SyncSourceDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 
@@ -465,7 +478,10 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listProviderTruth$Response(params?: ListProviderTruth$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ProviderTruthDto>>> {
+  listProviderTruth$Response(params?: ListProviderTruth$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ProviderTruthDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listProviderTruth(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -476,10 +492,19 @@ export class SyncService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listProviderTruth(params?: ListProviderTruth$Params, context?: HttpContext): Observable<Array<ProviderTruthDto>> {
+  listProviderTruth(params?: ListProviderTruth$Params, context?: HttpContext): Observable<{
+'data': Array<ProviderTruthDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listProviderTruth$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<ProviderTruthDto>>): Array<ProviderTruthDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<ProviderTruthDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<ProviderTruthDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 

@@ -12,6 +12,7 @@ import { StrictHttpResponse } from '../strict-http-response';
 
 import { getVendor } from '../fn/vendors/get-vendor';
 import { GetVendor$Params } from '../fn/vendors/get-vendor';
+import { ListMetaDto } from '../models/list-meta-dto';
 import { listVendors } from '../fn/vendors/list-vendors';
 import { ListVendors$Params } from '../fn/vendors/list-vendors';
 import { VendorDto } from '../models/vendor-dto';
@@ -35,7 +36,10 @@ export class VendorsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listVendors$Response(params?: ListVendors$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<VendorDto>>> {
+  listVendors$Response(params?: ListVendors$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<VendorDto>;
+'meta': ListMetaDto;
+}>> {
     const obs = listVendors(this.http, this.rootUrl, params, context);
     return obs;
   }
@@ -50,10 +54,19 @@ export class VendorsService extends BaseService {
    *
    * This method doesn't expect any request body.
    */
-  listVendors(params?: ListVendors$Params, context?: HttpContext): Observable<Array<VendorDto>> {
+  listVendors(params?: ListVendors$Params, context?: HttpContext): Observable<{
+'data': Array<VendorDto>;
+'meta': ListMetaDto;
+}> {
     const resp = this.listVendors$Response(params, context);
     return resp.pipe(
-      map((r: StrictHttpResponse<Array<VendorDto>>): Array<VendorDto> => r.body)
+      map((r: StrictHttpResponse<{
+'data': Array<VendorDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<VendorDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 

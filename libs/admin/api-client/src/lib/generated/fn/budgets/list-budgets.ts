@@ -8,11 +8,15 @@ import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
 import { BudgetDto } from '../../models/budget-dto';
+import { ListMetaDto } from '../../models/list-meta-dto';
 
 export interface ListBudgets$Params {
 }
 
-export function listBudgets(http: HttpClient, rootUrl: string, params?: ListBudgets$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<BudgetDto>>> {
+export function listBudgets(http: HttpClient, rootUrl: string, params?: ListBudgets$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<BudgetDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listBudgets.PATH, 'get');
   if (params) {
   }
@@ -22,7 +26,10 @@ export function listBudgets(http: HttpClient, rootUrl: string, params?: ListBudg
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<BudgetDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<BudgetDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

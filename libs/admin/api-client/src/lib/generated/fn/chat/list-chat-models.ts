@@ -8,11 +8,15 @@ import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
 import { ChatModelDto } from '../../models/chat-model-dto';
+import { ListMetaDto } from '../../models/list-meta-dto';
 
 export interface ListChatModels$Params {
 }
 
-export function listChatModels(http: HttpClient, rootUrl: string, params?: ListChatModels$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ChatModelDto>>> {
+export function listChatModels(http: HttpClient, rootUrl: string, params?: ListChatModels$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ChatModelDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listChatModels.PATH, 'get');
   if (params) {
   }
@@ -22,7 +26,10 @@ export function listChatModels(http: HttpClient, rootUrl: string, params?: ListC
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<ChatModelDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<ChatModelDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

@@ -7,13 +7,17 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { ListMetaDto } from '../../models/list-meta-dto';
 import { ProjectMemberDto } from '../../models/project-member-dto';
 
 export interface ListProjectMembers$Params {
   id: string;
 }
 
-export function listProjectMembers(http: HttpClient, rootUrl: string, params: ListProjectMembers$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ProjectMemberDto>>> {
+export function listProjectMembers(http: HttpClient, rootUrl: string, params: ListProjectMembers$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ProjectMemberDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listProjectMembers.PATH, 'get');
   if (params) {
     rb.path('id', params.id, {});
@@ -24,7 +28,10 @@ export function listProjectMembers(http: HttpClient, rootUrl: string, params: Li
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<ProjectMemberDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<ProjectMemberDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

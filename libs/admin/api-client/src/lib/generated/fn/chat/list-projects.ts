@@ -7,12 +7,16 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { ListMetaDto } from '../../models/list-meta-dto';
 import { ProjectDto } from '../../models/project-dto';
 
 export interface ListProjects$Params {
 }
 
-export function listProjects(http: HttpClient, rootUrl: string, params?: ListProjects$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ProjectDto>>> {
+export function listProjects(http: HttpClient, rootUrl: string, params?: ListProjects$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ProjectDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listProjects.PATH, 'get');
   if (params) {
   }
@@ -22,7 +26,10 @@ export function listProjects(http: HttpClient, rootUrl: string, params?: ListPro
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<ProjectDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<ProjectDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

@@ -7,13 +7,17 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { ListMetaDto } from '../../models/list-meta-dto';
 import { PromptDto } from '../../models/prompt-dto';
 
 export interface ListPrompts$Params {
   project_id?: string;
 }
 
-export function listPrompts(http: HttpClient, rootUrl: string, params?: ListPrompts$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<PromptDto>>> {
+export function listPrompts(http: HttpClient, rootUrl: string, params?: ListPrompts$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<PromptDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listPrompts.PATH, 'get');
   if (params) {
     rb.query('project_id', params.project_id, {});
@@ -24,7 +28,10 @@ export function listPrompts(http: HttpClient, rootUrl: string, params?: ListProm
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<PromptDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<PromptDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

@@ -7,13 +7,17 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { ListMetaDto } from '../../models/list-meta-dto';
 import { SessionDto } from '../../models/session-dto';
 
 export interface ListSessions$Params {
   id: string;
 }
 
-export function listSessions(http: HttpClient, rootUrl: string, params: ListSessions$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<SessionDto>>> {
+export function listSessions(http: HttpClient, rootUrl: string, params: ListSessions$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<SessionDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listSessions.PATH, 'get');
   if (params) {
     rb.path('id', params.id, {});
@@ -24,7 +28,10 @@ export function listSessions(http: HttpClient, rootUrl: string, params: ListSess
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<SessionDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<SessionDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

@@ -8,11 +8,15 @@ import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
 import { ConnectionDto } from '../../models/connection-dto';
+import { ListMetaDto } from '../../models/list-meta-dto';
 
 export interface ListConnections$Params {
 }
 
-export function listConnections(http: HttpClient, rootUrl: string, params?: ListConnections$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ConnectionDto>>> {
+export function listConnections(http: HttpClient, rootUrl: string, params?: ListConnections$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ConnectionDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listConnections.PATH, 'get');
   if (params) {
   }
@@ -22,7 +26,10 @@ export function listConnections(http: HttpClient, rootUrl: string, params?: List
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<ConnectionDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<ConnectionDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

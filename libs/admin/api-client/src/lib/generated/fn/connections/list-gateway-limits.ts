@@ -8,11 +8,15 @@ import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
 import { GatewayLimitDto } from '../../models/gateway-limit-dto';
+import { ListMetaDto } from '../../models/list-meta-dto';
 
 export interface ListGatewayLimits$Params {
 }
 
-export function listGatewayLimits(http: HttpClient, rootUrl: string, params?: ListGatewayLimits$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<GatewayLimitDto>>> {
+export function listGatewayLimits(http: HttpClient, rootUrl: string, params?: ListGatewayLimits$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<GatewayLimitDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listGatewayLimits.PATH, 'get');
   if (params) {
   }
@@ -22,7 +26,10 @@ export function listGatewayLimits(http: HttpClient, rootUrl: string, params?: Li
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<GatewayLimitDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<GatewayLimitDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

@@ -8,11 +8,15 @@ import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
 import { JobDefinitionDto } from '../../models/job-definition-dto';
+import { ListMetaDto } from '../../models/list-meta-dto';
 
 export interface ListJobs$Params {
 }
 
-export function listJobs(http: HttpClient, rootUrl: string, params?: ListJobs$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<JobDefinitionDto>>> {
+export function listJobs(http: HttpClient, rootUrl: string, params?: ListJobs$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<JobDefinitionDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listJobs.PATH, 'get');
   if (params) {
   }
@@ -22,7 +26,10 @@ export function listJobs(http: HttpClient, rootUrl: string, params?: ListJobs$Pa
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<JobDefinitionDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<JobDefinitionDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

@@ -7,6 +7,7 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { ListMetaDto } from '../../models/list-meta-dto';
 import { ModelDetailDto } from '../../models/model-detail-dto';
 
 export interface CompareModels$Params {
@@ -17,7 +18,10 @@ export interface CompareModels$Params {
   ids: string;
 }
 
-export function compareModels(http: HttpClient, rootUrl: string, params: CompareModels$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ModelDetailDto>>> {
+export function compareModels(http: HttpClient, rootUrl: string, params: CompareModels$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ModelDetailDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, compareModels.PATH, 'get');
   if (params) {
     rb.query('ids', params.ids, {});
@@ -28,7 +32,10 @@ export function compareModels(http: HttpClient, rootUrl: string, params: Compare
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<ModelDetailDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<ModelDetailDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

@@ -7,6 +7,7 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { ListMetaDto } from '../../models/list-meta-dto';
 import { ModelSummaryDto } from '../../models/model-summary-dto';
 
 export interface ListTrending$Params {
@@ -14,7 +15,10 @@ export interface ListTrending$Params {
   limit?: number;
 }
 
-export function listTrending(http: HttpClient, rootUrl: string, params?: ListTrending$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ModelSummaryDto>>> {
+export function listTrending(http: HttpClient, rootUrl: string, params?: ListTrending$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ModelSummaryDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listTrending.PATH, 'get');
   if (params) {
     rb.query('pipeline_tag', params.pipeline_tag, {});
@@ -26,7 +30,10 @@ export function listTrending(http: HttpClient, rootUrl: string, params?: ListTre
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<ModelSummaryDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<ModelSummaryDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

@@ -7,12 +7,16 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { ListMetaDto } from '../../models/list-meta-dto';
 import { ProviderTruthDto } from '../../models/provider-truth-dto';
 
 export interface ListProviderTruth$Params {
 }
 
-export function listProviderTruth(http: HttpClient, rootUrl: string, params?: ListProviderTruth$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<ProviderTruthDto>>> {
+export function listProviderTruth(http: HttpClient, rootUrl: string, params?: ListProviderTruth$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<ProviderTruthDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listProviderTruth.PATH, 'get');
   if (params) {
   }
@@ -22,7 +26,10 @@ export function listProviderTruth(http: HttpClient, rootUrl: string, params?: Li
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<ProviderTruthDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<ProviderTruthDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

@@ -7,12 +7,16 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { ListMetaDto } from '../../models/list-meta-dto';
 import { SyncSourceDto } from '../../models/sync-source-dto';
 
 export interface ListSyncSources$Params {
 }
 
-export function listSyncSources(http: HttpClient, rootUrl: string, params?: ListSyncSources$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<SyncSourceDto>>> {
+export function listSyncSources(http: HttpClient, rootUrl: string, params?: ListSyncSources$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<SyncSourceDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listSyncSources.PATH, 'get');
   if (params) {
   }
@@ -22,7 +26,10 @@ export function listSyncSources(http: HttpClient, rootUrl: string, params?: List
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<SyncSourceDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<SyncSourceDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }

@@ -7,12 +7,16 @@ import { filter, map } from 'rxjs/operators';
 import { StrictHttpResponse } from '../../strict-http-response';
 import { RequestBuilder } from '../../request-builder';
 
+import { ListMetaDto } from '../../models/list-meta-dto';
 import { VendorDto } from '../../models/vendor-dto';
 
 export interface ListVendors$Params {
 }
 
-export function listVendors(http: HttpClient, rootUrl: string, params?: ListVendors$Params, context?: HttpContext): Observable<StrictHttpResponse<Array<VendorDto>>> {
+export function listVendors(http: HttpClient, rootUrl: string, params?: ListVendors$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<VendorDto>;
+'meta': ListMetaDto;
+}>> {
   const rb = new RequestBuilder(rootUrl, listVendors.PATH, 'get');
   if (params) {
   }
@@ -22,7 +26,10 @@ export function listVendors(http: HttpClient, rootUrl: string, params?: ListVend
   ).pipe(
     filter((r: any): r is HttpResponse<any> => r instanceof HttpResponse),
     map((r: HttpResponse<any>) => {
-      return r as StrictHttpResponse<Array<VendorDto>>;
+      return r as StrictHttpResponse<{
+      'data': Array<VendorDto>;
+      'meta': ListMetaDto;
+      }>;
     })
   );
 }
