@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { query, execute } from '@mph/api-core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { BaseModelEdge, Relation } from './hf-relations';
@@ -81,12 +82,14 @@ export class ProvenanceService {
       [JSON.stringify(edges)],
     );
     const datasets = items.flatMap((i) => i.datasets.map((d) => ({ model_id: i.modelId, dataset_id: d })));
-    await manager.query(
+    await execute(
+      manager,
       `DELETE FROM dataset_relations r WHERE r.model_id = ANY($1)
           AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS d(model_id text, dataset_id text) WHERE d.model_id = r.model_id AND d.dataset_id = r.dataset_id)`,
       [ids, JSON.stringify(datasets)],
     );
-    await manager.query(
+    await execute(
+      manager,
       `INSERT INTO dataset_relations (model_id, dataset_id)
        SELECT d.model_id, d.dataset_id FROM jsonb_to_recordset($1::jsonb) AS d(model_id text, dataset_id text)
        ON CONFLICT DO NOTHING`,
@@ -132,7 +135,8 @@ export class ProvenanceService {
     modelId: string,
     options: { depth: number; relation?: Relation; offset: number; limit: number },
   ): Promise<{ rows: DerivativeRow[]; total: number }> {
-    const rows: (DerivativeRow & { total: string })[] = await this.dataSource.query(
+    const rows = await query<DerivativeRow & { total: string }>(
+      this.dataSource,
       `WITH RECURSIVE down AS (
          SELECT r.model_id, r.base_model_id, r.relation, 1 AS depth, ARRAY[r.base_model_id, r.model_id] AS path
            FROM base_model_relations r WHERE r.base_model_id = $1 AND ($2::text IS NULL OR r.relation = $2)
@@ -172,7 +176,8 @@ export class ProvenanceService {
 
   /** Direct derivatives of a model, counted by relation. */
   async derivativeCounts(modelId: string): Promise<Record<string, number>> {
-    const rows: { relation: string; n: number }[] = await this.dataSource.query(
+    const rows = await query<{ relation: string; n: number }>(
+      this.dataSource,
       `SELECT relation, count(*)::int AS n FROM base_model_relations WHERE base_model_id = $1 GROUP BY relation ORDER BY relation`,
       [modelId],
     );
@@ -180,7 +185,8 @@ export class ProvenanceService {
   }
 
   async datasetsOf(modelId: string): Promise<string[]> {
-    const rows: { dataset_id: string }[] = await this.dataSource.query(
+    const rows = await query<{ dataset_id: string }>(
+      this.dataSource,
       `SELECT dataset_id FROM dataset_relations WHERE model_id = $1 ORDER BY dataset_id`,
       [modelId],
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataChanges, DomainError, Principal } from '@mph/api-core';
+import { DataChanges, DomainError, Principal, query } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorOf, AuditService } from './audit.service';
 
@@ -132,7 +132,8 @@ export class ProjectAccess {
   async names(ids: string[]): Promise<Map<string, string>> {
     const wanted = [...new Set(ids)].filter((id) => UUID.test(id));
     if (!wanted.length) return new Map();
-    const rows: { id: string; name: string }[] = await this.dataSource.query(
+    const rows = await query<{ id: string; name: string }>(
+      this.dataSource,
       `SELECT id::text, name FROM chat_projects WHERE id = ANY($1::uuid[])`,
       [wanted],
     );
@@ -142,16 +143,16 @@ export class ProjectAccess {
   /** Who may use a project: its owner and members. Readable by the owner, its members, operators and admins. */
   async members(by: Principal, projectId: string): Promise<ProjectMember[]> {
     const project = await this.visible(by, projectId);
-    const rows: { user_id: string; email: string; role: 'owner' | 'member'; added_at: Date }[] =
-      await this.dataSource.query(
-        `SELECT u.id AS user_id, u.email, 'owner' AS role, p.created_at AS added_at
+    const rows = await query<{ user_id: string; email: string; role: 'owner' | 'member'; added_at: Date }>(
+      this.dataSource,
+      `SELECT u.id AS user_id, u.email, 'owner' AS role, p.created_at AS added_at
            FROM chat_projects p JOIN users u ON u.id = p.owner_id WHERE p.id = $1
          UNION ALL
          SELECT u.id, u.email, 'member', m.created_at FROM project_members m JOIN users u ON u.id = m.user_id
           WHERE m.project_id = $1
          ORDER BY role DESC, email`,
-        [project.id],
-      );
+      [project.id],
+    );
     return rows.map((r) => ({ ...r, added_at: new Date(r.added_at).toISOString() }));
   }
 
@@ -228,7 +229,8 @@ export class ProjectAccess {
   }
 
   private async read(where: string, value: string): Promise<ProjectRef[]> {
-    const rows: { id: string; name: string; owner_id: string }[] = await this.dataSource.query(
+    const rows = await query<{ id: string; name: string; owner_id: string }>(
+      this.dataSource,
       `SELECT p.id, p.name, p.owner_id FROM chat_projects p WHERE p.deleted_at IS NULL AND ${where} ORDER BY p.id LIMIT 50`,
       [value],
     );

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig, currentRequestContext, DomainError, Principal, Role } from '@mph/api-core';
+import { APP_CONFIG, AppConfig, currentRequestContext, DomainError, Principal, query, Role } from '@mph/api-core';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuthSessionEntity, RefreshTokenEntity, UserEntity } from '../entities';
@@ -72,7 +72,8 @@ export class SessionsService {
       // Claim the token atomically: of two concurrent uses, exactly one wins; the other counts as reuse.
       const claimed = await m.update(RefreshTokenEntity, { id: token.id, usedAt: IsNull() }, { usedAt: new Date() });
       if (!claimed.affected) {
-        const [{ used_at: usedAt }]: { used_at: Date | null }[] = await m.query(
+        const [{ used_at: usedAt }] = await query<{ used_at: Date | null }>(
+          m,
           `SELECT used_at FROM refresh_tokens WHERE id = $1`,
           [token.id],
         );
@@ -119,13 +120,19 @@ export class SessionsService {
 
   /** Resolves a verified access token to its caller, or undefined when the user or session is no longer valid. */
   async principalFor(claims: AccessClaims): Promise<Principal | undefined> {
-    const row: { email: string; role: Role; disabled: boolean; revoked_at: Date | null; expires_at: Date }[] =
-      await this.dataSource.query(
-        `SELECT u.email, u.role, u.disabled, s.revoked_at, s.expires_at
+    const row = await query<{
+      email: string;
+      role: Role;
+      disabled: boolean;
+      revoked_at: Date | null;
+      expires_at: Date;
+    }>(
+      this.dataSource,
+      `SELECT u.email, u.role, u.disabled, s.revoked_at, s.expires_at
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND u.id = $2`,
-        [claims.sid, claims.sub],
-      );
+      [claims.sid, claims.sub],
+    );
     const r = row[0];
     if (!r || r.disabled || r.revoked_at || r.expires_at <= new Date()) return undefined;
     // The role is read from the database, not the token, so a role change applies at once.

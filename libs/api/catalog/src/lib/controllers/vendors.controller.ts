@@ -1,7 +1,16 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AcceptApiKeyScopes, ApiListResponse, CacheFor, DomainError, Listed, listOf, Public } from '@mph/api-core';
+import {
+  AcceptApiKeyScopes,
+  ApiListResponse,
+  CacheFor,
+  DomainError,
+  Listed,
+  listOf,
+  Public,
+  query,
+} from '@mph/api-core';
 import { DataSource, IsNull } from 'typeorm';
 import { VendorDto } from '../dto/vendors.dto';
 import { VendorEntity } from '../entities';
@@ -34,7 +43,8 @@ export class VendorsController {
   }
 
   private async counts(slug?: string): Promise<Map<string, { models: number; offerings: number }>> {
-    const rows: { slug: string; models: number; offerings: number }[] = await this.dataSource.query(
+    const rows = await query<{ slug: string; models: number; offerings: number }>(
+      this.dataSource,
       `SELECT v.slug,
               (SELECT count(*)::int FROM models m WHERE m.creator_vendor = v.slug AND m.deleted_at IS NULL) AS models,
               (SELECT count(*)::int FROM offerings o WHERE o.provider_slug = v.slug AND o.deleted_at IS NULL) AS offerings

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { baseModelEdges, datasetIds, ProvenanceService } from '@mph/api-provenance';
-import { ResponseCache } from '@mph/api-core';
+import { query, ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { HfModelRecord, hfRow, recordId } from './hf-record';
 import type { HfPage } from './hf-source';
@@ -88,7 +88,8 @@ export class HfImportService {
       for (let i = 0; i < valid.length; i += 500) {
         const batch = valid.slice(i, i + 500);
         await this.dataSource.transaction(async (m) => {
-          const rows: { inserted: boolean }[] = await m.query(
+          const rows = await query<{ inserted: boolean }>(
+            m,
             `INSERT INTO models (id, author, display_name, pipeline_tag, library_name, likes, downloads, downloads_all_time,
                                  trending_score, hf_created_at, hf_last_modified, gated, private, sha, license, tags, files,
                                  open_weights, source)

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { lockForTransaction, ResponseCache } from '@mph/api-core';
+import { execute, lockForTransaction, ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { HfImportService } from '../import/hf-import.service';
 import { DEMO_COMMERCIAL, DEMO_HF_RECORDS, DEMO_OFFERINGS, DEMO_OPEN_CAPABILITIES, DEMO_VENDORS } from './demo-catalog';
@@ -23,13 +23,15 @@ export class DemoSeedService {
       // Built-in rows (the local echo provider's model) do not make a catalog.
       const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM models WHERE source <> 'built-in'`);
       if (n > 0) return false;
-      await m.query(
+      await execute(
+        m,
         `INSERT INTO vendors (slug, name, homepage, kinds)
          SELECT v.slug, v.name, v.homepage, v.kinds FROM jsonb_to_recordset($1::jsonb) AS v(slug text, name text, homepage text, kinds text[])
          ON CONFLICT (slug) DO NOTHING`,
         [JSON.stringify(DEMO_VENDORS)],
       );
-      await m.query(
+      await execute(
+        m,
         `INSERT INTO models (id, author, creator_vendor, display_name, description, context_window, max_output, input_modalities,
                              output_modalities, tool_calling, structured_output, reasoning, vision, open_weights, license,
                              release_date, aliases, source)
@@ -51,13 +53,15 @@ export class DemoSeedService {
     );
     await this.dataSource.transaction(async (m) => {
       for (const [id, c] of Object.entries(DEMO_OPEN_CAPABILITIES)) {
-        await m.query(
+        await execute(
+          m,
           `UPDATE models SET creator_vendor = $2, display_name = $3, context_window = $4, tool_calling = $5, reasoning = $6,
                   input_modalities = '{text}', output_modalities = '{text}' WHERE id = $1`,
           [id, c.creator, c.displayName, c.contextWindow, c.toolCalling, c.reasoning ?? false],
         );
       }
-      await m.query(
+      await execute(
+        m,
         `INSERT INTO offerings (model_id, provider_slug, provider_model_id)
          SELECT o.model, o.provider, o."providerModelId" FROM jsonb_to_recordset($1::jsonb) AS o(model text, provider text, "providerModelId" text)
          ON CONFLICT DO NOTHING`,
@@ -65,7 +69,7 @@ export class DemoSeedService {
       );
     });
     // Author statistics are a materialized view; the demo should not show zero authors until the nightly job.
-    await this.dataSource.query(`REFRESH MATERIALIZED VIEW author_stats`);
+    await execute(this.dataSource, `REFRESH MATERIALIZED VIEW author_stats`);
     this.cache.invalidate('catalog');
     this.logger.log(
       `Loaded the demo catalog: ${DEMO_COMMERCIAL.length + DEMO_HF_RECORDS.length} models, ${DEMO_OFFERINGS.length} offerings.`,

@@ -1,7 +1,7 @@
 import { LINEAGE_SQL } from '@mph/api-provenance';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig, DomainError, JobRegistry, ResponseCache } from '@mph/api-core';
+import { APP_CONFIG, AppConfig, DomainError, execute, JobRegistry, query, ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 
 export const CATALOG_STATS_JOB = 'catalog-stats';
@@ -65,7 +65,7 @@ export class CatalogStatsService implements OnModuleInit {
           AND m.trending_score IS DISTINCT FROM greatest(m.likes - w.likes, 0) + ln(1 + greatest(m.downloads - w.downloads, 0))`,
       [day, TRENDING_WINDOW_DAYS],
     );
-    await this.dataSource.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY author_stats`);
+    await execute(this.dataSource, `REFRESH MATERIALIZED VIEW CONCURRENTLY author_stats`);
     const [{ authors }] = await this.dataSource.query(`SELECT count(*)::int AS authors FROM author_stats`);
     this.cache.invalidate('catalog');
     const counts = { snapshotted: Number(snapshotted), trending_updated: Number(scored), authors };
@@ -117,7 +117,8 @@ export class CatalogStatsService implements OnModuleInit {
         'AUTHOR_NOT_FOUND',
         `No models by "${author.slice(0, 100)}" (author statistics refresh daily).`,
       );
-    const top: { id: string }[] = await this.dataSource.query(
+    const top = await query<{ id: string }>(
+      this.dataSource,
       `SELECT id FROM models WHERE author = $1 AND deleted_at IS NULL ORDER BY downloads DESC, id LIMIT 5`,
       [author],
     );

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decodeCursor, DomainError, encodeCursor, PageWindow, ReadDatabase } from '@mph/api-core';
+import { decodeCursor, DomainError, encodeCursor, PageWindow, query as runQuery, ReadDatabase } from '@mph/api-core';
 import { AncestryEdge, LINEAGE_SQL, ProvenanceService } from '@mph/api-provenance';
 import { DataSource } from 'typeorm';
 import type { ModelDetailDto, ModelsQueryDto, ModelSummaryDto, TypedTagsDto } from '../dto/models.dto';
@@ -249,7 +249,8 @@ export class ModelsQueryService {
     const hitOrder = key ? 'h.k DESC, h.id' : 'h.exact DESC, h.k DESC, h.downloads DESC, h.id';
     const offsetParam = p(offset);
     const limitParam = p(window.limit);
-    let rows: (SummaryRow & { sort_key: string | null; total: number })[] = await this.reads.on(replica).query(
+    let rows = await runQuery<SummaryRow & { sort_key: string | null; total: number }>(
+      this.reads.on(replica),
       `WITH hits AS MATERIALIZED (
          SELECT m.id, m.downloads, ${rank} FROM models m WHERE ${where.join(' AND ')} LIMIT ${COUNT_CAP + 1}
        ), page AS (
@@ -325,7 +326,8 @@ export class ModelsQueryService {
   /** Which of these ids are live models of the catalog (a base may be known only by its id). */
   private async knownIds(ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows = await runQuery<{ id: string }>(
+      this.dataSource,
       `SELECT id FROM models WHERE id = ANY($1::text[]) AND deleted_at IS NULL`,
       [[...new Set(ids)]],
     );

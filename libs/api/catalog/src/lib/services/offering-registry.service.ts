@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { query } from '@mph/api-core';
 import { EntityManager } from 'typeorm';
 
 /** An offering as a price feed names it; the registry finds or creates it (and its vendor and model). */
@@ -70,7 +71,8 @@ export class OfferingRegistryService {
 
     if (missing.length) {
       const wanted = missing.map((r) => modelIdFor(r));
-      const found: { wanted: string; id: string }[] = await m.query(
+      const found = await query<{ wanted: string; id: string }>(
+        m,
         `SELECT w.wanted, coalesce(
                   (SELECT id FROM models WHERE id = w.wanted),
                   (SELECT id FROM models WHERE lower(id) = lower(w.wanted) ORDER BY id LIMIT 1),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { StreamTicketsService } from '@mph/api-auth';
 import { OfferingDirectoryService } from '@mph/api-catalog';
-import { DomainError, Principal } from '@mph/api-core';
+import { DomainError, execute, Principal, query } from '@mph/api-core';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { encodingFor, messageTokens, REPLY_PRIMING } from '../tokens/tokenizer';
@@ -47,7 +47,8 @@ export class ChatStreamService {
         [sessionId, session.model],
       );
       // The title comes from the first message.
-      await m.query(
+      await execute(
+        m,
         `UPDATE chat_sessions SET updated_at = now(),
                 title = CASE WHEN title = '' THEN left(regexp_replace($2, '\\s+', ' ', 'g'), 60) ELSE title END
           WHERE id = $1`,
@@ -140,7 +141,7 @@ export class ChatStreamService {
         summary?.connectionId ?? null,
       ],
     );
-    await this.dataSource.query(`UPDATE chat_sessions SET updated_at = now() WHERE id = $1`, [sessionId]);
+    await execute(this.dataSource, `UPDATE chat_sessions SET updated_at = now() WHERE id = $1`, [sessionId]);
     if (controller.signal.aborted) return;
     // TypeORM answers [rows, affected] for UPDATE … RETURNING.
     const saved = (Array.isArray(updated[0]) ? updated[0] : updated)[0] as Record<string, unknown>;
@@ -161,7 +162,8 @@ export class ChatStreamService {
          LEFT JOIN prompt_versions v ON v.id = s.prompt_version_id WHERE s.id = $1`,
       [sessionId],
     );
-    const rows: { role: string; content: string; attachments: Attachment[] }[] = await this.dataSource.query(
+    const rows = await query<{ role: string; content: string; attachments: Attachment[] }>(
+      this.dataSource,
       `SELECT role, content, attachments FROM chat_messages
         WHERE session_id = $1 AND id < $2 AND status IN ('complete', 'partial') AND content <> '' ORDER BY id`,
       [sessionId, answerId],

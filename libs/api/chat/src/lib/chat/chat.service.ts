@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ProjectRow, ProjectsService } from '@mph/api-auth';
-import { DomainError, Principal, query, Queryable } from '@mph/api-core';
+import { DomainError, execute, Principal, query, Queryable } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { LOCAL_MODEL } from '../providers/local-echo';
 
@@ -89,7 +89,9 @@ export class ChatService {
   async deleteProject(by: Principal, id: string): Promise<void> {
     await this.project(by, id);
     await this.dataSource.transaction(async (m) => {
-      await m.query(`UPDATE chat_sessions SET deleted_at = now() WHERE project_id = $1 AND deleted_at IS NULL`, [id]);
+      await execute(m, `UPDATE chat_sessions SET deleted_at = now() WHERE project_id = $1 AND deleted_at IS NULL`, [
+        id,
+      ]);
       await this.projects.softDelete(m, id);
     });
   }
@@ -130,7 +132,7 @@ export class ChatService {
         input.project_id ?? null,
         input.name.trim(),
       ]);
-      await m.query(`INSERT INTO prompt_versions (prompt_id, version, template, variables) VALUES ($1, 1, $2, $3)`, [
+      await execute(m, `INSERT INTO prompt_versions (prompt_id, version, template, variables) VALUES ($1, 1, $2, $3)`, [
         p.id,
         input.template,
         templateVariables(input.template),
@@ -144,13 +146,14 @@ export class ChatService {
   async addPromptVersion(by: Principal, id: string, input: { template: string; name?: string }) {
     await this.prompt(by, id);
     await this.dataSource.transaction(async (m) => {
-      await m.query(`SELECT id FROM prompts WHERE id = $1 FOR UPDATE`, [id]);
-      await m.query(
+      await execute(m, `SELECT id FROM prompts WHERE id = $1 FOR UPDATE`, [id]);
+      await execute(
+        m,
         `INSERT INTO prompt_versions (prompt_id, version, template, variables)
          SELECT $1, coalesce(max(version), 0) + 1, $2, $3 FROM prompt_versions WHERE prompt_id = $1`,
         [id, input.template, templateVariables(input.template)],
       );
-      await m.query(`UPDATE prompts SET updated_at = now(), name = coalesce($2, name) WHERE id = $1`, [
+      await execute(m, `UPDATE prompts SET updated_at = now(), name = coalesce($2, name) WHERE id = $1`, [
         id,
         input.name?.trim() ?? null,
       ]);
@@ -162,7 +165,7 @@ export class ChatService {
     await this.prompt(by, id);
     await this.dataSource.transaction(async (m) => {
       await this.projects.clearSystemPrompt(m, id);
-      await m.query(`UPDATE prompts SET deleted_at = now() WHERE id = $1`, [id]);
+      await execute(m, `UPDATE prompts SET deleted_at = now() WHERE id = $1`, [id]);
     });
   }
 
@@ -251,7 +254,8 @@ export class ChatService {
       sets.push(`${k} = $${params.length}`);
     }
     if (sets.length) {
-      await this.dataSource.query(
+      await execute(
+        this.dataSource,
         `UPDATE chat_sessions SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`,
         params,
       );
@@ -261,7 +265,7 @@ export class ChatService {
 
   async deleteSession(by: Principal, id: string): Promise<void> {
     await this.session(by, id);
-    await this.dataSource.query(`UPDATE chat_sessions SET deleted_at = now() WHERE id = $1`, [id]);
+    await execute(this.dataSource, `UPDATE chat_sessions SET deleted_at = now() WHERE id = $1`, [id]);
   }
 }
 

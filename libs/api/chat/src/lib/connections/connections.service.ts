@@ -7,6 +7,7 @@ import {
   checkFeedUrl,
   DataChanges,
   DomainError,
+  execute,
   Principal,
   query,
   SecretBox,
@@ -339,7 +340,7 @@ export class ConnectionsService {
           .catch((e) => this.duplicateName(e, input.name ?? current.row.name));
       }
       if (input.models) {
-        await m.query(`DELETE FROM connection_models WHERE connection_id = $1`, [id]);
+        await execute(m, `DELETE FROM connection_models WHERE connection_id = $1`, [id]);
         await this.writeModels(m, id, input.models);
       }
       await this.audit.record(m, {
@@ -363,7 +364,7 @@ export class ConnectionsService {
       );
     }
     await this.dataSource.transaction(async (m) => {
-      await m.query(`UPDATE provider_connections SET deleted_at = now(), updated_at = now() WHERE id = $1`, [id]);
+      await execute(m, `UPDATE provider_connections SET deleted_at = now(), updated_at = now() WHERE id = $1`, [id]);
       await this.audit.record(m, {
         actor: actorOf(by),
         action: 'connection.deleted',

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OfferingRegistryService } from '@mph/api-catalog';
-import { APP_MODE, AppMode, lockForTransaction } from '@mph/api-core';
+import { APP_MODE, AppMode, execute, lockForTransaction } from '@mph/api-core';
 import { ensurePriced } from '@mph/api-pricing';
 import { DataSource } from 'typeorm';
 import { LOCAL_MODEL } from '../providers/local-echo';
@@ -62,7 +62,8 @@ export class LocalProviderSeed implements OnApplicationBootstrap {
         `INSERT INTO provider_connections (name, kind, provider_slug, priority) VALUES ('Local echo', 'local', 'local', 1000)
          RETURNING id`,
       );
-      await m.query(
+      await execute(
+        m,
         `INSERT INTO connection_models (connection_id, model, upstream_model, offering_id) VALUES ($1, $2, $2, $3)`,
         [c.id, LOCAL_MODEL, offeringId ?? null],
       );

@@ -1,3 +1,4 @@
+import { execute } from './query';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
@@ -99,7 +100,7 @@ export class DataChanges implements OnApplicationBootstrap, OnModuleDestroy {
     c.on('end', () => this.lost(c));
     try {
       await c.connect();
-      await c.query(`LISTEN ${CHANGES_CHANNEL}`);
+      await execute(c, `LISTEN ${CHANGES_CHANNEL}`);
     } catch (err) {
       this.log.warn(`Listening for data changes failed (${(err as Error).message}); caches read the database.`);
       this.lost(c);

@@ -6,7 +6,7 @@ export interface Queryable {
 /**
  * Runs one statement and returns its rows, typed at the call site: `query<{ id: string }>(db, sql, params)`. The one
  * place a bare `.query(` is allowed (a lint rule enforces it), so every row shape is written down where it is read.
- * For `SELECT` and `… RETURNING`; an `UPDATE`/`DELETE` without RETURNING answers through `execute`.
+ * For `SELECT` and `… RETURNING` (any statement); `execute` answers how many rows a statement touched.
  */
 export async function query<T extends object>(
   db: Queryable,

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
 import { MetricsService } from '../metrics/metrics.service';
-import { query } from '../database/query';
+import { execute, query } from '../database/query';
 import { ExclusiveRunner } from './exclusive';
 import { JobDefinition, JobRegistry } from './job-registry';
 import type { JobCounts, JobTrigger } from './job-run.entity';
@@ -49,7 +49,8 @@ export class JobRunnerService {
     }
     const outcome = await this.exclusive.runExclusive(`mph:job:${name}`, async (): Promise<RunOutcome> => {
       // Holding the lock proves no one else is running this job: older "running" rows were abandoned.
-      await this.dataSource.query(
+      await execute(
+        this.dataSource,
         `UPDATE job_run SET status = 'failed', finished_at = now(), error = 'abandoned: the instance running it stopped'
          WHERE job_name = $1 AND status = 'running'`,
         [name],
@@ -82,7 +83,8 @@ export class JobRunnerService {
         },
       });
       Object.assign(counts, returned ?? {});
-      await this.dataSource.query(
+      await execute(
+        this.dataSource,
         `UPDATE job_run SET status = 'succeeded', finished_at = now(), counts = $2 WHERE id = $1`,
         [runId, JSON.stringify(counts)],
       );
@@ -91,7 +93,8 @@ export class JobRunnerService {
       return { status: 'succeeded', runId, counts };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await this.dataSource.query(
+      await execute(
+        this.dataSource,
         `UPDATE job_run SET status = 'failed', finished_at = now(), counts = $2, error = $3 WHERE id = $1`,
         [runId, JSON.stringify(counts), message.slice(0, 4000)],
       );

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService, IdentityDirectory, SYSTEM_ACTOR } from '@mph/api-auth';
-import { APP_CONFIG, AppConfig, postJson, Principal, SecretBox } from '@mph/api-core';
+import { APP_CONFIG, AppConfig, execute, postJson, Principal, query, SecretBox } from '@mph/api-core';
 import { webhookSignature } from '@mph/api-pricing';
 import { Dec } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
@@ -43,10 +43,11 @@ export class BudgetAlerts {
         if (!b) return;
         b.owner_role = (await this.identity.users([b.owner_id])).get(b.owner_id)?.role ?? 'member';
         const { start } = periodOf(b.period, at);
-        await m.query(`INSERT INTO budget_periods (budget_id, period_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-          b.id,
-          start,
-        ]);
+        await execute(
+          m,
+          `INSERT INTO budget_periods (budget_id, period_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+          [b.id, start],
+        );
         const [{ alerts_sent }] = await m.query(
           `SELECT alerts_sent FROM budget_periods WHERE budget_id = $1 AND period_start = $2 FOR UPDATE`,
           [b.id, start],
@@ -56,7 +57,8 @@ export class BudgetAlerts {
           (t) => new Dec(s.percent).gte(t) && !(alerts_sent as number[]).includes(t),
         );
         if (!crossed.length) return;
-        await m.query(
+        await execute(
+          m,
           `UPDATE budget_periods SET alerts_sent = alerts_sent || $3::int[] WHERE budget_id = $1 AND period_start = $2`,
           [b.id, start, crossed],
         );
@@ -132,7 +134,8 @@ export class BudgetAlerts {
   /** Alerts for the budgets a batch of usage may have moved (the caller's user and key, the batch's projects). */
   async alertFor(by: Principal, projects: string[]): Promise<void> {
     if (!(await this.ledger.anyApplies(by, projects))) return;
-    const ids: { id: string }[] = await this.dataSource.query(
+    const ids = await query<{ id: string }>(
+      this.dataSource,
       `SELECT id FROM budgets WHERE deleted_at IS NULL AND ((scope = 'user' AND scope_id = $1)
           OR (scope = 'api_key' AND scope_id = $2) OR (scope = 'project' AND scope_id = ANY($3::text[])))`,
       [by.userId, by.apiKeyId ?? '', projects],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataChanges, Principal } from '@mph/api-core';
+import { DataChanges, Principal, query } from '@mph/api-core';
 import { Dec } from '@mph/cost-engine';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -135,13 +135,15 @@ export class BudgetLedger {
       );
       return { spent, unconvertible: [] };
     }
-    const [{ usd, unconverted }]: { usd: string; unconverted: string }[] = await m.query(
+    const [{ usd, unconverted }] = await query<{ usd: string; unconverted: string }>(
+      m,
       `SELECT coalesce(sum(d.cost_usd), 0)::text AS usd, coalesce(sum(d.unconverted_events), 0)::text AS unconverted
          FROM usage_daily d WHERE ${SCOPE_SQL[b.scope]} AND d.day >= $2::date AND d.day < $3::date`,
       [b.scope_id, start, end],
     );
     if (unconverted === '0') return { spent: usd, unconvertible: [] };
-    const late: { currency: string; cost: string; rate: string | null }[] = await m.query(
+    const late = await query<{ currency: string; cost: string; rate: string | null }>(
+      m,
       `SELECT e.currency, sum(e.total_cost)::text AS cost,
               (SELECT f.usd_per_unit::text FROM fx_rates f WHERE f.currency = e.currency AND f.day < $3::date
                 ORDER BY f.day DESC LIMIT 1) AS rate

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, Principal } from '@mph/api-core';
+import { DomainError, execute, Principal } from '@mph/api-core';
 import { Dec } from '@mph/cost-engine';
 import { DataSource, EntityManager } from 'typeorm';
 import { BudgetAlerts } from './budget-alerts.service';
@@ -45,10 +45,11 @@ export class BudgetReservations {
       const ids: string[] = [];
       for (const b of (await this.applicable(m, by, call.project ?? null)).filter((x) => x.mode === 'hard')) {
         const { start, end } = periodOf(b.period, at);
-        await m.query(`INSERT INTO budget_periods (budget_id, period_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-          b.id,
-          start,
-        ]);
+        await execute(
+          m,
+          `INSERT INTO budget_periods (budget_id, period_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+          [b.id, start],
+        );
         const [{ reserved }] = await m.query(
           `SELECT reserved::text FROM budget_periods WHERE budget_id = $1 AND period_start = $2 FOR UPDATE`,
           [b.id, start],
@@ -84,11 +85,11 @@ export class BudgetReservations {
             },
           );
         }
-        await m.query(`UPDATE budget_periods SET reserved = reserved + $3 WHERE budget_id = $1 AND period_start = $2`, [
-          b.id,
-          start,
-          call.maxCost,
-        ]);
+        await execute(
+          m,
+          `UPDATE budget_periods SET reserved = reserved + $3 WHERE budget_id = $1 AND period_start = $2`,
+          [b.id, start, call.maxCost],
+        );
         const [r] = await m.query(
           `INSERT INTO budget_reservations (budget_id, period_start, amount) VALUES ($1, $2, $3) RETURNING id`,
           [b.id, start, call.maxCost],
@@ -115,7 +116,8 @@ export class BudgetReservations {
         ? result[0]
         : result;
       for (const r of rows.sort((a, b) => a.budget_id.localeCompare(b.budget_id))) {
-        await m.query(
+        await execute(
+          m,
           `UPDATE budget_periods SET reserved = greatest(reserved - $3::numeric, 0) WHERE budget_id = $1 AND period_start = $2`,
           [r.budget_id, r.period_start, r.amount],
         );

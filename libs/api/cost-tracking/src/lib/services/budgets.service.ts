@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService, IdentityDirectory, ProjectAccess, actorOf } from '@mph/api-auth';
 import { randomBytes } from 'node:crypto';
-import { checkFeedUrl, DataChanges, DomainError, FeedFetchError, Principal, SecretBox } from '@mph/api-core';
+import {
+  checkFeedUrl,
+  DataChanges,
+  DomainError,
+  execute,
+  FeedFetchError,
+  Principal,
+  query,
+  SecretBox,
+} from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { BudgetAlerts } from './budget-alerts.service';
 import { BudgetLedger, BudgetRow, BudgetScope, BudgetStatus } from './budget-ledger.service';
@@ -32,7 +41,8 @@ export class BudgetsService {
     const all = seesAllCosts(by);
     const projects = all ? [] : (await this.projects.usableBy(by)).map((p) => p.id);
     const keys = all ? [] : await this.identity.apiKeyIdsOf(by.userId);
-    const rows: BudgetRow[] = await this.dataSource.query(
+    const rows = await query<BudgetRow>(
+      this.dataSource,
       `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode FROM budgets
         WHERE deleted_at IS NULL
           AND ($1::uuid IS NULL OR owner_id = $1
@@ -99,7 +109,8 @@ export class BudgetsService {
       secret = `whsec_${randomBytes(24).toString('base64url')}`;
     }
     const b = await this.dataSource.transaction(async (m) => {
-      const [row]: BudgetRow[] = await m.query(
+      const [row] = await query<BudgetRow>(
+        m,
         `INSERT INTO budgets (owner_id, scope, scope_id, name, amount, period, mode, webhook_url, webhook_secret_sealed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          RETURNING id, owner_id, scope, scope_id, name, amount::text, currency, period, mode`,
@@ -137,7 +148,7 @@ export class BudgetsService {
       if (!b || (b.owner_id !== by.userId && !seesAllCosts(by))) {
         throw DomainError.notFound('BUDGET_NOT_FOUND', `No budget ${id}.`);
       }
-      await m.query(`UPDATE budgets SET deleted_at = now() WHERE id = $1`, [id]);
+      await execute(m, `UPDATE budgets SET deleted_at = now() WHERE id = $1`, [id]);
       await this.audit.record(m, { actor: actorOf(by), action: 'budget.deleted', targetType: 'budget', targetId: id });
     });
     this.changes.changed('budgets');

@@ -1,7 +1,7 @@
 import { IdentityDirectory, ProjectAccess } from '@mph/api-auth';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { decodeCursor, DomainError, encodeCursor, Principal } from '@mph/api-core';
+import { decodeCursor, DomainError, encodeCursor, Principal, query } from '@mph/api-core';
 import { Dec } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
 
@@ -102,7 +102,8 @@ export class CostReportsService {
     const cols = groups.map((g) => `${GROUP_SQL[g]} AS "${g}"`);
     const timeGroup = groups.some((g) => g === 'day' || g === 'week' || g === 'month');
     const order = timeGroup ? `${groups.map((_g, i) => i + 1).join(', ')}` : 'sum(d.cost_usd) DESC';
-    const rows: Record<string, string | number>[] = await this.dataSource.query(
+    const rows = await query<Record<string, string | number>>(
+      this.dataSource,
       `SELECT ${[...cols, 'd.currency'].join(', ')},
               sum(d.cost)::text AS cost, sum(d.cost_usd)::text AS cost_usd, sum(d.events)::int AS events,
               sum(d.unpriced_events)::int AS unpriced_events, sum(d.unconverted_events)::int AS unconverted_events,
@@ -114,13 +115,13 @@ export class CostReportsService {
       params,
     );
     // Totals are in the reporting currency (USD), each event converted at the rate of its usage date (stored on it).
-    const [totals]: { cost: string | null; events: number; unpriced: number; unconverted: number }[] =
-      await this.dataSource.query(
-        `SELECT sum(d.cost_usd)::text AS cost, coalesce(sum(d.events), 0)::int AS events,
+    const [totals] = await query<{ cost: string | null; events: number; unpriced: number; unconverted: number }>(
+      this.dataSource,
+      `SELECT sum(d.cost_usd)::text AS cost, coalesce(sum(d.events), 0)::int AS events,
                 coalesce(sum(d.unpriced_events), 0)::int AS unpriced, coalesce(sum(d.unconverted_events), 0)::int AS unconverted
            FROM usage_daily d WHERE ${where.join(' AND ')}`,
-        params,
-      );
+      params,
+    );
     if (groups.includes('user')) await this.withUserEmails(rows, 'user', 'user', timeGroup ? groups : null);
     const named = groups.includes('project') ? await this.withProjectNames(rows) : rows;
     return {
@@ -178,7 +179,8 @@ export class CostReportsService {
       );
       where.push(`(e.occurred_at, e.id) < (${p(at)}::timestamptz, ${p(id)}::bigint)`);
     }
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows = await query<Record<string, unknown>>(
+      this.dataSource,
       `SELECT e.id::text, e.idempotency_key, e.occurred_at, e.provider, e.model, e.resolved_model, e.offering_id,
               e.service_tier, e.region, e.project, e.usage, e.total_cost::text AS total_cost, e.breakdown, e.currency,
               e.fx_rate::text AS fx_rate,

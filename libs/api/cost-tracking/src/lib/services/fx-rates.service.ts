@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
-import { DomainError, Principal } from '@mph/api-core';
+import { DomainError, Principal, query } from '@mph/api-core';
 import { Dec } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
 import { fxRateProblem } from './fx-rate-check';
@@ -25,14 +25,20 @@ export class FxRatesService {
   ) {}
 
   async list(q: { currency?: string; from?: string; to?: string }) {
-    const rows: { currency: string; date: string; usd_per_unit: string; source: string; updated_at: Date }[] =
-      await this.dataSource.query(
-        `SELECT currency, to_char(day, 'YYYY-MM-DD') AS date, usd_per_unit::text AS usd_per_unit, source, updated_at
+    const rows = await query<{
+      currency: string;
+      date: string;
+      usd_per_unit: string;
+      source: string;
+      updated_at: Date;
+    }>(
+      this.dataSource,
+      `SELECT currency, to_char(day, 'YYYY-MM-DD') AS date, usd_per_unit::text AS usd_per_unit, source, updated_at
            FROM fx_rates
           WHERE ($1::text IS NULL OR currency = $1) AND ($2::date IS NULL OR day >= $2) AND ($3::date IS NULL OR day <= $3)
           ORDER BY currency, day DESC LIMIT 1000`,
-        [q.currency ?? null, q.from ?? null, q.to ?? null],
-      );
+      [q.currency ?? null, q.from ?? null, q.to ?? null],
+    );
     return {
       data: rows.map((r) => ({
         ...r,
@@ -63,7 +69,8 @@ export class FxRatesService {
       }
     });
     return this.dataSource.transaction(async (m) => {
-      const stored: unknown[] = await m.query(
+      const stored = await query<{ currency: string }>(
+        m,
         `INSERT INTO fx_rates (currency, day, usd_per_unit, source)
          SELECT r.currency, r.date::date, r.usd_per_unit::numeric, $2 FROM json_to_recordset($1::json)
              AS r(currency text, date text, usd_per_unit text)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
-import { DomainError, Principal, ResponseCache } from '@mph/api-core';
+import { DomainError, execute, Principal, ResponseCache } from '@mph/api-core';
 import { PricingReadModel } from '@mph/api-pricing';
 import { Dec, Usage } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
@@ -160,7 +160,8 @@ export class RepricingService {
       );
       result.run_id = run.id;
       if (adjustments.length) {
-        await m.query(
+        await execute(
+          m,
           `INSERT INTO usage_adjustments (event_id, run_id, old_cost, new_cost, delta, price_version_id)
            SELECT d.event_id, $2, d.old, d.new, d.delta, d.version
              FROM jsonb_to_recordset($1::jsonb) AS d(event_id bigint, old numeric, new numeric, delta numeric, version uuid)`,
@@ -182,7 +183,7 @@ export class RepricingService {
           cost_usd: deltaUsd.toFixed(),
           unconverted_events: unconverted,
         }));
-        await m.query(addToDaily(DAILY_DELTAS), [JSON.stringify(deltas)]);
+        await execute(m, addToDaily(DAILY_DELTAS), [JSON.stringify(deltas)]);
       }
       await this.audit.record(m, {
         actor: actorOf(by),

@@ -154,7 +154,8 @@ export class UsageIngestService {
     const own = priced.filter((p) => p.e.fxRate !== null && p.cost.currency !== 'USD' && p.cost.total !== null);
     if (!own.length) return priced;
     const wanted = [...new Set(own.map((p) => `${p.cost.currency} ${p.e.occurredAt.toISOString().slice(0, 10)}`))];
-    const rows: { k: string; rate: string }[] = await this.dataSource.query(
+    const rows = await query<{ k: string; rate: string }>(
+      this.dataSource,
       `SELECT q.k, r.usd_per_unit::text AS rate
          FROM unnest($1::text[]) AS q(k)
          JOIN LATERAL (

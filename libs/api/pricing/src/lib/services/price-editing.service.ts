@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
 import { OfferingDirectoryService, OfferingInfo } from '@mph/api-catalog';
-import { DomainError, Principal, ResponseCache } from '@mph/api-core';
+import { DomainError, Principal, query, ResponseCache } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
 import { Money } from '../decimal';
 import type { BulkPreviewDto, BulkPriceDto, PricePreviewDto, SetPriceDto } from '../dto/price-editing.dto';
@@ -167,7 +167,8 @@ export class PriceEditingService {
         skipped_unpriced: 0,
       };
       for (const o of offerings) {
-        const versions: { region: string }[] = await m.query(
+        const versions = await query<{ region: string }>(
+          m,
           `SELECT DISTINCT region FROM price_versions v WHERE v.offering_id = $1 AND v.service_tier = $2
              AND v.effective_from <= $3 AND (v.effective_to IS NULL OR v.effective_to > $3)`,
           [o.id, tier, effectiveFrom],

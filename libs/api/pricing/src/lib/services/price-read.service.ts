@@ -167,7 +167,7 @@ export class PriceReadService {
   }
 
   async versionById(id: string, manager: EntityManager = this.dataSource.manager): Promise<PriceVersionDto | null> {
-    const rows: VersionRow[] = await manager.query(`SELECT ${VERSION_SQL} FROM price_versions v WHERE v.id = $1`, [id]);
+    const rows = await query<VersionRow>(manager, `SELECT ${VERSION_SQL} FROM price_versions v WHERE v.id = $1`, [id]);
     return rows.length ? versionDto(rows[0]) : null;
   }
 
@@ -189,7 +189,8 @@ export class PriceReadService {
     filter: { serviceTier?: string; region?: string } = {},
     manager: EntityManager = this.dataSource.manager,
   ): Promise<PriceVersionDto[]> {
-    const rows: VersionRow[] = await manager.query(
+    const rows = await query<VersionRow>(
+      manager,
       `SELECT ${VERSION_SQL} FROM price_versions v
         WHERE v.offering_id = $1 AND ($2::text IS NULL OR v.service_tier = $2) AND ($3::text IS NULL OR v.region = $3)
         ORDER BY v.effective_from DESC, v.service_tier, v.region`,
@@ -245,7 +246,8 @@ export class PriceReadService {
   ): Promise<
     { model_id: string; offering: OfferingDto; version: PriceVersionDto; previous: PriceVersionDto | null }[]
   > {
-    const rows: (VersionRow & { previous: VersionRow | null })[] = await this.reads.on(replica).query(
+    const rows = await query<VersionRow & { previous: VersionRow | null }>(
+      this.reads.on(replica),
       `SELECT ${VERSION_SQL},
               (SELECT row_to_json(x) FROM (
                  SELECT ${VERSION_SQL.replace(/\bv\./g, 'p.')}

@@ -132,13 +132,15 @@ export function diffComponents(before: PriceVersionDto | null, after: Required<N
  */
 export async function planVersion(m: EntityManager, input: NewVersion): Promise<VersionPlan> {
   const components = normaliseComponents(input.components);
-  const [covering]: VersionRow[] = await m.query(
+  const [covering] = await query<VersionRow>(
+    m,
     `SELECT ${VERSION_SQL} FROM price_versions v
       WHERE v.offering_id = $1 AND v.service_tier = $2 AND v.region = $3
         AND v.effective_from <= $4 AND (v.effective_to IS NULL OR v.effective_to > $4)`,
     [input.offeringId, input.serviceTier, input.region, input.effectiveFrom],
   );
-  const [next]: { effective_from: Date }[] = await m.query(
+  const [next] = await query<{ effective_from: Date }>(
+    m,
     `SELECT v.effective_from FROM price_versions v
       WHERE v.offering_id = $1 AND v.service_tier = $2 AND v.region = $3 AND v.effective_from > $4
       ORDER BY v.effective_from LIMIT 1`,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
-import { DomainError, Principal, query } from '@mph/api-core';
+import { DomainError, execute, Principal, query } from '@mph/api-core';
 import { OfferingDirectoryService } from '@mph/api-catalog';
 import { DataSource } from 'typeorm';
 import { Money } from '../decimal';
@@ -65,7 +65,8 @@ export class ReconciliationService {
   ) {}
 
   async sources(): Promise<SourceHealth[]> {
-    const rows: { id: string; name: string; adapter: string; last: Date | null }[] = await this.dataSource.query(
+    const rows = await query<{ id: string; name: string; adapter: string; last: Date | null }>(
+      this.dataSource,
       `SELECT s.id, s.name, s.adapter,
               (SELECT max(r.finished_at) FROM sync_runs r
                 WHERE r.source_id = s.id AND r.status IN ('succeeded', 'approved') AND NOT r.dry_run) AS last
@@ -212,11 +213,17 @@ export class ReconciliationService {
   async truths(): Promise<
     { provider: string; source_id: string; source_name: string; chosen_by: string; chosen_at: string }[]
   > {
-    const rows: { provider_slug: string; source_id: string; name: string; chosen_by: string; chosen_at: Date }[] =
-      await this.dataSource.query(
-        `SELECT t.provider_slug, t.source_id, s.name, t.chosen_by, t.chosen_at
+    const rows = await query<{
+      provider_slug: string;
+      source_id: string;
+      name: string;
+      chosen_by: string;
+      chosen_at: Date;
+    }>(
+      this.dataSource,
+      `SELECT t.provider_slug, t.source_id, s.name, t.chosen_by, t.chosen_at
            FROM provider_truth t JOIN sync_sources s ON s.id = t.source_id ORDER BY t.provider_slug`,
-      );
+    );
     return rows.map((r) => ({
       provider: r.provider_slug,
       source_id: r.source_id,
@@ -237,7 +244,8 @@ export class ReconciliationService {
         `SELECT s.name FROM provider_truth t JOIN sync_sources s ON s.id = t.source_id WHERE t.provider_slug = $1`,
         [provider],
       );
-      await m.query(
+      await execute(
+        m,
         `INSERT INTO provider_truth (provider_slug, source_id, chosen_by, chosen_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (provider_slug) DO UPDATE SET source_id = EXCLUDED.source_id, chosen_by = EXCLUDED.chosen_by, chosen_at = now()`,
         [provider, sourceId, by.email],

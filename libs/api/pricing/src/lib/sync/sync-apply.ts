@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OfferingRegistryService } from '@mph/api-catalog';
-import { DomainError } from '@mph/api-core';
+import { DomainError, execute, query } from '@mph/api-core';
 import { EntityManager } from 'typeorm';
 import { applyPlan, planVersion, writeVersions } from '../services/price-writer';
 import type { SyncCounts } from './sync-run.entity';
@@ -78,7 +78,8 @@ async function assertNotStale(m: EntityManager, plan: SyncPlan): Promise<void> {
     o.versions.filter((v) => v.replaces).map((v) => v.replaces as NonNullable<PlannedVersion['replaces']>),
   );
   if (replaced.length) {
-    const rows: { id: string; effective_to: Date | null }[] = await m.query(
+    const rows = await query<{ id: string; effective_to: Date | null }>(
+      m,
       `SELECT id, effective_to FROM price_versions WHERE id = ANY($1::uuid[]) FOR UPDATE`,
       [replaced.map((r) => r.id)],
     );
@@ -158,7 +159,8 @@ async function storeMatchRules(m: EntityManager, plan: SyncPlan, ctx: ApplyConte
       }))
       .filter((r) => r.offering_id);
     if (rules.length) {
-      await m.query(
+      await execute(
+        m,
         `INSERT INTO offering_match_rules (offering_id, source, provider_slug, position, rule)
          SELECT d.offering_id, $2, d.provider, d.position, d.rule
            FROM jsonb_to_recordset($1::jsonb) AS d(offering_id uuid, provider text, position int, rule jsonb)
@@ -197,7 +199,8 @@ async function recordSeen(
       return !stored || stored.missing || stored.feed_ref !== s.feed_ref;
     });
   if (seen.length) {
-    await m.query(
+    await execute(
+      m,
       `INSERT INTO sync_source_offerings (source_id, offering_id, feed_ref, first_seen_at, last_seen_at)
        SELECT $1, d.offering_id, d.feed_ref, $3, $3 FROM jsonb_to_recordset($2::jsonb) AS d(offering_id uuid, feed_ref text)
        ON CONFLICT (source_id, offering_id)
@@ -268,7 +271,8 @@ async function storeObservations(
 /** Offerings seen last time and absent now are marked missing (the shrink check counts them). */
 async function markMissing(m: EntityManager, plan: SyncPlan, sourceId: string, runAt: Date): Promise<void> {
   if (plan.missing.length) {
-    await m.query(
+    await execute(
+      m,
       `UPDATE sync_source_offerings SET missing_since = $3
         WHERE source_id = $1 AND offering_id = ANY($2::uuid[]) AND missing_since IS NULL`,
       [sourceId, plan.missing.map((x) => x.offering_id), runAt],

@@ -10,6 +10,7 @@ import {
   checkFeedUrl,
   DataChanges,
   DomainError,
+  execute,
   FeedFetchError,
   JobContext,
   JobCounts,
@@ -84,7 +85,8 @@ export class SyncSourcesService implements OnApplicationBootstrap, OnApplication
       const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM sync_sources`);
       if (n > 0) return 0;
       for (const s of DEFAULT_SOURCES) {
-        await m.query(
+        await execute(
+          m,
           `INSERT INTO sync_sources (name, adapter, url, schedule, enabled) VALUES ($1, $2, $3, $4, true)`,
           [s.name, s.adapter, s.url, s.schedule],
         );

@@ -15,6 +15,7 @@ import {
   AppConfig,
   DomainError,
   ExclusiveRunner,
+  execute,
   fetchFeed,
   Principal,
   query,
@@ -340,7 +341,8 @@ export class SyncService {
     counts.duration_ms = Date.now() - started;
     await this.progressChains.get(id);
     this.progressChains.delete(id);
-    await this.dataSource.query(
+    await execute(
+      this.dataSource,
       `UPDATE sync_runs SET status = $2, phase = 'done', finished_at = now(), counts = $3, plan = $4, errors = $5,
               error = $6, quarantine_reason = $7 WHERE id = $1`,
       [
@@ -373,7 +375,8 @@ export class SyncService {
         sourceId: run.source_id,
         sourceRef: run.url,
       });
-      await m.query(
+      await execute(
+        m,
         `UPDATE sync_runs SET status = 'approved', decided_by = $2, decided_at = now(), counts = counts || $3::jsonb WHERE id = $1`,
         [runId, by.email, JSON.stringify(written)],
       );
@@ -400,7 +403,7 @@ export class SyncService {
           `This run is ${run.status}; only quarantined runs can be rejected.`,
         );
       }
-      await m.query(`UPDATE sync_runs SET status = 'rejected', decided_by = $2, decided_at = now() WHERE id = $1`, [
+      await execute(m, `UPDATE sync_runs SET status = 'rejected', decided_by = $2, decided_at = now() WHERE id = $1`, [
         runId,
         by.email,
       ]);

@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Param, Post, Req } from '@nestjs/common'
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DomainError, Public, SecretBox } from '@mph/api-core';
+import { DomainError, execute, Public, SecretBox } from '@mph/api-core';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { SyncRunSummaryDto } from './sync.dto';
@@ -91,14 +91,16 @@ export class WebhooksController {
     }
     try {
       const started = await this.sync.start(source, { trigger: 'webhook', body });
-      await this.dataSource.query(
+      await execute(
+        this.dataSource,
         `UPDATE sync_webhook_deliveries SET run_id = $3 WHERE source_id = $1 AND idempotency_key = $2`,
         [source.id, idempotencyKey, started.run.id],
       );
       return { ...SyncRunSummaryDto.from(await started.done), replayed: false };
     } catch (e) {
       // Not applied: let the vendor retry the same delivery.
-      await this.dataSource.query(
+      await execute(
+        this.dataSource,
         `DELETE FROM sync_webhook_deliveries WHERE source_id = $1 AND idempotency_key = $2 AND run_id IS NULL`,
         [source.id, idempotencyKey],
       );
