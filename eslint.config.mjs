@@ -5,39 +5,6 @@ import prettier from 'eslint-config-prettier';
  * One lint configuration for the whole workspace. Module boundaries are enforced with Nx tags:
  * scope:api | scope:admin | scope:shared, and type:app | core | feature | data-access | ui | test-util | e2e.
  */
-/**
- * Files still holding untyped `.query(` calls (issue 20 moved 121 of 208 onto query<Row>()); this list only shrinks.
- */
-const UNTYPED_SQL_LEGACY = [
-  'libs/api/auth/src/lib/services/project-access.service.ts',
-  'libs/api/auth/src/lib/services/stream-tickets.service.ts',
-  'libs/api/auth/src/lib/services/users.service.ts',
-  'libs/api/catalog/src/lib/seed/demo-seed.service.ts',
-  'libs/api/catalog/src/lib/services/catalog-editing.service.ts',
-  'libs/api/catalog/src/lib/services/catalog-stats.service.ts',
-  'libs/api/catalog/src/lib/services/models-query.service.ts',
-  'libs/api/catalog/src/lib/services/offering-registry.service.ts',
-  'libs/api/chat/src/lib/chat/chat-stream.service.ts',
-  'libs/api/chat/src/lib/chat/chat.service.ts',
-  'libs/api/chat/src/lib/connections/connections.service.ts',
-  'libs/api/chat/src/lib/connections/local-provider.seed.ts',
-  'libs/api/chat/src/lib/limits/rate-limits.service.ts',
-  'libs/api/core/src/lib/health/health.service.ts',
-  'libs/api/core/src/lib/jobs/housekeeping.job.ts',
-  'libs/api/cost-tracking/src/lib/services/budget-alerts.service.ts',
-  'libs/api/cost-tracking/src/lib/services/budget-ledger.service.ts',
-  'libs/api/cost-tracking/src/lib/services/budget-reservations.service.ts',
-  'libs/api/cost-tracking/src/lib/services/budgets.service.ts',
-  'libs/api/cost-tracking/src/lib/services/repricing.service.ts',
-  'libs/api/pricing/src/lib/seed/demo-prices-seed.service.ts',
-  'libs/api/pricing/src/lib/sync/reconciliation.service.ts',
-  'libs/api/pricing/src/lib/sync/sync-apply.ts',
-  'libs/api/pricing/src/lib/sync/sync-sources.service.ts',
-  'libs/api/pricing/src/lib/sync/sync.service.ts',
-  'libs/api/pricing/src/lib/sync/webhooks.controller.ts',
-  'libs/api/provenance/src/lib/provenance.service.ts',
-];
-
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -127,12 +94,7 @@ export default [
   {
     // SQL rows are typed where they are read: query<Row>(db, sql, params) / execute(db, sql, params) from core.
     files: ['libs/api/*/src/**/*.ts', 'apps/api/src/**/*.ts'],
-    ignores: [
-      '**/*.spec.ts',
-      'libs/api/core/src/migrations/**',
-      'libs/api/core/src/lib/database/**',
-      ...UNTYPED_SQL_LEGACY,
-    ],
+    ignores: ['**/*.spec.ts', 'libs/api/core/src/migrations/**', 'libs/api/core/src/lib/database/**'],
     rules: {
       'no-restricted-syntax': [
         'error',

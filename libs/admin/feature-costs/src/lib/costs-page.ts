@@ -234,12 +234,12 @@ export class CostsPage implements OnInit {
       ...Object.fromEntries(topKeys.map((k) => [k, this.usage.getCostSummary({ ...range, group_by: k, top: 5 })])),
     }).subscribe({
       next: (r) => {
-        const { daily, budgets, ...tops } = r as unknown as { daily: SummaryDto; budgets: BudgetDto[] } & Record<
-          string,
-          SummaryDto
-        >;
+        const { daily, budgets, ...tops } = r as unknown as {
+          daily: SummaryDto;
+          budgets: { data: BudgetDto[] };
+        } & Record<string, SummaryDto>;
         this.daily.set(daily);
-        this.budgets.set(budgets);
+        this.budgets.set(budgets.data);
         this.topData.set(tops);
         this.loading.set(false);
       },

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { query, execute } from '@mph/api-core';
+import { execute, query } from '@mph/api-core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { BaseModelEdge, Relation } from './hf-relations';
@@ -64,14 +64,16 @@ export class ProvenanceService {
     const edges = items.flatMap((i) =>
       i.edges.map((e) => ({ model_id: i.modelId, base_model_id: e.base, relation: e.relation, source: e.source })),
     );
-    const removed = await manager.query(
+    const removed = await execute(
+      manager,
       `DELETE FROM base_model_relations r
         WHERE r.model_id = ANY($1) AND r.source <> 'manual'
           AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS e(model_id text, base_model_id text, relation text, source text)
                            WHERE e.model_id = r.model_id AND e.base_model_id = r.base_model_id)`,
       [ids, JSON.stringify(edges)],
     );
-    const written = await manager.query(
+    const written = await query<{ '?column?': number }>(
+      manager,
       `INSERT INTO base_model_relations (model_id, base_model_id, relation, source)
        SELECT e.model_id, e.base_model_id, e.relation, e.source
          FROM jsonb_to_recordset($1::jsonb) AS e(model_id text, base_model_id text, relation text, source text)
@@ -95,7 +97,7 @@ export class ProvenanceService {
        ON CONFLICT DO NOTHING`,
       [JSON.stringify(datasets)],
     );
-    return { edgesWritten: rowCount(written), edgesRemoved: rowCount(removed) };
+    return { edgesWritten: written.length, edgesRemoved: removed ?? 0 };
   }
 
   /**
@@ -104,9 +106,9 @@ export class ProvenanceService {
    * turning them into a hash join over the whole relation table, which it picks because it cannot estimate recursion).
    */
   ancestry(modelId: string, maxDepth = MAX_LINEAGE_DEPTH): Promise<AncestryEdge[]> {
-    return this.dataSource
-      .query(
-        `WITH RECURSIVE up AS (
+    return query<AncestryEdge>(
+      this.dataSource,
+      `WITH RECURSIVE up AS (
          SELECT r.model_id, r.base_model_id, r.relation, r.source, 1 AS depth, ARRAY[r.model_id, r.base_model_id] AS path
            FROM base_model_relations r WHERE r.model_id = $1
          UNION ALL
@@ -117,14 +119,13 @@ export class ProvenanceService {
        )
        SELECT DISTINCT ON (up.model_id, up.base_model_id) up.model_id, up.base_model_id, up.relation, up.source, up.depth
          FROM up ORDER BY up.model_id, up.base_model_id, up.depth`,
-        [modelId, maxDepth],
-      )
-      .then((rows: AncestryEdge[]) =>
-        rows.sort(
-          (a, b) =>
-            a.depth - b.depth || a.model_id.localeCompare(b.model_id) || a.base_model_id.localeCompare(b.base_model_id),
-        ),
-      );
+      [modelId, maxDepth],
+    ).then((rows) =>
+      rows.sort(
+        (a, b) =>
+          a.depth - b.depth || a.model_id.localeCompare(b.model_id) || a.base_model_id.localeCompare(b.base_model_id),
+      ),
+    );
   }
 
   /**
@@ -167,7 +168,8 @@ export class ProvenanceService {
 
   /** Direct bases of a model. */
   basesOf(modelId: string): Promise<{ base_model_id: string; relation: Relation; source: string }[]> {
-    return this.dataSource.query(
+    return query<{ base_model_id: string; relation: Relation; source: string }>(
+      this.dataSource,
       `SELECT r.base_model_id, r.relation, r.source
          FROM base_model_relations r WHERE r.model_id = $1 ORDER BY r.base_model_id`,
       [modelId],
@@ -192,11 +194,4 @@ export class ProvenanceService {
     );
     return rows.map((r) => r.dataset_id);
   }
-}
-
-/** Rows affected by a raw DELETE/INSERT through TypeORM's postgres driver ([rows, count] or a result object). */
-function rowCount(result: unknown): number {
-  if (Array.isArray(result) && typeof result[1] === 'number') return result[1];
-  if (Array.isArray(result)) return result.length;
-  return 0;
 }

@@ -59,17 +59,14 @@ export class ProjectAccess {
     const cached = this.changes.live ? this.usable.get(userId) : undefined;
     if (cached) return cached;
     const generation = this.changes.generation;
-    const read: Promise<ProjectRef[]> = this.dataSource
-      .query(
-        `SELECT p.id, p.name, p.owner_id FROM chat_projects p
+    const read: Promise<ProjectRef[]> = query<{ id: string; name: string; owner_id: string }>(
+      this.dataSource,
+      `SELECT p.id, p.name, p.owner_id FROM chat_projects p
           WHERE p.deleted_at IS NULL
             AND (p.owner_id = $1 OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = $1))
           ORDER BY p.created_at, p.id`,
-        [userId],
-      )
-      .then((rows: { id: string; name: string; owner_id: string }[]) =>
-        rows.map((r) => ({ id: r.id, name: r.name, ownerId: r.owner_id })),
-      );
+      [userId],
+    ).then((rows) => rows.map((r) => ({ id: r.id, name: r.name, ownerId: r.owner_id })));
     if (this.changes.live && this.changes.generation === generation) {
       if (this.usable.size >= CACHED_USERS) this.usable = new Map();
       this.usable.set(userId, read);
@@ -160,12 +157,17 @@ export class ProjectAccess {
   async addMember(by: Principal, projectId: string, email: string): Promise<ProjectMember[]> {
     const project = await this.managed(by, projectId);
     await this.dataSource.transaction(async (m) => {
-      const [user] = await m.query(`SELECT id FROM users WHERE lower(email) = lower($1) AND NOT disabled`, [email]);
+      const [user] = await query<{ id: string }>(
+        m,
+        `SELECT id FROM users WHERE lower(email) = lower($1) AND NOT disabled`,
+        [email],
+      );
       if (!user) {
         throw DomainError.notFound('USER_NOT_FOUND', `No active user with the email ${email}.`, { email });
       }
       if (user.id === project.ownerId) return;
-      const added = await m.query(
+      const added = await query<{ user_id: string }>(
+        m,
         `INSERT INTO project_members (project_id, user_id, added_by) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING RETURNING user_id`,
         [project.id, user.id, by.userId],
@@ -180,12 +182,12 @@ export class ProjectAccess {
   async removeMember(by: Principal, projectId: string, userId: string): Promise<void> {
     const project = userId === by.userId ? await this.visible(by, projectId) : await this.managed(by, projectId);
     await this.dataSource.transaction(async (m) => {
-      const result = await m.query(
+      const result = await query<{ user_id: string }>(
+        m,
         `DELETE FROM project_members WHERE project_id = $1 AND user_id = $2 RETURNING user_id`,
         [project.id, userId],
       );
-      const rows = Array.isArray(result[0]) ? result[0] : result;
-      if (!rows.length) throw DomainError.notFound('MEMBER_NOT_FOUND', 'That user is not a member of this project.');
+      if (!result.length) throw DomainError.notFound('MEMBER_NOT_FOUND', 'That user is not a member of this project.');
       await this.record(m, by, 'project.member_removed', project, { user_id: userId });
     });
     this.changes.changed('project_members');

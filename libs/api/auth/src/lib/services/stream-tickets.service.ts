@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig, DomainError, Principal, Role } from '@mph/api-core';
+import { APP_CONFIG, AppConfig, DomainError, Principal, query, Role } from '@mph/api-core';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
@@ -62,21 +62,24 @@ export class StreamTicketsService {
     type Row = { user_id: string; email: string; role: Role; live: boolean; scopes?: string[] };
     let rows: Row[] = [];
     if (kind === 's') {
-      rows = await this.dataSource.query(
+      rows = await query<Row>(
+        this.dataSource,
         `SELECT u.id AS user_id, u.email, u.role,
                 (NOT u.disabled AND s.revoked_at IS NULL AND s.expires_at > now()) AS live
            FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
         [id],
       );
     } else if (kind === 'k') {
-      rows = await this.dataSource.query(
+      rows = await query<Row>(
+        this.dataSource,
         `SELECT u.id AS user_id, u.email, u.role, k.scopes,
                 (NOT u.disabled AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())) AS live
            FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $1`,
         [id],
       );
     } else if (kind === 'u') {
-      rows = await this.dataSource.query(
+      rows = await query<Row>(
+        this.dataSource,
         `SELECT id AS user_id, email, role, NOT disabled AS live FROM users WHERE id = $1`,
         [id],
       );

@@ -8,6 +8,7 @@ import {
   lockForTransaction,
   PageWindow,
   Principal,
+  query,
   Role,
 } from '@mph/api-core';
 import { DataSource, EntityManager } from 'typeorm';
@@ -256,7 +257,7 @@ export class UsersService {
     await this.dataSource.transaction(async (m) => {
       // Instances starting together must not both create the first admin.
       await lockForTransaction(m, 'mph:first-admin');
-      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM users WHERE role = 'admin'`);
+      const [{ n }] = await query<{ n: number }>(m, `SELECT count(*)::int AS n FROM users WHERE role = 'admin'`);
       if (n > 0) return;
       const { email = 'admin@localhost', password, passwordHash } = this.config.auth.admin;
       const generatedPassword = password || passwordHash ? undefined : this.passwords.generate();
@@ -289,7 +290,8 @@ export class UsersService {
   }
 
   private async assertAnotherAdmin(m: EntityManager, exceptId: string): Promise<void> {
-    const [{ n }] = await m.query(
+    const [{ n }] = await query<{ n: number }>(
+      m,
       `SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1`,
       [exceptId],
     );

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { execute, lockForTransaction, ResponseCache } from '@mph/api-core';
+import { execute, lockForTransaction, query, ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { HfImportService } from '../import/hf-import.service';
 import { DEMO_COMMERCIAL, DEMO_HF_RECORDS, DEMO_OFFERINGS, DEMO_OPEN_CAPABILITIES, DEMO_VENDORS } from './demo-catalog';
@@ -21,7 +21,7 @@ export class DemoSeedService {
     const seeded = await this.dataSource.transaction(async (m) => {
       await lockForTransaction(m, 'mph:demo-seed');
       // Built-in rows (the local echo provider's model) do not make a catalog.
-      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM models WHERE source <> 'built-in'`);
+      const [{ n }] = await query<{ n: number }>(m, `SELECT count(*)::int AS n FROM models WHERE source <> 'built-in'`);
       if (n > 0) return false;
       await execute(
         m,

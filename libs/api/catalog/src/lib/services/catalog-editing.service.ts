@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
-import { DomainError, Principal, ResponseCache } from '@mph/api-core';
+import { DomainError, Principal, query, ResponseCache } from '@mph/api-core';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type {
   CreateModelDto,
@@ -104,7 +104,8 @@ export class CatalogEditingService {
   deleteVendor(by: Principal, slug: string): Promise<void> {
     return this.write(async (m) => {
       const vendor = await this.liveVendor(m, slug);
-      const [{ n }] = await m.query(
+      const [{ n }] = await query<{ n: number }>(
+        m,
         `SELECT count(*)::int AS n FROM offerings WHERE provider_slug = $1 AND deleted_at IS NULL`,
         [slug],
       );
@@ -126,7 +127,7 @@ export class CatalogEditingService {
 
   createModel(by: Principal, input: CreateModelDto): Promise<ModelEntity> {
     return this.write(async (m) => {
-      const existing = await m.query(`SELECT id FROM models WHERE lower(id) = lower($1)`, [input.id]);
+      const existing = await query<{ id: string }>(m, `SELECT id FROM models WHERE lower(id) = lower($1)`, [input.id]);
       if (existing.length) throw DomainError.conflict('MODEL_EXISTS', `A model "${existing[0].id}" already exists.`);
       if (input.creator_vendor) await this.liveVendor(m, input.creator_vendor, 'creator_vendor');
       const model = m.create(ModelEntity, { id: input.id, author: input.id.split('/')[0], source: 'manual' });

@@ -44,15 +44,15 @@ export class CatalogStatsService implements OnModuleInit {
 
   async refresh(now: Date, count: (key: string, n: number) => void = () => undefined): Promise<Record<string, number>> {
     const day = now.toISOString().slice(0, 10);
-    const [, snapshotted] = await this.dataSource
-      .query(
-        `INSERT INTO model_stats_daily (model_id, day, downloads, likes)
+    const snapshotted = await execute(
+      this.dataSource,
+      `INSERT INTO model_stats_daily (model_id, day, downloads, likes)
        SELECT id, $1::date, downloads, likes FROM models WHERE deleted_at IS NULL
        ON CONFLICT (model_id, day) DO UPDATE SET downloads = EXCLUDED.downloads, likes = EXCLUDED.likes`,
-        [day],
-      )
-      .then((r: unknown) => (Array.isArray(r) && typeof r[1] === 'number' ? r : [null, 0]));
-    const [, scored] = await this.dataSource.query(
+      [day],
+    );
+    const scored = await execute(
+      this.dataSource,
       `WITH window_start AS (
          SELECT DISTINCT ON (model_id) model_id, downloads, likes
            FROM model_stats_daily WHERE day >= $1::date - $2::int AND day < $1::date
@@ -66,15 +66,19 @@ export class CatalogStatsService implements OnModuleInit {
       [day, TRENDING_WINDOW_DAYS],
     );
     await execute(this.dataSource, `REFRESH MATERIALIZED VIEW CONCURRENTLY author_stats`);
-    const [{ authors }] = await this.dataSource.query(`SELECT count(*)::int AS authors FROM author_stats`);
+    const [{ authors }] = await query<{ authors: number }>(
+      this.dataSource,
+      `SELECT count(*)::int AS authors FROM author_stats`,
+    );
     this.cache.invalidate('catalog');
-    const counts = { snapshotted: Number(snapshotted), trending_updated: Number(scored), authors };
+    const counts = { snapshotted: snapshotted ?? 0, trending_updated: scored ?? 0, authors };
     for (const [k, v] of Object.entries(counts)) count(k, v);
     return counts;
   }
 
   async stats(): Promise<CatalogStats> {
-    const [totals] = await this.dataSource.query(
+    const [totals] = await query<CatalogStats['totals']>(
+      this.dataSource,
       `SELECT (SELECT count(*) FROM models WHERE deleted_at IS NULL)::int AS models,
               (SELECT count(*) FROM vendors WHERE deleted_at IS NULL)::int AS vendors,
               (SELECT count(*) FROM offerings WHERE deleted_at IS NULL)::int AS offerings,
@@ -82,7 +86,8 @@ export class CatalogStatsService implements OnModuleInit {
               ${LINEAGE_SQL.edgeCount}::int AS base_model_relations`,
     );
     const by = (column: string) =>
-      this.dataSource.query(
+      query<{ key: string; count: number }>(
+        this.dataSource,
         `SELECT ${column} AS key, count(*)::int AS count FROM models WHERE deleted_at IS NULL AND ${column} IS NOT NULL
           GROUP BY ${column} ORDER BY count DESC, key LIMIT 25`,
       );
@@ -90,7 +95,7 @@ export class CatalogStatsService implements OnModuleInit {
       by('pipeline_tag'),
       by('library_name'),
       by('license'),
-      this.dataSource.query(LINEAGE_SQL.byRelation),
+      query<{ key: string; count: number }>(this.dataSource, LINEAGE_SQL.byRelation),
     ]);
     return {
       totals,
@@ -108,7 +113,8 @@ export class CatalogStatsService implements OnModuleInit {
     total_likes: number;
     top_models: string[];
   }> {
-    const rows = await this.dataSource.query(
+    const rows = await query<{ author: string; model_count: number; total_downloads: number; total_likes: number }>(
+      this.dataSource,
       `SELECT author, model_count, total_downloads::float8 AS total_downloads, total_likes::float8 AS total_likes FROM author_stats WHERE author = $1`,
       [author],
     );

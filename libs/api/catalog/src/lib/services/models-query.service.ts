@@ -263,15 +263,15 @@ export class ModelsQueryService {
     let n = rows[0]?.total ?? 0;
     if (query.cursor || (!rows.length && offset > 0)) {
       // A cursor page counted only the matches after the cursor; past the last page no row carried the count.
-      [{ n }] = await this.reads
-        .on(replica)
-        .query(
-          `SELECT count(*)::int AS n FROM (SELECT 1 FROM models m WHERE ${whereSql} LIMIT ${COUNT_CAP + 1}) c`,
-          countParams,
-        );
+      [{ n }] = await runQuery<{ n: number }>(
+        this.reads.on(replica),
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM models m WHERE ${whereSql} LIMIT ${COUNT_CAP + 1}) c`,
+        countParams,
+      );
     }
     if (n > COUNT_CAP) {
-      rows = await this.reads.on(replica).query(
+      rows = await runQuery<SummaryRow & { sort_key: string | null; total: number }>(
+        this.reads.on(replica),
         `SELECT ${SUMMARY_COLUMNS}, ${sortKey} AS sort_key, 0 AS total FROM models m WHERE ${where.join(' AND ')}
           ORDER BY ${order} OFFSET ${offsetParam} LIMIT ${limitParam}`,
         params,
@@ -289,7 +289,8 @@ export class ModelsQueryService {
   }
 
   async vendorCounts(slug: string): Promise<{ models: number; offerings: number }> {
-    const [row] = await this.dataSource.query(
+    const [row] = await runQuery<{ models: number; offerings: number }>(
+      this.dataSource,
       `SELECT (SELECT count(*)::int FROM models WHERE creator_vendor = $1 AND deleted_at IS NULL) AS models,
               (SELECT count(*)::int FROM offerings WHERE provider_slug = $1 AND deleted_at IS NULL) AS offerings`,
       [slug],
@@ -302,16 +303,15 @@ export class ModelsQueryService {
     // Three indexed lookups, each run only when the one before found nothing (COALESCE evaluates its sub-selects
     // lazily): primary key, lower(id), aliases. The lookups aggregate rather than LIMIT 1 or min(): with those the planner
     // bets on a sequential scan meeting a match early, and walks the whole table when there is none.
-    const rows: { id: string | null }[] = await this.dataSource
-      .query(
-        `SELECT coalesce(
+    const rows = await runQuery<{ id: string | null }>(
+      this.dataSource,
+      `SELECT coalesce(
          (SELECT id FROM models WHERE id = $1 AND deleted_at IS NULL),
          (SELECT (array_agg(id ORDER BY id))[1] FROM models WHERE lower(id) = lower($1) AND deleted_at IS NULL),
          (SELECT (array_agg(id ORDER BY id))[1] FROM models WHERE aliases @> ARRAY[$1]::text[] AND deleted_at IS NULL)
        ) AS id`,
-        [id],
-      )
-      .then((r: { id: string | null }[]) => r.filter((row) => row.id !== null));
+      [id],
+    ).then((r) => r.filter((row) => row.id !== null));
     if (!rows.length) throw DomainError.notFound('MODEL_NOT_FOUND', `No model "${id}" in the catalog.`);
     return rows[0].id as string;
   }

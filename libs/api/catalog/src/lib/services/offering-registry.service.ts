@@ -50,7 +50,8 @@ export class OfferingRegistryService {
     const created = { vendors: 0, models: 0, offerings: 0 };
     const unique = [...new Map(refs.map((r) => [offeringKey(r.provider, r.providerModelId), r])).values()];
     const providers = [...new Set(unique.map((r) => r.provider))];
-    const vendors = await m.query(
+    const vendors = await query<{ slug: string }>(
+      m,
       `INSERT INTO vendors (slug, name, kinds)
        SELECT p, initcap(replace(p, '-', ' ')), ARRAY['provider'] FROM unnest($1::text[]) AS p
        ON CONFLICT (slug) DO NOTHING RETURNING slug`,
@@ -59,7 +60,8 @@ export class OfferingRegistryService {
     created.vendors = vendors.length;
 
     const existing = async () =>
-      (await m.query(
+      (await query<{ id: string; provider_slug: string; provider_model_id: string; deleted: boolean }>(
+        m,
         `SELECT o.id, o.provider_slug, o.provider_model_id, o.deleted_at IS NOT NULL AS deleted
            FROM offerings o
            JOIN unnest($1::text[], $2::text[]) AS k(provider, pid) ON o.provider_slug = k.provider AND o.provider_model_id = k.pid`,
@@ -88,7 +90,8 @@ export class OfferingRegistryService {
         if (!resolved.has(lower) && !newModels.has(lower)) newModels.set(lower, { ...r, modelHint: wanted[i] });
       });
       if (newModels.size) {
-        const inserted = await m.query(
+        const inserted = await query<{ id: string }>(
+          m,
           `INSERT INTO models (id, author, display_name, context_window, max_output, source)
            SELECT d.id, split_part(d.id, '/', 1), d.name, d.ctx, d.max_out, $2
              FROM jsonb_to_recordset($1::jsonb) AS d(id text, name text, ctx int, max_out int)
@@ -108,7 +111,8 @@ export class OfferingRegistryService {
         created.models = inserted.length;
         for (const [lower, r] of newModels) resolved.set(lower, r.modelHint as string);
       }
-      const offerings = await m.query(
+      const offerings = await query<{ id: string }>(
+        m,
         `INSERT INTO offerings (model_id, provider_slug, provider_model_id, context_window, max_output)
          SELECT d.model_id, d.provider, d.pid, d.ctx, d.max_out
            FROM jsonb_to_recordset($1::jsonb) AS d(model_id text, provider text, pid text, ctx int, max_out int)

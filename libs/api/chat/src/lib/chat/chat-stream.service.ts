@@ -38,11 +38,13 @@ export class ChatStreamService {
       throw DomainError.conflict('ANSWER_IN_PROGRESS', 'Wait for the current answer (or stop it) before sending.');
     }
     const { user, assistant } = await this.dataSource.transaction(async (m) => {
-      const [u] = await m.query(
+      const [u] = await query<Record<string, unknown>>(
+        m,
         `INSERT INTO chat_messages (session_id, role, content, attachments) VALUES ($1, 'user', $2, $3) RETURNING *`,
         [sessionId, input.content, JSON.stringify(files)],
       );
-      const [a] = await m.query(
+      const [a] = await query<Record<string, unknown>>(
+        m,
         `INSERT INTO chat_messages (session_id, role, model, status) VALUES ($1, 'assistant', $2, 'pending') RETURNING *`,
         [sessionId, session.model],
       );
@@ -66,13 +68,14 @@ export class ChatStreamService {
 
   /** Streams the pending assistant message's answer (once: a second opening finds it claimed). */
   async stream(by: Principal, messageId: string, res: Response): Promise<void> {
-    const claimed = await this.dataSource.query(
+    const claimed = await query<{ session_id: string }>(
+      this.dataSource,
       `UPDATE chat_messages m SET status = 'streaming' FROM chat_sessions s
         WHERE m.id = $1 AND m.status = 'pending' AND s.id = m.session_id AND s.owner_id = $2
         RETURNING m.session_id`,
       [messageId, by.userId],
     );
-    const rows = Array.isArray(claimed[0]) ? claimed[0] : claimed;
+    const rows = claimed;
     if (!rows.length) throw DomainError.conflict('ANSWER_NOT_PENDING', 'This answer was already streamed or stopped.');
     const sessionId: string = rows[0].session_id;
     res.writeHead(200, {
@@ -95,7 +98,11 @@ export class ChatStreamService {
     try {
       const request = await this.context(by, sessionId, Number(messageId));
       // A session belongs to one of its owner's projects: its usage, limits and budgets are that project's.
-      const [session] = await this.dataSource.query(`SELECT project_id FROM chat_sessions WHERE id = $1`, [sessionId]);
+      const [session] = await query<{ project_id: string | null }>(
+        this.dataSource,
+        `SELECT project_id FROM chat_sessions WHERE id = $1`,
+        [sessionId],
+      );
       const started = await this.gateway.start(
         { by, project: session?.project_id ?? null, sessionId, signal: controller.signal },
         request,
@@ -122,7 +129,8 @@ export class ChatStreamService {
       const error = e instanceof GatewayError || e instanceof DomainError ? e.message : 'The call failed unexpectedly.';
       outcome = { status: 'error', error };
     }
-    const updated = await this.dataSource.query(
+    const updated = await query<Record<string, unknown>>(
+      this.dataSource,
       `UPDATE chat_messages SET content = $2, status = $3, error = $4, usage = $5, cost = $6, currency = $7,
               latency_ms = $8, ttft_ms = $9, transaction_id = $10, provider = $11, connection_id = $12
         WHERE id = $1 RETURNING *`,
@@ -144,7 +152,7 @@ export class ChatStreamService {
     await execute(this.dataSource, `UPDATE chat_sessions SET updated_at = now() WHERE id = $1`, [sessionId]);
     if (controller.signal.aborted) return;
     // TypeORM answers [rows, affected] for UPDATE … RETURNING.
-    const saved = (Array.isArray(updated[0]) ? updated[0] : updated)[0] as Record<string, unknown>;
+    const saved = updated[0];
     const message = messageDto(saved);
     send(outcome.status === 'error' ? 'error' : 'done', message);
     res.end();
@@ -157,7 +165,13 @@ export class ChatStreamService {
    * tokens/tokenizer.ts); the newest turn is always kept.
    */
   private async context(by: Principal, sessionId: string, answerId: number): Promise<ChatRequest> {
-    const [session] = await this.dataSource.query(
+    const [session] = await query<{
+      model: string;
+      params: Record<string, unknown> | null;
+      variables: Record<string, unknown> | null;
+      template: string | null;
+    }>(
+      this.dataSource,
       `SELECT s.model, s.params, s.variables, v.template FROM chat_sessions s
          LEFT JOIN prompt_versions v ON v.id = s.prompt_version_id WHERE s.id = $1`,
       [sessionId],

@@ -99,7 +99,8 @@ export class ChatService {
   // --- prompts ---
 
   async listPrompts(by: Principal, projectId?: string) {
-    const rows = await this.dataSource.query(
+    const rows = await query<Record<string, unknown>>(
+      this.dataSource,
       `SELECT p.*, v.id AS version_id, v.version, v.template, v.variables, v.created_at AS version_created_at
          FROM prompts p
          JOIN LATERAL (SELECT * FROM prompt_versions v WHERE v.prompt_id = p.id ORDER BY v.version DESC LIMIT 1) v ON true
@@ -111,12 +112,14 @@ export class ChatService {
   }
 
   async prompt(by: Principal, id: string) {
-    const [row] = await this.dataSource.query(
+    const [row] = await query<Record<string, unknown>>(
+      this.dataSource,
       `SELECT * FROM prompts WHERE id = $1 AND owner_id = $2 AND deleted_at IS NULL`,
       [id, by.userId],
     );
     if (!row) throw notFound('Prompt');
-    const versions = await this.dataSource.query(
+    const versions = await query<Record<string, unknown>>(
+      this.dataSource,
       `SELECT id AS version_id, version, template, variables, created_at AS version_created_at
          FROM prompt_versions WHERE prompt_id = $1 ORDER BY version DESC`,
       [id],
@@ -127,11 +130,11 @@ export class ChatService {
   async createPrompt(by: Principal, input: { name: string; template: string; project_id?: string | null }) {
     if (input.project_id) await this.project(by, input.project_id);
     const id = await this.dataSource.transaction(async (m) => {
-      const [p] = await m.query(`INSERT INTO prompts (owner_id, project_id, name) VALUES ($1, $2, $3) RETURNING id`, [
-        by.userId,
-        input.project_id ?? null,
-        input.name.trim(),
-      ]);
+      const [p] = await query<{ id: string }>(
+        m,
+        `INSERT INTO prompts (owner_id, project_id, name) VALUES ($1, $2, $3) RETURNING id`,
+        [by.userId, input.project_id ?? null, input.name.trim()],
+      );
       await execute(m, `INSERT INTO prompt_versions (prompt_id, version, template, variables) VALUES ($1, 1, $2, $3)`, [
         p.id,
         input.template,
@@ -173,7 +176,8 @@ export class ChatService {
 
   async listSessions(by: Principal, projectId: string) {
     await this.project(by, projectId);
-    const rows = await this.dataSource.query(
+    const rows = await query<Record<string, unknown>>(
+      this.dataSource,
       `SELECT s.*, (SELECT count(*)::int FROM chat_messages m WHERE m.session_id = s.id) AS messages,
               (SELECT sum(m.cost)::text FROM chat_messages m WHERE m.session_id = s.id) AS cost
          FROM chat_sessions s WHERE s.project_id = $1 AND s.owner_id = $2 AND s.deleted_at IS NULL
@@ -197,7 +201,8 @@ export class ChatService {
     const project = await this.project(by, input.project_id);
     let promptVersionId = input.prompt_version_id ?? null;
     if (promptVersionId) {
-      const [v] = await this.dataSource.query(
+      const [v] = await query<{ id: string }>(
+        this.dataSource,
         `SELECT v.id FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id
           WHERE v.id = $1 AND p.owner_id = $2 AND p.deleted_at IS NULL`,
         [promptVersionId, by.userId],
@@ -205,13 +210,15 @@ export class ChatService {
       if (!v) throw notFound('Prompt version');
     } else if (project.system_prompt_id) {
       // The project's system prompt, at its latest version when the session starts.
-      const [v] = await this.dataSource.query(
+      const [v] = await query<{ id: string }>(
+        this.dataSource,
         `SELECT id FROM prompt_versions WHERE prompt_id = $1 ORDER BY version DESC LIMIT 1`,
         [project.system_prompt_id],
       );
       promptVersionId = v?.id ?? null;
     }
-    const [row] = await this.dataSource.query(
+    const [row] = await query<{ id: string }>(
+      this.dataSource,
       `INSERT INTO chat_sessions (owner_id, project_id, title, model, params, prompt_version_id, variables)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [
@@ -229,14 +236,19 @@ export class ChatService {
   }
 
   async session(by: Principal, id: string) {
-    const [row] = await this.dataSource.query(
+    const [row] = await query<Record<string, unknown>>(
+      this.dataSource,
       `SELECT s.*, (SELECT count(*)::int FROM chat_messages m WHERE m.session_id = s.id) AS messages,
               (SELECT sum(m.cost)::text FROM chat_messages m WHERE m.session_id = s.id) AS cost
          FROM chat_sessions s WHERE s.id = $1 AND s.owner_id = $2 AND s.deleted_at IS NULL`,
       [id, by.userId],
     );
     if (!row) throw notFound('Session');
-    const messages = await this.dataSource.query(`SELECT * FROM chat_messages WHERE session_id = $1 ORDER BY id`, [id]);
+    const messages = await query<Record<string, unknown>>(
+      this.dataSource,
+      `SELECT * FROM chat_messages WHERE session_id = $1 ORDER BY id`,
+      [id],
+    );
     return { ...sessionDto(row), items: messages.map(messageDto) };
   }
 

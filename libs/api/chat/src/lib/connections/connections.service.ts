@@ -253,34 +253,33 @@ export class ConnectionsService {
     this.checkUrl(input.base_url, input.shared ? null : by.userId, by.role);
     const name = input.name.trim();
     const id = await this.dataSource.transaction(async (m) => {
-      const [row] = await m
-        .query(
-          `INSERT INTO provider_connections (owner_id, name, kind, base_url, provider_slug, api_key_sealed, api_key_hint,
+      const [row] = await query<{ id: string }>(
+        m,
+        `INSERT INTO provider_connections (owner_id, name, kind, base_url, provider_slug, api_key_sealed, api_key_hint,
                                              enabled, priority, connect_timeout_ms, first_token_timeout_ms,
                                              total_timeout_ms, max_retries, breaker_failures, breaker_cooldown_ms,
                                              response_cache_seconds)
            VALUES ($1, $2, 'openai-compatible', $3, $4, $5, $6, $7, $8, coalesce($9, 5000), coalesce($10, 60000),
                    coalesce($11, 600000), coalesce($12, 2), coalesce($13, 5), coalesce($14, 30000), coalesce($15, 0))
            RETURNING id`,
-          [
-            input.shared ? null : by.userId,
-            name,
-            input.base_url,
-            input.provider ?? null,
-            input.api_key ? this.secrets.seal(input.api_key) : null,
-            input.api_key ? hint(input.api_key) : null,
-            input.enabled ?? true,
-            input.priority ?? 100,
-            input.connect_timeout_ms ?? null,
-            input.first_token_timeout_ms ?? null,
-            input.total_timeout_ms ?? null,
-            input.max_retries ?? null,
-            input.breaker_failures ?? null,
-            input.breaker_cooldown_ms ?? null,
-            input.response_cache_seconds ?? null,
-          ],
-        )
-        .catch((e) => this.duplicateName(e, name));
+        [
+          input.shared ? null : by.userId,
+          name,
+          input.base_url,
+          input.provider ?? null,
+          input.api_key ? this.secrets.seal(input.api_key) : null,
+          input.api_key ? hint(input.api_key) : null,
+          input.enabled ?? true,
+          input.priority ?? 100,
+          input.connect_timeout_ms ?? null,
+          input.first_token_timeout_ms ?? null,
+          input.total_timeout_ms ?? null,
+          input.max_retries ?? null,
+          input.breaker_failures ?? null,
+          input.breaker_cooldown_ms ?? null,
+          input.response_cache_seconds ?? null,
+        ],
+      ).catch((e) => this.duplicateName(e, name));
       await this.writeModels(m, row.id, input.models ?? []);
       await this.audit.record(m, {
         actor: actorOf(by),
@@ -335,9 +334,11 @@ export class ConnectionsService {
         if (input[k] !== undefined) set(k, input[k]);
       }
       if (sets.length) {
-        await m
-          .query(`UPDATE provider_connections SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params)
-          .catch((e) => this.duplicateName(e, input.name ?? current.row.name));
+        await execute(
+          m,
+          `UPDATE provider_connections SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`,
+          params,
+        ).catch((e) => this.duplicateName(e, input.name ?? current.row.name));
       }
       if (input.models) {
         await execute(m, `DELETE FROM connection_models WHERE connection_id = $1`, [id]);
@@ -433,21 +434,20 @@ export class ConnectionsService {
       }
       seen.add(x.model);
     }
-    await m
-      .query(
-        `INSERT INTO connection_models (connection_id, model, upstream_model, offering_id)
+    await execute(
+      m,
+      `INSERT INTO connection_models (connection_id, model, upstream_model, offering_id)
          SELECT $1, x.model, coalesce(x.upstream_model, x.model), x.offering_id
            FROM json_to_recordset($2::json) AS x(model text, upstream_model text, offering_id uuid)`,
-        [id, JSON.stringify(models)],
-      )
-      .catch((e: { code?: string }) => {
-        if (e.code === '23503') {
-          throw DomainError.badRequest('OFFERING_NOT_FOUND', 'An offering_id in models does not exist.', [
-            { field: 'models', problems: ['unknown offering_id'] },
-          ]);
-        }
-        throw e;
-      });
+      [id, JSON.stringify(models)],
+    ).catch((e: { code?: string }) => {
+      if (e.code === '23503') {
+        throw DomainError.badRequest('OFFERING_NOT_FOUND', 'An offering_id in models does not exist.', [
+          { field: 'models', problems: ['unknown offering_id'] },
+        ]);
+      }
+      throw e;
+    });
   }
 
   private async visible(by: Principal, id: string): Promise<LiveConnection> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OfferingRegistryService } from '@mph/api-catalog';
-import { APP_MODE, AppMode, execute, lockForTransaction } from '@mph/api-core';
+import { APP_MODE, AppMode, execute, lockForTransaction, query } from '@mph/api-core';
 import { ensurePriced } from '@mph/api-pricing';
 import { DataSource } from 'typeorm';
 import { LOCAL_MODEL } from '../providers/local-echo';
@@ -54,11 +54,13 @@ export class LocalProviderSeed implements OnApplicationBootstrap {
           ],
         });
       }
-      const [existing] = await m.query(
+      const [existing] = await query<{ id: string }>(
+        m,
         `SELECT id FROM provider_connections WHERE kind = 'local' AND owner_id IS NULL AND deleted_at IS NULL`,
       );
       if (existing) return;
-      const [c] = await m.query(
+      const [c] = await query<{ id: string }>(
+        m,
         `INSERT INTO provider_connections (name, kind, provider_slug, priority) VALUES ('Local echo', 'local', 'local', 1000)
          RETURNING id`,
       );

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService, IdentityDirectory, ProjectAccess } from '@mph/api-auth';
-import { APP_CONFIG, AppConfig, DataChanges, DomainError, Principal } from '@mph/api-core';
+import { APP_CONFIG, AppConfig, DataChanges, DomainError, Principal, query } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { BucketCheck, BucketStore, MemoryBucketStore, RedisBucketStore } from './bucket-store';
 
@@ -58,9 +58,9 @@ export class RateLimitsService implements OnModuleDestroy {
     let limits = this.changes.live ? this.limits : null;
     if (!limits) {
       const generation = this.changes.generation;
-      limits = this.dataSource
-        .query(`SELECT * FROM gateway_limits`)
-        .then((rows: LimitRow[]) => new Map(rows.map((r) => [`${r.scope}:${r.scope_id}`, r])));
+      limits = query<LimitRow>(this.dataSource, `SELECT * FROM gateway_limits`).then(
+        (rows) => new Map(rows.map((r) => [`${r.scope}:${r.scope_id}`, r])),
+      );
       if (this.changes.live && this.changes.generation === generation) this.limits = limits;
       limits.catch(() => (this.limits = null));
     }
@@ -116,7 +116,7 @@ export class RateLimitsService implements OnModuleDestroy {
   // --- management (operators and admins) ---
 
   async list(): Promise<LimitRow[]> {
-    return this.dataSource.query(`SELECT * FROM gateway_limits ORDER BY scope, scope_id`);
+    return query<LimitRow>(this.dataSource, `SELECT * FROM gateway_limits ORDER BY scope, scope_id`);
   }
 
   async set(
@@ -142,7 +142,8 @@ export class RateLimitsService implements OnModuleDestroy {
       input = { ...input, scope_id: (await this.projects.forManage(by, input.scope_id)).id };
     }
     const row = await this.dataSource.transaction(async (m) => {
-      const [r] = await m.query(
+      const [r] = await query<LimitRow>(
+        m,
         `INSERT INTO gateway_limits (scope, scope_id, requests_per_minute, tokens_per_minute) VALUES ($1, $2, $3, $4)
          ON CONFLICT (scope, scope_id) DO UPDATE SET requests_per_minute = EXCLUDED.requests_per_minute,
                 tokens_per_minute = EXCLUDED.tokens_per_minute, updated_at = now()
@@ -164,8 +165,7 @@ export class RateLimitsService implements OnModuleDestroy {
 
   async remove(by: Principal, id: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const result = await m.query(`DELETE FROM gateway_limits WHERE id = $1 RETURNING id`, [id]);
-      const rows = Array.isArray(result[0]) ? result[0] : result;
+      const rows = await query<{ id: string }>(m, `DELETE FROM gateway_limits WHERE id = $1 RETURNING id`, [id]);
       if (!rows.length) throw DomainError.notFound('LIMIT_NOT_FOUND', 'Limit not found.');
       await this.audit.record(m, {
         actor: actorOf(by),

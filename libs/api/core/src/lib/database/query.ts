@@ -13,7 +13,10 @@ export async function query<T extends object>(
   sql: string,
   params: readonly unknown[] = [],
 ): Promise<T[]> {
-  return (await db.query(sql, params as unknown[])) as T[];
+  const r = await db.query(sql, params as unknown[]);
+  // TypeORM answers UPDATE/DELETE … RETURNING with [rows, affected]; rows are objects, never arrays.
+  if (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number') return r[0] as T[];
+  return r as T[];
 }
 
 /** Runs a statement for its effect; resolves with the number of rows it touched when the driver says. */

@@ -1,3 +1,4 @@
+import { query } from '../database/query';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -30,7 +31,7 @@ export class HealthService {
     const t0 = performance.now();
     try {
       const rows: { server_version: string }[] = await withTimeout(
-        this.dataSource.query('SHOW server_version'),
+        query<{ server_version: string }>(this.dataSource, 'SHOW server_version'),
         PROBE_TIMEOUT_MS,
       );
       const latency = Math.round((performance.now() - t0) * 10) / 10;

@@ -1,3 +1,4 @@
+import { execute } from '../database/query';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -26,10 +27,11 @@ export class HousekeepingJob implements OnModuleInit {
   }
 
   async pruneJobRuns(): Promise<number> {
-    const [, deleted] = (await this.dataSource.query(
+    const deleted = await execute(
+      this.dataSource,
       `DELETE FROM job_run WHERE status <> 'running' AND started_at < now() - make_interval(days => $1)`,
       [this.config.jobs.runRetentionDays],
-    )) as [unknown, number];
-    return deleted;
+    );
+    return deleted ?? 0;
   }
 }

@@ -30,11 +30,10 @@ export class BudgetAlerts {
     const deliveries: { url: string; sealed: string; body: string; budgetId: string; allowedHosts: string[] }[] = [];
     for (const id of budgetIds) {
       await this.dataSource.transaction(async (m) => {
-        const [b]: (BudgetRow & {
-          webhook_url: string | null;
-          webhook_secret_sealed: string | null;
-          owner_role: string;
-        })[] = await m.query(
+        const [b] = await query<
+          BudgetRow & { webhook_url: string | null; webhook_secret_sealed: string | null; owner_role: string }
+        >(
+          m,
           `SELECT b.id, b.owner_id, b.scope, b.scope_id, b.name, b.amount::text, b.currency, b.period, b.mode,
                   b.webhook_url, b.webhook_secret_sealed
              FROM budgets b WHERE b.id = $1 AND b.deleted_at IS NULL`,
@@ -48,7 +47,8 @@ export class BudgetAlerts {
           `INSERT INTO budget_periods (budget_id, period_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
           [b.id, start],
         );
-        const [{ alerts_sent }] = await m.query(
+        const [{ alerts_sent }] = await query<{ alerts_sent: number[] }>(
+          m,
           `SELECT alerts_sent FROM budget_periods WHERE budget_id = $1 AND period_start = $2 FOR UPDATE`,
           [b.id, start],
         );

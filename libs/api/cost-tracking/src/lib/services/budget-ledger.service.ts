@@ -90,12 +90,13 @@ export class BudgetLedger {
     let scopes = this.changes.live ? this.scopes : null;
     if (!scopes) {
       const generation = this.changes.generation;
-      scopes = this.dataSource
-        .query(`SELECT scope || ':' || scope_id AS k, mode FROM budgets WHERE deleted_at IS NULL`)
-        .then((rows: { k: string; mode: string }[]) => ({
-          all: new Set(rows.map((r) => r.k)),
-          hard: new Set(rows.filter((r) => r.mode === 'hard').map((r) => r.k)),
-        }));
+      scopes = query<{ k: string; mode: string }>(
+        this.dataSource,
+        `SELECT scope || ':' || scope_id AS k, mode FROM budgets WHERE deleted_at IS NULL`,
+      ).then((rows) => ({
+        all: new Set(rows.map((r) => r.k)),
+        hard: new Set(rows.filter((r) => r.mode === 'hard').map((r) => r.k)),
+      }));
       if (this.changes.live && this.changes.generation === generation) this.scopes = scopes;
       scopes.catch(() => (this.scopes = null));
     }
@@ -128,7 +129,8 @@ export class BudgetLedger {
   ): Promise<{ spent: string; unconvertible: string[] }> {
     if (b.currency.trim() !== 'USD') {
       // Budgets are created in the reporting currency; an older row in another currency counts that currency only.
-      const [{ spent }] = await m.query(
+      const [{ spent }] = await query<{ spent: string }>(
+        m,
         `SELECT coalesce(sum(d.cost), 0)::text AS spent FROM usage_daily d
           WHERE ${SCOPE_SQL[b.scope]} AND d.day >= $2::date AND d.day < $3::date AND d.currency = $4`,
         [b.scope_id, start, end, b.currency],
@@ -165,10 +167,11 @@ export class BudgetLedger {
   async status(b: BudgetRow, at = new Date(), m: EntityManager = this.dataSource.manager): Promise<BudgetStatus> {
     const { start, end } = periodOf(b.period, at);
     const spent = new Dec((await this.spent(m, b, start, end)).spent);
-    const [p] = await m.query(`SELECT reserved::text FROM budget_periods WHERE budget_id = $1 AND period_start = $2`, [
-      b.id,
-      start,
-    ]);
+    const [p] = await query<{ reserved: string }>(
+      m,
+      `SELECT reserved::text FROM budget_periods WHERE budget_id = $1 AND period_start = $2`,
+      [b.id, start],
+    );
     const reserved = new Dec(p?.reserved ?? 0);
     const amount = new Dec(b.amount);
     return {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError, execute, Principal } from '@mph/api-core';
+import { DomainError, execute, Principal, query } from '@mph/api-core';
 import { Dec } from '@mph/cost-engine';
 import { DataSource, EntityManager } from 'typeorm';
 import { BudgetAlerts } from './budget-alerts.service';
@@ -26,7 +26,8 @@ export class BudgetReservations {
 
   /** Live budgets that apply to a call by this caller (its user, its API key, the project). */
   async applicable(m: EntityManager, by: Principal, project: string | null): Promise<BudgetRow[]> {
-    return m.query(
+    return query<BudgetRow>(
+      m,
       `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode FROM budgets
         WHERE deleted_at IS NULL AND ((scope = 'user' AND scope_id = $1) OR (scope = 'api_key' AND scope_id = $2)
               OR (scope = 'project' AND $3::text IS NOT NULL AND scope_id = $3))
@@ -50,7 +51,8 @@ export class BudgetReservations {
           `INSERT INTO budget_periods (budget_id, period_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
           [b.id, start],
         );
-        const [{ reserved }] = await m.query(
+        const [{ reserved }] = await query<{ reserved: string }>(
+          m,
           `SELECT reserved::text FROM budget_periods WHERE budget_id = $1 AND period_start = $2 FOR UPDATE`,
           [b.id, start],
         );
@@ -90,7 +92,8 @@ export class BudgetReservations {
           `UPDATE budget_periods SET reserved = reserved + $3 WHERE budget_id = $1 AND period_start = $2`,
           [b.id, start, call.maxCost],
         );
-        const [r] = await m.query(
+        const [r] = await query<{ id: string }>(
+          m,
           `INSERT INTO budget_reservations (budget_id, period_start, amount) VALUES ($1, $2, $3) RETURNING id`,
           [b.id, start, call.maxCost],
         );
@@ -107,14 +110,11 @@ export class BudgetReservations {
   async settle(reservationIds: string[]): Promise<void> {
     if (!reservationIds.length) return;
     const budgets = await this.dataSource.transaction(async (m) => {
-      // TypeORM answers [rows, affected] for DELETE … RETURNING.
-      const result = await m.query(
+      const rows = await query<{ budget_id: string; period_start: string; amount: string }>(
+        m,
         `DELETE FROM budget_reservations WHERE id = ANY($1::uuid[]) RETURNING budget_id, period_start::text, amount::text`,
         [reservationIds],
       );
-      const rows: { budget_id: string; period_start: string; amount: string }[] = Array.isArray(result[0])
-        ? result[0]
-        : result;
       for (const r of rows.sort((a, b) => a.budget_id.localeCompare(b.budget_id))) {
         await execute(
           m,

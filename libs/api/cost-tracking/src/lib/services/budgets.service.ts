@@ -143,7 +143,11 @@ export class BudgetsService {
 
   async remove(by: Principal, id: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const [b] = await m.query(`SELECT owner_id FROM budgets WHERE id = $1 AND deleted_at IS NULL`, [id]);
+      const [b] = await query<{ owner_id: string }>(
+        m,
+        `SELECT owner_id FROM budgets WHERE id = $1 AND deleted_at IS NULL`,
+        [id],
+      );
       // Another member's budget answers 404, as if it did not exist.
       if (!b || (b.owner_id !== by.userId && !seesAllCosts(by))) {
         throw DomainError.notFound('BUDGET_NOT_FOUND', `No budget ${id}.`);

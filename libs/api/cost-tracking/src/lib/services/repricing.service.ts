@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { actorOf, AuditService } from '@mph/api-auth';
-import { DomainError, execute, Principal, ResponseCache } from '@mph/api-core';
+import { DomainError, execute, Principal, query, ResponseCache } from '@mph/api-core';
 import { PricingReadModel } from '@mph/api-pricing';
 import { Dec, Usage } from '@mph/cost-engine';
 import { DataSource } from 'typeorm';
@@ -50,7 +50,7 @@ export class RepricingService {
       ]);
     }
     return this.dataSource.transaction(async (m) => {
-      const events: {
+      const events = await query<{
         id: string;
         occurred_at: Date;
         offering_id: string | null;
@@ -65,7 +65,8 @@ export class RepricingService {
         rmodel: string;
         currency: string;
         fx_rate: string | null;
-      }[] = await m.query(
+      }>(
+        m,
         `SELECT e.id::text, e.occurred_at, e.offering_id, e.service_tier, e.region, e.usage, e.user_id, e.api_key_id, e.project,
                 e.provider, coalesce(e.resolved_model, e.model) AS rmodel, e.currency, e.fx_rate::text AS fx_rate,
                 (CASE WHEN e.total_cost IS NULL AND NOT EXISTS (SELECT 1 FROM usage_adjustments a WHERE a.event_id = e.id)
@@ -146,7 +147,8 @@ export class RepricingService {
         total_delta: totalDelta.toFixed(),
       };
       if (input.dryRun) return result;
-      const [run] = await m.query(
+      const [run] = await query<{ id: string }>(
+        m,
         `INSERT INTO repricing_runs (started_by, window_from, window_to, filters, reason, counts)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [

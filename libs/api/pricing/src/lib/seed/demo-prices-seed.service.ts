@@ -1,7 +1,7 @@
 import { OfferingDirectoryService } from '@mph/api-catalog';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { lockForTransaction, ResponseCache } from '@mph/api-core';
+import { lockForTransaction, query, ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { applyPlan, planVersion } from '../services/price-writer';
 import { DEMO_PRICES } from './demo-prices';
@@ -22,7 +22,10 @@ export class DemoPricesSeedService {
     const written = await this.dataSource.transaction(async (m) => {
       // One seeder at a time across instances; the second finds the table filled.
       await lockForTransaction(m, 'mph:demo-prices-seed');
-      const [{ any }] = await m.query(`SELECT EXISTS (SELECT 1 FROM price_versions WHERE source <> 'built-in') AS any`);
+      const [{ any }] = await query<{ any: boolean }>(
+        m,
+        `SELECT EXISTS (SELECT 1 FROM price_versions WHERE source <> 'built-in') AS any`,
+      );
       if (any) return 0;
       const offerings = await this.offerings.list({}, m);
       const byKey = new Map(offerings.map((o) => [`${o.provider}|${o.provider_model_id}`, o.id]));

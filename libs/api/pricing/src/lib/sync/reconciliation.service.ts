@@ -175,13 +175,14 @@ export class ReconciliationService {
     found.sort((a, b) => b.rank.comparedTo(a.rank) || a.d.model_id.localeCompare(b.d.model_id));
     const page = found.slice(q.offset, q.offset + q.limit).map((f) => f.d);
     if (page.length) {
-      const extra: {
+      const extra = await query<{
         offering_id: string;
         service_tier: string;
         region: string;
         current: string | null;
         truth: string | null;
-      }[] = await this.dataSource.query(
+      }>(
+        this.dataSource,
         `SELECT d.offering_id, d.service_tier, d.region,
                   (SELECT v.source FROM price_versions v WHERE v.offering_id = d.offering_id AND v.service_tier = d.service_tier
                       AND v.region = d.region AND v.effective_from <= now() AND (v.effective_to IS NULL OR v.effective_to > now())) AS current,
@@ -238,9 +239,14 @@ export class ReconciliationService {
     await this.dataSource.transaction(async (m) => {
       if (!(await this.offerings.providerExists(provider, m)))
         throw DomainError.notFound('VENDOR_NOT_FOUND', `No provider "${provider}".`);
-      const [source] = await m.query(`SELECT name FROM sync_sources WHERE id = $1 AND deleted_at IS NULL`, [sourceId]);
+      const [source] = await query<{ name: string }>(
+        m,
+        `SELECT name FROM sync_sources WHERE id = $1 AND deleted_at IS NULL`,
+        [sourceId],
+      );
       if (!source) throw DomainError.notFound('SYNC_SOURCE_NOT_FOUND', `No sync source ${sourceId}.`);
-      const [before] = await m.query(
+      const [before] = await query<{ name: string }>(
+        m,
         `SELECT s.name FROM provider_truth t JOIN sync_sources s ON s.id = t.source_id WHERE t.provider_slug = $1`,
         [provider],
       );
@@ -263,7 +269,8 @@ export class ReconciliationService {
 
   async clearTruth(by: Principal, provider: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const [before] = await m.query(
+      const [before] = await query<{ name: string }>(
+        m,
         `DELETE FROM provider_truth t USING sync_sources s WHERE t.provider_slug = $1 AND s.id = t.source_id RETURNING s.name`,
         [provider],
       );

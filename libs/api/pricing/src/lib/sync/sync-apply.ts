@@ -185,10 +185,11 @@ async function recordSeen(
   // Bookkeeping writes only what differs from what is stored, so an unchanged feed writes no rows at all.
   const storedSeen = new Map<string, { feed_ref: string; missing: boolean }>(
     (
-      (await m.query(
+      await query<{ offering_id: string; feed_ref: string; missing: boolean }>(
+        m,
         `SELECT offering_id, feed_ref, missing_since IS NOT NULL AS missing FROM sync_source_offerings WHERE source_id = $1`,
         [sourceId],
-      )) as { offering_id: string; feed_ref: string; missing: boolean }[]
+      )
     ).map((r) => [r.offering_id, r]),
   );
   const seen = plan.seen
@@ -220,11 +221,12 @@ async function storeObservations(
 ): Promise<number> {
   const storedObservations = new Map<string, string>(
     (
-      (await m.query(
+      await query<{ k: string; v: string }>(
+        m,
         `SELECT offering_id || '|' || service_tier || '|' || region AS k, currency || components::text AS v
            FROM sync_observations WHERE source_id = $1`,
         [sourceId],
-      )) as { k: string; v: string }[]
+      )
     ).map((r) => [r.k, r.v]),
   );
   const canonicalJson = (x: unknown) => JSON.stringify(x);
@@ -242,7 +244,8 @@ async function storeObservations(
       );
     });
   if (observations.length) {
-    const written = await m.query(
+    const written = await query<{ '?column?': number }>(
+      m,
       `INSERT INTO sync_observations (source_id, offering_id, service_tier, region, currency, components, observed_at)
        SELECT $1, d.offering_id, d.service_tier, d.region, d.currency, d.components, $3
          FROM jsonb_to_recordset($2::jsonb) AS d(offering_id uuid, service_tier text, region text, currency text, components jsonb)

@@ -17,6 +17,7 @@ import {
   JobRegistry,
   lockForTransaction,
   Principal,
+  query,
   SecretBox,
 } from '@mph/api-core';
 import { validateCronExpression } from 'cron';
@@ -82,7 +83,7 @@ export class SyncSourcesService implements OnApplicationBootstrap, OnApplication
   async registerDefaults(): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       await lockForTransaction(m, 'mph:sync-default-sources');
-      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM sync_sources`);
+      const [{ n }] = await query<{ n: number }>(m, `SELECT count(*)::int AS n FROM sync_sources`);
       if (n > 0) return 0;
       for (const s of DEFAULT_SOURCES) {
         await execute(
@@ -220,7 +221,11 @@ export class SyncSourcesService implements OnApplicationBootstrap, OnApplication
   async create(by: Principal, input: SourceInput): Promise<SyncSourceEntity> {
     this.validate(input);
     const source = await this.dataSource.transaction(async (m) => {
-      const [clash] = await m.query(`SELECT 1 FROM sync_sources WHERE name = $1 AND deleted_at IS NULL`, [input.name]);
+      const [clash] = await query<{ '?column?': number }>(
+        m,
+        `SELECT 1 FROM sync_sources WHERE name = $1 AND deleted_at IS NULL`,
+        [input.name],
+      );
       if (clash) throw DomainError.conflict('SYNC_SOURCE_EXISTS', `A source named "${input.name}" already exists.`);
       const s = m.create(SyncSourceEntity, {
         idRules: {},
@@ -250,9 +255,11 @@ export class SyncSourcesService implements OnApplicationBootstrap, OnApplication
       const s = await m.findOne(SyncSourceEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!s || s.deletedAt) throw DomainError.notFound('SYNC_SOURCE_NOT_FOUND', `No sync source ${id}.`);
       if (input.name && input.name !== s.name) {
-        const [clash] = await m.query(`SELECT 1 FROM sync_sources WHERE name = $1 AND deleted_at IS NULL`, [
-          input.name,
-        ]);
+        const [clash] = await query<{ '?column?': number }>(
+          m,
+          `SELECT 1 FROM sync_sources WHERE name = $1 AND deleted_at IS NULL`,
+          [input.name],
+        );
         if (clash) throw DomainError.conflict('SYNC_SOURCE_EXISTS', `A source named "${input.name}" already exists.`);
       }
       const before = this.snapshot(s);

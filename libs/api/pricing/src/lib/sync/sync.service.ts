@@ -132,7 +132,8 @@ export class SyncService {
 
   /** A feed that is not a stored source (CLI: an adapter with --url or --file). Not tracked for missing offerings. */
   async runAdHoc(feed: AdHocFeed, request: RunRequest): Promise<SyncRunEntity> {
-    const [row] = await this.dataSource.query(
+    const [row] = await query<{ id: string }>(
+      this.dataSource,
       `INSERT INTO sync_runs (source_name, adapter, url, trigger, dry_run, started_by, phase)
        VALUES ($1, $2, $3, $4, $5, $6, 'queued') RETURNING id`,
       [
@@ -172,7 +173,7 @@ export class SyncService {
     const snapshot = JSON.stringify(counts);
     const next = (this.progressChains.get(id) ?? Promise.resolve())
       .then(() =>
-        this.dataSource.query(`UPDATE sync_runs SET phase = $2, counts = $3 WHERE id = $1`, [id, phase, snapshot]),
+        execute(this.dataSource, `UPDATE sync_runs SET phase = $2, counts = $3 WHERE id = $1`, [id, phase, snapshot]),
       )
       .then(() => undefined);
     this.progressChains.set(
@@ -361,7 +362,14 @@ export class SyncService {
   /** Applies a quarantined run's plan exactly as previewed (or 409 when prices moved since). */
   async approve(by: Principal, runId: string): Promise<SyncRunEntity> {
     const result = await this.dataSource.transaction(async (m) => {
-      const [run] = await m.query(`SELECT * FROM sync_runs WHERE id = $1 FOR UPDATE`, [runId]);
+      const [run] = await query<{
+        status: string;
+        plan: unknown;
+        source_name: string;
+        source_id: string | null;
+        url: string | null;
+        quarantine_reason: string | null;
+      }>(m, `SELECT * FROM sync_runs WHERE id = $1 FOR UPDATE`, [runId]);
       if (!run) throw DomainError.notFound('SYNC_RUN_NOT_FOUND', `No sync run ${runId}.`);
       if (run.status !== 'quarantined') {
         throw DomainError.conflict(
@@ -395,7 +403,11 @@ export class SyncService {
 
   async reject(by: Principal, runId: string): Promise<SyncRunEntity> {
     await this.dataSource.transaction(async (m) => {
-      const [run] = await m.query(`SELECT status, quarantine_reason FROM sync_runs WHERE id = $1 FOR UPDATE`, [runId]);
+      const [run] = await query<{ status: string; quarantine_reason: string | null }>(
+        m,
+        `SELECT status, quarantine_reason FROM sync_runs WHERE id = $1 FOR UPDATE`,
+        [runId],
+      );
       if (!run) throw DomainError.notFound('SYNC_RUN_NOT_FOUND', `No sync run ${runId}.`);
       if (run.status !== 'quarantined') {
         throw DomainError.conflict(

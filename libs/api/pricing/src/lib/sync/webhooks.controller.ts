@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Param, Post, Req } from '@nestjs/common'
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DomainError, execute, Public, SecretBox } from '@mph/api-core';
+import { DomainError, execute, Public, query, SecretBox } from '@mph/api-core';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { SyncRunSummaryDto } from './sync.dto';
@@ -72,13 +72,15 @@ export class WebhooksController {
       );
     }
     // The key is not signed: the same signed delivery under a new key is a replay too, recognised by its signature.
-    const [fresh] = await this.dataSource.query(
+    const [fresh] = await query<{ source_id: string }>(
+      this.dataSource,
       `INSERT INTO sync_webhook_deliveries (source_id, idempotency_key, signature) VALUES ($1, $2, $3)
        ON CONFLICT DO NOTHING RETURNING source_id`,
       [source.id, idempotencyKey, signature],
     );
     if (!fresh) {
-      const [prior] = await this.dataSource.query(
+      const [prior] = await query<{ run_id: string | null }>(
+        this.dataSource,
         `SELECT run_id FROM sync_webhook_deliveries
           WHERE source_id = $1 AND (idempotency_key = $2 OR signature = $3) ORDER BY run_id NULLS LAST LIMIT 1`,
         [source.id, idempotencyKey, signature],
