@@ -24,6 +24,15 @@ const base = api.base;
 const work = mkdtempSync(join(tmpdir(), 'mph-ingest-'));
 try {
   const token = await signIn(base, 'bench@ingest.local', 'bench-password-123');
+  // Usage names projects the caller may use (an unknown name is refused, never created): make the 20 first.
+  for (let p = 0; p < 20; p++) {
+    const res = await fetch(`${base}/api/v1/projects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name: `project-${p}` }),
+    });
+    if (res.status !== 201) throw new Error(`creating project-${p} answered ${res.status}: ${await res.text()}`);
+  }
   const models = [
     ['openai', 'gpt-4o-mini'],
     ['openai', 'o3'],
