@@ -48,6 +48,26 @@ export default [
                 'type:test-util',
               ],
             },
+            // API domains in one direction (a lib reaches another only through its exported services; its tables
+            // only through its SQL, checked by tools/check-sql-ownership.mjs): auth and provenance know no domain,
+            // the catalog builds on them, pricing on the catalog, cost tracking on pricing, chat and MCP on all.
+            ...Object.entries({
+              auth: [],
+              provenance: [],
+              catalog: ['auth', 'provenance'],
+              pricing: ['auth', 'provenance', 'catalog'],
+              'cost-tracking': ['auth', 'provenance', 'catalog', 'pricing'],
+              chat: ['auth', 'provenance', 'catalog', 'pricing', 'cost-tracking'],
+              mcp: ['auth', 'provenance', 'catalog', 'pricing', 'cost-tracking'],
+            }).map(([domain, uses]) => ({
+              sourceTag: `domain:${domain}`,
+              onlyDependOnLibsWithTags: [
+                `domain:${domain}`,
+                ...uses.map((d) => `domain:${d}`),
+                'type:core',
+                'type:util',
+              ],
+            })),
             { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util', 'type:data-access'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util'] },
             { sourceTag: 'type:test-util', onlyDependOnLibsWithTags: ['type:core', 'type:util'] },
