@@ -60,20 +60,7 @@ export function listOf<T>(data: T[]): Listed<T> {
 
 /** Documents `{ data: T[], meta: { total } }` for Swagger and the generated client. */
 export function ApiListResponse<T extends Type<unknown>>(model: T, description = 'The whole list.') {
-  return applyDecorators(
-    ApiExtraModels(ListMetaDto, model),
-    ApiOkResponse({
-      description,
-      schema: {
-        type: 'object',
-        required: ['data', 'meta'],
-        properties: {
-          data: { type: 'array', items: { $ref: getSchemaPath(model) } },
-          meta: { $ref: getSchemaPath(ListMetaDto) },
-        },
-      },
-    }),
-  );
+  return apiEnvelope(model, ListMetaDto, description);
 }
 
 /**
@@ -129,8 +116,13 @@ export function paginated<T>(data: T[], total: number, window: PageWindow): Pagi
 
 /** Documents `{ data: T[], meta }` for Swagger and the generated client. */
 export function ApiPaginatedResponse<T extends Type<unknown>>(model: T, description = 'One page of results.') {
+  return apiEnvelope(model, PageMetaDto, description);
+}
+
+/** The one list envelope in the OpenAPI document: `{ data: model[], meta: meta }`. */
+function apiEnvelope(model: Type<unknown>, meta: Type<unknown>, description: string) {
   return applyDecorators(
-    ApiExtraModels(PageMetaDto, model),
+    ApiExtraModels(meta, model),
     ApiOkResponse({
       description,
       schema: {
@@ -138,7 +130,7 @@ export function ApiPaginatedResponse<T extends Type<unknown>>(model: T, descript
         required: ['data', 'meta'],
         properties: {
           data: { type: 'array', items: { $ref: getSchemaPath(model) } },
-          meta: { $ref: getSchemaPath(PageMetaDto) },
+          meta: { $ref: getSchemaPath(meta) },
         },
       },
     }),

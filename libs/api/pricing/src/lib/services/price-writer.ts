@@ -161,19 +161,9 @@ export async function planVersion(m: EntityManager, input: NewVersion): Promise<
 }
 
 /** One version to write: what it is, and the version it closes (at its effective_from), if any. */
-export interface VersionWrite {
+export interface VersionWrite extends NewVersion {
   id?: string;
-  offeringId: string;
-  serviceTier: ServiceTier | string;
-  region: string;
-  effectiveFrom: Date;
   effectiveTo: Date | null;
-  currency: string;
-  source: string;
-  sourceRef?: string | null;
-  reason?: string | null;
-  createdBy?: string | null;
-  components: NewComponent[];
   /** The id of the open version this one replaces: it is closed at this one's effective_from. */
   closes?: string | null;
 }
