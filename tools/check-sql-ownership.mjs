@@ -24,6 +24,7 @@ export const OWNERS = {
     'sync_source_offerings',
     'sync_webhook_deliveries',
     'provider_truth',
+    'held_prices',
   ],
   'cost-tracking': [
     'usage_events',

@@ -9,8 +9,16 @@ export { ModelsQueryService } from './lib/services/models-query.service';
 export { CatalogStatsService, CATALOG_STATS_JOB } from './lib/services/catalog-stats.service';
 export * from './lib/dto/prices.dto';
 export { OfferingDto } from './lib/dto/models.dto';
-export { OfferingRegistryService, offeringKey, modelIdFor } from './lib/services/offering-registry.service';
-export type { OfferingRef, EnsuredOfferings } from './lib/services/offering-registry.service';
+export { OfferingRegistryService, offeringKey } from './lib/services/offering-registry.service';
+export type {
+  OfferingRef,
+  EnsuredOfferings,
+  IdentityPlan,
+  ModelHint,
+  OfferingIdentity,
+  ResolvedOffering,
+} from './lib/services/offering-registry.service';
+export { canonicalOfferingId, hfRepoId, nameKey } from './lib/identity/model-names';
 export { OfferingDirectoryService } from './lib/services/offering-directory.service';
 export type {
   ModelInfo,

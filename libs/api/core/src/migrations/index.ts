@@ -20,6 +20,8 @@ import { GatewayLimits1764730000000 } from './1764730000000-gateway-limits';
 import { ProjectMembers1764740000000 } from './1764740000000-project-members';
 import { WebhookSignatures1764750000000 } from './1764750000000-webhook-signatures';
 import { SyncSourceChanges1764760000000 } from './1764760000000-sync-source-changes';
+import { ModelIdentity1764770000000 } from './1764770000000-model-identity';
+import { HeldPrices1764780000000 } from './1764780000000-held-prices';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -48,4 +50,6 @@ export const ALL_MIGRATIONS = [
   ProjectMembers1764740000000,
   WebhookSignatures1764750000000,
   SyncSourceChanges1764760000000,
+  ModelIdentity1764770000000,
+  HeldPrices1764780000000,
 ];

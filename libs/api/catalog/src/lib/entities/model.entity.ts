@@ -14,6 +14,7 @@ export interface ModelFile {
 @Index('ix_models_search', { synchronize: false })
 @Index('ix_models_tags', { synchronize: false })
 @Index('ix_models_aliases', { synchronize: false })
+@Index('ix_models_identity_keys', { synchronize: false })
 @Index('ix_models_lower_id', { synchronize: false })
 @Index('ix_models_downloads', { synchronize: false })
 @Index('ix_models_likes', { synchronize: false })
@@ -129,6 +130,14 @@ export class ModelEntity {
 
   @Column({ type: 'text', default: 'manual' })
   source!: string;
+
+  /** The model an operator (or a sync's identity) merged this one into; this one is then soft-deleted. */
+  @Column({ type: 'text', nullable: true })
+  mergedInto!: string | null;
+
+  /** Matching keys of the id and aliases (mph_identity_keys), kept by the tr_models_identity_keys trigger. */
+  @Column({ type: 'text', array: true, default: () => "'{}'", select: false, insert: false, update: false })
+  identityKeys!: string[];
 
   /** Maintained by the tr_models_search_vector trigger; never written by the app. */
   @Column({ type: 'tsvector', default: () => "''", select: false, insert: false, update: false })

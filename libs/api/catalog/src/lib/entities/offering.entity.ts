@@ -7,6 +7,7 @@ import { VendorEntity } from './vendor.entity';
 @Check('ck_offerings_status', `status IN ('active', 'deprecated')`)
 @Index('ux_offerings_provider_model', ['providerSlug', 'providerModelId'], { unique: true })
 @Index('ix_offerings_model', ['modelId'])
+@Index('ix_offerings_aliases', { synchronize: false })
 export class OfferingEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_offerings' })
   id!: string;
@@ -33,6 +34,21 @@ export class OfferingEntity {
 
   @Column({ type: 'integer', nullable: true })
   maxOutput!: number | null;
+
+  /** Other spellings of this offering's id that feeds use (`gpt-oss-120b` for Fireworks' `accounts/…/gpt-oss-120b`). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  aliases!: string[];
+
+  /** A free tier, commitment plan or image quality this offering sells the model as; null for the plain one. */
+  @Column({ type: 'text', nullable: true })
+  variant!: string | null;
+
+  /** Why it belongs to its model (OfferingIdentity in the registry); an operator's decision pins it. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  identity!: Record<string, unknown>;
+
+  @Column({ type: 'boolean', default: false })
+  identityPinned!: boolean;
 
   @Column({ type: 'text', default: 'active' })
   status!: 'active' | 'deprecated';

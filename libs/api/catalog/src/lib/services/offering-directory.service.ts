@@ -76,7 +76,8 @@ export class OfferingDirectoryService {
        SELECT x.* FROM (
          SELECT ${OFFERING_COLUMNS}, 'provider_model_id' AS via, c.cand AS spelling, c.ord
            FROM c JOIN offerings o ON o.provider_slug = $1 AND o.deleted_at IS NULL
-                 AND (o.provider_model_id = c.cand OR lower(o.provider_model_id) = lower(c.cand))
+                 AND (o.provider_model_id = c.cand OR lower(o.provider_model_id) = lower(c.cand)
+                      OR o.aliases @> ARRAY[c.cand])
            JOIN models m ON m.id = o.model_id
          UNION ALL
          SELECT ${OFFERING_COLUMNS}, CASE WHEN m.aliases @> ARRAY[c.cand] AND lower(m.id) <> lower(c.cand)
@@ -125,6 +126,17 @@ export class OfferingDirectoryService {
       [keys.map((k) => k.provider), keys.map((k) => k.providerModelId)],
     );
     return new Map(rows.map((r) => [`${r.provider}|${r.provider_model_id}`, r]));
+  }
+
+  /** Live offerings of these models (the sanity guards compare a model's offerings' prices). */
+  async byModels(modelIds: readonly string[], db: Queryable = this.dataSource): Promise<OfferingInfo[]> {
+    if (!modelIds.length) return [];
+    return query<OfferingInfo>(
+      db,
+      `SELECT ${OFFERING_COLUMNS} FROM offerings o JOIN models m ON m.id = o.model_id
+        WHERE o.model_id = ANY($1::text[]) AND o.deleted_at IS NULL`,
+      [[...new Set(modelIds)]],
+    );
   }
 
   /** Live offerings, ordered by model, provider and the provider's id (the price list's order). */

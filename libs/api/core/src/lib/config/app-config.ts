@@ -60,6 +60,12 @@ export interface AppConfig {
     retries: number;
     /** Directory `file://` sources may read from (a mounted feed mirror); empty = file sources are refused. */
     fileDir: string;
+    /**
+     * Sanity guards: a new or changed price more than `guardFactor`× (either way) from the median of its model's other
+     * offerings (with at least `guardMinPeers` of them), or from another feed's report of the same offering, is held.
+     */
+    guardFactor: number;
+    guardMinPeers: number;
   };
   gateway: {
     /**
@@ -196,6 +202,8 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       maxBytes: c.SYNC_MAX_BYTES,
       retries: c.SYNC_RETRIES,
       fileDir: c.SYNC_FILE_DIR,
+      guardFactor: c.SYNC_GUARD_FACTOR,
+      guardMinPeers: c.SYNC_GUARD_MIN_PEERS,
     },
     gateway: {
       allowedHosts: c.PROVIDER_ALLOWED_HOSTS.split(',')

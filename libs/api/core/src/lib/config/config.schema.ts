@@ -148,6 +148,8 @@ export const configSchema = z.object({
   SYNC_MAX_BYTES: int(100 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
   SYNC_RETRIES: int(2, 0, 10),
   SYNC_FILE_DIR: str(''),
+  SYNC_GUARD_FACTOR: int(20, 2, 1_000_000),
+  SYNC_GUARD_MIN_PEERS: int(2, 1, 100),
   PROVIDER_ALLOWED_HOSTS: str(''),
   PROVIDER_ALLOWED_HOSTS_FOR: z.enum(['admins', 'everyone']).optional().default('admins'),
   WEBHOOK_ALLOWED_HOSTS: str(''),

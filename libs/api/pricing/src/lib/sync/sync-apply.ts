@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { OfferingRegistryService } from '@mph/api-catalog';
 import { DomainError, execute, query } from '@mph/api-core';
 import { EntityManager } from 'typeorm';
@@ -17,6 +17,8 @@ type ApplyContext = {
   source: string;
   sourceId: string | null;
   sourceRef: string | null;
+  /** The run that planned it (held prices name it). */
+  runId?: string;
 };
 
 /**
@@ -31,6 +33,7 @@ export async function applySync(m: EntityManager, plan: SyncPlan, ctx: ApplyCont
   await assertNotStale(m, plan);
   counts.versions_written = await writePlannedVersions(m, plan, ctx, ensured);
   await storeMatchRules(m, plan, ctx, ensured);
+  await storeHeld(m, plan, ctx, ensured);
   if (ctx.sourceId) {
     await recordSeen(m, plan, ctx.sourceId, ensured, runAt);
     const observed = await storeObservations(m, plan, ctx.sourceId, ensured, runAt);
@@ -49,25 +52,19 @@ async function ensureOfferings(
   ctx: ApplyContext,
   counts: SyncCounts,
 ): Promise<Ensured> {
-  const details = new Map([...plan.added, ...plan.changed].map((o) => [o.key, o]));
-  const refs = plan.seen.map((s) => {
-    const d = details.get(s.key);
-    const bar = s.key.indexOf('|');
-    return d
-      ? {
-          provider: d.provider,
-          providerModelId: d.providerModelId,
-          modelHint: d.modelHint,
-          displayName: d.displayName,
-          contextWindow: d.contextWindow,
-          maxOutput: d.maxOutput,
-        }
-      : { provider: s.key.slice(0, bar), providerModelId: s.key.slice(bar + 1) };
-  });
+  // Plans made before identities carried their refs (a quarantined run approved after an upgrade) name them by key.
+  const refs =
+    plan.refs ??
+    plan.seen.map((s) => {
+      const bar = s.key.indexOf('|');
+      return { provider: s.key.slice(0, bar), providerModelId: s.key.slice(bar + 1) };
+    });
   const ensured = await ctx.registry.ensure(m, refs, ctx.source);
   counts.offerings_created = ensured.created.offerings;
   counts.models_created = ensured.created.models;
   counts.vendors_created = ensured.created.vendors;
+  if (ensured.moved) counts.offerings_moved = ensured.moved;
+  if (ensured.merged) counts.models_merged = ensured.merged;
 
   return ensured;
 }
@@ -145,6 +142,87 @@ async function writePlannedVersions(
     written++;
   }
   return written + bulk.length;
+}
+
+/**
+ * Prices the guards held become review items (once per offering, conditions and price set: a re-run or a rejected
+ * price adds nothing); an older held price of this source for the same offering and conditions is superseded by a
+ * newer one, or by a price this run publishes for them.
+ */
+async function storeHeld(m: EntityManager, plan: SyncPlan, ctx: ApplyContext, ensured: Ensured): Promise<void> {
+  const held = (plan.held ?? []).flatMap((h) => {
+    const offeringId = ensured.ids.get(h.key);
+    if (!offeringId) return [];
+    const components = [...h.version.components].sort((a, b) =>
+      `${a.unit}|${a.prompt_tokens_above}|${a.window_start}`.localeCompare(
+        `${b.unit}|${b.prompt_tokens_above}|${b.window_start}`,
+      ),
+    );
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([h.version.currency, components]))
+      .digest('hex')
+      .slice(0, 32);
+    return [{ offering_id: offeringId, h, components, fingerprint }];
+  });
+  const published = [...plan.added, ...plan.changed].flatMap((o) => {
+    const offeringId = ensured.ids.get(o.key);
+    return offeringId
+      ? o.versions.map((v) => ({ offering_id: offeringId, tier: v.serviceTier, region: v.region }))
+      : [];
+  });
+  const touched = [
+    ...published,
+    ...held.map((x) => ({
+      offering_id: x.offering_id,
+      tier: x.h.version.serviceTier,
+      region: x.h.version.region,
+      fingerprint: x.fingerprint,
+    })),
+  ];
+  if (touched.length) {
+    await execute(
+      m,
+      `UPDATE held_prices hp SET status = 'superseded', decided_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS d(offering_id uuid, tier text, region text, fingerprint text)
+        WHERE hp.status = 'held' AND hp.source = $2 AND hp.offering_id = d.offering_id AND hp.service_tier = d.tier
+          AND hp.region = d.region AND hp.fingerprint IS DISTINCT FROM d.fingerprint`,
+      [JSON.stringify(touched), ctx.source],
+    );
+  }
+  if (!held.length) return;
+  await execute(
+    m,
+    `INSERT INTO held_prices (offering_id, run_id, source, service_tier, region, currency, effective_from, components,
+                              fingerprint, kind, unit, amount, reference, factor, looks_like, reason)
+     SELECT d.offering_id, $2, $3, d.tier, d.region, d.currency, d.effective_from, d.components, d.fingerprint, d.kind,
+            d.unit, d.amount, d.reference, d.factor, d.looks_like, d.reason
+       FROM jsonb_to_recordset($1::jsonb) AS d(offering_id uuid, tier text, region text, currency text,
+            effective_from timestamptz, components jsonb, fingerprint text, kind text, unit text, amount numeric,
+            reference numeric, factor numeric, looks_like text, reason text)
+     ON CONFLICT (offering_id, service_tier, region, fingerprint) DO NOTHING`,
+    [
+      JSON.stringify(
+        held.map((x) => ({
+          offering_id: x.offering_id,
+          tier: x.h.version.serviceTier,
+          region: x.h.version.region,
+          currency: x.h.version.currency,
+          effective_from: x.h.version.effectiveFrom,
+          components: x.components,
+          fingerprint: x.fingerprint,
+          kind: x.h.kind,
+          unit: x.h.unit,
+          amount: x.h.amount,
+          reference: x.h.reference,
+          factor: x.h.factor,
+          looks_like: x.h.looks_like,
+          reason: x.h.reason,
+        })),
+      ),
+      ctx.runId ?? null,
+      ctx.source,
+    ],
+  );
 }
 
 /** The feed's match clauses (genai-prices), per offering and source, rewritten only when they changed. */

@@ -1,5 +1,5 @@
-import { offeringKey, OfferingDirectoryService } from '@mph/api-catalog';
-import type { PriceVersionDto } from '@mph/api-catalog';
+import { offeringKey, OfferingDirectoryService, OfferingRegistryService } from '@mph/api-catalog';
+import type { IdentityPlan, OfferingRef, PriceVersionDto } from '@mph/api-catalog';
 import { query } from '@mph/api-core';
 import { EntityManager } from 'typeorm';
 import { Money } from '../decimal';
@@ -7,6 +7,7 @@ import type { ServiceTier } from '../entities';
 import { VERSION_SQL, VersionRow, versionDto } from '../services/price-read.service';
 import { ComponentChange, diffComponents, NewComponent, normaliseComponents } from '../services/price-writer';
 import type { FeedParseResult, FeedRecord } from './adapters/feed-record';
+import { guardPlan, HeldPrice, loadGuardContext } from './sanity-guard';
 
 /** Undated prices seen for the first time count "since the feed's first record": history starts at the epoch. */
 export const FIRST_RECORD = '1970-01-01T00:00:00.000Z';
@@ -69,6 +70,23 @@ export interface SyncPlan {
   seen: { key: string; ref: string }[];
   /** Model-id match rules the feed states, per offering key, in feed order. */
   matchRules?: { key: string; rule: unknown }[];
+  /** Every offering the feed names, with its links to models: what the catalog's registry ensures when applied. */
+  refs?: OfferingRef[];
+  /** Offering key → the catalog model it serves (after identity resolution), for the sanity guards. */
+  modelOf?: Record<string, string>;
+  /** What identity resolution would change: new models, offerings moved to another model, other spellings. */
+  identity?: IdentitySummary;
+  /** Entries that are another spelling of an offering the feed already named (kept the first one's prices). */
+  aliased?: { ref: string; of: string }[];
+  /** New or changed prices the sanity guards held for review (not written; stored as held prices when applied). */
+  held?: HeldPrice[];
+}
+
+export interface IdentitySummary {
+  new_models: number;
+  moved: { key: string; from: string; to: string; reason: string }[];
+  /** New offerings and the model each joins, with why. */
+  placed: { key: string; model_id: string; new_model: boolean; reason: string }[];
 }
 
 interface StoredOffering {
@@ -89,8 +107,12 @@ const condKey = (tier: string, region: string) => `${tier}|${region}`;
 export async function planSync(m: EntityManager, feed: FeedParseResult, options: PlanOptions): Promise<SyncPlan> {
   const plan = emptyPlan(feed, options.runAt);
   const records = mergeRecords(feed, plan);
-  const state = await loadStored(m, records, options);
+  const state = await loadStored(m, records, options, plan);
   for (const [key, record] of records) planRecord(plan, key, record, state, options);
+  if (options.guard) {
+    const context = await loadGuardContext(m, plan, state.ids, options.sourceName, options.offerings);
+    guardPlan(plan, context, options.guard);
+  }
   if (options.sourceId) {
     const seenBefore = await trackedOfferings(m, options.sourceId, options.offerings);
     plan.previouslySeen = seenBefore.length;
@@ -106,11 +128,16 @@ export interface PlanOptions {
   sourceId: string | null;
   sourceName: string;
   offerings: OfferingDirectoryService;
+  registry: OfferingRegistryService;
+  /** The sanity guards' limits (SYNC_GUARD_*); without them nothing is held. */
+  guard?: { factor: string; minPeers: number };
 }
 
 /** What the database says about the feed's offerings: which exist, their locks, owners and price history. */
 interface StoredState {
   byKey: Map<string, StoredOffering>;
+  /** Offering key → id of the stored offerings the feed names. */
+  ids: Map<string, string>;
   /** Provider → the source chosen as its truth. */
   truths: Map<string, string>;
   /** `offering|tier|region` → versions. */
@@ -153,6 +180,12 @@ function mergeRecords(feed: FeedParseResult, plan: SyncPlan): Map<string, FeedRe
       records.set(key, { ...r, versions: [...r.versions] });
       continue;
     }
+    if (prev.providerModelId !== r.providerModelId) {
+      // Another spelling of the same offering (Fireworks' short and full ids): one offering, the first one's prices.
+      (plan.aliased ??= []).push({ ref: r.ref, of: prev.ref });
+      prev.modelHints = [...(prev.modelHints ?? []), ...(r.modelHints ?? [])];
+      continue;
+    }
     const conditions = new Set(prev.versions.map((v) => condKey(v.serviceTier, v.region)));
     if (r.versions.some((v) => conditions.has(condKey(v.serviceTier, v.region)))) {
       plan.invalid.push({ ref: r.ref, reason: `same offering and conditions as "${prev.ref}"` });
@@ -165,23 +198,33 @@ async function loadStored(
   m: EntityManager,
   records: Map<string, FeedRecord>,
   options: PlanOptions,
+  plan: SyncPlan,
 ): Promise<StoredState> {
-  const found = await options.offerings.byKeys(
-    [...records.values()].map((r) => ({ provider: r.provider, providerModelId: r.providerModelId })),
-    m,
-  );
+  plan.refs = [...records.values()].map((r) => ({
+    provider: r.provider,
+    providerModelId: r.providerModelId,
+    modelHint: r.modelHint,
+    modelHints: r.modelHints,
+    displayName: r.displayName,
+    contextWindow: r.contextWindow ?? null,
+    maxOutput: r.maxOutput ?? null,
+  }));
+  const identity = await options.registry.resolve(m, plan.refs, options.sourceName);
+  summariseIdentity(plan, identity);
+  const found = [...identity.offerings.values()].filter((o) => o.existing);
   const locks = await query<{ offering_id: string }>(
     m,
     `SELECT offering_id::text FROM price_locks WHERE offering_id = ANY($1::uuid[])`,
-    [[...found.values()].map((o) => o.id)],
+    [found.map((o) => o.existing?.id)],
   );
   const locked = new Set(locks.map((l) => l.offering_id));
-  const stored: StoredOffering[] = [...found.values()].map((o) => ({
-    id: o.id,
+  const stored: (StoredOffering & { key: string })[] = found.map((o) => ({
+    key: o.key,
+    id: o.existing?.id as string,
     provider_slug: o.provider,
-    provider_model_id: o.provider_model_id,
-    deleted: o.deleted,
-    locked: locked.has(o.id),
+    provider_model_id: o.providerModelId,
+    deleted: o.existing?.deleted ?? false,
+    locked: locked.has(o.existing?.id as string),
   }));
   const truthRows = await query<{ provider_slug: string; name: string }>(
     m,
@@ -203,11 +246,26 @@ async function loadStored(
     byOffering.set(v.offering_id, [...(byOffering.get(v.offering_id) ?? []), v]);
   }
   return {
-    byKey: new Map(stored.map((s) => [offeringKey(s.provider_slug, s.provider_model_id), s])),
+    byKey: new Map(stored.map((s) => [s.key, s])),
+    ids: new Map(stored.filter((s) => !s.deleted).map((s) => [s.key, s.id])),
     truths: new Map(truthRows.map((t) => [t.provider_slug, t.name])),
     history,
     byOffering,
   };
+}
+
+/** The identity decisions worth showing before a run applies: new models, moves, where new offerings go. */
+function summariseIdentity(plan: SyncPlan, identity: IdentityPlan): void {
+  plan.modelOf = {};
+  const summary: IdentitySummary = { new_models: identity.newModels.size, moved: [], placed: [] };
+  for (const o of identity.offerings.values()) {
+    if (o.modelId) plan.modelOf[o.key] = o.modelId;
+    if (o.movesFrom) summary.moved.push({ key: o.key, from: o.movesFrom, to: o.modelId, reason: o.identity.reason });
+    else if (!o.existing) {
+      summary.placed.push({ key: o.key, model_id: o.modelId, new_model: o.newModel, reason: o.identity.reason });
+    }
+  }
+  plan.identity = summary;
 }
 
 /** One offering of the feed: observed, deferred, locked, or planned as added / changed versions. */

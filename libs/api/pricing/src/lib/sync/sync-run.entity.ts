@@ -21,6 +21,13 @@ export interface SyncCounts {
   offerings_created?: number;
   models_created?: number;
   vendors_created?: number;
+  /** Entries that are another spelling of an offering the feed already named. */
+  aliased?: number;
+  /** Stored offerings moved to another model on stronger identity evidence, and models emptied by that, merged. */
+  offerings_moved?: number;
+  models_merged?: number;
+  /** New or changed prices held for an operator's review by the sanity guards. */
+  held?: number;
   bytes?: number;
   /** While fetching: the feed's size when the server announced it (Content-Length). */
   bytes_total?: number;

@@ -136,6 +136,16 @@ export class SyncCountsDto {
   @ApiPropertyOptional() offerings_created?: number;
   @ApiPropertyOptional() models_created?: number;
   @ApiPropertyOptional() vendors_created?: number;
+  @ApiPropertyOptional({ description: 'Entries that are another spelling of an offering the feed already named.' })
+  aliased?: number;
+  @ApiPropertyOptional({ description: 'Stored offerings moved to another model on stronger identity evidence.' })
+  offerings_moved?: number;
+  @ApiPropertyOptional({
+    description: 'Models a sync had made and that lost every offering, merged into their new model.',
+  })
+  models_merged?: number;
+  @ApiPropertyOptional({ description: 'New or changed prices held for review by the sanity guards.' })
+  held?: number;
   @ApiPropertyOptional() bytes?: number;
   @ApiPropertyOptional() duration_ms?: number;
 }

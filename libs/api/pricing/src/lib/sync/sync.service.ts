@@ -232,6 +232,8 @@ export class SyncService {
         sourceId: source.id,
         sourceName: source.name,
         offerings: this.offerings,
+        registry: this.registry,
+        guard: { factor: String(this.config.sync.guardFactor), minPeers: this.config.sync.guardMinPeers },
       });
       Object.assign(counts, planCounts(plan));
       const reason = request.dryRun ? null : quarantineReason(plan, source);
@@ -246,6 +248,7 @@ export class SyncService {
           source: source.name,
           sourceId: source.id,
           sourceRef: source.url || null,
+          runId: run.id,
         }),
       );
       Object.assign(counts, written);
@@ -382,6 +385,7 @@ export class SyncService {
         source: run.source_name,
         sourceId: run.source_id,
         sourceRef: run.url,
+        runId,
       });
       await execute(
         m,
@@ -442,5 +446,7 @@ export function planCounts(plan: SyncPlan): SyncCounts {
     conflicts: plan.conflicts.length,
     deleted_skipped: plan.deletedSkipped.length,
     invalid: plan.invalid.length,
+    ...(plan.held?.length ? { held: plan.held.length } : {}),
+    ...(plan.aliased?.length ? { aliased: plan.aliased.length } : {}),
   };
 }

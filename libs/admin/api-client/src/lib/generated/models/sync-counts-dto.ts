@@ -3,6 +3,11 @@
 
 export interface SyncCountsDto {
   added?: number;
+
+  /**
+   * Entries that are another spelling of an offering the feed already named.
+   */
+  aliased?: number;
   bytes?: number;
   changed?: number;
   conflicts?: number;
@@ -14,12 +19,27 @@ export interface SyncCountsDto {
   deleted_skipped?: number;
   duration_ms?: number;
   entries?: number;
+
+  /**
+   * New or changed prices held for review by the sanity guards.
+   */
+  held?: number;
   invalid?: number;
   locked?: number;
   missing?: number;
   models_created?: number;
+
+  /**
+   * Models a sync had made and that lost every offering, merged into their new model.
+   */
+  models_merged?: number;
   observations_written?: number;
   offerings_created?: number;
+
+  /**
+   * Stored offerings moved to another model on stronger identity evidence.
+   */
+  offerings_moved?: number;
   records?: number;
   unchanged?: number;
   vendors_created?: number;

@@ -200,9 +200,26 @@ describe('models.dev adapter', () => {
         ref: expect.stringContaining('siliconflow-cn/'),
         reason: 'links to a file the archive does not hold',
       });
-      expect(find(tree, 'google-vertex-anthropic', 'claude-sonnet-4-5@20250929').modelHint).toBe(
-        'anthropic/claude-sonnet-4-5-20250929',
-      );
+      // google-vertex-anthropic is Vertex AI for us; base_model names models.dev's canonical model.
+      expect(find(tree, 'vertex-ai', 'claude-sonnet-4-5@20250929').modelHints).toContainEqual({
+        id: 'anthropic/claude-sonnet-4-5-20250929',
+        via: 'models.dev base_model',
+      });
+      // A provider file inherits its canonical model (`models/openai/gpt-oss-120b.toml`): name, limits, weights.
+      const groq = find(tree, 'groq', 'openai/gpt-oss-120b');
+      expect(groq.displayName).toBe('GPT OSS 120B');
+      expect(groq.contextWindow).toBe(131072);
+      expect(groq.maxOutput).toBe(65536);
+      expect(groq.modelHints?.[0]).toEqual({ id: 'openai/gpt-oss-120b', via: 'models.dev weights', hf: true });
+      expect(groq.capabilities).toMatchObject({ tool_calling: true, reasoning: true, open_weights: true });
+      expect(find(tree, 'openai', 'gpt-4o').capabilities).toMatchObject({
+        tool_calling: true,
+        vision: true,
+        open_weights: false,
+        knowledge_cutoff: '2023-09',
+        release_date: '2024-05-13',
+        input_modalities: ['text', 'image', 'pdf'],
+      });
     }
   });
 

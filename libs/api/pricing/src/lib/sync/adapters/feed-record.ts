@@ -1,3 +1,4 @@
+import type { ModelHint } from '@mph/api-catalog';
 import type { ServiceTier } from '../../entities';
 import type { NewComponent } from '../../services/price-writer';
 
@@ -16,14 +17,35 @@ export interface FeedRecord {
   ref: string;
   provider: string;
   providerModelId: string;
-  /** A hint for the catalog model this offering serves (e.g. an HF id), when the feed gives one. */
+  /** A catalog model id an operator's id rule points this offering at. */
   modelHint?: string;
+  /** The feed's own links to the model this offering serves (OpenRouter `hugging_face_id`, models.dev `base_model`). */
+  modelHints?: ModelHint[];
   displayName?: string;
   contextWindow?: number | null;
   maxOutput?: number | null;
+  /** What the feed says the model can do (models.dev, OpenRouter, LiteLLM): stored per field with its source. */
+  capabilities?: CapabilityFacts;
   /** The feed's rule for which client model ids this offering prices (genai-prices `match`). */
   matchRule?: unknown;
   versions: FeedVersion[];
+}
+
+/** Capability fields a feed states about the model an offering serves; absent = the feed does not say. */
+export interface CapabilityFacts {
+  tool_calling?: boolean;
+  reasoning?: boolean;
+  vision?: boolean;
+  structured_output?: boolean;
+  open_weights?: boolean;
+  input_modalities?: string[];
+  output_modalities?: string[];
+  knowledge_cutoff?: string;
+  release_date?: string;
+  last_updated?: string;
+  context_window?: number;
+  max_output?: number;
+  license?: string;
 }
 
 export interface FeedParseResult {
@@ -60,6 +82,22 @@ const PROVIDER_ALIASES: Record<string, string> = {
   fireworks_ai: 'fireworks',
   'fireworks-ai': 'fireworks',
   azure_ai: 'azure-ai',
+  azure_text: 'azure',
+  'amazon-bedrock': 'bedrock',
+  'google-vertex': 'vertex-ai',
+  'google-vertex-anthropic': 'vertex-ai',
+  'cloudflare-workers-ai': 'cloudflare',
+  'novita-ai': 'novita',
+  friendliai: 'friendli',
+  vercel_ai_gateway: 'vercel',
+  gmicloud: 'gmi',
+  nvidia_nim: 'nvidia',
+  llama: 'meta',
+  dashscope: 'alibaba',
+  codestral: 'mistralai',
+  'text-completion-codestral': 'mistralai',
+  'text-completion-inception': 'inception',
+  'snowflake-cortex': 'snowflake',
   text_completion_openai: 'openai',
   'text-completion-openai': 'openai',
   cohere_chat: 'cohere',

@@ -1,7 +1,14 @@
 import { Money } from '../../decimal';
 import type { ServiceTier } from '../../entities';
 import type { NewComponent } from '../../services/price-writer';
-import { decimalText, FeedFormatError, FeedParseResult, FeedRecord, providerSlug } from './feed-record';
+import {
+  CapabilityFacts,
+  decimalText,
+  FeedFormatError,
+  FeedParseResult,
+  FeedRecord,
+  providerSlug,
+} from './feed-record';
 
 /** LiteLLM base field → our unit; `token` fields are USD per token (× 1M here), the others per item. */
 const FIELDS: Record<string, { unit: string; token: boolean }> = {
@@ -60,6 +67,8 @@ export function parseLitellmField(
   return base ? { ...base, above, serviceTier } : null;
 }
 
+const AZURE_DEPLOYMENT = /^(eu|us|global|global-standard|data-zone)$/;
+
 const AWS_REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$/;
 
 /**
@@ -94,9 +103,20 @@ export function parseLitellm(body: string): FeedParseResult {
     }
     const provider = providerSlug(rawProvider);
     let id = key.startsWith(`${rawProvider}/`) ? key.slice(rawProvider.length + 1) : key;
+    // `azure/ada` under azure_text, `vertex_ai/…` under vertex_ai-*: the key's own provider prefix.
+    const head = id.split('/')[0];
+    if (id === key && id.includes('/') && providerSlug(head) === provider) id = id.slice(head.length + 1);
     let region = '';
     const first = id.split('/')[0];
     if (AWS_REGION.test(first) && id.includes('/')) {
+      region = first;
+      id = id.slice(first.length + 1);
+    } else if (
+      (provider === 'azure' || provider === 'azure-ai') &&
+      AZURE_DEPLOYMENT.test(first) &&
+      id.split('/').length === 2
+    ) {
+      // `azure/eu/gpt-4o-2024-08-06`: the data-zone or global deployment's price of the same offering.
       region = first;
       id = id.slice(first.length + 1);
     }
@@ -145,6 +165,7 @@ export function parseLitellm(body: string): FeedParseResult {
       providerModelId: id,
       contextWindow: positiveInt(entry['max_input_tokens']),
       maxOutput: positiveInt(entry['max_output_tokens']),
+      capabilities: litellmCapabilities(entry),
       versions: [...byTier].map(([serviceTier, components]) => ({
         effectiveFrom: null,
         serviceTier,
@@ -168,4 +189,43 @@ function add(byTier: Map<ServiceTier, Map<string, NewComponent>>, tier: ServiceT
 
 function positiveInt(v: unknown): number | null {
   return typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 2 ** 31 ? v : null;
+}
+
+/** LiteLLM's `supports_*` flags and `mode` as capability facts (a flag it leaves out says nothing). */
+function litellmCapabilities(entry: Record<string, unknown>): CapabilityFacts {
+  const facts: CapabilityFacts = {};
+  const flag = (k: string) => (typeof entry[k] === 'boolean' ? (entry[k] as boolean) : undefined);
+  const set = <K extends keyof CapabilityFacts>(k: K, v: CapabilityFacts[K] | undefined) => {
+    if (v !== undefined) facts[k] = v;
+  };
+  set('tool_calling', flag('supports_function_calling'));
+  set('reasoning', flag('supports_reasoning'));
+  set('vision', flag('supports_vision'));
+  set('structured_output', flag('supports_response_schema'));
+  const mode = typeof entry['mode'] === 'string' ? (entry['mode'] as string) : null;
+  const input = new Set<string>();
+  const output = new Set<string>();
+  if (mode === 'chat' || mode === 'completion' || mode === 'responses') {
+    input.add('text');
+    output.add('text');
+  } else if (mode === 'embedding') input.add('text');
+  else if (mode === 'image_generation') output.add('image');
+  else if (mode === 'audio_transcription') {
+    input.add('audio');
+    output.add('text');
+  } else if (mode === 'audio_speech') {
+    input.add('text');
+    output.add('audio');
+  }
+  if (flag('supports_vision')) input.add('image');
+  if (flag('supports_audio_input')) input.add('audio');
+  if (flag('supports_pdf_input')) input.add('pdf');
+  if (flag('supports_audio_output')) output.add('audio');
+  if (mode && input.size) set('input_modalities', [...input]);
+  if (mode && output.size) set('output_modalities', [...output]);
+  const ctx = positiveInt(entry['max_input_tokens']);
+  if (ctx) set('context_window', ctx);
+  const out = positiveInt(entry['max_output_tokens']);
+  if (out) set('max_output', out);
+  return facts;
 }

@@ -2,7 +2,9 @@ import { parse as parseToml } from 'smol-toml';
 import { gunzipSync } from 'node:zlib';
 import { Money } from '../../decimal';
 import type { NewComponent } from '../../services/price-writer';
-import { decimalText, FeedFormatError, FeedParseResult, providerSlug } from './feed-record';
+import { hfRepoId } from '@mph/api-catalog';
+import type { ModelHint } from '@mph/api-catalog';
+import { CapabilityFacts, decimalText, FeedFormatError, FeedParseResult, providerSlug } from './feed-record';
 
 type Json = Record<string, unknown>;
 
@@ -95,8 +97,15 @@ function omit(obj: Json, path: string): void {
  */
 export function modelsDevTreeToApi(files: Map<string, Buffer>): Json {
   const raw = new Map<string, Json>();
+  // The canonical models (`models/<creator>/<id>.toml`) that providers' files name as `base_model`.
+  const bases = new Map<string, Json>();
   const api: Json = {};
   for (const [path, body] of files) {
+    const base = /(?:^|\/)models\/([^/]+\/.+)\.toml$/.exec(path);
+    if (base && !/(?:^|\/)providers\//.test(path)) {
+      bases.set(base[1], parseToml(body.toString('utf8')) as Json);
+      continue;
+    }
     const m = /(?:^|\/)providers\/([^/]+)\/(provider\.toml|models\/(.+)\.toml)$/.exec(path);
     if (!m) continue;
     const parsed = parseToml(body.toString('utf8')) as Json;
@@ -106,12 +115,13 @@ export function modelsDevTreeToApi(files: Map<string, Buffer>): Json {
   const resolved = new Map<string, Json>();
   const resolve = (key: string, depth = 0): Json | null => {
     if (resolved.has(key)) return resolved.get(key) as Json;
-    const own = raw.get(key);
+    const own = raw.get(key) ?? (key.startsWith('models:') ? bases.get(key.slice(7)) : undefined);
     if (!own || depth > 10) return null;
     let model = own;
     const base = typeof own['base_model'] === 'string' ? (own['base_model'] as string) : null;
     if (base && base !== key) {
-      const parent = resolve(base, depth + 1);
+      // A canonical model first (that is what `base_model` names), else another provider's file.
+      const parent = bases.has(base) ? resolve(`models:${base}`, depth + 1) : resolve(base, depth + 1);
       if (parent) {
         model = deepMerge(structuredClone(parent), own);
         for (const p of (own['base_model_omit'] as string[] | undefined) ?? []) omit(model, p);
@@ -219,11 +229,18 @@ export function parseModelsDev(body: Buffer | string): FeedParseResult {
       }
       const limit = (model['limit'] ?? {}) as Json;
       const base = typeof model['base_model'] === 'string' ? (model['base_model'] as string) : undefined;
+      const hints: ModelHint[] = [];
+      for (const w of (model['weights'] as Json[] | undefined) ?? []) {
+        const repo = hfRepoId(w?.['url']);
+        if (repo) hints.push({ id: repo, via: 'models.dev weights', hf: true });
+      }
+      if (base && base.includes('/')) hints.push({ id: base, via: 'models.dev base_model' });
       result.records.push({
         ref,
         provider,
         providerModelId: id,
-        modelHint: base && base.includes('/') ? base : undefined,
+        modelHints: hints.length ? hints : undefined,
+        capabilities: modelsDevCapabilities(model),
         displayName: typeof model['name'] === 'string' ? (model['name'] as string) : undefined,
         contextWindow: typeof limit['context'] === 'number' ? (limit['context'] as number) : null,
         maxOutput: typeof limit['output'] === 'number' ? (limit['output'] as number) : null,
@@ -232,4 +249,36 @@ export function parseModelsDev(body: Buffer | string): FeedParseResult {
     }
   }
   return result;
+}
+
+/** models.dev's model fields as capability facts (its own names: tool_call, attachment, knowledge, …). */
+function modelsDevCapabilities(model: Json): CapabilityFacts {
+  const facts: CapabilityFacts = {};
+  const bool = (k: string) => (typeof model[k] === 'boolean' ? (model[k] as boolean) : undefined);
+  const date = (k: string) => {
+    const v = model[k];
+    const text = v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v : undefined;
+    return text && /^\d{4}(-\d{2}(-\d{2})?)?$/.test(text) ? text : undefined;
+  };
+  const set = <K extends keyof CapabilityFacts>(k: K, v: CapabilityFacts[K] | undefined) => {
+    if (v !== undefined) facts[k] = v;
+  };
+  set('tool_calling', bool('tool_call'));
+  set('reasoning', bool('reasoning'));
+  set('structured_output', bool('structured_output'));
+  set('open_weights', bool('open_weights'));
+  const modalities = (model['modalities'] ?? {}) as Json;
+  if (Array.isArray(modalities['input'])) {
+    set('input_modalities', modalities['input'] as string[]);
+    set('vision', (modalities['input'] as string[]).includes('image'));
+  }
+  if (Array.isArray(modalities['output'])) set('output_modalities', modalities['output'] as string[]);
+  set('knowledge_cutoff', date('knowledge'));
+  const release = date('release_date');
+  if (release && release.length === 10) set('release_date', release);
+  set('last_updated', date('last_updated'));
+  const limit = (model['limit'] ?? {}) as Json;
+  if (typeof limit['context'] === 'number' && limit['context'] > 0) set('context_window', limit['context'] as number);
+  if (typeof limit['output'] === 'number' && limit['output'] > 0) set('max_output', limit['output'] as number);
+  return facts;
 }

@@ -1,6 +1,6 @@
 import { Money } from '../../decimal';
 import type { NewComponent } from '../../services/price-writer';
-import { decimalText, FeedFormatError, FeedParseResult } from './feed-record';
+import { CapabilityFacts, decimalText, FeedFormatError, FeedParseResult } from './feed-record';
 
 /** OpenRouter pricing field → our unit; token fields are USD per token (× 1M here), the others per item. */
 const FIELDS: Record<string, { unit: string; token: boolean }> = {
@@ -89,8 +89,11 @@ export function parseOpenrouter(body: string): FeedParseResult {
       ref: id,
       provider: 'openrouter',
       providerModelId: id,
-      modelHint:
-        typeof m['hugging_face_id'] === 'string' && m['hugging_face_id'] ? (m['hugging_face_id'] as string) : id,
+      modelHints:
+        typeof m['hugging_face_id'] === 'string' && m['hugging_face_id']
+          ? [{ id: m['hugging_face_id'] as string, via: 'OpenRouter hugging_face_id', hf: true }]
+          : undefined,
+      capabilities: openrouterCapabilities(m),
       displayName: typeof m['name'] === 'string' ? (m['name'] as string) : undefined,
       contextWindow: typeof m['context_length'] === 'number' ? (m['context_length'] as number) : null,
       maxOutput: typeof top['max_completion_tokens'] === 'number' ? (top['max_completion_tokens'] as number) : null,
@@ -98,4 +101,25 @@ export function parseOpenrouter(body: string): FeedParseResult {
     });
   }
   return result;
+}
+
+/** OpenRouter's `supported_parameters` and `architecture` as capability facts. */
+function openrouterCapabilities(m: Record<string, unknown>): CapabilityFacts {
+  const params = Array.isArray(m['supported_parameters']) ? (m['supported_parameters'] as string[]) : null;
+  const arch = (m['architecture'] ?? {}) as Record<string, unknown>;
+  const input = Array.isArray(arch['input_modalities']) ? (arch['input_modalities'] as string[]) : null;
+  const output = Array.isArray(arch['output_modalities']) ? (arch['output_modalities'] as string[]) : null;
+  const facts: CapabilityFacts = {};
+  if (params) {
+    facts.tool_calling = params.includes('tools');
+    facts.reasoning = params.includes('reasoning') || params.includes('include_reasoning');
+    facts.structured_output = params.includes('structured_outputs') || params.includes('response_format');
+  }
+  if (input) {
+    facts.input_modalities = input;
+    facts.vision = input.includes('image');
+  }
+  if (output) facts.output_modalities = output;
+  if (typeof m['context_length'] === 'number' && m['context_length'] > 0) facts.context_window = m['context_length'];
+  return facts;
 }
