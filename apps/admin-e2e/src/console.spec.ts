@@ -96,8 +96,10 @@ test('sign in, create an API key shown once, use it, revoke it, sign out', async
   await page.getByRole('button', { name: 'Create key' }).click();
   await page.getByLabel('Name').fill('e2e key');
   await page.getByRole('button', { name: 'Create', exact: true }).click();
-  const secret = (await page.getByTestId('secret').textContent())?.trim() ?? '';
-  expect(secret).toMatch(/^mph_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
+  // The dialog may render before the secret arrives: wait for the text, not just the element.
+  const secretCell = page.getByTestId('secret');
+  await expect(secretCell).toHaveText(/^\s*mph_[a-z0-9]{12}_[A-Za-z0-9_-]{43}\s*$/);
+  const secret = ((await secretCell.textContent()) ?? '').trim();
   await page.getByRole('button', { name: 'I have stored it' }).click();
   const row = page.getByTestId('key-e2e key');
   await expect(row).toContainText('Active');
