@@ -100,6 +100,17 @@ export interface EnsuredOfferings {
 export const offeringKey = (provider: string, providerModelId: string) =>
   `${provider}|${canonicalOfferingId(provider, providerModelId)}`;
 
+/** A stored offering as identity resolution reads it. */
+interface StoredOffering {
+  id: string;
+  provider_model_id: string;
+  model_id: string;
+  deleted: boolean;
+  identity_pinned: boolean;
+  aliases: string[];
+  identity: Record<string, unknown>;
+}
+
 interface StoredModel {
   id: string;
   aliases: string[];
@@ -457,20 +468,7 @@ export class OfferingRegistryService {
   private async storedOfferings(
     m: EntityManager,
     byKey: Map<string, { ref: OfferingRef; spellings: Set<string> }>,
-  ): Promise<
-    Map<
-      string,
-      {
-        id: string;
-        provider_model_id: string;
-        model_id: string;
-        deleted: boolean;
-        identity_pinned: boolean;
-        aliases: string[];
-        identity: Record<string, unknown>;
-      }
-    >
-  > {
+  ): Promise<Map<string, StoredOffering>> {
     const provider: string[] = [];
     const spelling: string[] = [];
     const key: string[] = [];
@@ -482,17 +480,7 @@ export class OfferingRegistryService {
       }
     }
     if (!key.length) return new Map();
-    const rows = await query<{
-      k: string;
-      exact: boolean;
-      id: string;
-      provider_model_id: string;
-      model_id: string;
-      deleted: boolean;
-      identity_pinned: boolean;
-      aliases: string[];
-      identity: Record<string, unknown>;
-    }>(
+    const rows = await query<StoredOffering & { k: string; exact: boolean }>(
       m,
       `SELECT k.k, o.provider_model_id = k.pid AS exact, o.id::text AS id, o.provider_model_id, o.model_id,
               o.deleted_at IS NOT NULL AS deleted, o.identity_pinned, o.aliases, o.identity
@@ -501,7 +489,7 @@ export class OfferingRegistryService {
         ORDER BY o.deleted_at IS NOT NULL, (o.provider_model_id = k.pid) DESC, o.created_at`,
       [provider, spelling, key],
     );
-    const out = new Map<string, (typeof rows)[number]>();
+    const out = new Map<string, StoredOffering>();
     for (const r of rows) if (!out.has(r.k)) out.set(r.k, r);
     return out;
   }

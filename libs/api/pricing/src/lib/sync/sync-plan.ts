@@ -200,15 +200,7 @@ async function loadStored(
   options: PlanOptions,
   plan: SyncPlan,
 ): Promise<StoredState> {
-  plan.refs = [...records.values()].map((r) => ({
-    provider: r.provider,
-    providerModelId: r.providerModelId,
-    modelHint: r.modelHint,
-    modelHints: r.modelHints,
-    displayName: r.displayName,
-    contextWindow: r.contextWindow ?? null,
-    maxOutput: r.maxOutput ?? null,
-  }));
+  plan.refs = [...records.values()].map((r) => ({ ...offeringFields(r), modelHints: r.modelHints }));
   const identity = await options.registry.resolve(m, plan.refs, options.sourceName);
   summariseIdentity(plan, identity);
   const found = [...identity.offerings.values()].filter((o) => o.existing);
@@ -310,16 +302,23 @@ function planRecord(plan: SyncPlan, key: string, record: FeedRecord, state: Stor
   const item: PlannedOffering = {
     key,
     ref: record.ref,
-    provider: record.provider,
-    providerModelId: record.providerModelId,
-    modelHint: record.modelHint,
-    displayName: record.displayName,
-    contextWindow: record.contextWindow ?? null,
-    maxOutput: record.maxOutput ?? null,
+    ...offeringFields(record),
     offeringId: s?.id ?? null,
     versions: planned,
   };
   (s ? plan.changed : plan.added).push(item);
+}
+
+/** What a feed record says about the offering itself (not its prices). */
+function offeringFields(r: FeedRecord) {
+  return {
+    provider: r.provider,
+    providerModelId: r.providerModelId,
+    modelHint: r.modelHint,
+    displayName: r.displayName,
+    contextWindow: r.contextWindow ?? null,
+    maxOutput: r.maxOutput ?? null,
+  };
 }
 
 /** The feed's price in force now, per condition (undated prices are "now"; dated ones the latest started). */
@@ -379,17 +378,7 @@ function planCondition(
     const from = feedStarts[i];
     const components = normaliseComponents(v.components);
     if (!existing.length) {
-      planned.push({
-        serviceTier: v.serviceTier,
-        region: v.region,
-        effectiveFrom: from,
-        effectiveTo: feedStarts[i + 1] ?? null,
-        currency: v.currency,
-        components,
-        replaces: null,
-        fit: false,
-        changes: diffComponents(null, components),
-      });
+      planned.push(plannedVersion(v, from, feedStarts[i + 1] ?? null, components, null, false));
       return;
     }
     const t = new Date(from).getTime();
@@ -413,19 +402,16 @@ function planCondition(
       plan.unchanged++;
       return;
     }
-    planned.push({
-      serviceTier: v.serviceTier,
-      region: v.region,
-      effectiveFrom: from,
-      effectiveTo: covering?.effective_to ?? null,
-      currency: v.currency,
-      components,
-      replaces: covering
-        ? { id: covering.id, effectiveFrom: covering.effective_from, effectiveTo: covering.effective_to }
-        : null,
-      fit: v.effectiveFrom !== null || !covering,
-      changes,
-    });
+    planned.push(
+      plannedVersion(
+        v,
+        from,
+        covering?.effective_to ?? null,
+        components,
+        covering ?? null,
+        v.effectiveFrom !== null || !covering,
+      ),
+    );
   });
   // A dated feed's latest price is its price now: when a later stored version (another source, an operator) says
   // otherwise, the feed's price takes over from this run on.
@@ -436,20 +422,34 @@ function planCondition(
     const components = normaliseComponents(latest.components);
     const changes = diffComponents(current, components);
     if (current.currency !== latest.currency || changes.some((c) => c.change !== 'unchanged')) {
-      planned.push({
-        serviceTier: latest.serviceTier,
-        region: latest.region,
-        effectiveFrom: runAt,
-        effectiveTo: current.effective_to,
-        currency: latest.currency,
-        components,
-        replaces: { id: current.id, effectiveFrom: current.effective_from, effectiveTo: current.effective_to },
-        fit: false,
-        changes,
-      });
+      planned.push(plannedVersion(latest, runAt, current.effective_to, components, current, false));
     }
   }
   return planned;
+}
+
+/** A feed version planned for [from, to), closing the stored version it replaces (if any) at `from`. */
+function plannedVersion(
+  v: FeedRecord['versions'][number],
+  from: string,
+  to: string | null,
+  components: Required<NewComponent>[],
+  replaces: PriceVersionDto | null,
+  fit: boolean,
+): PlannedVersion {
+  return {
+    serviceTier: v.serviceTier,
+    region: v.region,
+    effectiveFrom: from,
+    effectiveTo: to,
+    currency: v.currency,
+    components,
+    replaces: replaces
+      ? { id: replaces.id, effectiveFrom: replaces.effective_from, effectiveTo: replaces.effective_to }
+      : null,
+    fit,
+    changes: diffComponents(replaces, components),
+  };
 }
 
 /** The stored version whose [from, to) holds the instant (epoch ms). */
