@@ -19,6 +19,10 @@ export type {
   ResolvedOffering,
 } from './lib/services/offering-registry.service';
 export { canonicalOfferingId, hfRepoId, nameKey } from './lib/identity/model-names';
+export { CAPABILITY_FIELDS, CAPABILITY_PRECEDENCE, aggregateCapabilities } from './lib/identity/capabilities';
+export type { CapabilityFacts, CapabilityField, CapabilityStatement } from './lib/identity/capabilities';
+export { ModelCapabilitiesService } from './lib/services/model-capabilities.service';
+export type { CapabilityFactRow } from './lib/services/model-capabilities.service';
 export { OfferingDirectoryService } from './lib/services/offering-directory.service';
 export type {
   ModelInfo,

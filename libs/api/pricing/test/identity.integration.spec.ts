@@ -22,7 +22,14 @@ const real = ['litellm', 'openrouter', 'genai-prices', 'models.dev'].every((d) =
  */
 const mini = {
   litellm: {
-    'gpt-4o': { litellm_provider: 'openai', mode: 'chat', input_cost_per_token: 2.5e-6, output_cost_per_token: 1e-5 },
+    'gpt-4o': {
+      litellm_provider: 'openai',
+      mode: 'chat',
+      input_cost_per_token: 2.5e-6,
+      output_cost_per_token: 1e-5,
+      supports_function_calling: true,
+      supports_vision: true,
+    },
     'azure/gpt-4o-2024-08-06': { litellm_provider: 'azure', input_cost_per_token: 2.5e-6, output_cost_per_token: 1e-5 },
     'azure/eu/gpt-4o-2024-08-06': {
       litellm_provider: 'azure',
@@ -103,6 +110,25 @@ const mini = {
   },
   genai: [{ id: 'fireworks', models: [{ id: 'gpt-oss-120b', prices: { input_mtok: 0.15, output_mtok: 0.6 } }] }],
   modelsDev: {
+    openai: {
+      id: 'openai',
+      models: {
+        'gpt-4o': {
+          id: 'gpt-4o',
+          name: 'GPT-4o',
+          release_date: '2024-05-13',
+          last_updated: '2024-08-06',
+          knowledge: '2023-09',
+          tool_call: true,
+          structured_output: true,
+          reasoning: false,
+          open_weights: false,
+          cost: { input: 2.5, output: 10, cache_read: 1.25 },
+          limit: { context: 128000, output: 16384 },
+          modalities: { input: ['text', 'image', 'pdf'], output: ['text'] },
+        },
+      },
+    },
     'fireworks-ai': {
       id: 'fireworks-ai',
       models: {
@@ -281,6 +307,66 @@ describe('one model, one identity: five feeds synced together', () => {
     expect(published.filter((p: { amount: string }) => Number(p.amount) > 1)).toEqual([]);
     if (real) expect(published).toEqual([{ amount: '0.22', source: 'models.dev' }]);
     expect((await offeringsOf(held[0].model_id)).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('openai/gpt-4o shows tool calling and vision from the feeds, each field saying which feed it comes from', async () => {
+    const model = (await api().get('/api/v1/models/openai/gpt-4o').expect(200)).body;
+    expect(model).toMatchObject({
+      tool_calling: true,
+      vision: true,
+      structured_output: true,
+      reasoning: false,
+      open_weights: false,
+      context_window: 128000,
+      max_output: 16384,
+      release_date: '2024-05-13',
+      last_updated: '2024-08-06',
+      knowledge_cutoff: '2023-09',
+    });
+    expect(model.input_modalities).toEqual(expect.arrayContaining(['text', 'image']));
+    type Fact = { field: string; source: string; kind: string; value: unknown; used: boolean; via: string[] };
+    const facts = model.capability_facts as Fact[];
+    const used = (field: string) => facts.find((f) => f.field === field && f.used);
+    // models.dev outranks OpenRouter and LiteLLM, which state the same fields too.
+    expect(used('tool_calling')).toMatchObject({ source: 'models.dev', kind: 'models.dev', value: true });
+    expect(used('vision')).toMatchObject({ source: 'models.dev', value: true, via: ['openai'] });
+    expect(facts.filter((f) => f.field === 'tool_calling').map((f) => f.source)).toEqual(
+      expect.arrayContaining(['models.dev', 'openrouter', 'litellm']),
+    );
+    // Exactly one used statement per field.
+    const fields = new Set(facts.map((f) => f.field));
+    for (const field of fields) expect(facts.filter((f) => f.field === field && f.used)).toHaveLength(1);
+  });
+
+  it("an operator's capability edit wins over every feed and survives their re-runs; clearing it hands back", async () => {
+    const http = request(t.app.getHttpServer());
+    const patch = (body: object) =>
+      http.patch('/api/v1/models/openai/gpt-4o').set('Authorization', `Bearer ${token}`).send(body);
+    // The whole form saved unchanged decides nothing; the changed field is pinned.
+    const current = (await api().get('/api/v1/models/openai/gpt-4o').expect(200)).body;
+    await patch({ display_name: current.display_name, tool_calling: true, vision: true, max_output: 4096 }).expect(200);
+    const pinned = await db.query(
+      `SELECT field, value, decided_by FROM model_capability_facts WHERE model_id = 'openai/gpt-4o' AND source = 'operator'`,
+    );
+    expect(pinned).toEqual([{ field: 'max_output', value: 4096, decided_by: 'ops@identity.test' }]);
+    // models.dev runs again with its statements about gpt-4o rewritten: the model is resolved again, the pin stays.
+    await db.query(`DELETE FROM model_capability_facts WHERE model_id = 'openai/gpt-4o' AND source = 'models.dev'`);
+    await db.query(`DELETE FROM capability_fact_runs WHERE source = 'models.dev'`);
+    const [md] = await db.query(`SELECT id FROM sync_sources WHERE name = 'models.dev'`);
+    const run = (await api().post(`/api/v1/sync/sources/${md.id}/run`, { wait: true }).expect(200)).body;
+    expect(run.status).toBe('succeeded');
+    const after = (await api().get('/api/v1/models/openai/gpt-4o').expect(200)).body;
+    expect(after.max_output).toBe(4096);
+    expect(
+      after.capability_facts.find((f: { field: string; used: boolean }) => f.field === 'max_output' && f.used),
+    ).toMatchObject({ source: 'operator', decided_by: 'ops@identity.test' });
+    const audit = await db.query(
+      `SELECT before->>'max_output' AS before, after->>'max_output' AS after FROM audit_events
+        WHERE action = 'model.updated' AND target_id = 'openai/gpt-4o'`,
+    );
+    expect(audit).toEqual([{ before: '16384', after: '4096' }]);
+    // null gives the field back to the feeds.
+    expect((await patch({ max_output: null }).expect(200)).body.max_output).toBe(16384);
   });
 
   it('an unchanged re-run writes nothing and holds nothing twice', async () => {

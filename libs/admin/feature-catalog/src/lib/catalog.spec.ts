@@ -36,6 +36,7 @@ const detail: ModelDetailDto = {
   vision: false,
   release_date: null,
   knowledge_cutoff: null,
+  last_updated: null,
   deprecation_date: null,
   aliases: [],
   downloads_all_time: null,
@@ -63,6 +64,38 @@ const detail: ModelDetailDto = {
       context_window: null,
       max_output: null,
       status: 'active',
+    },
+  ],
+  capability_facts: [
+    {
+      field: 'tool_calling',
+      source: 'models.dev',
+      kind: 'models.dev',
+      value: true,
+      via: ['together'],
+      since: '2026-01-01T00:00:00.000Z',
+      decided_by: null,
+      used: true,
+    },
+    {
+      field: 'tool_calling',
+      source: 'litellm',
+      kind: 'litellm',
+      value: false,
+      via: ['together'],
+      since: '2026-01-01T00:00:00.000Z',
+      decided_by: null,
+      used: false,
+    },
+    {
+      field: 'vision',
+      source: 'operator',
+      kind: 'operator',
+      value: false,
+      via: [],
+      since: '2026-01-01T00:00:00.000Z',
+      decided_by: 'ops@example.com',
+      used: true,
     },
   ],
 };
@@ -222,6 +255,13 @@ describe('catalog console', () => {
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
     expect(el.querySelector('[data-testid="capabilities"]')?.textContent).toContain('131,072 tokens');
+    // Each capability says where it comes from; disagreeing feeds are flagged with what each says.
+    const tools = el.querySelector('[data-testid="capability-tool_calling"]')?.textContent ?? '';
+    expect(tools).toContain('yes');
+    expect(tools).toContain('· models.dev (feeds differ)');
+    expect(tools).toContain('models.dev: true · litellm: false');
+    expect(el.querySelector('[data-testid="capability-vision"]')?.textContent).toContain('operator (ops@example.com)');
+    expect(el.querySelector('[data-testid="capability-reasoning"] [data-testid="capability-source"]')).toBeNull();
     expect(el.querySelector('[data-testid="offerings"]')?.textContent).toContain('together');
     expect(el.querySelector('[data-testid="price-together"]')?.textContent).toContain('0.18 in / 0.18 out USD per 1M');
     expect(el.querySelector('[data-testid="prices-link-together"]')?.getAttribute('href')).toBe(

@@ -23,14 +23,16 @@ const model = {
 describe('EditModelDialog', () => {
   let http: HttpTestingController;
   let closed: unknown[];
+  let data: ModelDetailDto;
   beforeEach(() => {
     closed = [];
+    data = model;
     TestBed.configureTestingModule({
       imports: [EditModelDialog],
       providers: [
         provideHttpClient(),
         provideHttpClientTesting(),
-        { provide: MAT_DIALOG_DATA, useValue: model },
+        { provide: MAT_DIALOG_DATA, useFactory: () => data },
         { provide: MatDialogRef, useValue: { close: (v?: unknown) => closed.push(v) } },
       ],
     });
@@ -48,6 +50,29 @@ describe('EditModelDialog', () => {
     expect(req.request.body).toEqual({ context_window: 32768, reasoning: true });
     req.flush({ ...model, context_window: 32768 });
     expect(closed).toEqual([{ ...model, context_window: 32768 }]);
+  });
+
+  it('lists the capabilities an operator decided and hands them back to the feeds', async () => {
+    const pinned = {
+      ...model,
+      capability_facts: [
+        { field: 'vision', source: 'operator', kind: 'operator', value: true, used: true },
+        { field: 'vision', source: 'models.dev', kind: 'models.dev', value: false, used: false },
+        { field: 'max_output', source: 'operator', kind: 'operator', value: 4096, used: true },
+      ],
+    };
+    data = pinned as unknown as ModelDetailDto;
+    const fixture = TestBed.createComponent(EditModelDialog);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('[data-testid="pinned"]')?.textContent).toContain(
+      'Set by an operator: vision, max_output.',
+    );
+    (el.querySelector('[data-testid="unpin"]') as HTMLButtonElement).click();
+    const req = http.expectOne('/api/v1/models/acme/rocket');
+    expect(req.request.body).toEqual({ vision: null, max_output: null });
+    req.flush({ ...model, vision: false });
+    expect(closed).toEqual([{ ...model, vision: false }]);
   });
 
   it('closes without a request when nothing changed', () => {

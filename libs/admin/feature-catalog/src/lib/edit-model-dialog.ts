@@ -70,6 +70,15 @@ const FLAGS = ['tool_calling', 'structured_output', 'reasoning', 'vision', 'open
             <mat-checkbox [formControlName]="f">{{ f.replace('_', ' ') }}</mat-checkbox>
           }
         </div>
+        <p class="hint wide">Capabilities you change here are kept over the feeds' values in later syncs.</p>
+        @if (pinned.length) {
+          <p class="wide" data-testid="pinned">
+            Set by an operator: {{ pinned.join(', ') }}.
+            <button mat-button type="button" (click)="unpin()" [disabled]="busy()" data-testid="unpin">
+              Use the feeds' values
+            </button>
+          </p>
+        }
         @if (error(); as message) {
           <p class="error wide" role="alert">{{ message }}</p>
         }
@@ -98,6 +107,10 @@ const FLAGS = ['tool_calling', 'structured_output', 'reasoning', 'vision', 'open
     .error {
       color: var(--mat-sys-error);
     }
+    .hint {
+      color: var(--mat-sys-on-surface-variant);
+      margin: 0 0 8px;
+    }
   `,
 })
 export class EditModelDialog {
@@ -121,6 +134,11 @@ export class EditModelDialog {
     open_weights: [this.model.open_weights ?? false],
   });
 
+  /** Capability fields an operator decided (they win over the feeds until handed back). */
+  readonly pinned = [
+    ...new Set((this.model.capability_facts ?? []).filter((f) => f.source === 'operator').map((f) => f.field)),
+  ];
+
   /** The form as opened: a save sends only what differs from it. */
   private readonly initial = this.form.getRawValue() as Record<string, unknown>;
 
@@ -136,6 +154,15 @@ export class EditModelDialog {
       this.ref.close();
       return;
     }
+    this.send(body);
+  }
+
+  /** Hands every operator-decided capability back to the feeds (null clears the decision). */
+  unpin(): void {
+    this.send(Object.fromEntries(this.pinned.map((f) => [f, null])));
+  }
+
+  private send(body: Record<string, unknown>): void {
     const [owner, name] = this.model.id.split('/');
     this.busy.set(true);
     this.error.set(null);

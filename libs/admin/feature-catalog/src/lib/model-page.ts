@@ -1,4 +1,4 @@
-import { DecimalPipe } from '@angular/common';
+import { DecimalPipe, NgTemplateOutlet } from '@angular/common';
 import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
@@ -8,9 +8,11 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import {
   AncestryDto,
+  CapabilityFactDto,
   CatalogEditingService,
   DerivativeDto,
   ModelDetailDto,
@@ -46,6 +48,30 @@ export function derivativeGroups(rows: DerivativeDto[]): { relation: string; mod
     .sort((a, b) => b.models.length - a.models.length || a.relation.localeCompare(b.relation));
 }
 
+export interface FieldProvenance {
+  source: string;
+  /** Every statement, the used one first: "models.dev: true · litellm: false". */
+  detail: string;
+  /** Sources disagree about the value. */
+  conflict: boolean;
+}
+
+/** The capability facts of a model grouped by field (the API lists the used statement first). */
+export function capabilityProvenance(facts: CapabilityFactDto[]): Record<string, FieldProvenance> {
+  const out: Record<string, FieldProvenance> = {};
+  const show = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v));
+  for (const field of new Set(facts.map((f) => f.field))) {
+    const list = facts.filter((f) => f.field === field).sort((a, b) => Number(b.used) - Number(a.used));
+    const used = list[0];
+    out[field] = {
+      source: used.source === 'operator' ? `operator${used.decided_by ? ` (${used.decided_by})` : ''}` : used.source,
+      detail: list.map((f) => `${f.source}: ${show(f.value)}`).join(' · '),
+      conflict: new Set(list.map((f) => JSON.stringify(f.value))).size > 1,
+    };
+  }
+  return out;
+}
+
 /** Catalog › a model: capabilities, offerings, tags, files, datasets and its lineage (ancestors above, derivatives below). */
 @Component({
   selector: 'mph-model-page',
@@ -58,6 +84,8 @@ export function derivativeGroups(rows: DerivativeDto[]): { relation: string; mod
     MatChipsModule,
     MatProgressBarModule,
     MatTableModule,
+    MatTooltipModule,
+    NgTemplateOutlet,
   ],
   templateUrl: './model-page.html',
   styleUrl: './catalog.scss',
@@ -86,13 +114,15 @@ export class ModelPage {
     const m = this.model();
     if (!m) return [];
     return [
-      ['Tool calling', m.tool_calling],
-      ['Structured output', m.structured_output],
-      ['Reasoning', m.reasoning],
-      ['Vision', m.vision],
-      ['Open weights', m.open_weights],
-    ] as [string, boolean | null][];
+      ['Tool calling', m.tool_calling, 'tool_calling'],
+      ['Structured output', m.structured_output, 'structured_output'],
+      ['Reasoning', m.reasoning, 'reasoning'],
+      ['Vision', m.vision, 'vision'],
+      ['Open weights', m.open_weights, 'open_weights'],
+    ] as [string, boolean | null, string][];
   });
+  /** Per capability field: which source the shown value comes from, and what every source says (for the tooltip). */
+  readonly provenance = computed(() => capabilityProvenance(this.model()?.capability_facts ?? []));
 
   constructor() {
     effect(() => this.load(this.owner(), this.name()));

@@ -12,6 +12,7 @@ import { HfImportService } from './import/hf-import.service';
 import { DemoSeedService } from './seed/demo-seed.service';
 import { CatalogEditingService } from './services/catalog-editing.service';
 import { CatalogStatsService } from './services/catalog-stats.service';
+import { ModelCapabilitiesService } from './services/model-capabilities.service';
 import { ModelsQueryService } from './services/models-query.service';
 import { OfferingRegistryService } from './services/offering-registry.service';
 import { OfferingDirectoryService } from './services/offering-directory.service';
@@ -28,6 +29,7 @@ import { OfferingDirectoryService } from './services/offering-directory.service'
     CatalogEditingService,
     OfferingRegistryService,
     OfferingDirectoryService,
+    ModelCapabilitiesService,
   ],
   exports: [
     ModelsQueryService,
@@ -36,6 +38,7 @@ import { OfferingDirectoryService } from './services/offering-directory.service'
     CatalogStatsService,
     OfferingRegistryService,
     OfferingDirectoryService,
+    ModelCapabilitiesService,
   ],
 })
 export class CatalogModule implements OnApplicationBootstrap {

@@ -22,6 +22,7 @@ import { WebhookSignatures1764750000000 } from './1764750000000-webhook-signatur
 import { SyncSourceChanges1764760000000 } from './1764760000000-sync-source-changes';
 import { ModelIdentity1764770000000 } from './1764770000000-model-identity';
 import { HeldPrices1764780000000 } from './1764780000000-held-prices';
+import { CapabilityFacts1764790000000 } from './1764790000000-capability-facts';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -52,4 +53,5 @@ export const ALL_MIGRATIONS = [
   SyncSourceChanges1764760000000,
   ModelIdentity1764770000000,
   HeldPrices1764780000000,
+  CapabilityFacts1764790000000,
 ];

@@ -15,6 +15,7 @@ export type { BudgetDto } from './models/budget-dto';
 export type { BulkItemDto } from './models/bulk-item-dto';
 export type { BulkPreviewDto } from './models/bulk-preview-dto';
 export type { BulkPriceDto } from './models/bulk-price-dto';
+export type { CapabilityFactDto } from './models/capability-fact-dto';
 export type { CatalogStatsDto } from './models/catalog-stats-dto';
 export type { CatalogTotalsDto } from './models/catalog-totals-dto';
 export type { ChangePasswordDto } from './models/change-password-dto';

@@ -68,7 +68,13 @@ export class CatalogEditingController {
   }
 
   @Patch('models/:owner/:name')
-  @ApiOperation({ summary: 'Edit capabilities, names, aliases or the deprecation date of a model.' })
+  @ApiOperation({
+    summary: 'Edit capabilities, names, aliases or the deprecation date of a model.',
+    description:
+      "A capability value that differs from the one shown is kept over every feed's (precedence: operator > models.dev " +
+      '> OpenRouter > LiteLLM), through later syncs; null hands the field back to the feeds. Values sent unchanged ' +
+      'decide nothing.',
+  })
   @ApiOkResponse({ type: ModelDetailDto })
   async updateModel(
     @CurrentUser() by: Principal,

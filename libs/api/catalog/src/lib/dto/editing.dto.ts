@@ -116,6 +116,11 @@ export class CreateModelDto {
   @Matches(/^\d{4}(-\d{2}){0,2}$/, { message: 'knowledge_cutoff must be YYYY, YYYY-MM or YYYY-MM-DD' })
   knowledge_cutoff?: string;
 
+  @ApiPropertyOptional({ format: 'date', description: 'When its maker last updated it.' })
+  @IsOptional()
+  @Matches(DATE, { message: 'last_updated must be YYYY-MM-DD' })
+  last_updated?: string;
+
   @ApiPropertyOptional({ format: 'date', description: 'When the model is (or was) retired.' })
   @IsOptional()
   @Matches(DATE, { message: 'deprecation_date must be YYYY-MM-DD' })

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '@mph/api-core';
 import { RELATIONS, Relation } from '@mph/api-provenance';
+import { CAPABILITY_FIELDS, CAPABILITY_PRECEDENCE } from '../identity/capabilities';
 
 const bool = ({ value }: { value: unknown }) =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
@@ -277,6 +278,29 @@ export class OfferingDto {
   @ApiProperty({ enum: ['active', 'deprecated'] }) status!: string;
 }
 
+export class CapabilityFactDto {
+  @ApiProperty({ enum: CAPABILITY_FIELDS }) field!: string;
+  @ApiProperty({ description: 'Who says it: a sync source\'s name, or "operator".', example: 'models.dev' })
+  source!: string;
+  @ApiProperty({
+    description: `The kind of source, which sets precedence: ${CAPABILITY_PRECEDENCE.join(' > ')} > others.`,
+    example: 'models.dev',
+  })
+  kind!: string;
+  @ApiProperty({
+    description: 'The stated value: a boolean, a number of tokens, a date (YYYY-MM-DD) or a list of modalities.',
+    oneOf: [{ type: 'boolean' }, { type: 'integer' }, { type: 'string' }, { type: 'array', items: { type: 'string' } }],
+  })
+  value!: unknown;
+  @ApiProperty({ type: [String], description: "The providers whose records state it (a feed's view of the model)." })
+  via!: string[];
+  @ApiProperty({ format: 'date-time', description: 'Since when this source says this value.' }) since!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The operator's email, for operator decisions." })
+  decided_by!: string | null;
+  @ApiProperty({ description: 'Whether this is the value the model shows (the highest-precedence statement).' })
+  used!: boolean;
+}
+
 export class ModelDetailDto extends ModelSummaryDto {
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
   @ApiProperty({ type: Number, nullable: true }) max_output!: number | null;
@@ -288,6 +312,8 @@ export class ModelDetailDto extends ModelSummaryDto {
   @ApiProperty({ type: Boolean, nullable: true }) vision!: boolean | null;
   @ApiProperty({ type: String, format: 'date', nullable: true }) release_date!: string | null;
   @ApiProperty({ type: String, nullable: true }) knowledge_cutoff!: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'When its maker last updated it.' })
+  last_updated!: string | null;
   @ApiProperty({ type: String, format: 'date', nullable: true }) deprecation_date!: string | null;
   @ApiProperty({ type: [String] }) aliases!: string[];
   @ApiProperty({ type: Number, nullable: true }) downloads_all_time!: number | null;
@@ -307,6 +333,13 @@ export class ModelDetailDto extends ModelSummaryDto {
   })
   derivative_counts!: Record<string, number>;
   @ApiProperty({ type: [OfferingDto] }) offerings!: OfferingDto[];
+  @ApiProperty({
+    type: [CapabilityFactDto],
+    description:
+      'What each source says about each capability field, the value shown first. A field with no statement shows the ' +
+      "model's own value (Hugging Face metadata or the seed).",
+  })
+  capability_facts!: CapabilityFactDto[];
 }
 
 export class AncestryEdgeDto {

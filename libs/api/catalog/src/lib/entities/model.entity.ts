@@ -82,6 +82,10 @@ export class ModelEntity {
   @Column({ type: 'text', nullable: true })
   knowledgeCutoff!: string | null;
 
+  /** When the model was last updated by its maker (models.dev `last_updated`). */
+  @Column({ type: 'date', nullable: true })
+  lastUpdated!: string | null;
+
   @Column({ type: 'date', nullable: true })
   deprecationDate!: string | null;
 

@@ -12,6 +12,8 @@ import type {
   UpdateVendorDto,
 } from '../dto/editing.dto';
 import { ModelEntity, OfferingEntity, VendorEntity } from '../entities';
+import { CAPABILITY_FIELDS, CapabilityField } from '../identity/capabilities';
+import { ModelCapabilitiesService } from './model-capabilities.service';
 
 /** The editable columns of a model, by API field name. */
 const MODEL_FIELDS: Record<string, keyof ModelEntity> = {
@@ -30,9 +32,12 @@ const MODEL_FIELDS: Record<string, keyof ModelEntity> = {
   license: 'license',
   release_date: 'releaseDate',
   knowledge_cutoff: 'knowledgeCutoff',
+  last_updated: 'lastUpdated',
   deprecation_date: 'deprecationDate',
   aliases: 'aliases',
 };
+
+const isStated = (v: unknown) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
 
 function snapshot<T extends object>(entity: T, fields: (keyof T)[]): Record<string, unknown> {
   return Object.fromEntries(
@@ -47,6 +52,7 @@ export class CatalogEditingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly cache: ResponseCache,
+    private readonly capabilities: ModelCapabilitiesService,
   ) {}
 
   /** One transaction; cached public answers are dropped once it committed. */
@@ -133,6 +139,10 @@ export class CatalogEditingService {
       const model = m.create(ModelEntity, { id: input.id, author: input.id.split('/')[0], source: 'manual' });
       this.apply(model, input);
       await m.save(model);
+      // What the operator states about a model they create is their decision: feeds do not override it.
+      const given = input as unknown as Record<string, unknown>;
+      const stated = Object.fromEntries(CAPABILITY_FIELDS.filter((f) => isStated(given[f])).map((f) => [f, given[f]]));
+      await this.capabilities.setOperator(m, model.id, stated, actorOf(by).label);
       await this.audit.record(m, {
         actor: actorOf(by),
         action: 'model.created',
@@ -149,9 +159,14 @@ export class CatalogEditingService {
       const model = await this.liveModel(m, id);
       if (input.creator_vendor) await this.liveVendor(m, input.creator_vendor, 'creator_vendor');
       const before = this.modelSnapshot(model);
+      const decisions = this.capabilityDecisions(model, input);
       this.apply(model, input);
       model.updatedAt = new Date();
       await m.save(model);
+      if (Object.keys(decisions).length) {
+        await this.capabilities.setOperator(m, model.id, decisions, actorOf(by).label);
+        Object.assign(model, await m.findOneByOrFail(ModelEntity, { id: model.id }));
+      }
       await this.audit.record(m, {
         actor: actorOf(by),
         action: 'model.updated',
@@ -255,6 +270,22 @@ export class CatalogEditingService {
         targetId: id,
       });
     });
+  }
+
+  /**
+   * The capability fields an edit decides: a value that differs from the one shown pins it (feeds no longer change
+   * it); null hands the field back to the feeds. Values sent unchanged (a whole form saved) decide nothing.
+   */
+  private capabilityDecisions(model: ModelEntity, input: UpdateModelDto): Partial<Record<CapabilityField, unknown>> {
+    const out: Partial<Record<CapabilityField, unknown>> = {};
+    for (const field of CAPABILITY_FIELDS) {
+      const value = (input as Record<string, unknown>)[field];
+      if (value === undefined) continue;
+      const current = (model as unknown as Record<string, unknown>)[MODEL_FIELDS[field] ?? ''];
+      if (value === null) out[field] = null;
+      else if (JSON.stringify(value) !== JSON.stringify(current ?? null)) out[field] = value;
+    }
+    return out;
   }
 
   private apply(model: ModelEntity, input: UpdateModelDto): void {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { decodeCursor, DomainError, encodeCursor, PageWindow, query as runQuery, ReadDatabase } from '@mph/api-core';
 import { AncestryEdge, LINEAGE_SQL, ProvenanceService } from '@mph/api-provenance';
 import { DataSource } from 'typeorm';
+import { ModelCapabilitiesService } from './model-capabilities.service';
 import type { ModelDetailDto, ModelsQueryDto, ModelSummaryDto, TypedTagsDto } from '../dto/models.dto';
 import { MODEL_PRICE_SQL, ModelPriceSql } from '../dto/prices.dto';
 import { ModelEntity, OfferingEntity } from '../entities';
@@ -118,6 +119,7 @@ export class ModelsQueryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly provenance: ProvenanceService,
     private readonly reads: ReadDatabase,
+    private readonly capabilities: ModelCapabilitiesService,
     @Optional() @Inject(MODEL_PRICE_SQL) private readonly priceSql?: ModelPriceSql,
   ) {}
 
@@ -337,13 +339,14 @@ export class ModelsQueryService {
   async detail(id: string): Promise<ModelDetailDto> {
     const modelId = await this.resolveId(id);
     const m = await this.dataSource.getRepository(ModelEntity).findOneByOrFail({ id: modelId });
-    const [baseEdges, derivativeCounts, datasets, offerings] = await Promise.all([
+    const [baseEdges, derivativeCounts, datasets, offerings, facts] = await Promise.all([
       this.provenance.basesOf(modelId),
       this.provenance.derivativeCounts(modelId),
       this.provenance.datasetsOf(modelId),
       this.dataSource
         .getRepository(OfferingEntity)
         .find({ where: { modelId }, order: { providerSlug: 'ASC', providerModelId: 'ASC' } }),
+      this.capabilities.factsOf(this.dataSource.manager, modelId),
     ]);
     const known = await this.knownIds(baseEdges.map((b) => b.base_model_id));
     const bases = baseEdges.map((b) => ({ ...b, base_known: known.has(b.base_model_id) }));
@@ -372,6 +375,7 @@ export class ModelsQueryService {
       vision: m.vision,
       release_date: m.releaseDate,
       knowledge_cutoff: m.knowledgeCutoff,
+      last_updated: m.lastUpdated,
       deprecation_date: m.deprecationDate,
       aliases: m.aliases,
       downloads_all_time: m.downloadsAllTime === null ? null : Number(m.downloadsAllTime),
@@ -399,6 +403,7 @@ export class ModelsQueryService {
           max_output: o.maxOutput,
           status: o.status,
         })),
+      capability_facts: facts,
     };
   }
 }

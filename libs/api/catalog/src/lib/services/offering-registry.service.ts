@@ -88,6 +88,8 @@ export interface IdentityPlan {
 export interface EnsuredOfferings {
   /** `provider|providerModelId` → offering id, for every live offering. */
   ids: Map<string, string>;
+  /** The same keys → the model each live offering serves (after this apply). */
+  models: Map<string, string>;
   /** Offerings an operator deleted: a feed does not bring them back. */
   deleted: Set<string>;
   created: { vendors: number; models: number; offerings: number };
@@ -422,10 +424,17 @@ export class OfferingRegistryService {
     );
     // Keyed as the plan is (the feed's spelling, canonical), whatever spelling the stored offering has.
     const ids = new Map<string, string>();
+    const models = new Map<string, string>();
     const deleted = new Set<string>();
-    const rows = await query<{ id: string; provider_slug: string; provider_model_id: string; deleted: boolean }>(
+    const rows = await query<{
+      id: string;
+      model_id: string;
+      provider_slug: string;
+      provider_model_id: string;
+      deleted: boolean;
+    }>(
       m,
-      `SELECT o.id, o.provider_slug, o.provider_model_id, o.deleted_at IS NOT NULL AS deleted
+      `SELECT o.id, o.model_id, o.provider_slug, o.provider_model_id, o.deleted_at IS NOT NULL AS deleted
          FROM offerings o
          JOIN unnest($1::text[], $2::text[]) AS k(provider, pid) ON o.provider_slug = k.provider AND o.provider_model_id = k.pid`,
       [all.map((r) => r.provider), all.map((r) => r.providerModelId)],
@@ -435,9 +444,12 @@ export class OfferingRegistryService {
       const row = stored.get(`${r.provider}|${r.providerModelId}`);
       if (!row) continue;
       if (row.deleted) deleted.add(r.key);
-      else ids.set(r.key, row.id);
+      else {
+        ids.set(r.key, row.id);
+        models.set(r.key, row.model_id);
+      }
     }
-    return { ids, deleted, created, moved, merged };
+    return { ids, models, deleted, created, moved, merged };
   }
 
   /**

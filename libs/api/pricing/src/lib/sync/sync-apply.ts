@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { OfferingRegistryService } from '@mph/api-catalog';
+import { ModelCapabilitiesService, nameKey, OfferingRegistryService } from '@mph/api-catalog';
 import { DomainError, execute, query } from '@mph/api-core';
 import { EntityManager } from 'typeorm';
 import { applyPlan, planVersion, writeVersions } from '../services/price-writer';
@@ -14,6 +14,7 @@ export class StalePlanError extends DomainError {
 
 type ApplyContext = {
   registry: OfferingRegistryService;
+  capabilities: ModelCapabilitiesService;
   source: string;
   sourceId: string | null;
   sourceRef: string | null;
@@ -34,6 +35,8 @@ export async function applySync(m: EntityManager, plan: SyncPlan, ctx: ApplyCont
   counts.versions_written = await writePlannedVersions(m, plan, ctx, ensured);
   await storeMatchRules(m, plan, ctx, ensured);
   await storeHeld(m, plan, ctx, ensured);
+  const capabilities = await storeCapabilities(m, plan, ctx, ensured);
+  if (capabilities) counts.capabilities_updated = capabilities;
   if (ctx.sourceId) {
     await recordSeen(m, plan, ctx.sourceId, ensured, runAt);
     const observed = await storeObservations(m, plan, ctx.sourceId, ensured, runAt);
@@ -67,6 +70,20 @@ async function ensureOfferings(
   if (ensured.merged) counts.models_merged = ensured.merged;
 
   return ensured;
+}
+
+/**
+ * What the feed says about each model's capabilities, per field, replacing this source's earlier statements; the
+ * models' shown values follow the documented precedence (an operator's edits stay). Returns the models updated.
+ */
+async function storeCapabilities(m: EntityManager, plan: SyncPlan, ctx: ApplyContext, ensured: Ensured) {
+  if (!plan.capabilities) return 0;
+  const statements = plan.capabilities.flatMap((c) => {
+    const modelId = ensured.models.get(c.key);
+    const exact = c.providerModelId !== undefined && nameKey(c.providerModelId) === nameKey(modelId ?? '');
+    return modelId ? [{ modelId, provider: c.provider, exact, facts: c.facts }] : [];
+  });
+  return (await ctx.capabilities.recordSource(m, ctx.source, plan.adapter, statements)).models_updated;
 }
 
 /** Every version this plan closes must still be open exactly as planned (a quarantined plan may wait for days). */

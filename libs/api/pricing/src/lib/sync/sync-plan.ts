@@ -6,7 +6,7 @@ import { Money } from '../decimal';
 import type { ServiceTier } from '../entities';
 import { VERSION_SQL, VersionRow, versionDto } from '../services/price-read.service';
 import { ComponentChange, diffComponents, NewComponent, normaliseComponents } from '../services/price-writer';
-import type { FeedParseResult, FeedRecord } from './adapters/feed-record';
+import type { CapabilityFacts, FeedParseResult, FeedRecord } from './adapters/feed-record';
 import { guardPlan, HeldPrice, loadGuardContext } from './sanity-guard';
 
 /** Undated prices seen for the first time count "since the feed's first record": history starts at the epoch. */
@@ -72,6 +72,8 @@ export interface SyncPlan {
   matchRules?: { key: string; rule: unknown }[];
   /** Every offering the feed names, with its links to models: what the catalog's registry ensures when applied. */
   refs?: OfferingRef[];
+  /** What the feed says about the capabilities of the model each offering serves (stored per field when applied). */
+  capabilities?: { key: string; provider: string; providerModelId: string; facts: CapabilityFacts }[];
   /** Offering key → the catalog model it serves (after identity resolution), for the sanity guards. */
   modelOf?: Record<string, string>;
   /** What identity resolution would change: new models, offerings moved to another model, other spellings. */
@@ -201,6 +203,14 @@ async function loadStored(
   plan: SyncPlan,
 ): Promise<StoredState> {
   plan.refs = [...records.values()].map((r) => ({ ...offeringFields(r), modelHints: r.modelHints }));
+  plan.capabilities = [...records]
+    .filter(([, r]) => r.capabilities && Object.keys(r.capabilities).length)
+    .map(([key, r]) => ({
+      key,
+      provider: r.provider,
+      providerModelId: r.providerModelId,
+      facts: r.capabilities as CapabilityFacts,
+    }));
   const identity = await options.registry.resolve(m, plan.refs, options.sourceName);
   summariseIdentity(plan, identity);
   const found = [...identity.offerings.values()].filter((o) => o.existing);

@@ -28,6 +28,8 @@ export interface SyncCounts {
   models_merged?: number;
   /** New or changed prices held for an operator's review by the sanity guards. */
   held?: number;
+  /** Models whose shown capabilities changed with what this feed says. */
+  capabilities_updated?: number;
   bytes?: number;
   /** While fetching: the feed's size when the server announced it (Content-Length). */
   bytes_total?: number;

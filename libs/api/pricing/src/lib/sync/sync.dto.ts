@@ -146,6 +146,8 @@ export class SyncCountsDto {
   models_merged?: number;
   @ApiPropertyOptional({ description: 'New or changed prices held for review by the sanity guards.' })
   held?: number;
+  @ApiPropertyOptional({ description: "Models whose shown capabilities changed with this feed's statements." })
+  capabilities_updated?: number;
   @ApiPropertyOptional() bytes?: number;
   @ApiPropertyOptional() duration_ms?: number;
 }

@@ -4,6 +4,7 @@ import {
   HfImportService,
   HfPage,
   hfPageGetter,
+  ModelCapabilitiesService,
   OfferingDirectoryService,
   OfferingRegistryService,
   readHfFile,
@@ -66,6 +67,7 @@ export class SyncService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: OfferingRegistryService,
+    private readonly capabilities: ModelCapabilitiesService,
     private readonly secrets: SecretBox,
     private readonly cache: ResponseCache,
     private readonly audit: AuditService,
@@ -245,6 +247,7 @@ export class SyncService {
       const written = await this.dataSource.transaction((m) =>
         applySync(m, plan as SyncPlan, {
           registry: this.registry,
+          capabilities: this.capabilities,
           source: source.name,
           sourceId: source.id,
           sourceRef: source.url || null,
@@ -328,10 +331,10 @@ export class SyncService {
   }
 
   private invalidate(written: SyncCounts): void {
-    if (written.versions_written || written.offerings_created) {
+    if (written.versions_written || written.offerings_created || written.offerings_moved) {
       this.cache.invalidate('prices');
       this.cache.invalidate('catalog');
-    }
+    } else if (written.capabilities_updated) this.cache.invalidate('catalog');
   }
 
   private async finish(
@@ -382,6 +385,7 @@ export class SyncService {
       }
       const written = await applySync(m, run.plan as SyncPlan, {
         registry: this.registry,
+        capabilities: this.capabilities,
         source: run.source_name,
         sourceId: run.source_id,
         sourceRef: run.url,

@@ -27,6 +27,11 @@ export interface CreateModelDto {
   id: string;
   input_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file'>;
   knowledge_cutoff?: string;
+
+  /**
+   * When its maker last updated it.
+   */
+  last_updated?: string;
   license?: string;
   max_output?: number;
   open_weights?: boolean;

@@ -9,6 +9,11 @@ export interface SyncCountsDto {
    */
   aliased?: number;
   bytes?: number;
+
+  /**
+   * Models whose shown capabilities changed with this feed's statements.
+   */
+  capabilities_updated?: number;
   changed?: number;
   conflicts?: number;
 

@@ -22,6 +22,11 @@ export interface UpdateModelDto {
   display_name?: string;
   input_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file'>;
   knowledge_cutoff?: string;
+
+  /**
+   * When its maker last updated it.
+   */
+  last_updated?: string;
   license?: string;
   max_output?: number;
   open_weights?: boolean;

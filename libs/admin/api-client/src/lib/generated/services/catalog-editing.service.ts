@@ -106,7 +106,7 @@ export class CatalogEditingService extends BaseService {
   /**
    * Edit capabilities, names, aliases or the deprecation date of a model.
    *
-   *
+   * A capability value that differs from the one shown is kept over every feed's (precedence: operator > models.dev > OpenRouter > LiteLLM), through later syncs; null hands the field back to the feeds. Values sent unchanged decide nothing.
    *
    * This method provides access to the full `HttpResponse`, allowing access to response headers.
    * To access only the response body, use `updateModel()` instead.
@@ -121,7 +121,7 @@ export class CatalogEditingService extends BaseService {
   /**
    * Edit capabilities, names, aliases or the deprecation date of a model.
    *
-   *
+   * A capability value that differs from the one shown is kept over every feed's (precedence: operator > models.dev > OpenRouter > LiteLLM), through later syncs; null hands the field back to the feeds. Values sent unchanged decide nothing.
    *
    * This method provides access only to the response body.
    * To access the full response (for headers, for example), `updateModel$Response()` instead.

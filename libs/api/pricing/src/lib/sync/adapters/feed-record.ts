@@ -1,4 +1,4 @@
-import type { ModelHint } from '@mph/api-catalog';
+import type { CapabilityFacts, ModelHint } from '@mph/api-catalog';
 import type { ServiceTier } from '../../entities';
 import type { NewComponent } from '../../services/price-writer';
 
@@ -31,22 +31,8 @@ export interface FeedRecord {
   versions: FeedVersion[];
 }
 
-/** Capability fields a feed states about the model an offering serves; absent = the feed does not say. */
-export interface CapabilityFacts {
-  tool_calling?: boolean;
-  reasoning?: boolean;
-  vision?: boolean;
-  structured_output?: boolean;
-  open_weights?: boolean;
-  input_modalities?: string[];
-  output_modalities?: string[];
-  knowledge_cutoff?: string;
-  release_date?: string;
-  last_updated?: string;
-  context_window?: number;
-  max_output?: number;
-  license?: string;
-}
+/** Capability fields a feed states about the model an offering serves (the catalog's type). */
+export type { CapabilityFacts };
 
 export interface FeedParseResult {
   adapter: string;

@@ -276,7 +276,8 @@ function modelsDevCapabilities(model: Json): CapabilityFacts {
   set('knowledge_cutoff', date('knowledge'));
   const release = date('release_date');
   if (release && release.length === 10) set('release_date', release);
-  set('last_updated', date('last_updated'));
+  const updated = date('last_updated');
+  if (updated && updated.length === 10) set('last_updated', updated);
   const limit = (model['limit'] ?? {}) as Json;
   if (typeof limit['context'] === 'number' && limit['context'] > 0) set('context_window', limit['context'] as number);
   if (typeof limit['output'] === 'number' && limit['output'] > 0) set('max_output', limit['output'] as number);
