@@ -110,3 +110,79 @@ test('an operator runs a sync now, watches its progress, and approves a quaranti
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('an operator reviews a price the sanity guards held and publishes it', async ({ page }) => {
+  // A LiteLLM-format feed: one model at $0.10 per 1M input from three providers, and a premium provider at 30× that.
+  const feed = {
+    'together_ai/e2e-held/rocket-8b': {
+      litellm_provider: 'together_ai',
+      input_cost_per_token: 1e-7,
+      output_cost_per_token: 2e-7,
+    },
+    'deepinfra/e2e-held/rocket-8b': {
+      litellm_provider: 'deepinfra',
+      input_cost_per_token: 1e-7,
+      output_cost_per_token: 2e-7,
+    },
+    'novita/e2e-held/rocket-8b': {
+      litellm_provider: 'novita',
+      input_cost_per_token: 1e-7,
+      output_cost_per_token: 2e-7,
+    },
+    'e2e-premium/e2e-held/rocket-8b': {
+      litellm_provider: 'e2e-premium',
+      input_cost_per_token: 3e-6,
+      output_cost_per_token: 2e-7,
+    },
+  };
+  const server: Server = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(feed));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/model_prices.json`;
+  try {
+    await signIn(page, '/pricing/sync');
+    await page.getByTestId('new-source').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('source-name').fill('e2e-litellm');
+    await dialog.getByTestId('source-adapter').click();
+    await page.getByRole('option', { name: 'litellm' }).click();
+    await dialog.getByTestId('source-url').fill(url);
+    await dialog.getByTestId('source-save').click();
+    await expect(page.getByTestId('sources-table')).toContainText('e2e-litellm');
+    await page.getByTestId('run-e2e-litellm').click();
+    await expect(page.getByTestId('run-status')).toHaveText('succeeded');
+
+    // The run applied the three plausible prices and held the 30× one for review.
+    await page.getByRole('link', { name: 'Review', exact: true }).click();
+    await expect(page).toHaveURL(/\/pricing\/review$/);
+    const table = page.getByTestId('held-table');
+    await expect(table).toContainText('e2e-premium');
+    await expect(table).toContainText('input 3 USD');
+    await expect(table).toContainText('×30 the median (0.1)');
+    await page.screenshot({ path: join(shots, 'review-held.png'), fullPage: true });
+    await page.getByTestId('review-e2e-premium').click();
+    const review = page.getByRole('dialog');
+    await expect(review.getByTestId('held-reason')).toContainText('is ×30 the median (0.1) of 3 other offerings');
+    await review.getByTestId('held-note').fill('Premium provider, confirmed on its pricing page');
+    await review.getByTestId('approve-held').click();
+    await expect(page.getByText('Published the e2e-premium price.')).toBeVisible();
+    await expect(page.getByTestId('no-held')).toBeVisible();
+
+    const prices = await page.request.get('/api/v1/prices?provider=e2e-premium&model=e2e-held/rocket-8b');
+    const body = await prices.json();
+    expect(body.data[0].price.components.map((c: { unit: string; amount: string }) => `${c.unit}=${c.amount}`)).toEqual(
+      ['input=3', 'output=0.2'],
+    );
+    // The decision is kept with who made it and why.
+    await page.getByTestId('held-status').click();
+    await page.getByRole('option', { name: 'Approved' }).click();
+    await expect(page.getByTestId('held-table')).toContainText(
+      'by admin@e2e.local: Premium provider, confirmed on its pricing page',
+    );
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

@@ -297,7 +297,7 @@ describe('one model, one identity: five feeds synced together', () => {
     expect(held).toHaveLength(1);
     expect(held[0]).toMatchObject({ unit: 'input', amount: '22000', kind: 'median', status: 'held' });
     expect(held[0].looks_like).toMatch(/per-token price stated as per 1M/);
-    expect(held[0].reason).toMatch(/median of \d+ other offerings/);
+    expect(held[0].reason).toMatch(/is ×\d+ the median \([\d.]+\) of \d+ other offerings of /);
     // The slip was not published (what is, if anything, is another feed's sane price for the same offering).
     const published = await db.query(
       `SELECT c.amount::text AS amount, v.source FROM price_versions v JOIN offerings o ON o.id = v.offering_id

@@ -15,6 +15,7 @@ import { SessionStore } from '@mph/admin-feature-auth';
           >Sync sources</a
         >
         <a routerLink="/pricing/sync/runs" routerLinkActive="active">Sync runs</a>
+        <a routerLink="/pricing/review" routerLinkActive="active">Review</a>
         <a routerLink="/pricing/quality" routerLinkActive="active">Data quality</a>
       }
     </nav>

@@ -3,6 +3,7 @@ import { roleGuard } from '@mph/admin-feature-auth';
 import { OfferingPricesPage } from './offering-prices-page';
 import { PricesPage } from './prices-page';
 import { QualityPage } from './quality-page';
+import { ReviewPage } from './review-page';
 import { SyncRunPage } from './sync-run-page';
 import { SyncRunsPage } from './sync-runs-page';
 import { SyncSourcesPage } from './sync-sources-page';
@@ -15,5 +16,6 @@ export const PRICING_ROUTES: Routes = [
   { path: 'sync', component: SyncSourcesPage, title: 'Sync sources · Model Price Hub', canActivate: operators },
   { path: 'sync/runs', component: SyncRunsPage, title: 'Sync runs · Model Price Hub', canActivate: operators },
   { path: 'sync/runs/:id', component: SyncRunPage, title: 'Sync run · Model Price Hub', canActivate: operators },
+  { path: 'review', component: ReviewPage, title: 'Review · Model Price Hub', canActivate: operators },
   { path: 'quality', component: QualityPage, title: 'Data quality · Model Price Hub', canActivate: operators },
 ];

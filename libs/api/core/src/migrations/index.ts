@@ -23,6 +23,7 @@ import { SyncSourceChanges1764760000000 } from './1764760000000-sync-source-chan
 import { ModelIdentity1764770000000 } from './1764770000000-model-identity';
 import { HeldPrices1764780000000 } from './1764780000000-held-prices';
 import { CapabilityFacts1764790000000 } from './1764790000000-capability-facts';
+import { HeldPriceNotes1764800000000 } from './1764800000000-held-price-notes';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -54,4 +55,5 @@ export const ALL_MIGRATIONS = [
   ModelIdentity1764770000000,
   HeldPrices1764780000000,
   CapabilityFacts1764790000000,
+  HeldPriceNotes1764800000000,
 ];

@@ -10,6 +10,7 @@ import { PricesController } from './controllers/prices.controller';
 import { PRICING_ENTITIES } from './entities';
 import { SyncController, SyncStreamController } from './sync/sync.controller';
 import { WebhooksController } from './sync/webhooks.controller';
+import { HeldPricesService } from './sync/held-prices.service';
 import { ReconciliationService } from './sync/reconciliation.service';
 import { SyncService } from './sync/sync.service';
 import { SyncSourcesService } from './sync/sync-sources.service';
@@ -42,6 +43,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     SyncSourcesService,
     ExportsService,
     ReconciliationService,
+    HeldPricesService,
     { provide: MODEL_PRICES, useExisting: PriceReadService },
     { provide: MODEL_PRICE_SQL, useValue: MODEL_PRICE_SQL_IMPL },
   ],

@@ -183,6 +183,12 @@ export type { ListPrices$Params as ListPrices$Params } from './fn/prices/list-pr
 export { listPrices as listPrices } from './fn/prices/list-prices';
 export type { ListPriceChanges$Params as ListPriceChanges$Params } from './fn/prices/list-price-changes';
 export { listPriceChanges as listPriceChanges } from './fn/prices/list-price-changes';
+export type { ListHeldPrices$Params as ListHeldPrices$Params } from './fn/sync/list-held-prices';
+export { listHeldPrices as listHeldPrices } from './fn/sync/list-held-prices';
+export type { ApproveHeldPrice$Params as ApproveHeldPrice$Params } from './fn/sync/approve-held-price';
+export { approveHeldPrice as approveHeldPrice } from './fn/sync/approve-held-price';
+export type { RejectHeldPrice$Params as RejectHeldPrice$Params } from './fn/sync/reject-held-price';
+export { rejectHeldPrice as rejectHeldPrice } from './fn/sync/reject-held-price';
 export type { ListDisagreements$Params as ListDisagreements$Params } from './fn/sync/list-disagreements';
 export { listDisagreements as listDisagreements } from './fn/sync/list-disagreements';
 export type { ListSyncRuns$Params as ListSyncRuns$Params } from './fn/sync/list-sync-runs';

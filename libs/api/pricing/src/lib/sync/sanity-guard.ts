@@ -33,6 +33,8 @@ export interface GuardContext {
   peers: Map<string, Map<string, Map<string, string>>>;
   /** Offering key → other feeds' latest reports: source → unit → amount. */
   otherFeeds: Map<string, Map<string, Map<string, string>>>;
+  /** Offering key → unit → amount: the offering's own stored price in force now (before this run). */
+  current?: Map<string, Map<string, string>>;
 }
 
 const SLIPS: { factor: number; label: string }[] = [
@@ -94,6 +96,13 @@ export function guardPlan(plan: SyncPlan, ctx: GuardContext, limits: { factor: s
     for (const [unit, amount] of amounts) {
       const a = new Money(amount);
       if (a.isZero()) continue;
+      // Within the factor of the offering's own price in force (published: approved from this queue, set by an
+      // operator, or from before), a change is not a slip: a premium provider approved once is not asked again.
+      const own = ctx.current?.get(item.key)?.get(unit);
+      if (own && !new Money(own).isZero()) {
+        const f = a.div(own);
+        if (!f.gt(limit) && !f.lt(new Money(1).div(limit))) continue;
+      }
       // The model's other offerings first: when there are enough of them, they say what is plausible (another feed
       // may hold the slip itself, as LiteLLM's wandb entry does against models.dev's).
       const others =
@@ -116,7 +125,7 @@ export function guardPlan(plan: SyncPlan, ctx: GuardContext, limits: { factor: s
             amount,
             med.toFixed(),
             f,
-            `the median of ${others.length} other offerings of ${modelId} is ${med.toFixed()}`,
+            `the median (${med.toFixed()}) of ${others.length} other offerings of ${modelId}`,
           );
         }
         continue;
@@ -126,7 +135,7 @@ export function guardPlan(plan: SyncPlan, ctx: GuardContext, limits: { factor: s
         if (!other || new Money(other).isZero()) continue;
         const f = a.div(other);
         if (f.gt(limit) || f.lt(new Money(1).div(limit))) {
-          return heldPrice(item, v, 'feed', unit, amount, other, f, `${source} reports ${other} for this offering`);
+          return heldPrice(item, v, 'feed', unit, amount, other, f, `${source}'s ${other} for this offering`);
         }
       }
     }
@@ -168,7 +177,7 @@ function heldPrice(
     reference,
     factor: f,
     looks_like: looks,
-    reason: `${unit} ${amount} per 1M is ×${f} against ${against}` + (looks ? `: looks like ${looks}.` : '.'),
+    reason: `${unit} ${amount} per 1M is ×${f} ${against}` + (looks ? `: looks like ${looks}.` : '.'),
   };
 }
 
@@ -189,7 +198,7 @@ export async function loadGuardContext(
   const priced = new Set(models);
   const peers = new Map<string, Map<string, Map<string, string>>>();
   const otherFeeds = new Map<string, Map<string, Map<string, string>>>();
-  if (!models.length) return { peers, otherFeeds };
+  if (!models.length) return { peers, otherFeeds, current: new Map() };
   const offerings = await directory.byModels(models, m);
   const byId = new Map(offerings.map((o) => [o.id, o]));
   const rows = await query<{ offering_id: string; unit: string; amount: string }>(
@@ -204,10 +213,13 @@ export async function loadGuardContext(
   );
   const keyOf = new Map<string, string>();
   for (const [key, id] of offeringIds) keyOf.set(id, key);
+  const current = new Map<string, Map<string, string>>();
   for (const r of rows) {
     const o = byId.get(r.offering_id);
     if (!o) continue;
     const key = offeringKey(o.provider, o.provider_model_id);
+    const own = keyOf.get(r.offering_id);
+    if (own) current.set(own, (current.get(own) ?? new Map<string, string>()).set(r.unit, r.amount));
     const byKey = peers.get(o.model_id) ?? new Map<string, Map<string, string>>();
     const units = byKey.get(key) ?? new Map<string, string>();
     units.set(r.unit, r.amount);
@@ -253,5 +265,5 @@ export async function loadGuardContext(
       otherFeeds.set(key, bySource);
     }
   }
-  return { peers, otherFeeds };
+  return { peers, otherFeeds, current };
 }

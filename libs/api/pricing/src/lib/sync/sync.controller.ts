@@ -31,6 +31,10 @@ import { DataSource } from 'typeorm';
 import {
   ChooseTruthDto,
   CreateSyncSourceDto,
+  DecideHeldPriceDto,
+  HeldPriceDto,
+  HeldPricePageDto,
+  HeldPricesQueryDto,
   ProviderTruthDto,
   ReconciliationPageDto,
   ReconciliationQueryDto,
@@ -48,6 +52,7 @@ import { SyncService } from './sync.service';
 import { SyncRunEntity } from './sync-run.entity';
 import { SyncSourcesService } from './sync-sources.service';
 import { ReconciliationService } from './reconciliation.service';
+import { HeldPricesService } from './held-prices.service';
 
 const SYNC_ROLES = ['operator', 'admin'] as const;
 
@@ -62,7 +67,43 @@ export class SyncController {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tickets: StreamTicketsService,
     private readonly reconciliation: ReconciliationService,
+    private readonly held: HeldPricesService,
   ) {}
+
+  @Get('held')
+  @ApiOperation({
+    summary: 'Prices the sanity guards held for review (default: the ones waiting for a decision), newest first.',
+  })
+  @ApiOkResponse({ type: HeldPricePageDto })
+  listHeldPrices(@Query() query: HeldPricesQueryDto): Promise<HeldPricePageDto> {
+    return this.held.list(query);
+  }
+
+  @Post('held/:id/approve')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Publish a held price as the feed gave it (audited); 409 when it was already decided or superseded.',
+  })
+  @ApiOkResponse({ type: HeldPriceDto })
+  approveHeldPrice(
+    @CurrentUser() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: DecideHeldPriceDto,
+  ): Promise<HeldPriceDto> {
+    return this.held.approve(by, id, body);
+  }
+
+  @Post('held/:id/reject')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Drop a held price (audited); the same price from a later run is not asked about again.' })
+  @ApiOkResponse({ type: HeldPriceDto })
+  rejectHeldPrice(
+    @CurrentUser() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: DecideHeldPriceDto,
+  ): Promise<HeldPriceDto> {
+    return this.held.reject(by, id, body);
+  }
 
   @Get('reconciliation')
   @ApiOperation({

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { OfferingDto, PriceComponentDto } from '@mph/api-catalog';
 import { PageMetaDto, PageQueryDto } from '@mph/api-core';
 import { Type } from 'class-transformer';
 import {
@@ -376,4 +377,73 @@ export class ChooseTruthDto {
   @ApiProperty({ format: 'uuid', description: 'The sync source whose prices win for this provider.' })
   @IsUUID()
   source_id!: string;
+}
+
+export const HELD_STATUSES = ['held', 'approved', 'rejected', 'superseded'] as const;
+
+export class HeldPricesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    enum: HELD_STATUSES,
+    description: 'held (default): waiting for a decision; superseded: the feed has since said something else.',
+  })
+  @IsOptional()
+  @IsIn(HELD_STATUSES)
+  status?: (typeof HELD_STATUSES)[number];
+  @ApiPropertyOptional({ description: 'Only prices held from this sync source (by name).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  source?: string;
+}
+
+export class HeldPriceDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: OfferingDto }) offering!: OfferingDto;
+  @ApiProperty({ description: 'The model the offering serves.' }) model_id!: string;
+  @ApiProperty({ description: 'The sync source whose price was held.' }) source!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) run_id!: string | null;
+  @ApiProperty({ enum: ['standard', 'flex', 'priority', 'batch'] }) service_tier!: string;
+  @ApiProperty({ description: "'' for the default region." }) region!: string;
+  @ApiProperty({ example: 'USD' }) currency!: string;
+  @ApiProperty({ format: 'date-time', description: 'From when the feed says the price holds.' })
+  effective_from!: string;
+  @ApiProperty({
+    type: [PriceComponentDto],
+    description: 'The whole price set the feed gave (what approving publishes).',
+  })
+  components!: PriceComponentDto[];
+  @ApiProperty({ description: 'The component that tripped the guard.', example: 'input' }) unit!: string;
+  @ApiProperty({ example: '22000', description: 'Its amount, per 1M tokens (or per item).' }) amount!: string;
+  @ApiProperty({ example: '0.05', description: 'What it was compared with (the median, or the other feed’s price).' })
+  reference!: string;
+  @ApiProperty({ example: '440000', description: 'amount / reference.' }) factor!: string;
+  @ApiProperty({
+    enum: ['median', 'feed'],
+    description: "median: far from the model's other offerings; feed: far from another feed's report of this offering.",
+  })
+  kind!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'a per-token price stated as per 1M tokens' })
+  looks_like!: string | null;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ enum: HELD_STATUSES }) status!: string;
+  @ApiProperty({ type: String, nullable: true }) decided_by!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) decided_at!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The operator’s note on the decision.' })
+  decision_note!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The price version approving wrote.' })
+  version_id!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+}
+
+export class HeldPricePageDto {
+  @ApiProperty({ type: [HeldPriceDto] }) data!: HeldPriceDto[];
+  @ApiProperty({ type: PageMetaDto }) meta!: PageMetaDto;
+}
+
+export class DecideHeldPriceDto {
+  @ApiPropertyOptional({ maxLength: 500, description: 'Why (kept in the audit log and on the held price).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
 }

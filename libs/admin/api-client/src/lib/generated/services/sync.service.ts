@@ -10,6 +10,8 @@ import { BaseService } from '../base-service';
 import { ApiConfiguration } from '../api-configuration';
 import { StrictHttpResponse } from '../strict-http-response';
 
+import { approveHeldPrice } from '../fn/sync/approve-held-price';
+import { ApproveHeldPrice$Params } from '../fn/sync/approve-held-price';
 import { approveSyncRun } from '../fn/sync/approve-sync-run';
 import { ApproveSyncRun$Params } from '../fn/sync/approve-sync-run';
 import { chooseProviderTruth } from '../fn/sync/choose-provider-truth';
@@ -24,8 +26,12 @@ import { deleteSyncSource } from '../fn/sync/delete-sync-source';
 import { DeleteSyncSource$Params } from '../fn/sync/delete-sync-source';
 import { getSyncRun } from '../fn/sync/get-sync-run';
 import { GetSyncRun$Params } from '../fn/sync/get-sync-run';
+import { HeldPriceDto } from '../models/held-price-dto';
+import { HeldPricePageDto } from '../models/held-price-page-dto';
 import { listDisagreements } from '../fn/sync/list-disagreements';
 import { ListDisagreements$Params } from '../fn/sync/list-disagreements';
+import { listHeldPrices } from '../fn/sync/list-held-prices';
+import { ListHeldPrices$Params } from '../fn/sync/list-held-prices';
 import { ListMetaDto } from '../models/list-meta-dto';
 import { listProviderTruth } from '../fn/sync/list-provider-truth';
 import { ListProviderTruth$Params } from '../fn/sync/list-provider-truth';
@@ -35,6 +41,8 @@ import { listSyncSources } from '../fn/sync/list-sync-sources';
 import { ListSyncSources$Params } from '../fn/sync/list-sync-sources';
 import { ProviderTruthDto } from '../models/provider-truth-dto';
 import { ReconciliationPageDto } from '../models/reconciliation-page-dto';
+import { rejectHeldPrice } from '../fn/sync/reject-held-price';
+import { RejectHeldPrice$Params } from '../fn/sync/reject-held-price';
 import { rejectSyncRun } from '../fn/sync/reject-sync-run';
 import { RejectSyncRun$Params } from '../fn/sync/reject-sync-run';
 import { rotateSyncWebhookSecret } from '../fn/sync/rotate-sync-webhook-secret';
@@ -56,6 +64,111 @@ import { WebhookSecretDto } from '../models/webhook-secret-dto';
 export class SyncService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {
     super(config, http);
+  }
+
+  /** Path part for operation `listHeldPrices()` */
+  static readonly ListHeldPricesPath = '/api/v1/sync/held';
+
+  /**
+   * Prices the sanity guards held for review (default: the ones waiting for a decision), newest first.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `listHeldPrices()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listHeldPrices$Response(params?: ListHeldPrices$Params, context?: HttpContext): Observable<StrictHttpResponse<HeldPricePageDto>> {
+    const obs = listHeldPrices(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Prices the sanity guards held for review (default: the ones waiting for a decision), newest first.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `listHeldPrices$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listHeldPrices(params?: ListHeldPrices$Params, context?: HttpContext): Observable<HeldPricePageDto> {
+    const resp = this.listHeldPrices$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<HeldPricePageDto>): HeldPricePageDto => r.body)
+    );
+  }
+
+  /** Path part for operation `approveHeldPrice()` */
+  static readonly ApproveHeldPricePath = '/api/v1/sync/held/{id}/approve';
+
+  /**
+   * Publish a held price as the feed gave it (audited); 409 when it was already decided or superseded.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `approveHeldPrice()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  approveHeldPrice$Response(params: ApproveHeldPrice$Params, context?: HttpContext): Observable<StrictHttpResponse<HeldPriceDto>> {
+    const obs = approveHeldPrice(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Publish a held price as the feed gave it (audited); 409 when it was already decided or superseded.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `approveHeldPrice$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  approveHeldPrice(params: ApproveHeldPrice$Params, context?: HttpContext): Observable<HeldPriceDto> {
+    const resp = this.approveHeldPrice$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<HeldPriceDto>): HeldPriceDto => r.body)
+    );
+  }
+
+  /** Path part for operation `rejectHeldPrice()` */
+  static readonly RejectHeldPricePath = '/api/v1/sync/held/{id}/reject';
+
+  /**
+   * Drop a held price (audited); the same price from a later run is not asked about again.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `rejectHeldPrice()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  rejectHeldPrice$Response(params: RejectHeldPrice$Params, context?: HttpContext): Observable<StrictHttpResponse<HeldPriceDto>> {
+    const obs = rejectHeldPrice(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Drop a held price (audited); the same price from a later run is not asked about again.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `rejectHeldPrice$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  rejectHeldPrice(params: RejectHeldPrice$Params, context?: HttpContext): Observable<HeldPriceDto> {
+    const resp = this.rejectHeldPrice$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<HeldPriceDto>): HeldPriceDto => r.body)
+    );
   }
 
   /** Path part for operation `listDisagreements()` */
