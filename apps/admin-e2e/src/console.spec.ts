@@ -271,3 +271,57 @@ test('an operator adds a vendor and an offering; the catalog filters by it; the 
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByTestId('offering-e2e-cloud')).toHaveCount(0);
 });
+
+test('an operator merges a duplicate model into the real one, after a preview; its id then answers as the real one', async ({
+  page,
+  request,
+}) => {
+  const admin = await (await request.post('/api/v1/auth/login', { data: ADMIN })).json();
+  const auth = { Authorization: `Bearer ${admin.access_token}` };
+  // The duplicate a feed might have made: the same weights under a host's spelling, with one offering.
+  await request.post('/api/v1/vendors', {
+    headers: auth,
+    data: { slug: 'e2e-host', name: 'E2E Host', kinds: ['provider'] },
+  });
+  await request.post('/api/v1/models', {
+    headers: auth,
+    data: { id: 'e2e-host/mistral-7b-copy', display_name: 'Mistral 7B (host copy)' },
+  });
+  const offering = await request.post('/api/v1/offerings', {
+    headers: auth,
+    data: { model_id: 'e2e-host/mistral-7b-copy', provider: 'e2e-host', provider_model_id: 'mistral-7b' },
+  });
+  expect(offering.status()).toBe(201);
+
+  await page.goto('/login?returnUrl=%2Fcatalog%2Fmodels%2Fe2e-host%2Fmistral-7b-copy');
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole('heading', { name: 'Mistral 7B (host copy)' })).toBeVisible();
+  await page.getByTestId('merge-model').click();
+  const dialog = page.getByRole('dialog');
+  // Typing searches the catalog; the operator picks the model from the suggestions.
+  await dialog.getByTestId('identity-target').fill('Mistral-7B-Instruct');
+  await page.getByRole('option', { name: 'mistralai/Mistral-7B-Instruct-v0.2', exact: true }).click();
+  await expect(dialog.getByTestId('identity-target')).toHaveValue('mistralai/Mistral-7B-Instruct-v0.2');
+  await expect(dialog.getByTestId('identity-apply')).toBeDisabled();
+  await dialog.getByTestId('identity-preview-btn').click();
+  await expect(dialog.getByTestId('identity-preview')).toContainText(
+    'Moves 1 offering to mistralai/Mistral-7B-Instruct-v0.2 and removes e2e-host/mistral-7b-copy; e2e-host/mistral-7b-copy becomes its alias.',
+  );
+  await expect(dialog.getByTestId('identity-preview')).toContainText('e2e-host · mistral-7b');
+  await page.screenshot({ path: join(__dirname, '../../../dist/e2e/merge-preview.png') });
+  await dialog.getByTestId('identity-apply').click();
+
+  await expect(page).toHaveURL(/\/catalog\/models\/mistralai\/Mistral-7B-Instruct-v0\.2$/);
+  await expect(page.getByTestId('offering-e2e-host')).toContainText('mistral-7b');
+  await expect(page.getByTestId('identity-e2e-host')).toContainText(
+    'Placed by an operator: merged from e2e-host/mistral-7b-copy by admin@e2e.local',
+  );
+  await expect(page.getByTestId('aliases')).toContainText('e2e-host/mistral-7b-copy');
+  const merged = await request.get('/api/v1/models/e2e-host/mistral-7b-copy');
+  expect((await merged.json()).id).toBe('mistralai/Mistral-7B-Instruct-v0.2');
+  const audit = await request.get('/api/v1/audit?action=model.merged', { headers: auth });
+  expect(audit.status()).toBe(200);
+  expect((await audit.json()).data).toEqual([
+    expect.objectContaining({ action: 'model.merged', target_id: 'e2e-host/mistral-7b-copy' }),
+  ]);
+});

@@ -64,6 +64,11 @@ const detail: ModelDetailDto = {
       context_window: null,
       max_output: null,
       status: 'active',
+      variant: null,
+      aliases: [],
+      identity_basis: 'feed',
+      identity_reason: 'openrouter hugging_face_id meta-llama/Llama-3.1-8B-Instruct',
+      identity_pinned: false,
     },
   ],
   capability_facts: [

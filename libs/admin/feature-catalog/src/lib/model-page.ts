@@ -9,12 +9,13 @@ import { MatChipsModule } from '@angular/material/chips';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import {
   AncestryDto,
   CapabilityFactDto,
   CatalogEditingService,
   DerivativeDto,
+  IdentityChangeDto,
   ModelDetailDto,
   ModelsService,
   OfferingDto,
@@ -25,6 +26,7 @@ import { confirmAction, silentErrors } from '@mph/admin-ui';
 import { catchError, filter, forkJoin, of, switchMap } from 'rxjs';
 import { modelLink } from './catalog-page';
 import { EditModelDialog } from './edit-model-dialog';
+import { IdentityAction, IdentityDialog } from './identity-dialog';
 import { OfferingDialog, OfferingDialogData } from './offering-dialog';
 
 export interface LineageLevel {
@@ -95,6 +97,7 @@ export class ModelPage {
   private readonly dialog = inject(MatDialog);
   private readonly snack = inject(MatSnackBar);
   private readonly editing = inject(CatalogEditingService);
+  private readonly router = inject(Router);
   readonly session = inject(SessionStore);
   readonly canEdit = computed(() => this.session.hasRole('operator', 'admin'));
   readonly owner = input.required<string>();
@@ -138,6 +141,24 @@ export class ModelPage {
         if (!updated) return;
         this.model.set(updated);
         this.snack.open(`Saved ${updated.display_name}.`, 'OK', { duration: 4000 });
+      });
+  }
+
+  /** Merge this model into another, split offerings off, or move one offering: previewed, then applied. */
+  identity(action: IdentityAction, offering?: OfferingDto): void {
+    const model = this.model();
+    if (!model) return;
+    this.dialog
+      .open(IdentityDialog, {
+        data: { action, modelId: model.id, offerings: offering ? [offering] : model.offerings },
+        width: '600px',
+      })
+      .afterClosed()
+      .subscribe((change?: IdentityChangeDto) => {
+        if (!change) return;
+        this.snack.open(change.summary, 'OK', { duration: 6000 });
+        if (change.action === 'merge') void this.router.navigate(modelLink(change.to_model));
+        else this.load(this.owner(), this.name());
       });
   }
 

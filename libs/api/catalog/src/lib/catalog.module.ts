@@ -12,6 +12,7 @@ import { HfImportService } from './import/hf-import.service';
 import { DemoSeedService } from './seed/demo-seed.service';
 import { CatalogEditingService } from './services/catalog-editing.service';
 import { CatalogStatsService } from './services/catalog-stats.service';
+import { IdentityEditingService } from './services/identity-editing.service';
 import { ModelCapabilitiesService } from './services/model-capabilities.service';
 import { ModelsQueryService } from './services/models-query.service';
 import { OfferingRegistryService } from './services/offering-registry.service';
@@ -27,6 +28,7 @@ import { OfferingDirectoryService } from './services/offering-directory.service'
     DemoSeedService,
     CatalogStatsService,
     CatalogEditingService,
+    IdentityEditingService,
     OfferingRegistryService,
     OfferingDirectoryService,
     ModelCapabilitiesService,

@@ -155,12 +155,18 @@ export type { DeleteModel$Params as DeleteModel$Params } from './fn/catalog-edit
 export { deleteModel as deleteModel } from './fn/catalog-editing/delete-model';
 export type { UpdateModel$Params as UpdateModel$Params } from './fn/catalog-editing/update-model';
 export { updateModel as updateModel } from './fn/catalog-editing/update-model';
+export type { MergeModel$Params as MergeModel$Params } from './fn/catalog-editing/merge-model';
+export { mergeModel as mergeModel } from './fn/catalog-editing/merge-model';
+export type { SplitModel$Params as SplitModel$Params } from './fn/catalog-editing/split-model';
+export { splitModel as splitModel } from './fn/catalog-editing/split-model';
 export type { CreateOffering$Params as CreateOffering$Params } from './fn/catalog-editing/create-offering';
 export { createOffering as createOffering } from './fn/catalog-editing/create-offering';
 export type { DeleteOffering$Params as DeleteOffering$Params } from './fn/catalog-editing/delete-offering';
 export { deleteOffering as deleteOffering } from './fn/catalog-editing/delete-offering';
 export type { UpdateOffering$Params as UpdateOffering$Params } from './fn/catalog-editing/update-offering';
 export { updateOffering as updateOffering } from './fn/catalog-editing/update-offering';
+export type { MoveOffering$Params as MoveOffering$Params } from './fn/catalog-editing/move-offering';
+export { moveOffering as moveOffering } from './fn/catalog-editing/move-offering';
 export type { CreateVendor$Params as CreateVendor$Params } from './fn/catalog-editing/create-vendor';
 export { createVendor as createVendor } from './fn/catalog-editing/create-vendor';
 export type { DeleteVendor$Params as DeleteVendor$Params } from './fn/catalog-editing/delete-vendor';

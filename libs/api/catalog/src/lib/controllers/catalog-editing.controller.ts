@@ -9,9 +9,11 @@ import {
   UpdateOfferingDto,
   UpdateVendorDto,
 } from '../dto/editing.dto';
+import { IdentityChangeDto, MergeModelDto, MoveOfferingDto, SplitModelDto } from '../dto/identity.dto';
 import { ModelDetailDto, ModelIdParams, OfferingDto } from '../dto/models.dto';
 import { VendorDto } from '../dto/vendors.dto';
 import { CatalogEditingService } from '../services/catalog-editing.service';
+import { IdentityEditingService } from '../services/identity-editing.service';
 import { ModelsQueryService } from '../services/models-query.service';
 import type { OfferingEntity } from '../entities';
 
@@ -32,6 +34,7 @@ export class CatalogEditingController {
   constructor(
     private readonly editing: CatalogEditingService,
     private readonly models: ModelsQueryService,
+    private readonly identity: IdentityEditingService,
   ) {}
 
   @Post('vendors')
@@ -83,6 +86,52 @@ export class CatalogEditingController {
   ): Promise<ModelDetailDto> {
     const model = await this.editing.updateModel(by, `${p.owner}/${p.name}`, body);
     return this.models.detail(model.id);
+  }
+
+  @Post('models/:owner/:name/merge')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Merge this model into another: its offerings move there (pinned), it is removed and its id becomes an alias.',
+    description: 'dry_run: true answers what would change. Audited; later syncs keep the decision.',
+  })
+  @ApiOkResponse({ type: IdentityChangeDto })
+  mergeModel(
+    @CurrentUser() by: Principal,
+    @Param() p: ModelIdParams,
+    @Body() body: MergeModelDto,
+  ): Promise<IdentityChangeDto> {
+    return this.identity.merge(by, `${p.owner}/${p.name}`, body);
+  }
+
+  @Post('models/:owner/:name/split')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Split offerings of this model off into a new model (pinned there).',
+    description: 'dry_run: true answers what would change. Audited; later syncs keep the decision.',
+  })
+  @ApiOkResponse({ type: IdentityChangeDto })
+  splitModel(
+    @CurrentUser() by: Principal,
+    @Param() p: ModelIdParams,
+    @Body() body: SplitModelDto,
+  ): Promise<IdentityChangeDto> {
+    return this.identity.split(by, `${p.owner}/${p.name}`, body);
+  }
+
+  @Post('offerings/:id/move')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Move an offering to another model (pinned there).',
+    description: 'dry_run: true answers what would change. Audited; later syncs keep the decision.',
+  })
+  @ApiOkResponse({ type: IdentityChangeDto })
+  moveOffering(
+    @CurrentUser() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: MoveOfferingDto,
+  ): Promise<IdentityChangeDto> {
+    return this.identity.move(by, id, body);
   }
 
   @Delete('models/:owner/:name')

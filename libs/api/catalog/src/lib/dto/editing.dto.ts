@@ -16,7 +16,7 @@ import {
 } from 'class-validator';
 import { VENDOR_KINDS, VendorKind } from '../entities';
 
-const MODALITIES = ['text', 'image', 'audio', 'video', 'file'];
+const MODALITIES = ['text', 'image', 'audio', 'video', 'file', 'pdf'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CreateVendorDto {

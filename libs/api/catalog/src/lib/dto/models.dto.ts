@@ -278,6 +278,22 @@ export class OfferingDto {
   @ApiProperty({ enum: ['active', 'deprecated'] }) status!: string;
 }
 
+export class ModelOfferingDto extends OfferingDto {
+  @ApiProperty({ type: String, nullable: true, description: 'A free tier, commitment plan or quality it sells.' })
+  variant!: string | null;
+  @ApiProperty({ type: [String], description: "Other spellings of the provider's id that feeds use." })
+  aliases!: string[];
+  @ApiProperty({
+    enum: ['operator', 'feed', 'name', 'new', 'legacy'],
+    description:
+      "Why it serves this model: an operator's decision, the feed's own link, the catalog's name once the provider's " +
+      'wrappers are removed, a new model, or from before identities were recorded.',
+  })
+  identity_basis!: string;
+  @ApiProperty({ example: 'openrouter hugging_face_id openai/gpt-oss-120b' }) identity_reason!: string;
+  @ApiProperty({ description: 'An operator placed it here: no sync moves it.' }) identity_pinned!: boolean;
+}
+
 export class CapabilityFactDto {
   @ApiProperty({ enum: CAPABILITY_FIELDS }) field!: string;
   @ApiProperty({ description: 'Who says it: a sync source\'s name, or "operator".', example: 'models.dev' })
@@ -332,7 +348,7 @@ export class ModelDetailDto extends ModelSummaryDto {
     description: 'Direct derivatives by relation.',
   })
   derivative_counts!: Record<string, number>;
-  @ApiProperty({ type: [OfferingDto] }) offerings!: OfferingDto[];
+  @ApiProperty({ type: [ModelOfferingDto] }) offerings!: ModelOfferingDto[];
   @ApiProperty({
     type: [CapabilityFactDto],
     description:

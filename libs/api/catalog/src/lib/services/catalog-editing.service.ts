@@ -136,6 +136,7 @@ export class CatalogEditingService {
       const existing = await query<{ id: string }>(m, `SELECT id FROM models WHERE lower(id) = lower($1)`, [input.id]);
       if (existing.length) throw DomainError.conflict('MODEL_EXISTS', `A model "${existing[0].id}" already exists.`);
       if (input.creator_vendor) await this.liveVendor(m, input.creator_vendor, 'creator_vendor');
+      await this.checkAliases(m, input.id, input.aliases);
       const model = m.create(ModelEntity, { id: input.id, author: input.id.split('/')[0], source: 'manual' });
       this.apply(model, input);
       await m.save(model);
@@ -158,6 +159,7 @@ export class CatalogEditingService {
     return this.write(async (m) => {
       const model = await this.liveModel(m, id);
       if (input.creator_vendor) await this.liveVendor(m, input.creator_vendor, 'creator_vendor');
+      await this.checkAliases(m, model.id, input.aliases);
       const before = this.modelSnapshot(model);
       const decisions = this.capabilityDecisions(model, input);
       this.apply(model, input);
@@ -286,6 +288,26 @@ export class CatalogEditingService {
       else if (JSON.stringify(value) !== JSON.stringify(current ?? null)) out[field] = value;
     }
     return out;
+  }
+
+  /** An alias names one model: one that already names another model is refused (merge the two instead). */
+  private async checkAliases(m: EntityManager, modelId: string, aliases: string[] | undefined): Promise<void> {
+    if (!aliases?.length) return;
+    const [hit] = await query<{ id: string; alias: string }>(
+      m,
+      `SELECT mo.id, a.alias FROM unnest($2::text[]) AS a(alias)
+         JOIN models mo ON mo.deleted_at IS NULL AND lower(mo.id) <> lower($1)
+                       AND (lower(mo.id) = lower(a.alias) OR mo.aliases @> ARRAY[a.alias])
+        ORDER BY a.alias LIMIT 1`,
+      [modelId, aliases],
+    );
+    if (hit) {
+      throw DomainError.unprocessable(
+        'ALIAS_TAKEN',
+        `"${hit.alias}" already names ${hit.id}; merge the two models instead of sharing a name.`,
+        [{ field: 'aliases', problems: [`"${hit.alias}" already names ${hit.id}`] }],
+      );
+    }
   }
 
   private apply(model: ModelEntity, input: UpdateModelDto): void {

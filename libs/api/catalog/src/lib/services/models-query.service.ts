@@ -402,6 +402,11 @@ export class ModelsQueryService {
           context_window: o.contextWindow,
           max_output: o.maxOutput,
           status: o.status,
+          variant: o.variant,
+          aliases: o.aliases,
+          identity_basis: typeof o.identity['basis'] === 'string' ? (o.identity['basis'] as string) : 'legacy',
+          identity_reason: typeof o.identity['reason'] === 'string' ? (o.identity['reason'] as string) : '',
+          identity_pinned: o.identityPinned,
         })),
       capability_facts: facts,
     };

@@ -25,7 +25,7 @@ export interface CreateModelDto {
    * owner/name
    */
   id: string;
-  input_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file'>;
+  input_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file' | 'pdf'>;
   knowledge_cutoff?: string;
 
   /**
@@ -35,7 +35,7 @@ export interface CreateModelDto {
   license?: string;
   max_output?: number;
   open_weights?: boolean;
-  output_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file'>;
+  output_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file' | 'pdf'>;
   reasoning?: boolean;
   release_date?: string;
   structured_output?: boolean;

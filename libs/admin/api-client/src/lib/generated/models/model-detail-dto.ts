@@ -4,7 +4,7 @@
 import { BaseModelDto } from '../models/base-model-dto';
 import { CapabilityFactDto } from '../models/capability-fact-dto';
 import { ModelFileDto } from '../models/model-file-dto';
-import { OfferingDto } from '../models/offering-dto';
+import { ModelOfferingDto } from '../models/model-offering-dto';
 import { TypedTagsDto } from '../models/typed-tags-dto';
 export interface ModelDetailDto {
   aliases: Array<string>;
@@ -46,7 +46,7 @@ export interface ModelDetailDto {
   license: string | null;
   likes: number;
   max_output: number | null;
-  offerings: Array<OfferingDto>;
+  offerings: Array<ModelOfferingDto>;
   open_weights: boolean | null;
   output_modalities: Array<string>;
   pipeline_tag: string | null;

@@ -20,7 +20,7 @@ export interface UpdateModelDto {
   deprecation_date?: string;
   description?: string;
   display_name?: string;
-  input_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file'>;
+  input_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file' | 'pdf'>;
   knowledge_cutoff?: string;
 
   /**
@@ -30,7 +30,7 @@ export interface UpdateModelDto {
   license?: string;
   max_output?: number;
   open_weights?: boolean;
-  output_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file'>;
+  output_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file' | 'pdf'>;
   reasoning?: boolean;
   release_date?: string;
   structured_output?: boolean;

@@ -22,8 +22,15 @@ import { deleteOffering } from '../fn/catalog-editing/delete-offering';
 import { DeleteOffering$Params } from '../fn/catalog-editing/delete-offering';
 import { deleteVendor } from '../fn/catalog-editing/delete-vendor';
 import { DeleteVendor$Params } from '../fn/catalog-editing/delete-vendor';
+import { IdentityChangeDto } from '../models/identity-change-dto';
+import { mergeModel } from '../fn/catalog-editing/merge-model';
+import { MergeModel$Params } from '../fn/catalog-editing/merge-model';
 import { ModelDetailDto } from '../models/model-detail-dto';
+import { moveOffering } from '../fn/catalog-editing/move-offering';
+import { MoveOffering$Params } from '../fn/catalog-editing/move-offering';
 import { OfferingDto } from '../models/offering-dto';
+import { splitModel } from '../fn/catalog-editing/split-model';
+import { SplitModel$Params } from '../fn/catalog-editing/split-model';
 import { updateModel } from '../fn/catalog-editing/update-model';
 import { UpdateModel$Params } from '../fn/catalog-editing/update-model';
 import { updateOffering } from '../fn/catalog-editing/update-offering';
@@ -135,6 +142,76 @@ export class CatalogEditingService extends BaseService {
     );
   }
 
+  /** Path part for operation `mergeModel()` */
+  static readonly MergeModelPath = '/api/v1/models/{owner}/{name}/merge';
+
+  /**
+   * Merge this model into another: its offerings move there (pinned), it is removed and its id becomes an alias.
+   *
+   * dry_run: true answers what would change. Audited; later syncs keep the decision.
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `mergeModel()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  mergeModel$Response(params: MergeModel$Params, context?: HttpContext): Observable<StrictHttpResponse<IdentityChangeDto>> {
+    const obs = mergeModel(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Merge this model into another: its offerings move there (pinned), it is removed and its id becomes an alias.
+   *
+   * dry_run: true answers what would change. Audited; later syncs keep the decision.
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `mergeModel$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  mergeModel(params: MergeModel$Params, context?: HttpContext): Observable<IdentityChangeDto> {
+    const resp = this.mergeModel$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<IdentityChangeDto>): IdentityChangeDto => r.body)
+    );
+  }
+
+  /** Path part for operation `splitModel()` */
+  static readonly SplitModelPath = '/api/v1/models/{owner}/{name}/split';
+
+  /**
+   * Split offerings of this model off into a new model (pinned there).
+   *
+   * dry_run: true answers what would change. Audited; later syncs keep the decision.
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `splitModel()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  splitModel$Response(params: SplitModel$Params, context?: HttpContext): Observable<StrictHttpResponse<IdentityChangeDto>> {
+    const obs = splitModel(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Split offerings of this model off into a new model (pinned there).
+   *
+   * dry_run: true answers what would change. Audited; later syncs keep the decision.
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `splitModel$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  splitModel(params: SplitModel$Params, context?: HttpContext): Observable<IdentityChangeDto> {
+    const resp = this.splitModel$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<IdentityChangeDto>): IdentityChangeDto => r.body)
+    );
+  }
+
   /** Path part for operation `createOffering()` */
   static readonly CreateOfferingPath = '/api/v1/offerings';
 
@@ -213,6 +290,41 @@ export class CatalogEditingService extends BaseService {
     const resp = this.updateOffering$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<OfferingDto>): OfferingDto => r.body)
+    );
+  }
+
+  /** Path part for operation `moveOffering()` */
+  static readonly MoveOfferingPath = '/api/v1/offerings/{id}/move';
+
+  /**
+   * Move an offering to another model (pinned there).
+   *
+   * dry_run: true answers what would change. Audited; later syncs keep the decision.
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `moveOffering()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  moveOffering$Response(params: MoveOffering$Params, context?: HttpContext): Observable<StrictHttpResponse<IdentityChangeDto>> {
+    const obs = moveOffering(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Move an offering to another model (pinned there).
+   *
+   * dry_run: true answers what would change. Audited; later syncs keep the decision.
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `moveOffering$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  moveOffering(params: MoveOffering$Params, context?: HttpContext): Observable<IdentityChangeDto> {
+    const resp = this.moveOffering$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<IdentityChangeDto>): IdentityChangeDto => r.body)
     );
   }
 
