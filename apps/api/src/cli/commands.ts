@@ -12,6 +12,7 @@ import { registerExport } from './commands/export';
 import { registerEstimate } from './commands/estimate';
 import { registerMcp } from './commands/mcp';
 import { registerOpenapi } from './commands/openapi';
+import { registerReport } from './commands/report';
 
 export { syncFraction } from './commands/sync-output';
 
@@ -34,5 +35,6 @@ export function buildProgram(config: () => AppConfig): Command {
   registerEstimate(ctx);
   registerMcp(ctx);
   registerOpenapi(ctx);
+  registerReport(ctx);
   return program;
 }

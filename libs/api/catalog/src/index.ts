@@ -31,3 +31,5 @@ export type {
   CatalogMatch,
   CatalogMatchVia,
 } from './lib/services/offering-directory.service';
+export { CatalogReportService } from './lib/services/catalog-report.service';
+export type { CatalogIdentityReport, CountBy } from './lib/services/catalog-report.service';

@@ -32,3 +32,5 @@ export { webhookSignature, WEBHOOK_TOLERANCE_SECONDS } from './lib/sync/webhooks
 export { ExportsService } from './lib/exports/exports.service';
 export { providerSlug } from './lib/sync/adapters/feed-record';
 export { csvField } from './lib/exports/exports.service';
+export { IdentityReportService } from './lib/sync/catalog-report.service';
+export type { CatalogReportDto } from './lib/sync/catalog-report.dto';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
-import { CatalogModule } from '@mph/api-catalog';
+import { CatalogModule, HfImportService } from '@mph/api-catalog';
 import { CoreModule } from '@mph/api-core';
 import { createTestApp, TestApp } from '@mph/api-core/testing';
 import request from 'supertest';
@@ -196,6 +196,39 @@ describe("operators' identity decisions: merge, split, move, aliases — preview
       'model.split',
       'offering.moved',
     ]);
+  });
+
+  it('a Hugging Face repo imported later adopts the model a feed made for the same weights', async () => {
+    feeds.json(
+      '/litellm.json',
+      JSON.stringify({
+        ...feed,
+        'novita/acme-ai/widget-7b-instruct': {
+          litellm_provider: 'novita',
+          input_cost_per_token: 5e-8,
+          output_cost_per_token: 1e-7,
+        },
+      }),
+    );
+    await run();
+    expect(await offerings('acme-ai/widget-7b-instruct')).toEqual([
+      { provider: 'novita', pinned: false, basis: 'new' },
+    ]);
+    const imported = await t.app.get(HfImportService).import(
+      (async function* () {
+        yield { from: 'test', records: [{ id: 'acme-ai/Widget-7B-Instruct', author: 'acme-ai', downloads: 1200 }] };
+      })(),
+    );
+    expect(imported.counts).toMatchObject({ created: 1, models_adopted: 1 });
+    expect(await offerings('acme-ai/Widget-7B-Instruct')).toEqual([
+      { provider: 'novita', pinned: false, basis: 'feed' },
+    ]);
+    expect((await op().get('/api/v1/models/acme-ai/widget-7b-instruct').expect(200)).body.id).toBe(
+      'acme-ai/Widget-7B-Instruct',
+    );
+    // The next sync keeps it there.
+    expect((await run()).counts.offerings_moved ?? 0).toBe(0);
+    expect((await offerings('acme-ai/Widget-7B-Instruct')).length).toBe(1);
   });
 
   it('refuses what makes no sense, with the field to fix', async () => {

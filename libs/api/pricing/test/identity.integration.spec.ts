@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
-import { CatalogModule } from '@mph/api-catalog';
+import { CatalogModule, HfImportService, HfPage, readHfFile } from '@mph/api-catalog';
 import { CoreModule } from '@mph/api-core';
 import { createTestApp, TestApp } from '@mph/api-core/testing';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { PricingModule, PricingReadModel } from '../src';
 import { FeedServer } from './feed-server';
+import { IDENTITY_FACTS } from './identity-facts';
 
 @Module({})
 class Root {}
@@ -205,7 +206,25 @@ describe('one model, one identity: five feeds synced together', () => {
       runs[name] = (await api().post(`/api/v1/sync/sources/${source.id}/run`, { wait: true }).expect(200)).body;
       expect(runs[name].status).toBe('succeeded');
     }
-  }, 120_000);
+    // The fifth: Hugging Face repos (the seed file), whose repos adopt the models feeds made for their weights; then
+    // every feed once more, as a schedule would (each now sees what the others linked).
+    const hub = real
+      ? readHfFile(join(SHARED, 'hf/hf-model-tree-seed.json'))
+      : (async function* (): AsyncGenerator<HfPage> {
+          yield {
+            from: 'mini',
+            records: [{ id: 'meta-llama/Llama-3.1-8B-Instruct', author: 'meta-llama', downloads: 5_000_000 }],
+          };
+        })();
+    await t.app.get(HfImportService).import(hub);
+    for (const { id } of await db.query(`SELECT id FROM sync_sources WHERE name = ANY($1) ORDER BY created_at`, [
+      ['litellm', 'openrouter', 'genai-prices', 'models.dev'],
+    ])) {
+      expect((await api().post(`/api/v1/sync/sources/${id}/run`, { wait: true }).expect(200)).body.status).toBe(
+        'succeeded',
+      );
+    }
+  }, 180_000);
   afterAll(async () => {
     await t.close();
     await feeds.stop();
@@ -367,6 +386,62 @@ describe('one model, one identity: five feeds synced together', () => {
     expect(audit).toEqual([{ before: '16384', after: '4096' }]);
     // null gives the field back to the feeds.
     expect((await patch({ max_output: null }).expect(200)).body.max_output).toBe(16384);
+  });
+
+  it(`resolves the table of ${IDENTITY_FACTS.length} identity facts (feed id → offering and model)`, async () => {
+    const rows: {
+      name: string;
+      feed_ref: string;
+      provider_slug: string;
+      provider_model_id: string;
+      model_id: string;
+    }[] = await db.query(
+      `SELECT s.name, so.feed_ref, o.provider_slug, o.provider_model_id, o.model_id
+           FROM sync_source_offerings so JOIN sync_sources s ON s.id = so.source_id
+           JOIN offerings o ON o.id = so.offering_id
+          WHERE so.missing_since IS NULL`,
+    );
+    const seen = new Map(rows.map((r) => [`${r.name}|${r.feed_ref}`, r]));
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const [source, ref, provider, providerModelId, model] of IDENTITY_FACTS) {
+      const got = seen.get(`${source}|${ref}`);
+      if (!got) {
+        // The small fixtures hold only some of the real feeds' entries.
+        if (real) wrong.push(`${source} ${ref}: not synced`);
+        continue;
+      }
+      checked++;
+      const actual = `${got.provider_slug} ${got.provider_model_id} → ${got.model_id}`;
+      if (actual !== `${provider} ${providerModelId} → ${model}`) wrong.push(`${source} ${ref}: ${actual}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(IDENTITY_FACTS.length).toBeGreaterThanOrEqual(60);
+    expect(checked).toBeGreaterThanOrEqual(real ? IDENTITY_FACTS.length : 8);
+  });
+
+  it('the catalog report counts models, offerings, links, feeds per offering, unresolved ids and held prices', async () => {
+    const report = (await api().get('/api/v1/catalog-report?sample=5').expect(200)).body;
+    const [{ models, offerings }] = await db.query(
+      `SELECT (SELECT count(*)::int FROM models WHERE deleted_at IS NULL) AS models,
+              (SELECT count(*)::int FROM offerings WHERE deleted_at IS NULL) AS offerings`,
+    );
+    expect(report.models.live).toBe(models);
+    expect(report.offerings.live).toBe(offerings);
+    const sum = (rows: { count: number }[]) => rows.reduce((s, r) => s + r.count, 0);
+    expect(sum(report.offerings.by_basis)).toBe(offerings);
+    expect(sum(report.offerings.by_feeds)).toBe(offerings);
+    expect(report.offerings.by_feeds.find((b: { key: string }) => b.key === '3+').count).toBeGreaterThan(0);
+    expect(sum(report.offerings_per_model.buckets)).toBe(report.models.with_offerings);
+    expect(report.offerings_per_model.top[0]).toMatchObject({ model_id: expect.any(String) });
+    if (real) expect(report.offerings_per_model.top[0].model_id).toBe('openai/gpt-oss-120b');
+    expect(report.held_prices.held).toBeGreaterThanOrEqual(1);
+    expect(sum(report.unresolved.by_reason)).toBe(report.unresolved.total);
+    for (const u of report.unresolved.sample) expect(u.reason).toBeTruthy();
+    expect(report.sources.map((s: { name: string }) => s.name)).toEqual(
+      expect.arrayContaining(['genai-prices', 'litellm', 'models.dev', 'openrouter']),
+    );
+    await request(t.app.getHttpServer()).get('/api/v1/catalog-report').expect(401);
   });
 
   it('an unchanged re-run writes nothing and holds nothing twice', async () => {

@@ -359,6 +359,19 @@ describe('price sync (sources, runs, safety, approval)', () => {
       ['genai-local', '2'],
       ['litellm-local', '0'],
     ]);
+    // Per unit: the spread between the sources (null percent: one says free), and each source's amounts.
+    expect(o3.units.find((u: { unit: string }) => u.unit === 'input')).toEqual({
+      unit: 'input',
+      min: '0',
+      max: '2',
+      diff_pct: null,
+      sources: 2,
+    });
+    expect(o3.observations[0]).toMatchObject({
+      stale: false,
+      stale_reason: null,
+      amounts: expect.arrayContaining([{ unit: 'input', amount: '2' }]),
+    });
     expect(report.body.meta.sources.find((x: { name: string }) => x.name === 'genai-local')).toMatchObject({
       stale: false,
     });

@@ -3,10 +3,10 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
-import type { IdentityChangeDto } from '@mph/admin-api-client';
+import type { IdentityChangeDto, OfferingDto } from '@mph/admin-api-client';
 import { IdentityDialog, IdentityDialogData } from './identity-dialog';
 
-const offerings = [
+const offerings: OfferingDto[] = [
   {
     id: 'o1',
     provider: 'together',

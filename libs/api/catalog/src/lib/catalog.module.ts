@@ -11,6 +11,7 @@ import { CATALOG_ENTITIES } from './entities';
 import { HfImportService } from './import/hf-import.service';
 import { DemoSeedService } from './seed/demo-seed.service';
 import { CatalogEditingService } from './services/catalog-editing.service';
+import { CatalogReportService } from './services/catalog-report.service';
 import { CatalogStatsService } from './services/catalog-stats.service';
 import { IdentityEditingService } from './services/identity-editing.service';
 import { ModelCapabilitiesService } from './services/model-capabilities.service';
@@ -32,6 +33,7 @@ import { OfferingDirectoryService } from './services/offering-directory.service'
     OfferingRegistryService,
     OfferingDirectoryService,
     ModelCapabilitiesService,
+    CatalogReportService,
   ],
   exports: [
     ModelsQueryService,
@@ -41,6 +43,7 @@ import { OfferingDirectoryService } from './services/offering-directory.service'
     OfferingRegistryService,
     OfferingDirectoryService,
     ModelCapabilitiesService,
+    CatalogReportService,
   ],
 })
 export class CatalogModule implements OnApplicationBootstrap {

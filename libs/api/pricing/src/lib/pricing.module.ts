@@ -11,6 +11,8 @@ import { PRICING_ENTITIES } from './entities';
 import { SyncController, SyncStreamController } from './sync/sync.controller';
 import { WebhooksController } from './sync/webhooks.controller';
 import { HeldPricesService } from './sync/held-prices.service';
+import { CatalogReportController } from './sync/catalog-report.controller';
+import { IdentityReportService } from './sync/catalog-report.service';
 import { ReconciliationService } from './sync/reconciliation.service';
 import { SyncService } from './sync/sync.service';
 import { SyncSourcesService } from './sync/sync-sources.service';
@@ -33,6 +35,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     SyncStreamController,
     WebhooksController,
     ExportsController,
+    CatalogReportController,
   ],
   providers: [
     PricingReadModel,
@@ -44,6 +47,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     ExportsService,
     ReconciliationService,
     HeldPricesService,
+    IdentityReportService,
     { provide: MODEL_PRICES, useExisting: PriceReadService },
     { provide: MODEL_PRICE_SQL, useValue: MODEL_PRICE_SQL_IMPL },
   ],
@@ -55,6 +59,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     SyncService,
     SyncSourcesService,
     ExportsService,
+    IdentityReportService,
     MODEL_PRICES,
     MODEL_PRICE_SQL,
   ],

@@ -81,6 +81,10 @@ describe('model names', () => {
     ['groq', 'llama-3.3-70b-versatile', 'meta-llama/llama-3.3-70b-versatile'],
     ['deepinfra', 'meta-llama/Meta-Llama-3.1-8B-Instruct', 'meta-llama/Meta-Llama-3.1-8B-Instruct'],
     ['somehost', 'my-model', 'somehost/my-model'],
+    ['fireworks', 'accounts/fireworks/models/deepseek-v3p1', 'deepseek/deepseek-v3.1'],
+    ['fireworks', 'accounts/fireworks/models/qwen2p5-72b-instruct', 'qwen/qwen2.5-72b-instruct'],
+    ['bedrock', 'claude-sonnet-4-5-20250929-v1:0', 'anthropic/claude-sonnet-4-5'],
+    ['bedrock', 'amazon-nova/nova-lite-v1', 'amazon-nova/nova-lite'],
   ])('%s %s → new model %s', (provider, id, model) => expect(primary(provider, id)).toBe(model));
 
   it('offers fallbacks: serving variants and the Meta- prefix, only to find known models', () => {

@@ -25,7 +25,7 @@ const CREATOR_GROUPS: Record<string, string[]> = {
   moonshotai: ['moonshotai', 'moonshot'],
   microsoft: ['microsoft'],
   nvidia: ['nvidia'],
-  amazon: ['amazon'],
+  amazon: ['amazon', 'amazon-nova'],
   ai21: ['ai21', 'ai21labs'],
   minimax: ['minimax', 'minimaxai'],
   perplexity: ['perplexity'],
@@ -242,8 +242,25 @@ export function modelCandidates(
       }
     }
   }
+  // Bedrock ids without the vendor prefix (`claude-sonnet-4-5-20250929-v1:0`, `amazon-nova/nova-lite-v1`) still
+  // carry Bedrock's model version.
+  if (provider === 'bedrock' && !bedrock) {
+    for (const re of BEDROCK_VERSION) {
+      const m = re.exec(id);
+      if (m && m.index > 0) {
+        id = id.slice(0, m.index);
+        rules.push(`version ${m[0]}`);
+        break;
+      }
+    }
+  }
   const parts = id.split('/').filter(Boolean);
   let name = parts[parts.length - 1] ?? id;
+  // Fireworks spells a version's decimal point as `p` (`deepseek-v3p1`, `qwen2p5-72b-instruct`, `kimi-k2p5`).
+  if (provider === 'fireworks' && /\dp\d/.test(name)) {
+    name = name.replace(/(\d)p(\d)/g, '$1.$2');
+    rules.push('decimal p');
+  }
   if (parts.length >= 2) {
     const ns = parts[parts.length - 2];
     // `openai/gpt-4o`, `meta-llama/Llama-3.1-8B-Instruct`: a namespace; `TEE/…`, `chat-completion/models/…`: a path.

@@ -5,6 +5,7 @@ import { query, ResponseCache } from '@mph/api-core';
 import { DataSource } from 'typeorm';
 import { HfModelRecord, hfRow, recordId } from './hf-record';
 import type { HfPage } from './hf-source';
+import { OfferingRegistryService } from '../services/offering-registry.service';
 
 export interface ImportCounts {
   records: number;
@@ -14,6 +15,8 @@ export interface ImportCounts {
   skipped: number;
   edges_written: number;
   edges_removed: number;
+  /** Models feeds had made for weights the Hub now lists, merged into the repo. */
+  models_adopted: number;
 }
 
 export interface ImportResult {
@@ -54,6 +57,7 @@ export class HfImportService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly provenance: ProvenanceService,
     private readonly cache: ResponseCache,
+    private readonly registry: OfferingRegistryService,
   ) {}
 
   async import(
@@ -68,6 +72,7 @@ export class HfImportService {
       skipped: 0,
       edges_written: 0,
       edges_removed: 0,
+      models_adopted: 0,
     };
     const problems: string[] = [];
     for await (const page of pages) {
@@ -112,9 +117,17 @@ export class HfImportService {
           );
           counts.edges_written += lineage.edgesWritten;
           counts.edges_removed += lineage.edgesRemoved;
+          // New repos adopt the models feeds made for the same weights before the Hub knew them.
+          if (created)
+            counts.models_adopted += (
+              await this.registry.adoptHubModels(
+                m,
+                batch.map((r) => r.id),
+              )
+            ).length;
         });
       }
-      if (counts.created || counts.updated || counts.edges_written || counts.edges_removed)
+      if (counts.created || counts.updated || counts.edges_written || counts.edges_removed || counts.models_adopted)
         this.cache.invalidate('catalog');
       onProgress?.({ ...counts }, { from: page.from, total: page.total });
     }

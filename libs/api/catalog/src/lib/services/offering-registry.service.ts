@@ -154,9 +154,9 @@ export class OfferingRegistryService {
     >();
     const keys = new Set<string>();
     for (const [key, { ref }] of byKey) {
-      const hints = hintsOf(ref);
-      const hintCandidates = hints.map((h) => candidateOf(h.id));
       const c = modelCandidates(ref.provider, canonicalOfferingId(ref.provider, ref.providerModelId));
+      const hints = hintsOf(ref).filter((h) => linkFits(h, c.list));
+      const hintCandidates = hints.map((h) => candidateOf(h.id));
       candidates.set(key, {
         hints: hintCandidates,
         hintVia: hints.map((h) => h.via),
@@ -173,10 +173,17 @@ export class OfferingRegistryService {
     const index = new ModelIndex(models);
     const plan: IdentityPlan = { offerings: new Map(), newModels: new Map(), modelAliases: new Map() };
     const now = new Date().toISOString();
-    // Entries with the feed's own links first: others then find the models those create.
-    const order = [...byKey.keys()].sort(
-      (a, b) => Number(!candidates.get(a)?.hints.length) - Number(!candidates.get(b)?.hints.length),
-    );
+    // Entries with the feed's own links first, then the makers' own offerings: others then find the models those
+    // create, so a new model is named as its maker spells it (`gemini-2.5-flash`, not a reseller's `gemini-2-5-flash`).
+    const rank = (key: string) => {
+      const c = candidates.get(key);
+      const ref = byKey.get(key)?.ref;
+      const maker = c && ref ? sameCreator(ref.provider, c.list[c.primary]?.creator) : false;
+      // Serving variants (`-Turbo`, `-fast`) last: they fold into the plain model when this run has made it.
+      const serving = c?.list.some((x) => x.rules.some((r) => r.startsWith('serving variant'))) ? 4 : 0;
+      return serving + (c?.hints.length ? 0 : 2) + (maker ? 0 : 1);
+    };
+    const order = [...byKey.keys()].sort((a, b) => rank(a) - rank(b));
     for (const key of order) {
       const { ref, spellings } = byKey.get(key) as { ref: OfferingRef; spellings: Set<string> };
       const found = existing.get(key) ?? null;
@@ -453,6 +460,48 @@ export class OfferingRegistryService {
   }
 
   /**
+   * Hugging Face repos just imported adopt the models feeds made for the same weights before the Hub knew them
+   * (`deepseek/deepseek-r1` for `deepseek-ai/DeepSeek-R1`: same name key, or HF's `Meta-` rename, same creator): the
+   * feed-made model's offerings
+   * move to the repo (operator-pinned ones stay), it is merged there, its id kept as an alias. Returns the merges.
+   */
+  async adoptHubModels(m: EntityManager, hubIds: string[]): Promise<{ from: string; to: string }[]> {
+    if (!hubIds.length) return [];
+    const pairs = await query<{ from_id: string; to_id: string }>(
+      m,
+      `SELECT s.id AS from_id, h.id AS to_id
+         FROM models h
+         -- The same name, or HF's rename of Meta-Llama-3.1-… to Llama-3.1-…
+         JOIN models s ON s.identity_keys && ARRAY[mph_name_key(h.id), 'meta' || mph_name_key(h.id)]
+                      AND mph_name_key(s.id) IN (mph_name_key(h.id), 'meta' || mph_name_key(h.id))
+        WHERE h.id = ANY($1::text[]) AND h.deleted_at IS NULL AND h.source = 'huggingface'
+          AND s.id <> h.id AND s.deleted_at IS NULL AND s.source NOT IN ('manual', 'demo', 'huggingface')
+          AND s.hf_created_at IS NULL`,
+      [hubIds],
+    );
+    const moves = pairs
+      .filter((p) => sameCreator(p.from_id.split('/')[0], p.to_id.split('/')[0]))
+      .map((p) => ({ from: p.from_id, to: p.to_id }));
+    // One target per feed-made model (two repos of one name and creator would be ambiguous: leave those alone).
+    const targets = new Map<string, string[]>();
+    for (const mv of moves) targets.set(mv.from, [...(targets.get(mv.from) ?? []), mv.to]);
+    const clear = moves.filter((mv) => targets.get(mv.from)?.length === 1);
+    if (!clear.length) return [];
+    await execute(
+      m,
+      `UPDATE offerings o
+          SET model_id = d.to_id, updated_at = now(),
+              identity = o.identity || jsonb_build_object('basis', 'feed', 'moved_from', d.from_id,
+                'reason', 'Hugging Face repo ' || d.to_id || ' (adopted ' || d.from_id || ')')
+         FROM jsonb_to_recordset($1::jsonb) AS d(from_id text, to_id text)
+        WHERE o.model_id = d.from_id AND NOT o.identity_pinned`,
+      [JSON.stringify(clear.map((c) => ({ from_id: c.from, to_id: c.to })))],
+    );
+    await this.mergeEmptied(m, clear);
+    return clear;
+  }
+
+  /**
    * Models a sync made that lost every offering to a stronger identity are merged into where those went: soft-deleted,
    * `merged_into` set, their id kept as an alias there (so clients' old spellings still resolve).
    */
@@ -468,9 +517,12 @@ export class OfferingRegistryService {
                WHERE mo.id = mv.from_id AND mo.deleted_at IS NULL AND mo.source NOT IN ('manual', 'demo', 'huggingface')
                  AND mo.hf_created_at IS NULL AND mo.downloads = 0
                  AND NOT EXISTS (SELECT 1 FROM offerings o WHERE o.model_id = mo.id AND o.deleted_at IS NULL)
-              RETURNING mo.id, mv.to_id AS into)
-       UPDATE models t SET aliases = t.aliases || gone.id, updated_at = now()
-         FROM gone WHERE t.id = gone.into AND NOT t.aliases @> ARRAY[gone.id]
+              RETURNING mo.id, mv.to_id AS into, mo.aliases)
+       UPDATE models t
+          SET aliases = t.aliases || ARRAY(SELECT unnest(array_prepend(gone.id, gone.aliases))
+                                           EXCEPT SELECT unnest(t.aliases) EXCEPT SELECT t.id),
+              updated_at = now()
+         FROM gone WHERE t.id = gone.into
        RETURNING gone.id, gone.into`,
       [JSON.stringify(moves.map((x) => ({ from_id: x.from, to_id: x.to })))],
     );
@@ -524,6 +576,24 @@ function hintsOf(ref: OfferingRef): ModelHint[] {
   if (ref.modelHint) out.push({ id: ref.modelHint, via: 'id rule' });
   for (const h of ref.modelHints ?? []) if (h.id && !out.some((o) => o.id === h.id)) out.push(h);
   return out;
+}
+
+/** What may follow a model's name in a provider's id of the same model: dates, versions, serving and quantization tags. */
+const SAME_MODEL_TAIL =
+  /^(?:\d+|v\d+|fast|turbo|lite|fp8|fp16|bf16|int8|int4|awq|instruct|chat|it|latest|preview|tee|maas|free|hf)*$/;
+
+/**
+ * models.dev's `base_model` means "inherits this file's fields", which it also uses for distills and relatives (the
+ * R1 distill of Qwen 32B inherits from DeepSeek R1): such a link identifies the model only when the offering's own
+ * name is the linked name, possibly with a date, version, serving or quantization tag after it.
+ */
+function linkFits(hint: ModelHint, own: ModelCandidate[]): boolean {
+  if (!hint.via.startsWith('models.dev')) return true;
+  const linked = nameKey(candidateOf(hint.id).name);
+  return own.some((c) => {
+    const key = nameKey(c.name);
+    return key === linked || (key.startsWith(linked) && SAME_MODEL_TAIL.test(key.slice(linked.length)));
+  });
 }
 
 function candidateOf(id: string): ModelCandidate {

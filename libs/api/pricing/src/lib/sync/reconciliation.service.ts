@@ -42,15 +42,23 @@ export interface Disagreement {
   current_source: string | null;
   /** Largest relative difference between sources on input or output (percent, 2 decimals); null: free vs paid. */
   max_diff_pct: string | null;
+  /** Per unit the sources state (base prices): lowest, highest and their difference in percent. */
+  units: { unit: string; min: string; max: string; diff_pct: string | null; sources: number }[];
   observations: {
     source: string;
     currency: string;
     input: string | null;
     output: string | null;
+    amounts: { unit: string; amount: string }[];
     observed_since: string;
     stale: boolean;
+    /** Why it is stale: the source has not run successfully lately, or its feed no longer lists this offering. */
+    stale_reason: string | null;
   }[];
 }
+
+/** Units compared per offering (base prices: no prompt tier, no time window). */
+const RECONCILED = ['input', 'output', 'cache_read', 'cache_write'];
 
 const base = (row: ObservationRow, unit: string) =>
   row.components.find((c) => c.unit === unit && !Number(c.prompt_tokens_above) && !c.window_start)?.amount ?? null;
@@ -103,6 +111,14 @@ export class ReconciliationService {
                  GROUP BY 1, 2, 3 HAVING count(*) > 1)`,
     );
     const offerings = await this.offerings.byIds(observed.map((r) => r.offering_id));
+    // A source's report is stale when its feed no longer lists the offering (kept for history, not current).
+    const gone = await query<{ source_id: string; offering_id: string; missing_since: Date }>(
+      this.dataSource,
+      `SELECT source_id::text, offering_id::text, missing_since FROM sync_source_offerings
+        WHERE missing_since IS NOT NULL AND offering_id = ANY($1::uuid[])`,
+      [[...new Set(observed.map((r) => r.offering_id))]],
+    );
+    const missing = new Map(gone.map((g) => [`${g.source_id}|${g.offering_id}`, g.missing_since]));
     const rows: ObservationRow[] = observed.flatMap((r) => {
       const f = offerings.get(r.offering_id);
       if (!f || (q.provider !== undefined && q.provider !== null && f.provider !== q.provider)) return [];
@@ -131,7 +147,8 @@ export class ReconciliationService {
     for (const list of groups.values()) {
       let worst = new Money(0);
       let freeVsPaid = false;
-      for (const unit of ['input', 'output']) {
+      const units: Disagreement['units'] = [];
+      for (const unit of RECONCILED) {
         const amounts = list
           .map((r) => base(r, unit))
           .filter((a): a is string => a !== null)
@@ -139,12 +156,21 @@ export class ReconciliationService {
         if (amounts.length < 2) continue;
         const min = Money.min(...amounts);
         const max = Money.max(...amounts);
+        const pct = min.isZero() ? null : max.minus(min).div(min).times(100);
+        units.push({
+          unit,
+          min: min.toFixed(),
+          max: max.toFixed(),
+          diff_pct: min.isZero() && !max.isZero() ? null : (pct ?? new Money(0)).toDecimalPlaces(2).toFixed(),
+          sources: amounts.length,
+        });
+        // Input and output decide whether the offering is listed (cache prices often differ by design).
+        if (unit !== 'input' && unit !== 'output') continue;
         if (min.isZero()) {
           if (!max.isZero()) freeVsPaid = true;
           continue;
         }
-        const pct = max.minus(min).div(min).times(100);
-        if (pct.gt(worst)) worst = pct;
+        if (pct && pct.gt(worst)) worst = pct;
       }
       const currencies = new Set(list.map((r) => r.currency));
       if (!freeVsPaid && currencies.size === 1 && !worst.gt(threshold)) continue;
@@ -161,14 +187,28 @@ export class ReconciliationService {
           truth_source: null,
           current_source: null,
           max_diff_pct: freeVsPaid ? null : worst.toDecimalPlaces(2).toFixed(),
-          observations: list.map((r) => ({
-            source: r.source,
-            currency: r.currency.trim(),
-            input: base(r, 'input'),
-            output: base(r, 'output'),
-            observed_since: r.observed_at.toISOString(),
-            stale: staleByName.get(r.source) ?? true,
-          })),
+          units,
+          observations: list.map((r) => {
+            const gone = missing.get(`${r.source_id}|${r.offering_id}`);
+            const sourceStale = staleByName.get(r.source) ?? true;
+            return {
+              source: r.source,
+              currency: r.currency.trim(),
+              input: base(r, 'input'),
+              output: base(r, 'output'),
+              amounts: RECONCILED.flatMap((unit) => {
+                const amount = base(r, unit);
+                return amount === null ? [] : [{ unit, amount }];
+              }),
+              observed_since: r.observed_at.toISOString(),
+              stale: sourceStale || gone !== undefined,
+              stale_reason: gone
+                ? `${r.source} no longer lists this offering (since ${gone.toISOString().slice(0, 10)})`
+                : sourceStale
+                  ? `${r.source} has not run successfully in ${STALE_AFTER_HOURS} hours`
+                  : null,
+            };
+          }),
         },
       });
     }

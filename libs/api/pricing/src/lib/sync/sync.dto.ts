@@ -331,14 +331,41 @@ export class SourceHealthDto {
   @ApiProperty({ description: 'No successful run in the last 48 hours.' }) stale!: boolean;
 }
 
+export class UnitAmountDto {
+  @ApiProperty({ example: 'cache_read' }) unit!: string;
+  @ApiProperty({ example: '0.075', description: 'Base price per 1M tokens.' }) amount!: string;
+}
+
 export class ObservationDto {
   @ApiProperty() source!: string;
   @ApiProperty() currency!: string;
   @ApiProperty({ type: String, nullable: true, description: 'Base input per 1M tokens.' }) input!: string | null;
   @ApiProperty({ type: String, nullable: true }) output!: string | null;
+  @ApiProperty({ type: [UnitAmountDto], description: 'Base input, output and cache prices this source states.' })
+  amounts!: UnitAmountDto[];
   @ApiProperty({ format: 'date-time', description: 'Since when the source reports this price.' })
   observed_since!: string;
   @ApiProperty() stale!: boolean;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why: the source has not run successfully lately, or its feed no longer lists this offering.',
+  })
+  stale_reason!: string | null;
+}
+
+export class UnitSpreadDto {
+  @ApiProperty({ example: 'input' }) unit!: string;
+  @ApiProperty({ example: '0.15' }) min!: string;
+  @ApiProperty({ example: '0.2' }) max!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '33.33',
+    description: '(max − min) / min in percent; null: free vs paid.',
+  })
+  diff_pct!: string | null;
+  @ApiProperty({ description: 'How many sources state it.' }) sources!: number;
 }
 
 export class DisagreementDto {
@@ -353,6 +380,7 @@ export class DisagreementDto {
     string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Largest difference in percent; null when one says free.' })
   max_diff_pct!: string | null;
+  @ApiProperty({ type: [UnitSpreadDto] }) units!: UnitSpreadDto[];
   @ApiProperty({ type: [ObservationDto] }) observations!: ObservationDto[];
 }
 

@@ -14,6 +14,7 @@ import { approveHeldPrice } from '../fn/sync/approve-held-price';
 import { ApproveHeldPrice$Params } from '../fn/sync/approve-held-price';
 import { approveSyncRun } from '../fn/sync/approve-sync-run';
 import { ApproveSyncRun$Params } from '../fn/sync/approve-sync-run';
+import { CatalogReportDto } from '../models/catalog-report-dto';
 import { chooseProviderTruth } from '../fn/sync/choose-provider-truth';
 import { ChooseProviderTruth$Params } from '../fn/sync/choose-provider-truth';
 import { clearProviderTruth } from '../fn/sync/clear-provider-truth';
@@ -24,6 +25,8 @@ import { createSyncStreamTicket } from '../fn/sync/create-sync-stream-ticket';
 import { CreateSyncStreamTicket$Params } from '../fn/sync/create-sync-stream-ticket';
 import { deleteSyncSource } from '../fn/sync/delete-sync-source';
 import { DeleteSyncSource$Params } from '../fn/sync/delete-sync-source';
+import { getCatalogReport } from '../fn/sync/get-catalog-report';
+import { GetCatalogReport$Params } from '../fn/sync/get-catalog-report';
 import { getSyncRun } from '../fn/sync/get-sync-run';
 import { GetSyncRun$Params } from '../fn/sync/get-sync-run';
 import { HeldPriceDto } from '../models/held-price-dto';
@@ -64,6 +67,41 @@ import { WebhookSecretDto } from '../models/webhook-secret-dto';
 export class SyncService extends BaseService {
   constructor(config: ApiConfiguration, http: HttpClient) {
     super(config, http);
+  }
+
+  /** Path part for operation `getCatalogReport()` */
+  static readonly GetCatalogReportPath = '/api/v1/catalog-report';
+
+  /**
+   * Models, offerings, offerings per model, feeds per offering, unresolved and ambiguous ids, held prices, capability conflicts, price disagreements and source freshness.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `getCatalogReport()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getCatalogReport$Response(params?: GetCatalogReport$Params, context?: HttpContext): Observable<StrictHttpResponse<CatalogReportDto>> {
+    const obs = getCatalogReport(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Models, offerings, offerings per model, feeds per offering, unresolved and ambiguous ids, held prices, capability conflicts, price disagreements and source freshness.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `getCatalogReport$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getCatalogReport(params?: GetCatalogReport$Params, context?: HttpContext): Observable<CatalogReportDto> {
+    const resp = this.getCatalogReport$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<CatalogReportDto>): CatalogReportDto => r.body)
+    );
   }
 
   /** Path part for operation `listHeldPrices()` */

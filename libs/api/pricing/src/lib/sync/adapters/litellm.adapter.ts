@@ -69,7 +69,7 @@ export function parseLitellmField(
 
 const AZURE_DEPLOYMENT = /^(eu|us|global|global-standard|data-zone)$/;
 
-const AWS_REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)-[a-z]+-\d$/;
+const AWS_REGION = /^(us|eu|ap|ca|sa|me|af|il|mx)(-gov)?-[a-z]+-\d$/;
 
 /**
  * Parses LiteLLM's `model_prices_and_context_window.json`: one record per key with any known price, components
@@ -106,6 +106,8 @@ export function parseLitellm(body: string): FeedParseResult {
     // `azure/ada` under azure_text, `vertex_ai/…` under vertex_ai-*: the key's own provider prefix.
     const head = id.split('/')[0];
     if (id === key && id.includes('/') && providerSlug(head) === provider) id = id.slice(head.length + 1);
+    // `bedrock/invoke/anthropic.claude-…`: LiteLLM's route (InvokeModel vs Converse), not part of Bedrock's id.
+    if (provider === 'bedrock' && id.startsWith('invoke/')) id = id.slice('invoke/'.length);
     let region = '';
     const first = id.split('/')[0];
     if (AWS_REGION.test(first) && id.includes('/')) {
