@@ -75,6 +75,31 @@ describe('EditModelDialog', () => {
     expect(closed).toEqual([{ ...model, vision: false }]);
   });
 
+  it('edits aliases as a comma-separated list; a name another model has comes back on the field', async () => {
+    data = { ...model, aliases: ['rocket'] } as unknown as ModelDetailDto;
+    const fixture = TestBed.createComponent(EditModelDialog);
+    await fixture.whenStable();
+    expect(fixture.componentInstance.form.controls.aliases.value).toBe('rocket');
+    fixture.componentInstance.form.patchValue({ aliases: 'rocket, acme-rocket ,, rocket' });
+    fixture.componentInstance.save();
+    const req = http.expectOne('/api/v1/models/acme/rocket');
+    expect(req.request.body).toEqual({ aliases: ['rocket', 'acme-rocket'] });
+    req.flush(
+      {
+        error: {
+          code: 'ALIAS_TAKEN',
+          message: '"acme-rocket" already names acme/other; merge the two models instead of sharing a name.',
+          details: [{ field: 'aliases', problems: ['"acme-rocket" already names acme/other'] }],
+        },
+      },
+      { status: 422, statusText: 'Unprocessable Entity' },
+    );
+    await fixture.whenStable();
+    expect(fixture.componentInstance.form.controls.aliases.getError('server')).toBe(
+      '"acme-rocket" already names acme/other',
+    );
+  });
+
   it('closes without a request when nothing changed', () => {
     const fixture = TestBed.createComponent(EditModelDialog);
     fixture.componentInstance.save();

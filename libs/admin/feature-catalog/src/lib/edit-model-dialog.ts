@@ -12,6 +12,16 @@ import { applyServerErrors } from './server-errors';
 const FLAGS = ['tool_calling', 'structured_output', 'reasoning', 'vision', 'open_weights'] as const;
 
 /** Operators edit a model's names and capabilities; the server's validation errors land on the fields. */
+/** "a, b ,, c" → ["a", "b", "c"] (unique, in order). */
+export const aliasList = (text: string) => [
+  ...new Set(
+    text
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+  ),
+];
+
 @Component({
   selector: 'mph-edit-model-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -59,6 +69,13 @@ const FLAGS = ['tool_calling', 'structured_output', 'reasoning', 'vision', 'open
           <input matInput formControlName="deprecation_date" placeholder="YYYY-MM-DD" />
           @if (form.controls.deprecation_date.hasError('server')) {
             <mat-error>{{ form.controls.deprecation_date.getError('server') }}</mat-error>
+          }
+        </mat-form-field>
+        <mat-form-field appearance="outline" class="wide">
+          <mat-label>Aliases (other ids clients use, comma-separated)</mat-label>
+          <input matInput formControlName="aliases" data-testid="edit-aliases" />
+          @if (form.controls.aliases.hasError('server')) {
+            <mat-error data-testid="aliases-error">{{ form.controls.aliases.getError('server') }}</mat-error>
           }
         </mat-form-field>
         <mat-form-field appearance="outline" class="wide">
@@ -127,6 +144,7 @@ export class EditModelDialog {
     context_window: [this.model.context_window as number | null],
     max_output: [this.model.max_output as number | null],
     deprecation_date: [this.model.deprecation_date ?? ''],
+    aliases: [(this.model.aliases ?? []).join(', ')],
     tool_calling: [this.model.tool_calling ?? false],
     structured_output: [this.model.structured_output ?? false],
     reasoning: [this.model.reasoning ?? false],
@@ -147,6 +165,11 @@ export class EditModelDialog {
     // Only what the operator changed is sent: untouched fields (an unknown capability shown unticked, say) stay as they are.
     const body: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(v)) {
+      if (key === 'aliases') {
+        // The list as a whole: clearing the field removes every alias.
+        if (value !== this.initial[key]) body[key] = aliasList(String(value));
+        continue;
+      }
       if (value === this.initial[key] || value === '' || value === null) continue;
       body[key] = value;
     }

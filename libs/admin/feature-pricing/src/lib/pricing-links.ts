@@ -17,6 +17,7 @@ import { SessionStore } from '@mph/admin-feature-auth';
         <a routerLink="/pricing/sync/runs" routerLinkActive="active">Sync runs</a>
         <a routerLink="/pricing/review" routerLinkActive="active">Review</a>
         <a routerLink="/pricing/quality" routerLinkActive="active">Data quality</a>
+        <a routerLink="/pricing/report" routerLinkActive="active">Catalog report</a>
       }
     </nav>
   `,

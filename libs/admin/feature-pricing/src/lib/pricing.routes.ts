@@ -2,6 +2,7 @@ import { Routes } from '@angular/router';
 import { roleGuard } from '@mph/admin-feature-auth';
 import { OfferingPricesPage } from './offering-prices-page';
 import { PricesPage } from './prices-page';
+import { CatalogReportPage } from './catalog-report-page';
 import { QualityPage } from './quality-page';
 import { ReviewPage } from './review-page';
 import { SyncRunPage } from './sync-run-page';
@@ -17,5 +18,6 @@ export const PRICING_ROUTES: Routes = [
   { path: 'sync/runs', component: SyncRunsPage, title: 'Sync runs · Model Price Hub', canActivate: operators },
   { path: 'sync/runs/:id', component: SyncRunPage, title: 'Sync run · Model Price Hub', canActivate: operators },
   { path: 'review', component: ReviewPage, title: 'Review · Model Price Hub', canActivate: operators },
+  { path: 'report', component: CatalogReportPage, title: 'Catalog report · Model Price Hub', canActivate: operators },
   { path: 'quality', component: QualityPage, title: 'Data quality · Model Price Hub', canActivate: operators },
 ];
