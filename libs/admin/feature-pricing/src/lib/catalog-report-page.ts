@@ -3,6 +3,7 @@ import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@ang
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import { CatalogReportDto, SyncService } from '@mph/admin-api-client';
+import { modelRoute } from './format';
 import { PricingLinks } from './pricing-links';
 
 /** "name 4,278 · new 2,160": a breakdown in one line. */
@@ -140,7 +141,7 @@ export class CatalogReportPage implements OnInit {
   readonly loading = signal(false);
   readonly error = signal<string | null>(null);
   readonly line = countsLine;
-  readonly route = (id: string) => ['/catalog/models', ...id.split('/')];
+  readonly route = modelRoute;
 
   ngOnInit(): void {
     this.loading.set(true);

@@ -1,6 +1,9 @@
 import type { PriceComponentDto, PriceVersionDto } from '@mph/admin-api-client';
 import type { StepSeries } from '@mph/admin-ui';
 
+/** The console route of a model's page (`owner/name` ids are two path segments). */
+export const modelRoute = (modelId: string) => ['/catalog/models', ...modelId.split('/')];
+
 /** "per 1M tokens" / "per item", after a decimal amount. */
 export const perLabel = (per: string) => (per === 'item' ? 'per item' : 'per 1M tokens');
 

@@ -16,7 +16,15 @@ import {
 import { SessionStore } from '@mph/admin-feature-auth';
 import { confirmAction, StepChart } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
-import { conditionLabel, currentVersions, perLabel, sinceLabel, stepSeries, upcomingVersions } from './format';
+import {
+  conditionLabel,
+  currentVersions,
+  perLabel,
+  sinceLabel,
+  stepSeries,
+  upcomingVersions,
+  modelRoute,
+} from './format';
 import { PriceEditorDialog, PriceEditorData } from './price-editor-dialog';
 import { PricingLinks } from './pricing-links';
 
@@ -207,9 +215,7 @@ export class OfferingPricesPage implements OnInit {
     });
   }
 
-  modelLink(id: string): string[] {
-    return ['/catalog/models', ...id.split('/')];
-  }
+  readonly modelLink = modelRoute;
 
   condition = conditionLabel;
 

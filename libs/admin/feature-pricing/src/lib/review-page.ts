@@ -12,7 +12,7 @@ import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { HeldPriceDto, SyncRunSummaryDto, SyncService } from '@mph/admin-api-client';
 import { silentErrors } from '@mph/admin-ui';
-import { conditionLabel, perLabel, sinceLabel } from './format';
+import { conditionLabel, modelRoute, perLabel, sinceLabel } from './format';
 import { PricingLinks } from './pricing-links';
 
 /** "Azure · eu · batch": where a held price applies, beyond the offering. */
@@ -21,9 +21,6 @@ export function heldConditions(h: Pick<HeldPriceDto, 'service_tier' | 'region'>)
     .filter(Boolean)
     .join(' · ');
 }
-
-/** The model page of a held price's model (owner/name routes). */
-export const modelRoute = (modelId: string) => ['/catalog/models', ...modelId.split('/')];
 
 /** One held price in full, with an optional note, and the two decisions. Closes with the decided price. */
 @Component({
