@@ -82,6 +82,9 @@ describe('model names', () => {
     ['deepinfra', 'meta-llama/Meta-Llama-3.1-8B-Instruct', 'meta-llama/Meta-Llama-3.1-8B-Instruct'],
     ['somehost', 'my-model', 'somehost/my-model'],
     ['fireworks', 'accounts/fireworks/models/deepseek-v3p1', 'deepseek/deepseek-v3.1'],
+    ['openai', '1024-x-1024/gpt-image-1.5', 'openai/gpt-image-1.5'],
+    ['openai', '1024-x-1024/dall-e-2', 'openai/dall-e-2'],
+    ['bedrock', '1024-x-1024/50-steps/stability.stable-diffusion-xl-v1', 'stability/stable-diffusion-xl'],
     ['fireworks', 'accounts/fireworks/models/qwen2p5-72b-instruct', 'qwen/qwen2.5-72b-instruct'],
     ['bedrock', 'claude-sonnet-4-5-20250929-v1:0', 'anthropic/claude-sonnet-4-5'],
     ['bedrock', 'amazon-nova/nova-lite-v1', 'amazon-nova/nova-lite'],
@@ -102,6 +105,10 @@ describe('model names', () => {
     expect(offeringVariant('openrouter', 'openai/gpt-oss-120b:free')).toBe('free');
     expect(offeringVariant('bedrock', '1-month-commitment/anthropic.claude-instant-v1')).toBe('1-month-commitment');
     expect(offeringVariant('azure', 'low/1024-x-1024/gpt-image-1')).toBe('low 1024×1024');
+    expect(offeringVariant('openai', '1024-x-1536/gpt-image-1.5')).toBe('1024×1536');
+    expect(offeringVariant('bedrock', '512-x-512/max-steps/stability.stable-diffusion-xl-v0')).toBe(
+      '512×512 max steps',
+    );
     expect(offeringVariant('openai', 'gpt-4o')).toBeNull();
   });
 

@@ -213,7 +213,10 @@ export function modelCandidates(
     id = variant[1];
     rules.push(`variant :${variant[2]}`);
   }
-  const plan = /^(?:\d+-month-commitment|no-commitment|(?:low|medium|high|hd|standard)\/\d+-x-\d+)\//.exec(id);
+  const plan =
+    /^(?:\d+-month-commitment|no-commitment|(?:(?:low|medium|high|hd|standard)\/)?(?:\d+|max)-x-(?:\d+|max)(?:\/(?:\d+|max)-steps)?)\//.exec(
+      id,
+    );
   if (plan && id.length > plan[0].length) {
     id = id.slice(plan[0].length);
     rules.push(`variant ${plan[0]}`);
@@ -327,8 +330,11 @@ export function offeringVariant(provider: string, providerModelId: string): stri
   if (v) return v[2];
   const plan = /^(\d+-month-commitment|no-commitment)\//.exec(providerModelId);
   if (plan) return plan[1];
-  const image = /^(low|medium|high|hd|standard)\/(\d+-x-\d+)\//.exec(providerModelId);
-  if (image) return `${image[1]} ${image[2].replace(/-x-/, '×')}`;
+  // Image qualities and sizes (`low/1024-x-1024/`, `1024-x-1536/`, `512-x-512/50-steps/`): offerings of one model.
+  const image = /^(?:(low|medium|high|hd|standard)\/)?((?:\d+|max)-x-(?:\d+|max))\/(?:((?:\d+|max)-steps)\/)?/.exec(
+    providerModelId,
+  );
+  if (image) return [image[1], image[2].replace(/-x-/, '×'), image[3]?.replace('-', ' ')].filter(Boolean).join(' ');
   if (provider === 'nebius' && /-fast$/.test(providerModelId)) return 'fast';
   return null;
 }
