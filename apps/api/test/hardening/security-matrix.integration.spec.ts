@@ -2011,6 +2011,7 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/authors/:author',
   // Credential in the request itself: a short-lived signed ticket (EventSource cannot send headers).
   'GET /api/v1/chat/messages/:id/stream',
+  'GET /api/v1/costs/units',
   'GET /api/v1/exports/litellm.json',
   'GET /api/v1/exports/openrouter-models.json',
   'GET /api/v1/exports/prices.csv',

@@ -121,7 +121,7 @@ describe('usage ingest and cost reports', () => {
           idempotency_key: 'evt-6',
           provider: 'anthropic',
           model: 'claude-sonnet-4-5',
-          usage: { input_tokens: 5, cache_read_tokens: 10 },
+          usage: { input_tokens: 5, input_audio_tokens: 10 },
         },
         { idempotency_key: 'evt-7', provider: 'openai', usage: { input_tokens: 5 } },
         sonnet('evt-5'),

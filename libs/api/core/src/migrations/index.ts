@@ -24,6 +24,7 @@ import { ModelIdentity1764770000000 } from './1764770000000-model-identity';
 import { HeldPrices1764780000000 } from './1764780000000-held-prices';
 import { CapabilityFacts1764790000000 } from './1764790000000-capability-facts';
 import { HeldPriceNotes1764800000000 } from './1764800000000-held-price-notes';
+import { ObservedPriceHistory1764810000000 } from './1764810000000-observed-price-history';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -56,4 +57,5 @@ export const ALL_MIGRATIONS = [
   HeldPrices1764780000000,
   CapabilityFacts1764790000000,
   HeldPriceNotes1764800000000,
+  ObservedPriceHistory1764810000000,
 ];

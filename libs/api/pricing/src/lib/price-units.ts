@@ -1,27 +1,17 @@
-/**
- * The units a price component can have. Token units are priced per 1M tokens, the others per item. Units outside
- * this list are accepted (a new vendor unit needs no migration) and priced per item.
- */
-export const TOKEN_UNITS = [
-  'input',
-  'output',
-  'cache_read',
-  'cache_write',
-  'cache_write_1h',
-  'reasoning',
-  'input_audio',
-  'output_audio',
-  'cache_read_audio',
-  'input_image_tokens',
-  'output_image_tokens',
-] as const;
+import { COMPONENT_UNITS, componentPerToken } from '@mph/cost-engine';
 
-export const ITEM_UNITS = ['image_input', 'image_output', 'request', 'web_search'] as const;
+/**
+ * The units a price component can have come from the unit registry (`@mph/cost-engine`, generated from genai-prices'
+ * units.yml): token units are priced per 1M tokens, the others per single item (request, search, second, character,
+ * page, image). Units outside the registry are accepted (a new vendor unit needs no migration) and priced per item,
+ * but no usage can name them until the registry has them.
+ */
+export { COMPONENT_UNITS };
 
 export const UNIT_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 
 export type PriceBasis = '1M tokens' | 'item';
 
 export function basisOf(unit: string): PriceBasis {
-  return (TOKEN_UNITS as readonly string[]).includes(unit) ? '1M tokens' : 'item';
+  return componentPerToken(unit) ? '1M tokens' : 'item';
 }

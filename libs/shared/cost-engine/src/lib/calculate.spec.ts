@@ -1,5 +1,13 @@
 import { calculateCost, convert, display, PriceInput, UnknownPriceError, versionAt } from './calculate';
-import { Usage, UsageError } from './usage';
+import {
+  CONVENTION_CACHE_WRITE_UNSTATED_TTL,
+  CONVENTION_INPUT_EXCLUDES_CACHE,
+  CONVENTION_OUTPUT_EXCLUDES_REASONING,
+  readUsage,
+  Usage,
+  USAGE_KEYS,
+  UsageError,
+} from './usage';
 
 const c = (unit: string, amount: string, extra: Record<string, unknown> = {}) => ({ unit, amount, ...extra });
 const usd = (...components: ReturnType<typeof c>[]): PriceInput => ({ currency: 'USD', components });
@@ -78,7 +86,11 @@ describe('calculateCost: parts, tiers, windows, items', () => {
       now,
     );
     expect(r.total).toBe('10');
-    expect(r.lines.find((l) => l.part === 'reasoning')).toMatchObject({ rate_unit: 'output', amount: '3.2' });
+    // Reasoning without a rate of its own is output: charged in the output line, once.
+    expect(r.lines.find((l) => l.part === 'reasoning')).toBeUndefined();
+    expect(r.lines.find((l) => l.part === 'output')).toMatchObject({ quantity: 1_000_000, amount: '8' });
+    expect(r.output).toBe('8');
+    expect(r.input).toBe('2');
   });
 
   it('falls back from 1-hour cache writes to 5-minute writes to input', () => {
@@ -87,7 +99,7 @@ describe('calculateCost: parts, tiers, windows, items', () => {
       usd(c('input', '3'), c('cache_write', '3.75')),
       now,
     );
-    expect(r.breakdown).toEqual({ input: '3', cache_write_1h: '3.75' });
+    expect(r.breakdown).toEqual({ input: '3', cache_write: '3.75' });
     expect(calculateCost({ input_tokens: 1_000_000, cache_write_1h_tokens: 1_000_000 }, sonnet, now).total).toBe('6');
   });
 
@@ -185,8 +197,8 @@ describe('calculateCost: parts, tiers, windows, items', () => {
   });
 
   it('rejects usage whose parts do not fit', () => {
-    expect(() => calculateCost({ input_tokens: 10, cache_read_tokens: 20 }, sonnet, now)).toThrow(UsageError);
-    expect(() => calculateCost({ output_tokens: 10, output_reasoning_tokens: 20 }, sonnet, now)).toThrow(
+    expect(() => calculateCost({ input_tokens: 10, input_audio_tokens: 20 }, sonnet, now)).toThrow(UsageError);
+    expect(() => calculateCost({ output_tokens: 10, output_audio_tokens: 20 }, sonnet, now)).toThrow(
       /reasoning included/,
     );
     expect(() => calculateCost({ input_tokens: -1 } as never, sonnet, now)).toThrow(/whole number/);
@@ -194,6 +206,110 @@ describe('calculateCost: parts, tiers, windows, items', () => {
     expect(() => calculateCost({ prompt_tokens: 10 } as never, sonnet, now)).toThrow(
       /Unknown usage field "prompt_tokens"/,
     );
+  });
+});
+
+describe('calculateCost: the unit registry (units.yml)', () => {
+  const sonnet45 = usd(
+    c('input', '3'),
+    c('output', '15'),
+    c('cache_read', '0.3'),
+    c('cache_write', '3.75'),
+    c('cache_write_1h', '6'),
+  );
+
+  it('takes cache_write_tokens as the total of its 5m/1h parts: no part counted twice', () => {
+    // 10k uncached + 10k written (4k of them for 1 h) + 80k read + 1k out.
+    const r = calculateCost(
+      {
+        input_tokens: 100_000,
+        cache_read_tokens: 80_000,
+        cache_write_tokens: 10_000,
+        cache_write_1h_tokens: 4_000,
+        cache_write_5m_tokens: 6_000,
+        output_tokens: 1_000,
+      },
+      sonnet45,
+      now,
+    );
+    expect(r.breakdown).toEqual({
+      input: '0.03',
+      cache_read: '0.024',
+      cache_write: '0.0225',
+      cache_write_1h: '0.024',
+      output: '0.015',
+    });
+    expect(r.total).toBe('0.1155');
+    expect(r.input).toBe('0.1005');
+    expect(r.output).toBe('0.015');
+    expect(r.conventions).toEqual([]);
+  });
+
+  it('infers a total from its parts when the client sends only the parts', () => {
+    const r = calculateCost(
+      { input_tokens: 20_000, cache_write_5m_tokens: 6_000, cache_write_1h_tokens: 4_000, output_tokens: 0 },
+      sonnet45,
+      now,
+    );
+    expect(r.breakdown).toEqual({ input: '0.03', cache_write: '0.0225', cache_write_1h: '0.024' });
+  });
+
+  it('reads the other conventions as they count, and says so', () => {
+    // Anthropic: input_tokens without the cache.
+    const a = calculateCost(
+      { input_tokens: 10_000, cache_read_tokens: 80_000, cache_write_tokens: 10_000, output_tokens: 1_000 },
+      sonnet,
+      now,
+    );
+    expect(a.total).toBe('0.1065');
+    expect(a.conventions).toEqual([CONVENTION_INPUT_EXCLUDES_CACHE]);
+    // Reasoning reported apart from output_tokens.
+    const x = calculateCost({ output_tokens: 100, output_reasoning_tokens: 300 }, sonnet, now);
+    expect(x.lines).toEqual([expect.objectContaining({ part: 'output', quantity: 400 })]);
+    expect(x.conventions).toEqual([CONVENTION_OUTPUT_EXCLUDES_REASONING]);
+    // cache_write_tokens as unstated-TTL writes beside smaller parts: the total is their sum.
+    const w = calculateCost(
+      { input_tokens: 20_000, cache_write_tokens: 2_000, cache_write_1h_tokens: 4_000 },
+      sonnet45,
+      now,
+    );
+    expect(w.breakdown).toEqual({ input: '0.042', cache_write: '0.0075', cache_write_1h: '0.024' });
+    expect(w.conventions).toEqual([CONVENTION_CACHE_WRITE_UNSTATED_TTL]);
+  });
+
+  it('accepts every unit of the registry, and prices each at its own rate or its ancestor’s', () => {
+    for (const key of USAGE_KEYS) expect(() => readUsage({ [key]: 1 })).not.toThrow();
+    const perplexity = usd(c('input', '1'), c('output', '1'), c('output_citation', '2'), c('web_search', '0.005'));
+    const r = calculateCost(
+      { input_tokens: 1_000, output_tokens: 3_000, output_citation_tokens: 2_000, web_searches: 3 },
+      perplexity,
+      now,
+    );
+    expect(r.breakdown).toEqual({ input: '0.001', output: '0.001', output_citation: '0.004', web_search: '0.015' });
+    // A Gemini response's per-modality counts are parts of input/output: priced at input when they have no rate.
+    expect(
+      calculateCost({ input_tokens: 1_000, input_text_tokens: 600, input_image_tokens: 400 }, sonnet, now).total,
+    ).toBe('0.003');
+  });
+
+  it('counts one request when the price has a per-request rate and the usage names none', () => {
+    const sonar = usd(c('input', '1'), c('output', '1'), c('request', '0.005'));
+    expect(calculateCost({}, sonar, now).total).toBe('0.005');
+    expect(calculateCost({ requests: 3 }, sonar, now).total).toBe('0.015');
+  });
+
+  it('prices durations, characters and pages per item', () => {
+    const whisper = usd(c('audio_seconds', '0.0001'));
+    expect(calculateCost({ audio_seconds: 60 }, whisper, now).total).toBe('0.006');
+    const tts = usd(c('input_character', '0.000015'));
+    expect(calculateCost({ input_characters: 1_000 }, tts, now).total).toBe('0.015');
+    expect(() => calculateCost({ audio_seconds: 60 }, usd(c('input', '1')), now)).toThrow(UnknownPriceError);
+  });
+
+  it('answers 0 for a model its feed marks free, and unknown for a unit a priced model lacks', () => {
+    const free = usd(c('free', '0'));
+    expect(calculateCost({ input_tokens: 1_000, output_tokens: 5, images: 2 }, free, now).total).toBe('0');
+    expect(() => calculateCost({ input_tokens: 1, web_searches: 1 }, sonnet, now)).toThrow(/web_search/);
   });
 });
 

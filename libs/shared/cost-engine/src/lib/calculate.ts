@@ -1,6 +1,7 @@
 import { addFixed, Dec, Fixed, fixed, fixedToString, scaleBy, str } from './money';
 import { RateComponent, selectRates } from './rates';
-import { normalizeUsage, Usage } from './usage';
+import { FREE_COMPONENT, nearestParts, UNIT_BY_COMPONENT, UNIT_BY_KEY, UnitDef, unionTerms } from './unit-registry';
+import { countOf, readUsage, shapeOf, Usage, UsageError } from './usage';
 
 export interface PriceInput {
   currency: string;
@@ -8,10 +9,13 @@ export interface PriceInput {
 }
 
 export interface CostLine {
-  /** The usage part priced (input, cache_read, reasoning, request, …). */
+  /** The price component charged (input, cache_read, reasoning, request, …). */
   part: string;
+  /** The registry unit it prices (input_tokens, cache_read_tokens, …). */
+  usage_key: string;
+  /** The count charged at this rate: the unit's count less its more specific priced parts. */
   quantity: number;
-  /** The price unit whose rate was used (a part without its own rate is priced at its parent's). */
+  /** The component whose rate was used (the same as `part`: a part without a rate is counted in its ancestor's). */
   rate_unit: string;
   rate: string;
   amount: string;
@@ -25,6 +29,12 @@ export interface CostResult {
   lines: CostLine[];
   /** The prompt-size tier applied (0 = base): the largest threshold the whole prompt is strictly above. */
   tier: number;
+  /** The input side's cost (units with direction input), as genai-prices' input_price. */
+  input: string;
+  /** The output side's cost, as genai-prices' output_price. */
+  output: string;
+  /** How the usage's counts were read when they did not follow units.yml (empty when they did). */
+  conventions: string[];
 }
 
 export class UnknownPriceError extends Error {
@@ -37,113 +47,106 @@ export class UnknownPriceError extends Error {
   }
 }
 
-type Counts = (k: keyof Usage) => number;
-/** Prompt parts inside input_tokens, and output parts inside output_tokens (cached audio is inside both caches). */
-const inputParts = (n: Counts) =>
-  n('cache_read_tokens') +
-  n('cache_write_tokens') +
-  n('cache_write_5m_tokens') +
-  n('cache_write_1h_tokens') +
-  n('input_audio_tokens') +
-  n('input_image_tokens') +
-  n('input_video_tokens') -
-  n('cache_audio_read_tokens');
-const outputParts = (n: Counts) => n('output_reasoning_tokens') + n('output_audio_tokens') + n('output_image_tokens');
+/** What a set of rates prices: its units, each with the inclusion–exclusion terms of its priced parts. */
+interface Plan {
+  priced: { unit: UnitDef; rate: string; fixed: Fixed; parts: { unit: UnitDef; sign: 1 | -1 }[] }[];
+  pricedIndex: ReadonlySet<number>;
+  free: boolean;
+}
+const plans = new WeakMap<Readonly<Record<string, string>>, Plan>();
+
+function planFor(rates: Readonly<Record<string, string>>): Plan {
+  const hit = plans.get(rates);
+  if (hit) return hit;
+  const units: UnitDef[] = [];
+  const rateOf = new Map<UnitDef, string>();
+  for (const component of Object.keys(rates)) {
+    const unit = UNIT_BY_COMPONENT.get(component);
+    // A unit outside the registry prices nothing a usage can name; an alias and its new name: the first wins.
+    if (!unit || rateOf.has(unit)) continue;
+    units.push(unit);
+    rateOf.set(unit, rates[component]);
+  }
+  units.sort((a, b) => a.index - b.index);
+  const plan: Plan = {
+    priced: units.map((unit) => ({
+      unit,
+      rate: rateOf.get(unit) as string,
+      fixed: fixed(rateOf.get(unit) as string),
+      parts: unionTerms(nearestParts(unit, units)),
+    })),
+    pricedIndex: new Set(units.map((u) => u.index)),
+    free: rates[FREE_COMPONENT] !== undefined,
+  };
+  // Rates of windowed prices are built per call: only the memoized (frozen) ones are worth remembering.
+  if (Object.isFrozen(rates)) plans.set(rates, plan);
+  return plan;
+}
+
+const INPUT = UNIT_BY_KEY.get('input_tokens') as UnitDef;
+const REQUESTS = UNIT_BY_KEY.get('requests') as UnitDef;
 
 /**
- * Each priced part of a call: its quantity, the rate units to try (own rate first, then the parents') and whether
- * the rate is per million tokens or per item. A module constant: built once, not per call.
- */
-const PARTS: { part: string; qty: (n: Counts) => number; chain: string[]; perToken: boolean }[] = [
-  { part: 'input', qty: (n) => n('input_tokens') - inputParts(n), chain: ['input'], perToken: true },
-  { part: 'output', qty: (n) => n('output_tokens') - outputParts(n), chain: ['output'], perToken: true },
-  {
-    part: 'cache_read',
-    qty: (n) => n('cache_read_tokens') - n('cache_audio_read_tokens'),
-    chain: ['cache_read', 'input'],
-    perToken: true,
-  },
-  {
-    part: 'cache_read_audio',
-    qty: (n) => n('cache_audio_read_tokens'),
-    chain: ['cache_read_audio', 'cache_read', 'input_audio', 'input'],
-    perToken: true,
-  },
-  {
-    part: 'cache_write',
-    qty: (n) => n('cache_write_tokens') + n('cache_write_5m_tokens'),
-    chain: ['cache_write', 'input'],
-    perToken: true,
-  },
-  {
-    part: 'cache_write_1h',
-    qty: (n) => n('cache_write_1h_tokens'),
-    chain: ['cache_write_1h', 'cache_write', 'input'],
-    perToken: true,
-  },
-  {
-    part: 'input_audio',
-    qty: (n) => n('input_audio_tokens') - n('cache_audio_read_tokens'),
-    chain: ['input_audio', 'input'],
-    perToken: true,
-  },
-  {
-    part: 'input_image_tokens',
-    qty: (n) => n('input_image_tokens'),
-    chain: ['input_image_tokens', 'input'],
-    perToken: true,
-  },
-  { part: 'input_video', qty: (n) => n('input_video_tokens'), chain: ['input_video', 'input'], perToken: true },
-  { part: 'reasoning', qty: (n) => n('output_reasoning_tokens'), chain: ['reasoning', 'output'], perToken: true },
-  { part: 'output_audio', qty: (n) => n('output_audio_tokens'), chain: ['output_audio', 'output'], perToken: true },
-  {
-    part: 'output_image_tokens',
-    qty: (n) => n('output_image_tokens'),
-    chain: ['output_image_tokens', 'output'],
-    perToken: true,
-  },
-  { part: 'request', qty: (n) => n('requests'), chain: ['request'], perToken: false },
-  { part: 'web_search', qty: (n) => n('web_searches'), chain: ['web_search'], perToken: false },
-  { part: 'image_output', qty: (n) => n('images'), chain: ['image_output'], perToken: false },
-  { part: 'image_input', qty: (n) => n('input_images'), chain: ['image_input'], perToken: false },
-];
-
-/**
- * The cost of one call: usage × the rates in force (tier by whole prompt, time window by `at`), each part of the
- * prompt or output at its own rate or else its parent's, never counted twice; per-item counts at their item rates.
- * Exact decimal arithmetic throughout; a used quantity without any rate throws UnknownPriceError.
+ * The cost of one call, by genai-prices' unit registry: each priced unit is charged for the part of its count that no
+ * more specific priced unit takes (input pays for the prompt that is not a priced cache read, audio, image…; a cache
+ * write priced by TTL pays the rest of the writes), so no token counts twice, whatever combination of totals and parts
+ * the usage has. A count without a price of its own or of a unit containing it makes the cost unknown (never free),
+ * unless the feed marked the model free. One request is counted when the price has a per-request rate and the usage
+ * names none. Tier by the whole prompt (cache included), window by `at`. Exact decimal arithmetic.
  */
 export function calculateCost(rawUsage: Usage, price: PriceInput, at: Date): CostResult {
-  const usage = normalizeUsage(rawUsage as Record<string, unknown>);
-  const n: Counts = (k) => usage[k] ?? 0;
-  const { rates, tier } = selectRates(price.components, { promptTokens: n('input_tokens'), at });
+  const { usage, conventions } = readUsage(rawUsage as Record<string, unknown>);
+  const shape = shapeOf(usage);
+  const { rates, tier } = selectRates(price.components, { promptTokens: countOf(INPUT, usage, shape), at });
+  const plan = planFor(rates);
 
-  const lines: CostLine[] = [];
   const missing: string[] = [];
-  let total: Fixed = { units: 0n, scale: 0 };
-  const breakdown: Record<string, string> = {};
-  for (const p of PARTS) {
-    const qty = p.qty(n);
-    if (qty <= 0) continue;
-    const rateUnit = p.chain.find((u) => rates[u] !== undefined);
-    if (!rateUnit) {
-      missing.push(p.chain[0]);
-      continue;
+  if (!plan.free) {
+    for (const r of shape.reported) {
+      if (plan.pricedIndex.has(r.index)) continue;
+      let covered = false;
+      for (const a of r.ancestors) if (plan.pricedIndex.has(a)) covered = true;
+      if (!covered) missing.push(r.component);
     }
-    // Exact: rate × whole quantity ÷ 10^6 (per million tokens) or ÷ 1 (per item).
-    const amount = scaleBy(fixed(rates[rateUnit]), qty, p.perToken ? 6 : 0);
-    total = addFixed(total, amount);
-    const text = fixedToString(amount);
-    breakdown[p.part] = text;
-    lines.push({ part: p.part, quantity: qty, rate_unit: rateUnit, rate: rates[rateUnit], amount: text });
   }
   if (missing.length) throw new UnknownPriceError(missing);
+
+  const lines: CostLine[] = [];
+  const breakdown: Record<string, string> = {};
+  let total: Fixed = { units: 0n, scale: 0 };
+  let input: Fixed = { units: 0n, scale: 0 };
+  let output: Fixed = { units: 0n, scale: 0 };
+  for (const p of plan.priced) {
+    let qty = p.unit === REQUESTS && usage.requests === undefined ? 1 : countOf(p.unit, usage, shape);
+    if (qty <= 0) continue;
+    for (const t of p.parts) qty -= t.sign * countOf(t.unit, usage, shape);
+    if (qty < 0) throw new UsageError(`The parts of ${p.unit.key} exceed it.`, p.unit.key);
+    if (qty === 0) continue;
+    // Exact: rate × whole quantity ÷ 10^6 (per million tokens) or ÷ 1 (per item).
+    const amount = scaleBy(p.fixed, qty, p.unit.perToken ? 6 : 0);
+    total = addFixed(total, amount);
+    if (p.unit.direction === 'input') input = addFixed(input, amount);
+    else if (p.unit.direction === 'output') output = addFixed(output, amount);
+    const text = fixedToString(amount);
+    breakdown[p.unit.component] = text;
+    lines.push({
+      part: p.unit.component,
+      usage_key: p.unit.key,
+      quantity: qty,
+      rate_unit: p.unit.component,
+      rate: p.rate,
+      amount: text,
+    });
+  }
   return {
     total: fixedToString(total),
     currency: price.currency,
     breakdown,
     lines,
     tier,
+    input: fixedToString(input),
+    output: fixedToString(output),
+    conventions,
   };
 }
 

@@ -11,6 +11,17 @@ export function matchCandidates(provider: string, model: string): string[] {
   };
   let m = model.trim();
   add(m);
+  // LiteLLM routes: `gemini/gemini-2.5-flash`, `vertex_ai/claude-…`, `together_ai/meta-llama/…`, `bedrock/converse/…`.
+  const route = ROUTE.exec(m);
+  if (route && LITELLM_ROUTES.has(route[1].toLowerCase())) {
+    m = route[2];
+    add(m);
+    const sub = /^(converse|invoke|chat|completion|text|global|us|eu)\/(.+)$/.exec(m);
+    if (sub) {
+      m = sub[2];
+      add(m);
+    }
+  }
   for (const prefix of [`${provider}/`, 'models/', 'publishers/google/models/', 'openai/', 'anthropic/', 'google/']) {
     if (m.toLowerCase().startsWith(prefix.toLowerCase()) && m.length > prefix.length) {
       m = m.slice(prefix.length);
@@ -40,6 +51,88 @@ export function matchCandidates(provider: string, model: string): string[] {
   const bedrockVersion = /^(.+)-v\d+(:\d+)?$/.exec(m);
   if (bedrockVersion) add(bedrockVersion[1]);
   return out;
+}
+
+const ROUTE = /^([A-Za-z0-9_.-]+)\/(.+)$/;
+
+/** The provider prefixes LiteLLM users put before a model (LiteLLM's `custom_llm_provider` values). */
+export const LITELLM_ROUTES: ReadonlySet<string> = new Set([
+  'openai',
+  'azure',
+  'azure_ai',
+  'azure_text',
+  'anthropic',
+  'gemini',
+  'vertex_ai',
+  'vertex_ai_beta',
+  'bedrock',
+  'bedrock_converse',
+  'sagemaker',
+  'together_ai',
+  'groq',
+  'fireworks_ai',
+  'deepseek',
+  'mistral',
+  'codestral',
+  'xai',
+  'perplexity',
+  'cohere',
+  'cohere_chat',
+  'databricks',
+  'openrouter',
+  'github_copilot',
+  'github',
+  'volcengine',
+  'dashscope',
+  'moonshot',
+  'deepinfra',
+  'cerebras',
+  'sambanova',
+  'nvidia_nim',
+  'replicate',
+  'huggingface',
+  'ollama',
+  'ollama_chat',
+  'vllm',
+  'hosted_vllm',
+  'lm_studio',
+  'watsonx',
+  'ai21',
+  'nlp_cloud',
+  'aleph_alpha',
+  'voyage',
+  'jina_ai',
+  'friendliai',
+  'novita',
+  'nebius',
+  'hyperbolic',
+  'lambda_ai',
+  'featherless_ai',
+  'nscale',
+  'oci',
+  'snowflake',
+  'cloudflare',
+  'text-completion-openai',
+  'text-completion-codestral',
+  'gradient_ai',
+  'morph',
+  'minimax',
+  'zai',
+  'meta_llama',
+  'llama',
+  'datarobot',
+  'v0',
+  'wandb',
+  'heroku',
+  'ovhcloud',
+  'recraft',
+  'baseten',
+]);
+
+/** The provider a model names by its LiteLLM route prefix (`gemini/…` → `gemini`), when it has one. */
+export function routeProvider(model: string): string | null {
+  const route = ROUTE.exec(model.trim());
+  return route && LITELLM_ROUTES.has(route[1].toLowerCase()) ? route[1].toLowerCase() : null;
 }
 
 /** A model-id match clause in genai-prices' form: equals / starts_with / ends_with / contains / regex, or / and. */

@@ -139,6 +139,8 @@ export type { ExtractUsage$Params as ExtractUsage$Params } from './fn/costs/extr
 export { extractUsage as extractUsage } from './fn/costs/extract-usage';
 export type { RepriceCosts$Params as RepriceCosts$Params } from './fn/costs/reprice-costs';
 export { repriceCosts as repriceCosts } from './fn/costs/reprice-costs';
+export type { Units$Params as Units$Params } from './fn/costs/units';
+export { units as units } from './fn/costs/units';
 export type { ListFxRates$Params as ListFxRates$Params } from './fn/costs/list-fx-rates';
 export { listFxRates as listFxRates } from './fn/costs/list-fx-rates';
 export type { SetFxRates$Params as SetFxRates$Params } from './fn/costs/set-fx-rates';

@@ -146,6 +146,7 @@ export type { TokenPairDto } from './models/token-pair-dto';
 export type { TopModelDto } from './models/top-model-dto';
 export type { TypedTagsDto } from './models/typed-tags-dto';
 export type { UnitAmountDto } from './models/unit-amount-dto';
+export type { UnitDto } from './models/unit-dto';
 export type { UnitSpreadDto } from './models/unit-spread-dto';
 export type { UnresolvedDto } from './models/unresolved-dto';
 export type { UnresolvedSampleDto } from './models/unresolved-sample-dto';

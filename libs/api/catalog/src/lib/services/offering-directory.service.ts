@@ -94,6 +94,25 @@ export class OfferingDirectoryService {
     return { offering, via, spelling };
   }
 
+  /**
+   * The provider that serves a model named by one of these spellings (a model id, an alias, or a provider's own id),
+   * the model's creator first: who a call means when the client names no provider. Null when none does.
+   */
+  async providerServing(candidates: string[]): Promise<string | null> {
+    const lower = candidates.map((c) => c.toLowerCase());
+    const [row] = await query<{ provider_slug: string }>(
+      this.dataSource,
+      `SELECT o.provider_slug FROM offerings o JOIN models m ON m.id = o.model_id AND m.deleted_at IS NULL
+        WHERE o.deleted_at IS NULL
+          AND (lower(m.id) = ANY($1) OR lower(o.provider_model_id) = ANY($1)
+               OR EXISTS (SELECT 1 FROM unnest(m.aliases) a WHERE lower(a) = ANY($1)))
+        ORDER BY (o.provider_slug = m.creator_vendor) DESC, (lower(o.provider_model_id) = ANY($1)) DESC, o.provider_slug
+        LIMIT 1`,
+      [lower],
+    );
+    return row?.provider_slug ?? null;
+  }
+
   /** Offerings by id: live ones, or deleted ones too (history keeps naming them). Unknown ids are absent. */
   async byIds(
     ids: readonly string[],

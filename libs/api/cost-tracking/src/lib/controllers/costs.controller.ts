@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { UNITS } from '@mph/cost-engine';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AcceptApiKeyScopes, DomainError, Public } from '@mph/api-core';
-import { EstimateDto, EstimateResultDto, ExtractDto, ExtractResultDto } from '../dto/costs.dto';
+import { AcceptApiKeyScopes, ApiListResponse, DomainError, Listed, listOf, Public } from '@mph/api-core';
+import { EstimateDto, EstimateResultDto, ExtractDto, ExtractResultDto, UnitDto } from '../dto/costs.dto';
 import { CostEstimateService } from '../services/cost-estimate.service';
 
 /** The cost engine as a public service: price a usage, or read the usage (and cost) out of a provider response. */
@@ -11,6 +12,26 @@ import { CostEstimateService } from '../services/cost-estimate.service';
 @Controller('costs')
 export class CostsController {
   constructor(private readonly costs: CostEstimateService) {}
+
+  @Get('units')
+  @ApiOperation({
+    summary: 'The unit registry: every usage field the API accepts, what prices it, and what it is a part of.',
+  })
+  @ApiListResponse(UnitDto)
+  units(): Listed<UnitDto> {
+    return listOf(
+      UNITS.map((u) => ({
+        key: u.key,
+        component: u.component,
+        price_key: u.priceKey,
+        basis: u.perToken ? '1M tokens' : 'item',
+        family: u.family,
+        direction: u.direction,
+        part_of: [...u.ancestors].map((i) => UNITS[i].key),
+        source: u.source,
+      })),
+    );
+  }
 
   @Post('estimate')
   @HttpCode(200)
@@ -37,7 +58,7 @@ export class CostsController {
     const model = body.model ?? extracted.model ?? null;
     let cost: EstimateResultDto | null = null;
     let costError: string | null = null;
-    if (body.provider && model) {
+    if (model) {
       try {
         cost = await this.costs.estimate({
           provider: body.provider,
@@ -50,7 +71,7 @@ export class CostsController {
         costError = e.message;
       }
     } else {
-      costError = 'Give provider (and model, if the response does not name it) to get the cost.';
+      costError = 'Give the model (the response does not name it) to get the cost.';
     }
     return { usage: extracted.usage, flavor: extracted.flavor, model, cost, cost_error: costError };
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { API_FLAVORS } from '@mph/cost-engine';
+import { API_FLAVORS, UNITS } from '@mph/cost-engine';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
@@ -15,140 +15,52 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-/** Normalized usage (genai-prices' convention): parts are counted inside their totals. */
+/** Normalized usage: one optional whole-number field per unit of the registry (genai-prices' units.yml + LiteLLM's). */
 export class UsageDto {
-  @ApiPropertyOptional({ minimum: 0, description: 'Every prompt token, cache reads and writes included.' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  input_tokens?: number;
+  [unit: string]: number | undefined;
+}
 
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  cache_read_tokens?: number;
+const USAGE_DESCRIPTIONS: Record<string, string> = {
+  input_tokens: 'Every prompt token: cache reads and writes, audio, image, video and tool-use prompt tokens included.',
+  output_tokens: 'Every output token: reasoning, audio, image and citation tokens included.',
+  cache_write_tokens: 'Every cache write; cache_write_5m_tokens and cache_write_1h_tokens are parts of it.',
+  requests: 'Calls (default 1 when the price has a per-request rate).',
+  images: 'Images generated.',
+  input_images: 'Images sent, where priced per image.',
+};
 
-  @ApiPropertyOptional({ minimum: 0, description: 'Cache writes without a stated TTL (priced as 5-minute writes).' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  cache_write_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  cache_write_5m_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  cache_write_1h_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  input_audio_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  cache_audio_read_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  input_image_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  input_video_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0, description: 'Every output token, reasoning included.' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  output_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  output_reasoning_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  output_audio_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  output_image_tokens?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  requests?: number;
-
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  web_searches?: number;
-
-  @ApiPropertyOptional({ minimum: 0, description: 'Images generated.' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  images?: number;
-
-  @ApiPropertyOptional({ minimum: 0, description: 'Images sent, where priced per image.' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
-  input_images?: number;
+// One property per registry unit, each validated the same way: the registry is the single list of what usage may hold.
+for (const unit of UNITS) {
+  const parents = [...unit.ancestors].map((i) => UNITS[i].key);
+  const description =
+    USAGE_DESCRIPTIONS[unit.key] ??
+    `${unit.perToken ? 'Tokens' : 'Count'} (${unit.family}${unit.direction ? `, ${unit.direction}` : ''})` +
+      (parents.length ? `; part of ${parents.join(', ')}.` : '.');
+  const target = UsageDto.prototype;
+  ApiPropertyOptional({ type: 'integer', minimum: 0, description })(target, unit.key);
+  IsOptional()(target, unit.key);
+  IsInt()(target, unit.key);
+  Min(0)(target, unit.key);
+  Max(Number.MAX_SAFE_INTEGER)(target, unit.key);
 }
 
 export class EstimateDto {
-  @ApiProperty({
+  @ApiPropertyOptional({
     example: 'anthropic',
-    description: 'As the feeds spell it: openai, anthropic, google, aws, x-ai, vertex_ai, bedrock, gemini, …',
+    description:
+      'As the feeds spell it: openai, anthropic, google, aws, x-ai, vertex_ai, bedrock, gemini, … Optional: without ' +
+      'it, a LiteLLM route prefix (`gemini/…`) names it, else the provider serving the model (its creator first).',
   })
+  @IsOptional()
   @IsString()
   @Length(1, 64)
-  provider!: string;
+  provider?: string;
 
   @ApiProperty({
     example: 'claude-sonnet-4-5-20250929',
-    description: 'As the client sent it; prefixes, dates and -latest are understood.',
+    description:
+      'As the client sent it: LiteLLM keys (gemini/gemini-2.5-flash), OpenRouter ids, Bedrock and Vertex ids, ' +
+      'dates and -latest are understood.',
   })
   @IsString()
   @Length(1, 200)
@@ -185,9 +97,11 @@ export class EstimateDto {
 }
 
 export class CostLineDto {
-  @ApiProperty({ example: 'cache_read' }) part!: string;
-  @ApiProperty() quantity!: number;
-  @ApiProperty({ example: 'cache_read', description: 'The rate used (a part without its own rate uses its parent’s).' })
+  @ApiProperty({ example: 'cache_read', description: 'The price component charged.' }) part!: string;
+  @ApiProperty({ example: 'cache_read_tokens', description: 'The registry unit it prices.' }) usage_key!: string;
+  @ApiProperty({ description: 'The count charged at this rate: the unit’s count less its more specific priced parts.' })
+  quantity!: number;
+  @ApiProperty({ example: 'cache_read', description: 'The rate used (a part without a rate is counted in its ancestor’s).' })
   rate_unit!: string;
   @ApiProperty({ example: '0.3' }) rate!: string;
   @ApiProperty({ example: '0.024' }) amount!: string;
@@ -220,6 +134,18 @@ export class EstimateResultDto {
   breakdown!: Record<string, string>;
   @ApiProperty({ type: [CostLineDto] }) lines!: CostLineDto[];
   @ApiProperty({ description: 'Prompt-size tier applied (0 = base).' }) tier!: number;
+  @ApiProperty({ example: '0.0915', description: 'The input side’s cost (genai-prices’ input_price).' }) input_cost!: string;
+  @ApiProperty({ example: '0.015', description: 'The output side’s cost (genai-prices’ output_price).' })
+  output_cost!: string;
+  @ApiProperty({
+    example: 'units.yml',
+    description:
+      'How the usage was read: "units.yml" (totals include their parts), or each other convention applied ' +
+      '(Anthropic-style input without the cache, reasoning apart from output, unstated-TTL cache writes).',
+  })
+  convention!: string;
+  @ApiProperty({ type: [String], description: 'The readings applied, one sentence each (empty for units.yml).' })
+  conventions!: string[];
   @ApiProperty({ example: 'anthropic/claude-sonnet-4.5' }) resolved_model!: string;
   @ApiProperty() provider!: string;
   @ApiProperty() provider_model_id!: string;
@@ -233,6 +159,15 @@ export class EstimateResultDto {
   })
   price_version_id!: string | null;
   @ApiProperty({ description: 'Where the price came from: manual, demo, or a sync source.' }) price_source!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Since when the price used was in force (the feed’s own date with `source`).',
+  })
+  price_effective_from!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Until when (null: still).' })
+  price_effective_to!: string | null;
   @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
@@ -279,4 +214,16 @@ export class ExtractResultDto {
   cost!: EstimateResultDto | null;
   @ApiProperty({ type: String, nullable: true, description: 'Why there is no cost, when there is none.' })
   cost_error!: string | null;
+}
+
+export class UnitDto {
+  @ApiProperty({ example: 'cache_read_tokens', description: 'The usage key.' }) key!: string;
+  @ApiProperty({ example: 'cache_read', description: 'The price component that prices it.' }) component!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'cache_read_mtok', description: 'genai-prices’ price key.' })
+  price_key!: string | null;
+  @ApiProperty({ enum: ['1M tokens', 'item'], description: 'What a component amount is per.' }) basis!: string;
+  @ApiProperty({ example: 'tokens' }) family!: string;
+  @ApiProperty({ type: String, nullable: true, enum: ['input', 'output'] }) direction!: string | null;
+  @ApiProperty({ type: [String], description: 'The units it is a part of.' }) part_of!: string[];
+  @ApiProperty({ enum: ['genai-prices', 'litellm'] }) source!: string;
 }

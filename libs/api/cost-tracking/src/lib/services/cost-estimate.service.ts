@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { engineError, MatchReason, PricingReadModel, ServiceTier } from '@mph/api-pricing';
 import { ApiFlavor, CostLine, extractUsage, Usage } from '@mph/cost-engine';
 
+/** What the estimate says when the usage followed units.yml (totals include their parts). */
+export const STANDARD_CONVENTION = 'units.yml';
+
 export interface EstimateInput {
-  provider: string;
+  provider?: string;
   model: string;
   usage: Usage;
   timestamp?: Date;
@@ -19,6 +22,10 @@ export interface Estimate {
   breakdown: Record<string, string>;
   lines: CostLine[];
   tier: number;
+  input_cost: string;
+  output_cost: string;
+  convention: string;
+  conventions: string[];
   resolved_model: string;
   provider: string;
   provider_model_id: string;
@@ -26,6 +33,8 @@ export interface Estimate {
   matched: MatchReason;
   price_version_id: string | null;
   price_source: string;
+  price_effective_from: string | null;
+  price_effective_to: string | null;
   at: string;
 }
 
@@ -48,6 +57,10 @@ export class CostEstimateService {
       breakdown: q.cost.breakdown,
       lines: q.cost.lines,
       tier: q.cost.tier,
+      input_cost: q.cost.input,
+      output_cost: q.cost.output,
+      convention: q.cost.conventions.length ? q.cost.conventions.join('; ') : STANDARD_CONVENTION,
+      conventions: q.cost.conventions,
       resolved_model: q.match.model_id,
       provider: q.match.provider,
       provider_model_id: q.match.provider_model_id,
@@ -55,6 +68,8 @@ export class CostEstimateService {
       matched: q.match.reason,
       price_version_id: q.price.version?.id ?? null,
       price_source: q.price.source,
+      price_effective_from: q.price.effective_from,
+      price_effective_to: q.price.effective_to,
       at: q.at.toISOString(),
     };
   }

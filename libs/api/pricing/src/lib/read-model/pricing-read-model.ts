@@ -8,6 +8,7 @@ import {
   ExtractionError,
   matchCandidates,
   matchesClause,
+  routeProvider,
   RateComponent,
   UnknownPriceError,
   Usage,
@@ -56,6 +57,10 @@ export interface PriceInForce {
   version: PriceVersionDto | null;
   /** `manual`, a sync source's name, or the `source` asked for. */
   source: string;
+  /** Since when this price was in force (the version's, or the date the feed states); null when the feed gives none. */
+  effective_from: string | null;
+  /** Until when (null: still in force). */
+  effective_to: string | null;
 }
 
 /** A usage priced: what the estimate answers. */
@@ -102,6 +107,8 @@ const fromVersion = (v: PriceVersionDto): PriceInForce => ({
   components: v.components as RateComponent[],
   version: v,
   source: v.source,
+  effective_from: v.effective_from,
+  effective_to: v.effective_to,
 });
 
 /**
@@ -149,7 +156,27 @@ export class PricingReadModel {
 
   /** `resolve` without throwing: the match, or the MODEL_NOT_MATCHED error (a call still happens, unpriced). */
   async resolveOrError(providerRaw: string, model: string): Promise<OfferingMatch | DomainError> {
-    return this.cached(`${providerRaw}\u0000${model}`, () => this.match(providerSlug(providerRaw), model));
+    return this.cached(`${providerRaw}\u0000${model}`, async () => {
+      const provider = providerRaw.trim() ? providerSlug(providerRaw) : await this.inferProvider(model);
+      if (!provider) {
+        return DomainError.notFound(
+          'MODEL_NOT_MATCHED',
+          `No model "${model}" is known to any provider. Give the provider, or check the model id.`,
+          { provider: null, model },
+        );
+      }
+      return this.match(provider, model);
+    });
+  }
+
+  /**
+   * The provider a call means when the client names none (genai-prices' and LiteLLM's users often do not): the
+   * LiteLLM route prefix (`gemini/…`), else the provider serving the named model, its creator first.
+   */
+  private async inferProvider(model: string): Promise<string | null> {
+    const route = routeProvider(model);
+    if (route) return providerSlug(route);
+    return this.offerings.providerServing(matchCandidates('', model));
   }
 
   /** `offering` without throwing. */
@@ -168,7 +195,7 @@ export class PricingReadModel {
   async priceAt(offeringId: string, at: Date, conditions: PriceConditions = {}): Promise<PriceInForce | null> {
     const tier = conditions.serviceTier ?? 'standard';
     const region = conditions.region ?? '';
-    if (conditions.source !== undefined) return this.observed(conditions.source, offeringId, tier, region);
+    if (conditions.source !== undefined) return this.observed(conditions.source, offeringId, tier, region, at);
     const v = pickInForce(await this.history(offeringId), at, tier, region);
     return v ? fromVersion(v) : null;
   }
@@ -334,14 +361,54 @@ export class PricingReadModel {
     );
   }
 
-  private async observed(source: string, offeringId: string, tier: string, region: string) {
-    const [row] = await query<{ currency: string; components: RateComponent[] }>(
+  /**
+   * What a sync source said was in force at `at`: from the dated prices it states when it states several (the last
+   * one starting at or before `at`; none before its first date), else its latest report.
+   */
+  private async observed(
+    source: string,
+    offeringId: string,
+    tier: string,
+    region: string,
+    at: Date,
+  ): Promise<PriceInForce | null> {
+    const [row] = await query<{
+      currency: string;
+      components: RateComponent[];
+      history: { effective_from: string; currency: string; components: RateComponent[] }[] | null;
+    }>(
       this.dataSource,
-      `SELECT o.currency, o.components FROM sync_observations o JOIN sync_sources s ON s.id = o.source_id
+      `SELECT o.currency, o.components, o.history FROM sync_observations o JOIN sync_sources s ON s.id = o.source_id
         WHERE s.name = $1 AND s.deleted_at IS NULL AND o.offering_id = $2 AND o.service_tier = $3 AND o.region = $4`,
       [source, offeringId, tier, region],
     );
-    return row ? { currency: row.currency.trim(), components: row.components, version: null, source } : null;
+    if (!row) return null;
+    if (!row.history?.length) {
+      return {
+        currency: row.currency.trim(),
+        components: row.components,
+        version: null,
+        source,
+        effective_from: null,
+        effective_to: null,
+      };
+    }
+    const t = at.getTime();
+    let i = -1;
+    row.history.forEach((h, k) => {
+      if (Date.parse(h.effective_from) <= t) i = k;
+    });
+    if (i < 0) return null;
+    const h = row.history[i];
+    const next = row.history[i + 1];
+    return {
+      currency: h.currency.trim(),
+      components: h.components,
+      version: null,
+      source,
+      effective_from: h.effective_from,
+      effective_to: next ? next.effective_from : null,
+    };
   }
 
   private async history(offeringId: string, fresh = false): Promise<Dated[]> {

@@ -318,7 +318,8 @@ async function storeObservations(
     (
       await query<{ k: string; v: string }>(
         m,
-        `SELECT offering_id || '|' || service_tier || '|' || region AS k, currency || components::text AS v
+        `SELECT offering_id || '|' || service_tier || '|' || region AS k,
+                currency || jsonb_build_array(components, history)::text AS v
            FROM sync_observations WHERE source_id = $1`,
         [sourceId],
       )
@@ -335,17 +336,20 @@ async function storeObservations(
       const [currency, json] = [stored.slice(0, 3), stored.slice(3)];
       return (
         currency.trim() !== o.currency ||
-        canonicalJson(sortKeys(JSON.parse(json))) !== canonicalJson(sortKeys(o.components))
+        canonicalJson(sortKeys(JSON.parse(json))) !== canonicalJson(sortKeys([o.components, o.history]))
       );
     });
   if (observations.length) {
     const written = await query<{ '?column?': number }>(
       m,
-      `INSERT INTO sync_observations (source_id, offering_id, service_tier, region, currency, components, observed_at)
-       SELECT $1, d.offering_id, d.service_tier, d.region, d.currency, d.components, $3
-         FROM jsonb_to_recordset($2::jsonb) AS d(offering_id uuid, service_tier text, region text, currency text, components jsonb)
+      `INSERT INTO sync_observations
+              (source_id, offering_id, service_tier, region, currency, components, history, observed_at)
+       SELECT $1, d.offering_id, d.service_tier, d.region, d.currency, d.components, d.history, $3
+         FROM jsonb_to_recordset($2::jsonb)
+           AS d(offering_id uuid, service_tier text, region text, currency text, components jsonb, history jsonb)
        ON CONFLICT (offering_id, service_tier, region, source_id) DO UPDATE
-          SET components = EXCLUDED.components, currency = EXCLUDED.currency, observed_at = EXCLUDED.observed_at
+          SET components = EXCLUDED.components, currency = EXCLUDED.currency, history = EXCLUDED.history,
+              observed_at = EXCLUDED.observed_at
        RETURNING 1`,
       [
         sourceId,
@@ -356,6 +360,7 @@ async function storeObservations(
             region: o.region,
             currency: o.currency,
             components: o.components,
+            history: o.history,
           })),
         ),
         runAt,

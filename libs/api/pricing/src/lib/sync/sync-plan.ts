@@ -59,6 +59,11 @@ export interface SyncPlan {
     region: string;
     currency: string;
     components: Required<NewComponent>[];
+    /**
+     * Every dated price the feed states for this condition, oldest first (past and future: o3's cut, Gemini prices
+     * from 2027), when it states more than the one in force: `source=` + `timestamp` estimates price from it.
+     */
+    history: ObservedVersion[] | null;
   }[];
   conflicts: { key: string; effective_from: string; reason: string }[];
   missing: { offering_id: string; feed_ref: string }[];
@@ -286,6 +291,7 @@ function planRecord(plan: SyncPlan, key: string, record: FeedRecord, state: Stor
       region: v.region,
       currency: v.currency,
       components: normaliseComponents(v.components),
+      history: feedHistory(record, v.serviceTier, v.region),
     });
   }
   const owner = ownerElsewhere(record, s, state, options);
@@ -332,6 +338,28 @@ function offeringFields(r: FeedRecord) {
 }
 
 /** The feed's price in force now, per condition (undated prices are "now"; dated ones the latest started). */
+/** One dated price a feed states: from when, in which currency, which components. */
+export interface ObservedVersion {
+  effective_from: string;
+  currency: string;
+  components: Required<NewComponent>[];
+}
+
+/** The feed's dated prices for one condition, oldest first; null when it states only one. */
+function feedHistory(record: FeedRecord, serviceTier: string, region: string): ObservedVersion[] | null {
+  const dated = record.versions.filter(
+    (v) => v.serviceTier === serviceTier && v.region === region && v.effectiveFrom !== null,
+  );
+  if (dated.length < 2 && !dated.some((v) => (v.effectiveFrom as Date).getTime() > Date.now())) return null;
+  return dated
+    .map((v) => ({
+      effective_from: (v.effectiveFrom as Date).toISOString(),
+      currency: v.currency,
+      components: normaliseComponents(v.components),
+    }))
+    .sort((a, b) => a.effective_from.localeCompare(b.effective_from));
+}
+
 function feedPricesNow(record: FeedRecord, runAt: Date): FeedRecord['versions'] {
   const inForce = new Map<string, FeedRecord['versions'][number]>();
   for (const v of record.versions) {

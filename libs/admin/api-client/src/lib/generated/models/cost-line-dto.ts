@@ -3,12 +3,25 @@
 
 export interface CostLineDto {
   amount: string;
+
+  /**
+   * The price component charged.
+   */
   part: string;
+
+  /**
+   * The count charged at this rate: the unit’s count less its more specific priced parts.
+   */
   quantity: number;
   rate: string;
 
   /**
-   * The rate used (a part without its own rate uses its parent’s).
+   * The rate used (a part without a rate is counted in its ancestor’s).
    */
   rate_unit: string;
+
+  /**
+   * The registry unit it prices.
+   */
+  usage_key: string;
 }

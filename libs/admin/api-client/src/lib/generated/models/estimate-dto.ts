@@ -5,14 +5,14 @@ import { UsageDto } from '../models/usage-dto';
 export interface EstimateDto {
 
   /**
-   * As the client sent it; prefixes, dates and -latest are understood.
+   * As the client sent it: LiteLLM keys (gemini/gemini-2.5-flash), OpenRouter ids, Bedrock and Vertex ids, dates and -latest are understood.
    */
   model: string;
 
   /**
-   * As the feeds spell it: openai, anthropic, google, aws, x-ai, vertex_ai, bedrock, gemini, …
+   * As the feeds spell it: openai, anthropic, google, aws, x-ai, vertex_ai, bedrock, gemini, … Optional: without it, a LiteLLM route prefix (`gemini/…`) names it, else the provider serving the model (its creator first).
    */
-  provider: string;
+  provider?: string;
   region?: string;
   service_tier?: 'standard' | 'batch' | 'flex' | 'priority';
 

@@ -8,10 +8,40 @@ export interface EstimateResultDto {
   breakdown: {
 [key: string]: string;
 };
+
+  /**
+   * How the usage was read: "units.yml" (totals include their parts), or each other convention applied (Anthropic-style input without the cache, reasoning apart from output, unstated-TTL cache writes).
+   */
+  convention: string;
+
+  /**
+   * The readings applied, one sentence each (empty for units.yml).
+   */
+  conventions: Array<string>;
   currency: string;
+
+  /**
+   * The input side’s cost (genai-prices’ input_price).
+   */
+  input_cost: string;
   lines: Array<CostLineDto>;
   matched: MatchReasonDto;
   offering_id: string;
+
+  /**
+   * The output side’s cost (genai-prices’ output_price).
+   */
+  output_cost: string;
+
+  /**
+   * Since when the price used was in force (the feed’s own date with `source`).
+   */
+  price_effective_from: string | null;
+
+  /**
+   * Until when (null: still).
+   */
+  price_effective_to: string | null;
 
   /**
    * Where the price came from: manual, demo, or a sync source.

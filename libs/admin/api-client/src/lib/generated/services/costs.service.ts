@@ -19,12 +19,16 @@ import { ExtractUsage$Params } from '../fn/costs/extract-usage';
 import { FxRatesDto } from '../models/fx-rates-dto';
 import { listFxRates } from '../fn/costs/list-fx-rates';
 import { ListFxRates$Params } from '../fn/costs/list-fx-rates';
+import { ListMetaDto } from '../models/list-meta-dto';
 import { repriceCosts } from '../fn/costs/reprice-costs';
 import { RepriceCosts$Params } from '../fn/costs/reprice-costs';
 import { RepriceResultDto } from '../models/reprice-result-dto';
 import { setFxRates } from '../fn/costs/set-fx-rates';
 import { SetFxRates$Params } from '../fn/costs/set-fx-rates';
 import { SetFxRatesResultDto } from '../models/set-fx-rates-result-dto';
+import { UnitDto } from '../models/unit-dto';
+import { units } from '../fn/costs/units';
+import { Units$Params } from '../fn/costs/units';
 
 @Injectable({ providedIn: 'root' })
 export class CostsService extends BaseService {
@@ -134,6 +138,53 @@ export class CostsService extends BaseService {
     const resp = this.repriceCosts$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<RepriceResultDto>): RepriceResultDto => r.body)
+    );
+  }
+
+  /** Path part for operation `units()` */
+  static readonly UnitsPath = '/api/v1/costs/units';
+
+  /**
+   * The unit registry: every usage field the API accepts, what prices it, and what it is a part of.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `units()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  units$Response(params?: Units$Params, context?: HttpContext): Observable<StrictHttpResponse<{
+'data': Array<UnitDto>;
+'meta': ListMetaDto;
+}>> {
+    const obs = units(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * The unit registry: every usage field the API accepts, what prices it, and what it is a part of.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `units$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  units(params?: Units$Params, context?: HttpContext): Observable<{
+'data': Array<UnitDto>;
+'meta': ListMetaDto;
+}> {
+    const resp = this.units$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<{
+'data': Array<UnitDto>;
+'meta': ListMetaDto;
+}>): {
+'data': Array<UnitDto>;
+'meta': ListMetaDto;
+} => r.body)
     );
   }
 

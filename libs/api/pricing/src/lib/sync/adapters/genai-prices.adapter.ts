@@ -1,27 +1,18 @@
+import { FREE_COMPONENT, UNIT_BY_PRICE_KEY } from '@mph/cost-engine';
 import { Money } from '../../decimal';
 import type { NewComponent } from '../../services/price-writer';
 import { FeedFormatError, FeedParseResult, FeedRecord, FeedVersion, providerSlug } from './feed-record';
 
-/** genai-prices v2 price key → our unit and the divisor to our basis (per 1M tokens already; `_kcount` per 1000). */
-const KEYS: Record<string, { unit: string; per: number }> = {
-  input_mtok: { unit: 'input', per: 1 },
-  output_mtok: { unit: 'output', per: 1 },
-  cache_read_mtok: { unit: 'cache_read', per: 1 },
-  cache_write_mtok: { unit: 'cache_write', per: 1 },
-  cache_write_1h_mtok: { unit: 'cache_write_1h', per: 1 },
-  output_reasoning_mtok: { unit: 'reasoning', per: 1 },
-  input_audio_mtok: { unit: 'input_audio', per: 1 },
-  output_audio_mtok: { unit: 'output_audio', per: 1 },
-  cache_audio_read_mtok: { unit: 'cache_read_audio', per: 1 },
-  input_image_mtok: { unit: 'input_image_tokens', per: 1 },
-  output_image_mtok: { unit: 'output_image_tokens', per: 1 },
-  cache_image_read_mtok: { unit: 'cache_read_image', per: 1 },
-  input_video_mtok: { unit: 'input_video', per: 1 },
-  output_video_mtok: { unit: 'output_video', per: 1 },
-  output_citation_mtok: { unit: 'output_citation', per: 1 },
-  requests_kcount: { unit: 'request', per: 1000 },
-  web_searches_kcount: { unit: 'web_search', per: 1000 },
-};
+/**
+ * genai-prices price key → our component and the divisor to our basis, from the unit registry (units.yml): token
+ * prices stay per 1M tokens, every other unit is stored per single item (requests_kcount ÷ 1000, audio_hours ÷ 3600,
+ * input_mchars ÷ 1M, input_gpixels ÷ 1e9).
+ */
+function keyOf(priceKey: string): { unit: string; per: number } | null {
+  const u = UNIT_BY_PRICE_KEY.get(priceKey);
+  if (!u) return null;
+  return { unit: u.component, per: u.perToken ? u.per / 1_000_000 : u.per };
+}
 
 interface Conditional {
   constraint?: { start_date?: string; start_time?: string; end_time?: string };
@@ -38,7 +29,7 @@ function components(
   const out: NewComponent[] = [];
   const w = window ? { window_start: window.start, window_end: window.end } : {};
   for (const [key, value] of Object.entries(prices)) {
-    const known = KEYS[key];
+    const known = keyOf(key);
     if (!known) {
       ignored[key] = (ignored[key] ?? 0) + 1;
       continue;
@@ -127,6 +118,17 @@ export function parseGenaiPrices(body: string): FeedParseResult {
               ),
             ],
           });
+        }
+        // A model whose prices state nothing (or only zeros) is free by the feed's word (genai-prices' is_free).
+        for (const v of versions) {
+          if (v.components.every((c) => new Money(c.amount).isZero())) {
+            // input/output 0 keep it in price lists; the marker makes every other unit 0 too (not unknown).
+            const stated = v.components.filter((c) => !c.window_start);
+            for (const unit of ['input', 'output']) {
+              if (!stated.some((c) => c.unit === unit)) v.components.push({ unit, amount: '0' });
+            }
+            v.components.push({ unit: FREE_COMPONENT, amount: '0' });
+          }
         }
         if (!versions.length || versions.every((v) => !v.components.length)) {
           result.invalid.push({ ref, reason: 'no usable prices' });

@@ -30,12 +30,28 @@ const FIELDS: Record<string, { unit: string; token: boolean }> = {
   input_cost_per_image: { unit: 'image_input', token: false },
   output_cost_per_image: { unit: 'image_output', token: false },
   input_cost_per_request: { unit: 'request', token: false },
-  input_cost_per_query: { unit: 'query', token: false },
-  input_cost_per_second: { unit: 'input_second', token: false },
-  output_cost_per_second: { unit: 'output_second', token: false },
-  input_cost_per_character: { unit: 'input_character', token: false },
-  output_cost_per_character: { unit: 'output_character', token: false },
-  ocr_cost_per_page: { unit: 'page', token: false },
+  input_cost_per_query: { unit: 'queries', token: false },
+  input_cost_per_second: { unit: 'input_seconds', token: false },
+  output_cost_per_second: { unit: 'output_seconds', token: false },
+  input_cost_per_audio_per_second: { unit: 'input_audio_seconds', token: false },
+  input_cost_per_video_per_second: { unit: 'input_video_seconds', token: false },
+  output_cost_per_video_per_second: { unit: 'output_video_seconds', token: false },
+  input_cost_per_character: { unit: 'input_characters', token: false },
+  output_cost_per_character: { unit: 'output_characters', token: false },
+  input_cost_per_pixel: { unit: 'input_pixels', token: false },
+  output_cost_per_pixel: { unit: 'output_pixels', token: false },
+  ocr_cost_per_page: { unit: 'input_document_pages', token: false },
+  annotation_cost_per_page: { unit: 'input_annotated_document_pages', token: false },
+};
+
+/**
+ * What a per-second price counts depends on the entry's mode: seconds of audio for transcription (Whisper, Chirp),
+ * seconds of video generated for video generation (Sora, Veo); otherwise compute seconds.
+ */
+const MODE_UNITS: Record<string, string> = {
+  'audio_transcription:input_seconds': 'audio_seconds',
+  'video_generation:output_seconds': 'output_video_seconds',
+  'audio_speech:output_seconds': 'output_audio_seconds',
 };
 
 const SERVICE_TIER_SUFFIX: [string, ServiceTier][] = [
@@ -145,7 +161,8 @@ export function parseLitellm(body: string): FeedParseResult {
         continue;
       }
       const perUnit = parsed.token ? new Money(amount).times(1_000_000).toFixed() : new Money(amount).toFixed();
-      add(byTier, parsed.serviceTier, { unit: parsed.unit, amount: perUnit, prompt_tokens_above: parsed.above });
+      const unit = MODE_UNITS[`${entry['mode']}:${parsed.unit}`] ?? parsed.unit;
+      add(byTier, parsed.serviceTier, { unit, amount: perUnit, prompt_tokens_above: parsed.above });
     }
     if (bad.length) {
       result.invalid.push({ ref: key, reason: `not a non-negative number: ${bad.join(', ')}` });

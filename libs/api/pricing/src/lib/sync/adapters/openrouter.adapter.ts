@@ -1,3 +1,4 @@
+import { FREE_COMPONENT } from '@mph/cost-engine';
 import { Money } from '../../decimal';
 import type { NewComponent } from '../../services/price-writer';
 import { CapabilityFacts, decimalText, FeedFormatError, FeedParseResult } from './feed-record';
@@ -84,6 +85,8 @@ export function parseOpenrouter(body: string): FeedParseResult {
       continue;
     }
     seen.add(id);
+    // Every stated price "0" (the `:free` variants): free by the feed's word, whatever the call uses.
+    const free = components.every((c) => new Money(c.amount).isZero()) && !varies.length;
     const top = (m['top_provider'] ?? {}) as Record<string, unknown>;
     result.records.push({
       ref: id,
@@ -97,7 +100,15 @@ export function parseOpenrouter(body: string): FeedParseResult {
       displayName: typeof m['name'] === 'string' ? (m['name'] as string) : undefined,
       contextWindow: typeof m['context_length'] === 'number' ? (m['context_length'] as number) : null,
       maxOutput: typeof top['max_completion_tokens'] === 'number' ? (top['max_completion_tokens'] as number) : null,
-      versions: [{ effectiveFrom: null, serviceTier: 'standard', region: '', currency: 'USD', components }],
+      versions: [
+        {
+          effectiveFrom: null,
+          serviceTier: 'standard',
+          region: '',
+          currency: 'USD',
+          components: free ? [...components, { unit: FREE_COMPONENT, amount: '0' }] : components,
+        },
+      ],
     });
   }
   return result;
