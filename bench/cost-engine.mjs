@@ -27,7 +27,14 @@ const engine = await import(pathToFileURL(out).href);
 rmSync(dir, { recursive: true, force: true });
 
 const prices = [
-  { currency: 'USD', components: [{ unit: 'input', amount: '2.5' }, { unit: 'output', amount: '10' }, { unit: 'cache_read', amount: '1.25' }] },
+  {
+    currency: 'USD',
+    components: [
+      { unit: 'input', amount: '2.5' },
+      { unit: 'output', amount: '10' },
+      { unit: 'cache_read', amount: '1.25' },
+    ],
+  },
   {
     currency: 'USD',
     components: [
@@ -48,7 +55,14 @@ const prices = [
       { unit: 'cache_read', amount: '0.31' },
     ],
   },
-  { currency: 'USD', components: [{ unit: 'input', amount: '1' }, { unit: 'output', amount: '1' }, { unit: 'request', amount: '0.005' }] },
+  {
+    currency: 'USD',
+    components: [
+      { unit: 'input', amount: '1' },
+      { unit: 'output', amount: '1' },
+      { unit: 'request', amount: '0.005' },
+    ],
+  },
 ];
 const usages = [
   { input_tokens: 1200, output_tokens: 300 },
@@ -72,4 +86,6 @@ runOnce();
 const rates = [];
 for (let r = 0; r < 5; r++) rates.push(runOnce());
 rates.sort((a, b) => b - a);
-console.log(`cost engine: ${CALLS.toLocaleString('en-US')} calls per run, best ${Math.round(rates[0]).toLocaleString('en-US')} prices/s, median ${Math.round(rates[2]).toLocaleString('en-US')} prices/s`);
+console.log(
+  `cost engine: ${CALLS.toLocaleString('en-US')} calls per run, best ${Math.round(rates[0]).toLocaleString('en-US')} prices/s, median ${Math.round(rates[2]).toLocaleString('en-US')} prices/s`,
+);

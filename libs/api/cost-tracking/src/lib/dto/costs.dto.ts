@@ -101,7 +101,10 @@ export class CostLineDto {
   @ApiProperty({ example: 'cache_read_tokens', description: 'The registry unit it prices.' }) usage_key!: string;
   @ApiProperty({ description: 'The count charged at this rate: the unit’s count less its more specific priced parts.' })
   quantity!: number;
-  @ApiProperty({ example: 'cache_read', description: 'The rate used (a part without a rate is counted in its ancestor’s).' })
+  @ApiProperty({
+    example: 'cache_read',
+    description: 'The rate used (a part without a rate is counted in its ancestor’s).',
+  })
   rate_unit!: string;
   @ApiProperty({ example: '0.3' }) rate!: string;
   @ApiProperty({ example: '0.024' }) amount!: string;
@@ -134,7 +137,8 @@ export class EstimateResultDto {
   breakdown!: Record<string, string>;
   @ApiProperty({ type: [CostLineDto] }) lines!: CostLineDto[];
   @ApiProperty({ description: 'Prompt-size tier applied (0 = base).' }) tier!: number;
-  @ApiProperty({ example: '0.0915', description: 'The input side’s cost (genai-prices’ input_price).' }) input_cost!: string;
+  @ApiProperty({ example: '0.0915', description: 'The input side’s cost (genai-prices’ input_price).' })
+  input_cost!: string;
   @ApiProperty({ example: '0.015', description: 'The output side’s cost (genai-prices’ output_price).' })
   output_cost!: string;
   @ApiProperty({
