@@ -18,6 +18,7 @@ export const OWNERS = {
     'price_components',
     'price_locks',
     'offering_match_rules',
+    'provider_fallbacks',
     'sync_sources',
     'sync_runs',
     'sync_observations',

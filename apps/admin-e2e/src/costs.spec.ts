@@ -91,3 +91,29 @@ test('the estimate tool prices a pasted provider response and compares offerings
   await expect(page.getByTestId('est-compare')).toContainText('openrouter');
   await page.screenshot({ path: join(shots, 'estimate.png'), fullPage: true });
 });
+
+test('the estimate tool takes any unit of the registry and says how it read the usage and which price it used', async ({
+  page,
+}) => {
+  await page.goto('/costs/estimate');
+  await page.getByTestId('est-provider').fill('anthropic');
+  await page.getByTestId('est-model').fill('claude-sonnet-4-5');
+  // Anthropic's own counting: input_tokens without the cache.
+  await page.getByTestId('est-input_tokens').fill('10000');
+  await page.getByTestId('est-cache_read_tokens').fill('80000');
+  await page.getByTestId('est-cache_write_tokens').fill('10000');
+  await page.getByTestId('est-output_tokens').fill('1000');
+  await page.getByTestId('est-run').click();
+  await expect(page.getByTestId('est-total')).toHaveText('0.1065 USD');
+  await expect(page.getByTestId('est-convention')).toContainText('Anthropic style');
+  await expect(page.getByTestId('est-price')).toContainText('price from');
+
+  // A unit beyond the common ones, from GET /costs/units: one web search has no price here, and says so.
+  await page.getByTestId('est-add-unit').click();
+  await page.getByTestId('est-more-key-0').click();
+  await page.getByRole('option', { name: 'web_searches', exact: true }).click();
+  await page.getByTestId('est-more-count-0').fill('1');
+  await page.getByTestId('est-run').click();
+  await expect(page.getByTestId('est-error')).toContainText('web_search');
+  await page.screenshot({ path: join(shots, 'estimate-units.png'), fullPage: true });
+});

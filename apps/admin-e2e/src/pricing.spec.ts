@@ -104,7 +104,10 @@ test('an operator runs a sync now, watches its progress, and approves a quaranti
 
     const prices = await page.request.get('/api/v1/prices?provider=openrouter&model=e2e-lab/beta');
     const body = await prices.json();
-    expect(body.data[0].price.components.map((c: { amount: string }) => c.amount)).toEqual(['0', '0']);
+    // Every stated price "0": free by the feed's word (input and output 0, and the free marker for every other unit).
+    expect(
+      body.data[0].price.components.map((c: { unit: string; amount: string }) => `${c.unit}=${c.amount}`).sort(),
+    ).toEqual(['free=0', 'input=0', 'output=0']);
   } finally {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));

@@ -1,5 +1,5 @@
 import { stackLayout } from '@mph/admin-ui';
-import { PART_TO_USAGE, toUsage } from './estimate-page';
+import { usageOf } from './estimate-page';
 
 describe('costs console helpers', () => {
   it('stacks spend per day by series, keeping the largest series and folding the rest into "other"', () => {
@@ -21,18 +21,23 @@ describe('costs console helpers', () => {
     expect(day1[1].y + day1[1].h).toBeCloseTo(day1[0].y, 5);
   });
 
-  it('turns a breakdown back into usage to price the same call on another offering', () => {
-    const parts = Object.fromEntries(
-      Object.entries({ input: 10_000, cache_read: 80_000, cache_write: 10_000, output: 700, reasoning: 300 }).map(
-        ([k, v]) => [PART_TO_USAGE[k], v],
+  it('builds the usage from the common fields and every added unit of the registry', () => {
+    const fields = [{ key: 'input_tokens' }, { key: 'cache_read_tokens' }, { key: 'output_tokens' }];
+    expect(
+      usageOf(
+        {
+          input_tokens: 1000,
+          cache_read_tokens: null,
+          output_tokens: 0,
+          more: [
+            { key: 'audio_seconds', count: 60 },
+            { key: 'web_searches', count: 2 },
+            { key: 'web_searches', count: 1 },
+            { key: 'images', count: null },
+          ],
+        },
+        fields,
       ),
-    );
-    expect(toUsage(parts)).toEqual({
-      cache_read_tokens: 80_000,
-      cache_write_5m_tokens: 10_000,
-      output_reasoning_tokens: 300,
-      input_tokens: 100_000,
-      output_tokens: 1000,
-    });
+    ).toEqual({ input_tokens: 1000, audio_seconds: 60, web_searches: 3 });
   });
 });

@@ -1,12 +1,14 @@
 import { HttpErrorResponse } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { FormArray, FormBuilder, FormControl, FormGroup, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
-import { CostsService, EstimateResultDto, ExtractDto, ModelsService, UsageDto } from '@mph/admin-api-client';
+import { CostsService, EstimateResultDto, ExtractDto, ModelsService, UnitDto, UsageDto } from '@mph/admin-api-client';
 import { silentErrors } from '@mph/admin-ui';
 import { catchError, forkJoin, map, of, switchMap } from 'rxjs';
 import { CostsLinks } from './costs-links';
@@ -33,6 +35,7 @@ const errorText = (e: unknown, fallback: string) => {
     MatButtonToggleModule,
     MatFormFieldModule,
     MatInputModule,
+    MatSelectModule,
     MatTableModule,
     CostsLinks,
   ],
@@ -53,6 +56,20 @@ const errorText = (e: unknown, fallback: string) => {
           <mat-label>Model (as you call it)</mat-label>
           <input matInput formControlName="model" placeholder="claude-sonnet-4-5" data-testid="est-model" />
         </mat-form-field>
+        <mat-form-field appearance="outline">
+          <mat-label>Prices from</mat-label>
+          <mat-select formControlName="source" data-testid="est-source">
+            <mat-option value="">Published prices</mat-option>
+            @for (s of sources; track s) {
+              <mat-option [value]="s">{{ s }} (as that feed dates them)</mat-option>
+            }
+          </mat-select>
+        </mat-form-field>
+        <mat-form-field appearance="outline">
+          <mat-label>When the call happened (UTC)</mat-label>
+          <input matInput type="datetime-local" formControlName="timestamp" data-testid="est-timestamp" />
+          <mat-hint>Empty: now</mat-hint>
+        </mat-form-field>
       </div>
       @if (form.controls.mode.value === 'tokens') {
         <div class="filters">
@@ -63,6 +80,36 @@ const errorText = (e: unknown, fallback: string) => {
             </mat-form-field>
           }
         </div>
+        <div formArrayName="more">
+          @for (row of more.controls; track row; let i = $index) {
+            <div class="filters" [formGroupName]="i">
+              <mat-form-field appearance="outline">
+                <mat-label>Unit</mat-label>
+                <mat-select formControlName="key" [attr.data-testid]="'est-more-key-' + i">
+                  @for (u of otherUnits(); track u.key) {
+                    <mat-option [value]="u.key"
+                      >{{ u.key }}{{ u.part_of.length ? ' (part of ' + u.part_of[0] + ')' : '' }}</mat-option
+                    >
+                  }
+                </mat-select>
+              </mat-form-field>
+              <mat-form-field appearance="outline">
+                <mat-label>Count</mat-label>
+                <input
+                  matInput
+                  type="number"
+                  min="0"
+                  formControlName="count"
+                  [attr.data-testid]="'est-more-count-' + i"
+                />
+              </mat-form-field>
+              <button mat-button type="button" (click)="more.removeAt(i)">Remove</button>
+            </div>
+          }
+        </div>
+        <button mat-button type="button" (click)="addUnit()" data-testid="est-add-unit">
+          Add a unit ({{ otherUnits().length }} more: audio, images, seconds, searches, …)
+        </button>
       } @else {
         <mat-form-field appearance="outline" class="wide">
           <mat-label>Provider response (JSON body, stream events, or SSE text)</mat-label>
@@ -79,14 +126,20 @@ const errorText = (e: unknown, fallback: string) => {
         <span data-testid="est-total">{{ r.total }} {{ r.currency }}</span> on {{ r.provider }} ·
         {{ r.provider_model_id }}
       </h2>
-      <p class="sub">
-        {{ r.resolved_model }} · price from {{ r.price_source
-        }}{{ r.tier ? ' · prompt above ' + r.tier + ' tokens' : '' }}
+      <p class="sub" data-testid="est-price">
+        {{ r.resolved_model }} · price from {{ r.price_source }}, in force
+        {{ r.price_effective_from ? 'from ' + r.price_effective_from.slice(0, 10) : 'as the feed gives it (undated)' }}
+        {{ r.price_effective_to ? 'until ' + r.price_effective_to.slice(0, 10) : '' }}
+        {{ r.tier ? ' · prompt above ' + r.tier + ' tokens' : '' }} · input {{ r.input_cost }} · output
+        {{ r.output_cost }}
       </p>
+      <p class="sub" data-testid="est-convention">Usage read as: {{ r.convention }}</p>
       <table mat-table [dataSource]="r.lines" class="table" data-testid="est-breakdown">
         <ng-container matColumnDef="part">
           <th mat-header-cell *matHeaderCellDef>Part</th>
-          <td mat-cell *matCellDef="let l">{{ l.part }}</td>
+          <td mat-cell *matCellDef="let l">
+            {{ l.part }} <span class="sub">({{ l.usage_key }})</span>
+          </td>
         </ng-container>
         <ng-container matColumnDef="quantity">
           <th mat-header-cell *matHeaderCellDef class="num">Quantity</th>
@@ -130,10 +183,16 @@ export class EstimatePage {
   readonly tokenFields = [
     { key: 'input_tokens', label: 'Input tokens (whole prompt)' },
     { key: 'cache_read_tokens', label: 'of which cache reads' },
-    { key: 'cache_write_5m_tokens', label: 'of which cache writes' },
+    { key: 'cache_write_tokens', label: 'of which cache writes' },
     { key: 'output_tokens', label: 'Output tokens' },
     { key: 'output_reasoning_tokens', label: 'of which reasoning' },
   ] as const;
+  readonly sources = ['genai-prices', 'litellm', 'openrouter', 'models.dev'];
+  /** The unit registry (GET /costs/units): every usage field the API accepts. */
+  private readonly units = toSignal(this.costs.units().pipe(map((r) => r.data as UnitDto[])), {
+    initialValue: [] as UnitDto[],
+  });
+  readonly otherUnits = computed(() => this.units().filter((u) => !this.tokenFields.some((f) => f.key === u.key)));
   readonly lineColumns = ['part', 'quantity', 'rate', 'amount'];
   readonly result = signal<EstimateResultDto | null>(null);
   readonly compared = signal<Compared[]>([]);
@@ -144,23 +203,38 @@ export class EstimatePage {
     model: ['gpt-4o-mini'],
     input_tokens: [1000 as number | null],
     cache_read_tokens: [null as number | null],
-    cache_write_5m_tokens: [null as number | null],
+    cache_write_tokens: [null as number | null],
     output_tokens: [500 as number | null],
     output_reasoning_tokens: [null as number | null],
+    source: [''],
+    timestamp: [''],
+    more: new FormArray<FormGroup<{ key: FormControl<string>; count: FormControl<number | null> }>>([]),
     response: [''],
   });
+  readonly more = this.form.controls.more;
+
+  addUnit(): void {
+    this.more.push(
+      new FormGroup({
+        key: new FormControl(this.otherUnits()[0]?.key ?? 'requests', { nonNullable: true }),
+        count: new FormControl<number | null>(1),
+      }),
+    );
+  }
 
   run(): void {
     const v = this.form.getRawValue();
     this.error.set(null);
     this.result.set(null);
     this.compared.set([]);
+    const timestamp = v.timestamp ? new Date(`${v.timestamp}Z`).toISOString() : undefined;
+    const source = v.source || undefined;
     const estimate$ =
       v.mode === 'response'
         ? this.parse(v.response ?? '').pipe(
             switchMap((response) =>
               this.costs.extractUsage(
-                { body: { provider: v.provider || undefined, model: v.model || undefined, response } },
+                { body: { provider: v.provider || undefined, model: v.model || undefined, response, timestamp } },
                 silentErrors(),
               ),
             ),
@@ -170,7 +244,15 @@ export class EstimatePage {
             }),
           )
         : this.costs.estimateCost(
-            { body: { provider: v.provider ?? '', model: v.model ?? '', usage: this.usage() } },
+            {
+              body: {
+                provider: v.provider || undefined,
+                model: v.model ?? '',
+                usage: usageOf(v, this.tokenFields),
+                timestamp,
+                source,
+              },
+            },
             silentErrors(),
           );
     estimate$.subscribe({
@@ -187,16 +269,6 @@ export class EstimatePage {
     });
   }
 
-  private usage(): UsageDto {
-    const v = this.form.getRawValue();
-    const usage: Record<string, number> = {};
-    for (const f of this.tokenFields) {
-      const n = v[f.key];
-      if (n !== null && n !== undefined && Number(n) > 0) usage[f.key] = Number(n);
-    }
-    return usage as UsageDto;
-  }
-
   /** A pasted body: JSON when it parses, else the raw text (server-sent events). */
   private parse(text: string) {
     try {
@@ -208,11 +280,8 @@ export class EstimatePage {
 
   /** Every offering of the resolved model, priced with the same usage, cheapest first. */
   private compare(r: EstimateResultDto): void {
-    const usage = Object.fromEntries(r.lines.map((l) => [PART_TO_USAGE[l.part] ?? l.part, l.quantity])) as Record<
-      string,
-      number
-    >;
-    const normalized = toUsage(usage);
+    // The usage as the estimate priced it (units.yml), the same for every offering.
+    const normalized = r.usage;
     const [owner, name] = r.resolved_model.split('/');
     if (!owner || !name) return;
     this.models
@@ -254,26 +323,19 @@ export class EstimatePage {
   }
 }
 
-/** Breakdown parts back to usage fields, to price the same call elsewhere. */
-export const PART_TO_USAGE: Record<string, string> = {
-  input: 'input_plain',
-  output: 'output_plain',
-  cache_read: 'cache_read_tokens',
-  cache_write: 'cache_write_5m_tokens',
-  cache_write_1h: 'cache_write_1h_tokens',
-  reasoning: 'output_reasoning_tokens',
-  input_audio: 'input_audio_tokens',
-  output_audio: 'output_audio_tokens',
-  request: 'requests',
-  web_search: 'web_searches',
-};
-
-export function toUsage(parts: Record<string, number>): UsageDto {
-  const u: Record<string, number> = {};
-  const inputParts = ['cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'input_audio_tokens'];
-  const outputParts = ['output_reasoning_tokens', 'output_audio_tokens'];
-  for (const [k, v] of Object.entries(parts)) if (!k.endsWith('_plain')) u[k] = v;
-  u['input_tokens'] = (parts['input_plain'] ?? 0) + inputParts.reduce((s, k) => s + (parts[k] ?? 0), 0);
-  u['output_tokens'] = (parts['output_plain'] ?? 0) + outputParts.reduce((s, k) => s + (parts[k] ?? 0), 0);
-  return u as UsageDto;
+/** The usage a form describes: the common fields and every added unit, zero and empty ones left out. */
+export function usageOf(
+  v: { more: { key: string; count: number | null }[] } & Record<string, unknown>,
+  fields: readonly { key: string }[],
+): UsageDto {
+  const usage: Record<string, number> = {};
+  for (const f of fields) {
+    const n = Number(v[f.key]);
+    if (Number.isFinite(n) && n > 0) usage[f.key] = n;
+  }
+  for (const m of v.more) {
+    const n = Number(m.count);
+    if (m.key && Number.isFinite(n) && n > 0) usage[m.key] = (usage[m.key] ?? 0) + n;
+  }
+  return usage as UsageDto;
 }

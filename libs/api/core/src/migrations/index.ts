@@ -25,6 +25,7 @@ import { HeldPrices1764780000000 } from './1764780000000-held-prices';
 import { CapabilityFacts1764790000000 } from './1764790000000-capability-facts';
 import { HeldPriceNotes1764800000000 } from './1764800000000-held-price-notes';
 import { ObservedPriceHistory1764810000000 } from './1764810000000-observed-price-history';
+import { ProviderFallbacks1764820000000 } from './1764820000000-provider-fallbacks';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -58,4 +59,5 @@ export const ALL_MIGRATIONS = [
   CapabilityFacts1764790000000,
   HeldPriceNotes1764800000000,
   ObservedPriceHistory1764810000000,
+  ProviderFallbacks1764820000000,
 ];

@@ -35,6 +35,8 @@ export interface CostResult {
   output: string;
   /** How the usage's counts were read when they did not follow units.yml (empty when they did). */
   conventions: string[];
+  /** The usage as priced, in units.yml's convention (after any reading in `conventions`). */
+  usage: Usage;
 }
 
 export class UnknownPriceError extends Error {
@@ -147,6 +149,7 @@ export function calculateCost(rawUsage: Usage, price: PriceInput, at: Date): Cos
     input: fixedToString(input),
     output: fixedToString(output),
     conventions,
+    usage,
   };
 }
 

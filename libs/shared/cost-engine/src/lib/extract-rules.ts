@@ -80,6 +80,14 @@ export function at(value: unknown, path: readonly PathStep[]): unknown {
   return cur;
 }
 
+/** Whether the last step of a path names a key that is present with the value null. */
+function isNullField(root: Obj, path: readonly PathStep[]): boolean {
+  const last = path[path.length - 1];
+  if (typeof last !== 'string') return false;
+  const parent = path.length === 1 ? root : obj(at(root, path.slice(0, -1)));
+  return !!parent && last in parent && parent[last] === null;
+}
+
 /**
  * The usage an extractor reads from a response's events: for each field the last value any event states (streams
  * repeat or complete earlier figures: Anthropic's message_start then message_delta), summed into units. Null when no
@@ -102,6 +110,8 @@ export function applyExtractor(
       extractor.mappings.forEach((m, i) => {
         const v = at(root, m.path);
         if (typeof v === 'number' && Number.isFinite(v)) values[i] = v;
+        // A field present as null (Anthropic streams, some proxies) counts 0: present, not missing.
+        else if (v === undefined && values[i] === undefined && isNullField(root, m.path)) values[i] = 0;
       });
       if (extractor.modelPath) {
         const m = at(body, [extractor.modelPath]);

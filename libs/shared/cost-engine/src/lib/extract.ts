@@ -124,6 +124,55 @@ const flavorName = (provider: string, flavor: string): string =>
   (Object.entries(FLAVOR_EXTRACTOR).find(([, [p, f]]) => p === provider && f === flavor)?.[0] as string) ??
   `${provider}/${flavor}`;
 
+const lastOf = <T>(list: Obj[], pick: (e: Obj) => T | undefined): T | undefined => {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const v = pick(list[i]);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+};
+
+/**
+ * What the extractor table cannot say, read from the response itself:
+ * - Gemini: when `totalTokenCount` = prompt + candidates (+ tool-use prompt), `candidatesTokenCount` already includes
+ *   the thoughts (newer models report it so): output is candidates, not candidates + thoughts; grounding search
+ *   queries (`groundingMetadata.webSearchQueries`, empty ones skipped) are web searches.
+ * - Perplexity: `num_search_queries` may sit at the body's root instead of in `usage`.
+ */
+function refine(provider: string, flavor: string, list: Obj[], usage: Record<string, number>): Record<string, number> {
+  if (provider === 'google' && flavor === 'default') {
+    const um = lastOf(list, (e) => obj(e['usageMetadata']));
+    const n = (k: string) => (typeof um?.[k] === 'number' ? (um[k] as number) : 0);
+    const thoughts = n('thoughtsTokenCount');
+    if (
+      um &&
+      thoughts > 0 &&
+      typeof um['totalTokenCount'] === 'number' &&
+      n('promptTokenCount') + n('candidatesTokenCount') + n('toolUsePromptTokenCount') === um['totalTokenCount']
+    ) {
+      usage['output_tokens'] = n('candidatesTokenCount');
+    }
+    const queries = lastOf(list, (e) => {
+      const found = (Array.isArray(e['candidates']) ? (e['candidates'] as unknown[]) : []).flatMap((c) => {
+        const g = obj(c)?.['groundingMetadata'];
+        return (Array.isArray(g) ? g : [g]).flatMap((x) => {
+          const q = obj(x)?.['webSearchQueries'];
+          return Array.isArray(q) ? q.filter((s) => typeof s === 'string' && s.trim()) : [];
+        });
+      });
+      return found.length ? found.length : undefined;
+    });
+    if (queries && !usage['web_searches']) usage['web_searches'] = queries;
+  }
+  if (provider === 'perplexity' && !usage['web_searches']) {
+    const root = lastOf(list, (e) =>
+      typeof e['num_search_queries'] === 'number' ? e['num_search_queries'] : undefined,
+    );
+    if (root) usage['web_searches'] = root as number;
+  }
+  return usage;
+}
+
 /**
  * Normalized usage from a provider's response body (or its stream: an array of events or raw SSE text), read with
  * genai-prices' extractor table (where each API puts each count, and which unit it counts toward): each API's own
@@ -151,7 +200,8 @@ export function extractUsage(provider: string | undefined, response: unknown, fl
       if (hit && (!best || hit.matched > best.hit.matched)) best = { p, f, hit };
     }
     if (!best) continue;
-    const usage = normalizeUsage(best.hit.usage, { asReported: true });
+    const counts = refine(best.p, best.f, list, { ...best.hit.usage });
+    const usage = normalizeUsage(counts, { asReported: true });
     return { usage, flavor: flavorName(best.p, best.f), model: best.hit.model ?? modelOf(list) };
   }
   const anyUsage = list.some((e) => e['usage'] !== undefined || e['usageMetadata'] !== undefined);

@@ -69,7 +69,11 @@ export class OfferingDirectoryService {
    * The first candidate (in the caller's order) that names a live offering of `provider`: as the provider's own id
    * (exact, else case-insensitive), then as a catalog model id or alias the provider offers. Null when none does.
    */
-  async find(provider: string, candidates: string[]): Promise<CatalogMatch | null> {
+  async find(
+    provider: string,
+    candidates: string[],
+    routes: 'all' | 'provider_model_id' | 'model' = 'all',
+  ): Promise<CatalogMatch | null> {
     const [row] = await query<OfferingInfo & { via: CatalogMatchVia; spelling: string }>(
       this.dataSource,
       `WITH c(cand, ord) AS (SELECT * FROM unnest($2::text[]) WITH ORDINALITY)
@@ -79,6 +83,7 @@ export class OfferingDirectoryService {
                  AND (o.provider_model_id = c.cand OR lower(o.provider_model_id) = lower(c.cand)
                       OR o.aliases @> ARRAY[c.cand])
            JOIN models m ON m.id = o.model_id
+          WHERE $3 <> 'model'
          UNION ALL
          SELECT ${OFFERING_COLUMNS}, CASE WHEN m.aliases @> ARRAY[c.cand] AND lower(m.id) <> lower(c.cand)
                                             AND lower(m.id) <> lower($1 || '/' || c.cand)
@@ -86,8 +91,9 @@ export class OfferingDirectoryService {
            FROM c JOIN models m ON m.deleted_at IS NULL
                  AND (lower(m.id) = lower(c.cand) OR lower(m.id) = lower($1 || '/' || c.cand) OR m.aliases @> ARRAY[c.cand])
            JOIN offerings o ON o.model_id = m.id AND o.provider_slug = $1 AND o.deleted_at IS NULL
+          WHERE $3 <> 'provider_model_id'
        ) x ORDER BY x.ord, x.provider_model_id LIMIT 1`,
-      [provider, candidates],
+      [provider, candidates, routes],
     );
     if (!row) return null;
     const { via, spelling, ord: _ord, ...offering } = row as typeof row & { ord: unknown };

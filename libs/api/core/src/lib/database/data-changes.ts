@@ -18,6 +18,7 @@ export const CATALOG_PRICE_TABLES: ReadonlySet<string> = new Set([
   'price_components',
   'price_locks',
   'offering_match_rules',
+  'provider_fallbacks',
 ]);
 
 /** A table that changed, or null for "anything may have changed" (the feed was lost and is back). */

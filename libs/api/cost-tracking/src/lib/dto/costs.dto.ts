@@ -112,18 +112,24 @@ export class CostLineDto {
 
 export class MatchReasonDto {
   @ApiProperty({
-    enum: ['provider_model_id', 'model_id', 'alias', 'match_rule', 'offering'],
+    enum: ['provider_model_id', 'model_id', 'alias', 'match_rule', 'offering', 'provider_fallback'],
     description:
       "How the model as sent reached the offering: the provider's own id, a catalog model id or alias the provider " +
-      "offers, a feed's match rule, or the offering named by id.",
+      "offers, a feed's match rule, the offering named by id, or a feed's provider fallback (Azure priced as " +
+      'OpenAI for a model Azure does not list).',
   })
   via!: string;
   @ApiProperty({ example: 'gpt-4o', description: 'The spelling that matched (the model as sent, or normalized).' })
   spelling!: string;
   @ApiProperty({ description: 'True when a prefix, region profile, date or -latest was removed to match.' })
   normalized!: boolean;
-  @ApiPropertyOptional({ description: 'For match_rule: the sync source that stated the rule.' })
+  @ApiPropertyOptional({ description: 'For match_rule / provider_fallback: the sync source that stated the rule.' })
   rule_source?: string;
+  @ApiPropertyOptional({
+    example: 'azure',
+    description: 'For provider_fallback: the provider asked for, which the feed prices as the offering’s provider.',
+  })
+  fallback_for?: string;
 }
 
 export class EstimateResultDto {
@@ -150,6 +156,8 @@ export class EstimateResultDto {
   convention!: string;
   @ApiProperty({ type: [String], description: 'The readings applied, one sentence each (empty for units.yml).' })
   conventions!: string[];
+  @ApiProperty({ type: UsageDto, description: 'The usage as priced, in units.yml’s convention (after any reading).' })
+  usage!: UsageDto;
   @ApiProperty({ example: 'anthropic/claude-sonnet-4.5' }) resolved_model!: string;
   @ApiProperty() provider!: string;
   @ApiProperty() provider_model_id!: string;

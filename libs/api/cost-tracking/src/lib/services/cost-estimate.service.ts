@@ -26,6 +26,7 @@ export interface Estimate {
   output_cost: string;
   convention: string;
   conventions: string[];
+  usage: Usage;
   resolved_model: string;
   provider: string;
   provider_model_id: string;
@@ -61,6 +62,7 @@ export class CostEstimateService {
       output_cost: q.cost.output,
       convention: q.cost.conventions.length ? q.cost.conventions.join('; ') : STANDARD_CONVENTION,
       conventions: q.cost.conventions,
+      usage: q.cost.usage,
       resolved_model: q.match.model_id,
       provider: q.match.provider,
       provider_model_id: q.match.provider_model_id,

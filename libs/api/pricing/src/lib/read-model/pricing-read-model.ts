@@ -25,13 +25,15 @@ export interface MatchReason {
    * `provider_model_id`: the provider's own id; `model_id` / `alias`: a catalog model (or alias) the provider offers;
    * `match_rule`: a feed's match clause (genai-prices); `offering`: the caller named the offering itself.
    */
-  via: CatalogMatchVia | 'match_rule' | 'offering';
+  via: CatalogMatchVia | 'match_rule' | 'offering' | 'provider_fallback';
   /** The spelling that matched (the model as sent, or a normalized form of it). */
   spelling: string;
   /** Whether the spelling is a normalized form (prefix, region profile, date or `-latest` removed). */
   normalized: boolean;
-  /** For `match_rule`: the sync source that stated the rule. */
+  /** For `match_rule` / `provider_fallback`: the sync source that stated the rule. */
   rule_source?: string;
+  /** For `provider_fallback`: the provider asked for, priced as the offering's provider (genai-prices' fallback). */
+  fallback_for?: string;
 }
 
 export interface OfferingMatch {
@@ -171,12 +173,21 @@ export class PricingReadModel {
 
   /**
    * The provider a call means when the client names none (genai-prices' and LiteLLM's users often do not): the
-   * LiteLLM route prefix (`gemini/…`), else the provider serving the named model, its creator first.
+   * LiteLLM route prefix (`gemini/…`), else the provider serving the named model (its creator first), else the
+   * provider of a feed's match rule that knows the spelling.
    */
   private async inferProvider(model: string): Promise<string | null> {
     const route = routeProvider(model);
     if (route) return providerSlug(route);
-    return this.offerings.providerServing(matchCandidates('', model));
+    const candidates = matchCandidates('', model);
+    const serving = await this.offerings.providerServing(candidates);
+    if (serving) return serving;
+    // A spelling only a feed's match rule knows (Fireworks' `accounts/fireworks/models/…`): that rule's provider.
+    const rules = await query<{ provider_slug: string; rule: unknown }>(
+      this.dataSource,
+      `SELECT r.provider_slug, r.rule FROM offering_match_rules r ORDER BY r.position, r.provider_slug`,
+    );
+    return rules.find((r) => candidates.some((c) => matchesClause(r.rule, c)))?.provider_slug ?? null;
   }
 
   /** `offering` without throwing. */
@@ -319,19 +330,22 @@ export class PricingReadModel {
   /**
    * Provider + model as clients send them → an offering. Providers are accepted as the feeds spell them (`aws`,
    * `gemini`, `vertex_ai`, `x-ai`, …); model ids are tried literally, then normalized (provider prefixes, Bedrock
-   * region profiles, Vertex `@date`, date suffixes, `-latest`), first as the provider's own id, then as a catalog
-   * model id or alias the provider offers, last through the match rules feeds state (genai-prices), in feed order.
+   * region profiles, Vertex `@date`, date suffixes, `-latest`), first as the provider's own id, then through the match
+   * rules feeds state (genai-prices, in feed order), then as a catalog model id or alias the provider offers; last, a
+   * feed's provider fallback (Azure priced as OpenAI for a model it does not list).
    */
-  private async match(provider: string, model: string): Promise<OfferingMatch | DomainError> {
+  private async match(provider: string, model: string, viaFallback = false): Promise<OfferingMatch | DomainError> {
     const candidates = matchCandidates(provider, model);
-    const found = await this.offerings.find(provider, candidates);
-    if (found) {
-      return asMatch(found.offering, {
-        via: found.via,
-        spelling: found.spelling,
-        normalized: found.spelling !== model.trim(),
+    const direct = await this.offerings.find(provider, candidates, 'provider_model_id');
+    if (direct) {
+      return asMatch(direct.offering, {
+        via: direct.via,
+        spelling: direct.spelling,
+        normalized: direct.spelling !== model.trim(),
       });
     }
+    // A feed's own rule for this spelling beats "some offering of the same model" (Bedrock's regional and global
+    // profiles of one Claude are offerings of one model at different prices; genai-prices' rules tell them apart).
     const rules = await query<{ offering_id: string; rule: unknown; source: string }>(
       this.dataSource,
       `SELECT r.offering_id::text AS offering_id, r.rule, r.source FROM offering_match_rules r
@@ -351,6 +365,30 @@ export class PricingReadModel {
           normalized: hit.spelling !== model.trim(),
           rule_source: hit.r.source,
         });
+      }
+    }
+    const found = await this.offerings.find(provider, candidates, 'model');
+    if (found) {
+      return asMatch(found.offering, {
+        via: found.via,
+        spelling: found.spelling,
+        normalized: found.spelling !== model.trim(),
+      });
+    }
+    if (!viaFallback) {
+      // A feed says this provider prices models it does not list as another one does (Azure as OpenAI).
+      const fallbacks = await query<{ fallback_slug: string; source: string }>(
+        this.dataSource,
+        `SELECT fallback_slug, source FROM provider_fallbacks WHERE provider_slug = $1 ORDER BY source, position`,
+        [provider],
+      );
+      for (const f of fallbacks) {
+        const hit = await this.match(f.fallback_slug, model, true);
+        if (hit instanceof DomainError) continue;
+        return {
+          ...hit,
+          reason: { ...hit.reason, via: 'provider_fallback', rule_source: f.source, fallback_for: provider },
+        };
       }
     }
     return DomainError.notFound(

@@ -34,6 +34,7 @@ export async function applySync(m: EntityManager, plan: SyncPlan, ctx: ApplyCont
   await assertNotStale(m, plan);
   counts.versions_written = await writePlannedVersions(m, plan, ctx, ensured);
   await storeMatchRules(m, plan, ctx, ensured);
+  await storeProviderFallbacks(m, plan, ctx);
   await storeHeld(m, plan, ctx, ensured);
   const capabilities = await storeCapabilities(m, plan, ctx, ensured);
   if (capabilities) counts.capabilities_updated = capabilities;
@@ -267,6 +268,31 @@ async function storeMatchRules(m: EntityManager, plan: SyncPlan, ctx: ApplyConte
       );
     }
   }
+}
+
+/** The feed's provider fallbacks, replacing what this source said before (only when they changed). */
+async function storeProviderFallbacks(m: EntityManager, plan: SyncPlan, ctx: ApplyContext): Promise<void> {
+  if (!plan.providerFallbacks) return;
+  const rows = plan.providerFallbacks.flatMap((p) =>
+    p.fallbacks.map((fallback, position) => ({ provider: p.provider, fallback, position })),
+  );
+  const [{ same }] = await query<{ same: boolean }>(
+    m,
+    `SELECT coalesce(jsonb_agg(jsonb_build_object('provider', provider_slug, 'fallback', fallback_slug,
+                                                  'position', position) ORDER BY provider_slug, position), '[]')
+            = (SELECT coalesce(jsonb_agg(d ORDER BY d->>'provider', (d->>'position')::int), '[]')
+                 FROM jsonb_array_elements($2::jsonb) d) AS same
+       FROM provider_fallbacks WHERE source = $1`,
+    [ctx.source, JSON.stringify(rows)],
+  );
+  if (same) return;
+  await execute(m, `DELETE FROM provider_fallbacks WHERE source = $1`, [ctx.source]);
+  await execute(
+    m,
+    `INSERT INTO provider_fallbacks (source, provider_slug, fallback_slug, position)
+     SELECT $1, d.provider, d.fallback, d.position FROM jsonb_to_recordset($2::jsonb) AS d(provider text, fallback text, position int)`,
+    [ctx.source, JSON.stringify(rows)],
+  );
 }
 
 /** Which offerings the source reported, and under which feed reference (only rows that differ are written). */

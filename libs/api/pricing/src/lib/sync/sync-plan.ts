@@ -75,6 +75,8 @@ export interface SyncPlan {
   seen: { key: string; ref: string }[];
   /** Model-id match rules the feed states, per offering key, in feed order. */
   matchRules?: { key: string; rule: unknown }[];
+  /** The feed's provider fallbacks (genai-prices), stored as the source states them. */
+  providerFallbacks?: { provider: string; fallbacks: string[] }[];
   /** Every offering the feed names, with its links to models: what the catalog's registry ensures when applied. */
   refs?: OfferingRef[];
   /** What the feed says about the capabilities of the model each offering serves (stored per field when applied). */
@@ -113,6 +115,7 @@ const condKey = (tier: string, region: string) => `${tier}|${region}`;
  */
 export async function planSync(m: EntityManager, feed: FeedParseResult, options: PlanOptions): Promise<SyncPlan> {
   const plan = emptyPlan(feed, options.runAt);
+  if (feed.providerFallbacks?.length) plan.providerFallbacks = feed.providerFallbacks;
   const records = mergeRecords(feed, plan);
   const state = await loadStored(m, records, options, plan);
   for (const [key, record] of records) planRecord(plan, key, record, state, options);

@@ -3,6 +3,7 @@
 
 import { CostLineDto } from '../models/cost-line-dto';
 import { MatchReasonDto } from '../models/match-reason-dto';
+import { UsageDto } from '../models/usage-dto';
 export interface EstimateResultDto {
   at: string;
   breakdown: {
@@ -65,4 +66,9 @@ export interface EstimateResultDto {
    * Decimal string, full precision.
    */
   total: string;
+
+  /**
+   * The usage as priced, in units.yml’s convention (after any reading).
+   */
+  usage: UsageDto;
 }

@@ -4,12 +4,17 @@
 export interface MatchReasonDto {
 
   /**
+   * For provider_fallback: the provider asked for, which the feed prices as the offering’s provider.
+   */
+  fallback_for?: string;
+
+  /**
    * True when a prefix, region profile, date or -latest was removed to match.
    */
   normalized: boolean;
 
   /**
-   * For match_rule: the sync source that stated the rule.
+   * For match_rule / provider_fallback: the sync source that stated the rule.
    */
   rule_source?: string;
 
@@ -19,7 +24,7 @@ export interface MatchReasonDto {
   spelling: string;
 
   /**
-   * How the model as sent reached the offering: the provider's own id, a catalog model id or alias the provider offers, a feed's match rule, or the offering named by id.
+   * How the model as sent reached the offering: the provider's own id, a catalog model id or alias the provider offers, a feed's match rule, the offering named by id, or a feed's provider fallback (Azure priced as OpenAI for a model Azure does not list).
    */
-  via: 'provider_model_id' | 'model_id' | 'alias' | 'match_rule' | 'offering';
+  via: 'provider_model_id' | 'model_id' | 'alias' | 'match_rule' | 'offering' | 'provider_fallback';
 }

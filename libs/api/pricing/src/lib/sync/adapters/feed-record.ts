@@ -43,6 +43,11 @@ export interface FeedParseResult {
   invalid: { ref: string; reason: string }[];
   /** Price fields we do not map yet, with how often they occurred: nothing is invented for them. */
   ignoredFields: Record<string, number>;
+  /**
+   * Providers the feed prices as others for models they do not list (genai-prices' `fallback_model_providers`:
+   * Azure as OpenAI then Anthropic, Vertex as Anthropic), our slugs, in the feed's order.
+   */
+  providerFallbacks?: { provider: string; fallbacks: string[] }[];
 }
 
 export class FeedFormatError extends Error {

@@ -67,9 +67,15 @@ export function parseGenaiPrices(body: string): FeedParseResult {
   }
   if (!Array.isArray(json)) throw new FeedFormatError('genai-prices v2 data must be a JSON array of providers.');
   const result: FeedParseResult = { adapter: 'genai-prices', entries: 0, records: [], invalid: [], ignoredFields: {} };
-  for (const p of json as { id?: string; models?: unknown[] }[]) {
+  for (const p of json as { id?: string; models?: unknown[]; fallback_model_providers?: unknown }[]) {
     if (!p?.id || !Array.isArray(p.models)) throw new FeedFormatError('every provider needs an id and a models list');
     const provider = providerSlug(p.id);
+    if (Array.isArray(p.fallback_model_providers) && p.fallback_model_providers.length) {
+      (result.providerFallbacks ??= []).push({
+        provider,
+        fallbacks: p.fallback_model_providers.filter((f): f is string => typeof f === 'string').map(providerSlug),
+      });
+    }
     for (const raw of p.models as {
       id?: string;
       name?: string;
