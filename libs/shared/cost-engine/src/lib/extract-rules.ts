@@ -1,4 +1,5 @@
 import { PROVIDER_EXTRACTORS } from './extractors.generated';
+import { OWN_EXTRACTORS, SUPPLEMENTS } from './extractors.own';
 import { matchesClause } from './match';
 
 /** A step of a path into a response: a key, or the element of an array whose `field` matches (Gemini's modalities). */
@@ -39,7 +40,19 @@ const PROVIDER_IDS: Record<string, string> = {
   'z-ai': 'zai',
 };
 
-const byId = new Map(PROVIDER_EXTRACTORS.map((p) => [p.provider, p]));
+/** genai-prices' table with our supplements added to the extractors they name, then our own shapes. */
+const byId = new Map(
+  [
+    ...PROVIDER_EXTRACTORS.map((p) => ({
+      ...p,
+      extractors: p.extractors.map((e) => {
+        const extra = SUPPLEMENTS[`${p.provider}/${e.flavor}`];
+        return extra ? { ...e, mappings: [...e.mappings, ...extra] } : e;
+      }),
+    })),
+    ...OWN_EXTRACTORS,
+  ].map((p) => [p.provider, p]),
+);
 
 /** The extractors of a provider as clients name it (id, our slug, or the table's provider_match), or null. */
 export function providerExtractors(provider: string | undefined): ProviderExtractors | null {
@@ -47,7 +60,8 @@ export function providerExtractors(provider: string | undefined): ProviderExtrac
   const p = provider.trim().toLowerCase();
   const hit = byId.get(p) ?? byId.get(PROVIDER_IDS[p] ?? '');
   if (hit) return hit;
-  return PROVIDER_EXTRACTORS.find((x) => x.providerMatch && matchesClause(x.providerMatch, p)) ?? null;
+  const matched = PROVIDER_EXTRACTORS.find((x) => x.providerMatch && matchesClause(x.providerMatch, p));
+  return matched ? (byId.get(matched.provider) ?? null) : null;
 }
 
 /** One extractor by provider id and flavor (throws when the table lacks it: a programming error). */

@@ -270,4 +270,54 @@ describe('extractUsage', () => {
       }).usage,
     ).toEqual({ input_tokens: 10, cache_read_tokens: 20, output_tokens: 5 });
   });
+
+  it('reads OpenTelemetry GenAI spans, the Vercel AI SDK and LangChain as other apps report them', () => {
+    const span = {
+      attributes: [
+        { key: 'gen_ai.request.model', value: { stringValue: 'claude-sonnet-4-5' } },
+        { key: 'gen_ai.usage.input_tokens', value: { intValue: { low: 100_000, high: 0 } } },
+        { key: 'gen_ai.usage.cache_read.input_tokens', value: { intValue: '80000' } },
+        { key: 'gen_ai.usage.cache_read_input_tokens', value: { intValue: 1 } },
+        { key: 'gen_ai.usage.cache_creation.input_tokens', value: { intValue: 10_000 } },
+        { key: 'gen_ai.usage.output_tokens', value: { stringValue: '1000' } },
+      ],
+    };
+    // The dotted spelling wins over the flat one; 64-bit ints as {low, high}, strings and numbers all read.
+    expect(extractUsage(undefined, span)).toEqual({
+      usage: { input_tokens: 100_000, cache_read_tokens: 80_000, cache_write_tokens: 10_000, output_tokens: 1000 },
+      flavor: 'otel',
+      model: 'claude-sonnet-4-5',
+    });
+    expect(
+      extractUsage(undefined, { 'llm.token_count.completion_details.reasoning': 60, 'llm.token_count.completion': 50 })
+        .usage,
+    ).toEqual({
+      output_tokens: 60,
+      output_reasoning_tokens: 60,
+    });
+    const v6 = {
+      type: 'finish',
+      usage: {
+        inputTokens: { total: 1100, cacheRead: 800, cacheWrite: 100 },
+        outputTokens: { total: 50, reasoning: 0 },
+      },
+    };
+    const v5 = {
+      type: 'finish',
+      usage: { inputTokens: 1100, outputTokens: 50, cachedInputTokens: 800, cacheCreationInputTokens: 100 },
+    };
+    const expected = { input_tokens: 1100, cache_read_tokens: 800, cache_write_tokens: 100, output_tokens: 50 };
+    expect(extractUsage(undefined, v6)).toMatchObject({ usage: expected, flavor: 'ai-sdk' });
+    expect(extractUsage(undefined, v5)).toMatchObject({ usage: expected, flavor: 'ai-sdk' });
+    expect(
+      extractUsage(undefined, {
+        usage: {
+          input_tokens: 13,
+          output_tokens: 1,
+          input_token_details: { audio: 0, cache_read: 3 },
+          output_token_details: { reasoning: 0 },
+        },
+      }),
+    ).toMatchObject({ usage: { input_tokens: 13, cache_read_tokens: 3, output_tokens: 1 }, flavor: 'langchain' });
+  });
 });

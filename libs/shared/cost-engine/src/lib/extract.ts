@@ -1,4 +1,5 @@
 import { applyExtractor, extractorOf, providerExtractors } from './extract-rules';
+import { OTEL_ATTRIBUTES } from './extractors.own';
 import { normalizeUsage, Usage } from './usage';
 
 /**
@@ -24,6 +25,10 @@ export const API_FLAVORS = [
   'xai',
   'openrouter',
   'openai-compatible',
+  'otel',
+  'ai-sdk',
+  'langchain',
+  'langchain-llm-output',
 ] as const;
 export type ApiFlavor = (typeof API_FLAVORS)[number];
 
@@ -47,6 +52,10 @@ const FLAVOR_EXTRACTOR: Record<ApiFlavor, [string, string]> = {
   xai: ['x-ai', 'chat'],
   openrouter: ['openrouter', 'chat'],
   'openai-compatible': ['openai', 'chat'],
+  otel: ['otel', 'default'],
+  'ai-sdk': ['ai-sdk', 'default'],
+  langchain: ['langchain', 'default'],
+  'langchain-llm-output': ['langchain', 'llm-output'],
 };
 
 /** Shapes tried, in order, when the provider is unknown or none of its extractors fits. */
@@ -61,6 +70,9 @@ const BY_SHAPE: ApiFlavor[] = [
   'perplexity',
   'openai-embeddings',
   'cohere-embeddings',
+  'ai-sdk',
+  'langchain',
+  'langchain-llm-output',
 ];
 
 export interface Extracted {
@@ -114,7 +126,12 @@ export function events(response: unknown): Obj[] {
 
 function modelOf(list: Obj[]): string | undefined {
   for (const e of list) {
-    const m = e['model'] ?? obj(e['message'])?.['model'] ?? obj(e['response'])?.['model'] ?? e['modelVersion'];
+    const m =
+      e['model'] ??
+      obj(e['message'])?.['model'] ??
+      obj(e['response'])?.['model'] ??
+      e['modelVersion'] ??
+      obj(e['llm_output'])?.['model_name'];
     if (typeof m === 'string' && m) return m;
   }
   return undefined;
@@ -123,6 +140,66 @@ function modelOf(list: Obj[]): string | undefined {
 const flavorName = (provider: string, flavor: string): string =>
   (Object.entries(FLAVOR_EXTRACTOR).find(([, [p, f]]) => p === provider && f === flavor)?.[0] as string) ??
   `${provider}/${flavor}`;
+
+/** A span's attributes as a flat object: OTLP JSON `[{key, value: {intValue|stringValue|doubleValue}}]` or flat. */
+function otelAttributes(e: Obj): Obj | undefined {
+  const list = e['attributes'];
+  if (Array.isArray(list)) {
+    const out: Obj = {};
+    for (const a of list) {
+      const key = obj(a)?.['key'];
+      const value = obj(obj(a)?.['value']);
+      if (typeof key !== 'string' || !value) continue;
+      const raw = value['intValue'] ?? value['doubleValue'] ?? value['stringValue'];
+      // protobufjs encodes 64-bit ints as {low, high}.
+      const long = obj(raw);
+      out[key] =
+        long && typeof long['low'] === 'number' ? (long['low'] as number) + (Number(long['high']) || 0) * 2 ** 32 : raw;
+    }
+    return out;
+  }
+  return obj(list) ?? (Object.keys(e).some((k) => OTEL_KEY.test(k)) ? e : undefined);
+}
+const OTEL_KEY = /^(gen_ai\.usage\.|llm\.token_count\.)/;
+const isOtel = (e: Obj) => {
+  const attrs = otelAttributes(e);
+  return !!attrs && Object.keys(attrs).some((k) => OTEL_KEY.test(k));
+};
+
+/**
+ * Usage from OpenTelemetry GenAI span attributes (the first spelling present per unit, see OTEL_ATTRIBUTES), or null
+ * when the spans carry none. Reasoning larger than the output it is part of raises the output to it.
+ */
+function otelUsage(list: Obj[]): Record<string, number> | null {
+  const usage: Record<string, number> = {};
+  let any = false;
+  for (const e of list) {
+    const attrs = otelAttributes(e);
+    if (!attrs) continue;
+    for (const [keys, unit] of OTEL_ATTRIBUTES) {
+      const key = keys.find((k) => attrs[k] !== undefined && attrs[k] !== null);
+      if (key === undefined) continue;
+      const n = Number(attrs[key]);
+      if (!Number.isFinite(n) || n < 0) continue;
+      any = true;
+      if (n > 0) usage[unit] = Math.round(n);
+      else delete usage[unit];
+    }
+  }
+  if (!any) return null;
+  const reasoning = usage['output_reasoning_tokens'] ?? 0;
+  if (reasoning > (usage['output_tokens'] ?? 0)) usage['output_tokens'] = reasoning;
+  return usage;
+}
+
+function otelModel(list: Obj[]): string | undefined {
+  for (const e of list) {
+    const attrs = otelAttributes(e);
+    const m = attrs?.['gen_ai.response.model'] ?? attrs?.['gen_ai.request.model'];
+    if (typeof m === 'string' && m) return m;
+  }
+  return undefined;
+}
 
 const lastOf = <T>(list: Obj[], pick: (e: Obj) => T | undefined): T | undefined => {
   for (let i = list.length - 1; i >= 0; i--) {
@@ -164,6 +241,21 @@ function refine(provider: string, flavor: string, list: Obj[], usage: Record<str
     });
     if (queries && !usage['web_searches']) usage['web_searches'] = queries;
   }
+  // Anthropic's input_tokens leave the cache out; a usage that splits cache writes by TTL without their total
+  // (`cache_creation` without `cache_creation_input_tokens`) still wrote them: they are prompt tokens too.
+  if ((provider === 'anthropic' && flavor === 'default') || flavor === 'anthropic') {
+    const u = lastOf(list, (e) => obj(e['usage']) ?? obj(obj(e['message'])?.['usage']));
+    const creation = obj(u?.['cache_creation']);
+    if (u && creation && typeof u['cache_creation_input_tokens'] !== 'number') {
+      const written = ['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens']
+        .map((k) => (typeof creation[k] === 'number' ? (creation[k] as number) : 0))
+        .reduce((a, b) => a + b, 0);
+      if (written > 0) {
+        usage['input_tokens'] = (usage['input_tokens'] ?? 0) + written;
+        usage['cache_write_tokens'] = written;
+      }
+    }
+  }
   if (provider === 'perplexity' && !usage['web_searches']) {
     const root = lastOf(list, (e) =>
       typeof e['num_search_queries'] === 'number' ? e['num_search_queries'] : undefined,
@@ -181,13 +273,21 @@ function refine(provider: string, flavor: string, list: Obj[], usage: Record<str
  */
 export function extractUsage(provider: string | undefined, response: unknown, flavor?: ApiFlavor | string): Extracted {
   const list = events(response);
+  if (flavor === 'otel' || (!flavor && list.some(isOtel))) {
+    const usage = otelUsage(list);
+    if (usage) {
+      return { usage: normalizeUsage(usage, { asReported: true }), flavor: 'otel', model: otelModel(list) };
+    }
+    if (flavor) throw new ExtractionError('No gen_ai.usage.* or llm.token_count.* attribute in the span.');
+  }
   const own = providerExtractors(provider);
   // Groups tried in turn; within a group the extractor that reads the most fields wins (ties: the first listed).
   const groups: [string, string][][] = [];
   if (flavor) {
+    // The provider's own flavor of that name first (Bedrock's `anthropic` body), else a named shape.
     const named = FLAVOR_EXTRACTOR[flavor as ApiFlavor];
-    if (named) groups.push([named]);
-    else if (own?.extractors.some((e) => e.flavor === flavor)) groups.push([[own.provider, flavor]]);
+    if (own?.extractors.some((e) => e.flavor === flavor)) groups.push([[own.provider, flavor]]);
+    else if (named) groups.push([named]);
     else throw new ExtractionError(`Unknown api_flavor "${flavor}". Known: ${API_FLAVORS.join(', ')}.`);
   } else {
     if (own) groups.push(own.extractors.map((e) => [own.provider, e.flavor] as [string, string]));
@@ -196,8 +296,9 @@ export function extractUsage(provider: string | undefined, response: unknown, fl
   for (const group of groups) {
     let best: { p: string; f: string; hit: NonNullable<ReturnType<typeof applyExtractor>> } | null = null;
     for (const [p, f] of group) {
+      if (p === 'otel') continue;
       const hit = applyExtractor(extractorOf(p, f), list);
-      if (hit && (!best || hit.matched > best.hit.matched)) best = { p, f, hit };
+      if (hit && hit.matched > 0 && (!best || hit.matched > best.hit.matched)) best = { p, f, hit };
     }
     if (!best) continue;
     const counts = refine(best.p, best.f, list, { ...best.hit.usage });
