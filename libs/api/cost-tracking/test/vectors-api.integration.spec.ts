@@ -76,6 +76,19 @@ describe('cost vectors through the API, priced with a synced feed’s own dated 
     expect(july.body).toMatchObject({ total: '2', price_effective_from: '2025-06-10T00:00:00.000Z' });
   });
 
+  it('prices a pasted response with the source and time asked for, not the published price', async () => {
+    const res = await request(t.app.getHttpServer())
+      .post('/api/v1/costs/extract')
+      .send({
+        provider: 'openai',
+        response: { model: 'o3', usage: { prompt_tokens: 1_000_000, completion_tokens: 0 } },
+        timestamp: '2025-05-01T00:00:00Z',
+        source: 'genai-prices',
+      })
+      .expect(200);
+    expect(res.body.cost).toMatchObject({ total: '10', price_source: 'genai-prices' });
+  });
+
   it('says which convention it read an Anthropic-style usage with, and counts no part twice', async () => {
     const res = await estimate({
       provider: 'anthropic',

@@ -128,7 +128,7 @@ const errorText = (e: unknown, fallback: string) => {
       </h2>
       <p class="sub" data-testid="est-price">
         {{ r.resolved_model }} · price from {{ r.price_source }}, in force
-        {{ r.price_effective_from ? 'from ' + r.price_effective_from.slice(0, 10) : 'as the feed gives it (undated)' }}
+        {{ sinceText(r.price_effective_from) }}
         {{ r.price_effective_to ? 'until ' + r.price_effective_to.slice(0, 10) : '' }}
         {{ r.tier ? ' · prompt above ' + r.tier + ' tokens' : '' }} · input {{ r.input_cost }} · output
         {{ r.output_cost }}
@@ -213,6 +213,12 @@ export class EstimatePage {
   });
   readonly more = this.form.controls.more;
 
+  /** When a price took effect, in words: undated feeds' prices hold "since the feed's first record" (1970-01-01). */
+  sinceText(from: string | null | undefined): string {
+    if (!from) return 'as the feed gives it (undated)';
+    return from.startsWith('1970-01-01') ? "since the feed's first record" : `from ${from.slice(0, 10)}`;
+  }
+
   addUnit(): void {
     this.more.push(
       new FormGroup({
@@ -234,7 +240,9 @@ export class EstimatePage {
         ? this.parse(v.response ?? '').pipe(
             switchMap((response) =>
               this.costs.extractUsage(
-                { body: { provider: v.provider || undefined, model: v.model || undefined, response, timestamp } },
+                {
+                  body: { provider: v.provider || undefined, model: v.model || undefined, response, timestamp, source },
+                },
                 silentErrors(),
               ),
             ),

@@ -65,6 +65,7 @@ export class CostsController {
           model,
           usage: extracted.usage,
           timestamp: body.timestamp ? new Date(body.timestamp) : undefined,
+          source: body.source,
         });
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;

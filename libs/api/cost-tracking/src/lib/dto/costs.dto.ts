@@ -212,6 +212,14 @@ export class ExtractDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   timestamp?: string;
+
+  @ApiPropertyOptional({
+    example: 'genai-prices',
+    description: 'Price with what this sync source said was in force at `timestamp` (as for the estimate).',
+  })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/)
+  source?: string;
 }
 
 export class ExtractResultDto {

@@ -20,5 +20,10 @@ export interface ExtractDto {
   response: ({
 } | Array<{
 }> | string);
+
+  /**
+   * Price with what this sync source said was in force at `timestamp` (as for the estimate).
+   */
+  source?: string;
   timestamp?: string;
 }
