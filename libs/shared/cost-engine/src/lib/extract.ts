@@ -301,7 +301,18 @@ export function extractUsage(provider: string | undefined, response: unknown, fl
       if (hit && hit.matched > 0 && (!best || hit.matched > best.hit.matched)) best = { p, f, hit };
     }
     if (!best) continue;
-    const counts = refine(best.p, best.f, list, { ...best.hit.usage });
+    // A realtime session bills every response: their usages add up (each `response.done` carries its own).
+    const perResponse =
+      best.f === 'realtime' ? list.map((e) => applyExtractor(extractorOf(best.p, best.f), [e])?.usage) : [];
+    const summed = perResponse.filter((u): u is Record<string, number> => !!u);
+    const base =
+      summed.length > 1
+        ? summed.reduce<Record<string, number>>((acc, u) => {
+            for (const [k, n] of Object.entries(u)) acc[k] = (acc[k] ?? 0) + n;
+            return acc;
+          }, {})
+        : { ...best.hit.usage };
+    const counts = refine(best.p, best.f, list, base);
     const usage = normalizeUsage(counts, { asReported: true });
     return { usage, flavor: flavorName(best.p, best.f), model: best.hit.model ?? modelOf(list) };
   }

@@ -1,10 +1,12 @@
 import type { ProviderExtractors } from './extract-rules';
 
-const m = (path: string | string[], dest: string) => ({
+type Step = string | { type: 'array-match'; field: string; match: { equals: string } };
+const m = (path: Step | Step[], dest: string) => ({
   path: Array.isArray(path) ? path : [path],
   dest,
   required: false,
 });
+const modality = (name: string): Step => ({ type: 'array-match', field: 'modality', match: { equals: name } });
 
 /**
  * Shapes other apps report usage in that genai-prices' table does not have, in the same form (a path per field and
@@ -83,7 +85,18 @@ export const SUPPLEMENTS: Readonly<Record<string, readonly ReturnType<typeof m>[
     m(['input_tokens_details', 'audio_tokens'], 'input_audio_tokens'),
     m(['output_tokens_details', 'audio_tokens'], 'output_audio_tokens'),
     m(['output_tokens_details', 'text_tokens'], 'output_text_tokens'),
+    // The transcription API's token usage (`type: "tokens"`, gpt-4o-transcribe) details its input by modality.
+    m(['input_token_details', 'audio_tokens'], 'input_audio_tokens'),
+    m(['input_token_details', 'text_tokens'], 'input_text_tokens'),
   ],
+  // Gemini's Live API names the output side "response" instead of "candidates".
+  'google/default': [
+    m('responseTokenCount', 'output_tokens'),
+    m(['responseTokensDetails', modality('TEXT'), 'tokenCount'], 'output_text_tokens'),
+    m(['responseTokensDetails', modality('AUDIO'), 'tokenCount'], 'output_audio_tokens'),
+  ],
+  // Cohere bills embedded images apart from tokens (`billed_units.images`).
+  'cohere/embeddings': [m('images', 'input_images')],
 };
 
 /**

@@ -1,4 +1,4 @@
-import { matchCandidates, matchesClause } from './match';
+import { matchCandidates, routeProvider, matchesClause } from './match';
 
 describe('matchCandidates', () => {
   it.each([
@@ -44,5 +44,24 @@ describe('matchesClause (genai-prices match rules)', () => {
     [null, 'x', false],
   ])('%j vs %s → %s', (clause, id, expected) => {
     expect(matchesClause(clause, id as string)).toBe(expected);
+  });
+
+  it('strips OpenRouter routing variants but never :free (a model of its own)', () => {
+    const nitro = matchCandidates('openrouter', 'openai/gpt-4o:nitro');
+    expect(nitro[0]).toBe('openai/gpt-4o:nitro');
+    expect(nitro).toContain('openai/gpt-4o');
+    expect(nitro.indexOf('openai/gpt-4o')).toBeLessThan(nitro.indexOf('gpt-4o'));
+    expect(matchCandidates('openrouter', 'meta-llama/llama-3.3-70b-instruct:free')).toEqual([
+      'meta-llama/llama-3.3-70b-instruct:free',
+    ]);
+  });
+
+  it('strips LiteLLM route prefixes (gemini/, vertex_ai/, together_ai/, bedrock/converse/)', () => {
+    expect(matchCandidates('google', 'gemini/gemini-2.5-flash')).toContain('gemini-2.5-flash');
+    expect(matchCandidates('bedrock', 'bedrock/converse/us.anthropic.claude-3-5-sonnet-20241022-v2:0')).toContain(
+      'anthropic.claude-3-5-sonnet-20241022',
+    );
+    expect(routeProvider('together_ai/meta-llama/Llama-3-8b-chat-hf')).toBe('together_ai');
+    expect(routeProvider('meta-llama/Llama-3-8b-chat-hf')).toBeNull();
   });
 });

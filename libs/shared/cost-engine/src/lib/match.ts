@@ -50,6 +50,9 @@ export function matchCandidates(provider: string, model: string): string[] {
   }
   const bedrockVersion = /^(.+)-v\d+(:\d+)?$/.exec(m);
   if (bedrockVersion) add(bedrockVersion[1]);
+  // OpenRouter's routing variants price as the model itself (`:free` is a model of its own, never stripped).
+  const variant = /^(.+):(nitro|floor|exacto|thinking|extended|online)$/.exec(model.trim());
+  if (variant) for (const c of matchCandidates(provider, variant[1])) add(c);
   return out;
 }
 

@@ -112,11 +112,11 @@ export class CostLineDto {
 
 export class MatchReasonDto {
   @ApiProperty({
-    enum: ['provider_model_id', 'model_id', 'alias', 'match_rule', 'offering', 'provider_fallback'],
+    enum: ['provider_model_id', 'model_id', 'alias', 'match_rule', 'offering', 'provider_fallback', 'size_bucket'],
     description:
       "How the model as sent reached the offering: the provider's own id, a catalog model id or alias the provider " +
-      "offers, a feed's match rule, the offering named by id, or a feed's provider fallback (Azure priced as " +
-      'OpenAI for a model Azure does not list).',
+      "offers, a feed's match rule, the offering named by id, a size bucket (Together prices unlisted models by " +
+      "parameter count), or a feed's provider fallback (Azure priced as OpenAI for a model Azure does not list).",
   })
   via!: string;
   @ApiProperty({ example: 'gpt-4o', description: 'The spelling that matched (the model as sent, or normalized).' })

@@ -25,7 +25,7 @@ export interface MatchReason {
    * `provider_model_id`: the provider's own id; `model_id` / `alias`: a catalog model (or alias) the provider offers;
    * `match_rule`: a feed's match clause (genai-prices); `offering`: the caller named the offering itself.
    */
-  via: CatalogMatchVia | 'match_rule' | 'offering' | 'provider_fallback';
+  via: CatalogMatchVia | 'match_rule' | 'offering' | 'provider_fallback' | 'size_bucket';
   /** The spelling that matched (the model as sent, or a normalized form of it). */
   spelling: string;
   /** Whether the spelling is a normalized form (prefix, region profile, date or `-latest` removed). */
@@ -375,6 +375,12 @@ export class PricingReadModel {
         normalized: found.spelling !== model.trim(),
       });
     }
+    const bucket = provider === 'together' ? togetherBucket(model) : null;
+    if (bucket) {
+      // Together prices models it does not list by parameter count (LiteLLM's `together-ai-4.1b-8b` buckets).
+      const hit = await this.offerings.find(provider, [bucket], 'provider_model_id');
+      if (hit) return asMatch(hit.offering, { via: 'size_bucket', spelling: bucket, normalized: true });
+    }
     if (!viaFallback) {
       // A feed says this provider prices models it does not list as another one does (Azure as OpenAI).
       const fallbacks = await query<{ fallback_slug: string; source: string }>(
@@ -468,6 +474,26 @@ export class PricingReadModel {
     if (map.size >= MAX_ENTRIES) map.clear();
     map.set(key, value);
   }
+}
+
+/** LiteLLM's Together price buckets by parameter count, largest size included in each. */
+const TOGETHER_BUCKETS: [number, string][] = [
+  [4, 'together-ai-up-to-4b'],
+  [8, 'together-ai-4.1b-8b'],
+  [21, 'together-ai-8.1b-21b'],
+  [41, 'together-ai-21.1b-41b'],
+  [80, 'together-ai-41.1b-80b'],
+  [110, 'together-ai-81.1b-110b'],
+];
+
+/** The bucket of a model named with its size (`Llama-3-8b-chat-hf` → 8B, `Mixtral-8x7B` → 56B), or null. */
+export function togetherBucket(model: string): string | null {
+  const name = model.toLowerCase();
+  const moe = /(\d+)x(\d+(?:\.\d+)?)b(?![a-z])/.exec(name);
+  const plain = /(\d+(?:\.\d+)?)b(?![a-z])/.exec(name);
+  const size = moe ? Number(moe[1]) * Number(moe[2]) : plain ? Number(plain[1]) : NaN;
+  if (!Number.isFinite(size) || size <= 0) return null;
+  return TOGETHER_BUCKETS.find(([max]) => size <= max)?.[1] ?? null;
 }
 
 function asMatch(o: OfferingInfo, reason: MatchReason): OfferingMatch {

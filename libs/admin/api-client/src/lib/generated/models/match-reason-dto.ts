@@ -24,7 +24,7 @@ export interface MatchReasonDto {
   spelling: string;
 
   /**
-   * How the model as sent reached the offering: the provider's own id, a catalog model id or alias the provider offers, a feed's match rule, the offering named by id, or a feed's provider fallback (Azure priced as OpenAI for a model Azure does not list).
+   * How the model as sent reached the offering: the provider's own id, a catalog model id or alias the provider offers, a feed's match rule, the offering named by id, a size bucket (Together prices unlisted models by parameter count), or a feed's provider fallback (Azure priced as OpenAI for a model Azure does not list).
    */
-  via: 'provider_model_id' | 'model_id' | 'alias' | 'match_rule' | 'offering' | 'provider_fallback';
+  via: 'provider_model_id' | 'model_id' | 'alias' | 'match_rule' | 'offering' | 'provider_fallback' | 'size_bucket';
 }
