@@ -292,10 +292,34 @@ describe('calculateCost: the unit registry (units.yml)', () => {
     ).toBe('0.003');
   });
 
+  it('prices an overlap its price does not name once, at the cache rate (cached audio, no cache_read_audio rate)', () => {
+    const price = usd(c('input', '1'), c('cache_read', '0.1'), c('input_audio', '10'));
+    const r = calculateCost(
+      {
+        input_tokens: 1_000_000,
+        input_audio_tokens: 500_000,
+        cache_read_tokens: 300_000,
+        cache_audio_read_tokens: 200_000,
+      },
+      price,
+      now,
+    );
+    // 400k plain input, 100k cached text, 300k uncached audio, 200k cached audio at the cache rate: 1M tokens, once.
+    expect(r.lines.map((l) => [l.part, l.quantity, l.rate_unit, l.amount])).toEqual([
+      ['input', 400_000, 'input', '0.4'],
+      ['cache_read', 100_000, 'cache_read', '0.01'],
+      ['input_audio', 300_000, 'input_audio', '3'],
+      ['cache_read_audio', 200_000, 'cache_read', '0.02'],
+    ]);
+    expect(r.lines.reduce((n, l) => n + l.quantity, 0)).toBe(1_000_000);
+    expect(r.total).toBe('3.43');
+  });
+
   it('counts one request when the price has a per-request rate and the usage names none', () => {
     const sonar = usd(c('input', '1'), c('output', '1'), c('request', '0.005'));
     expect(calculateCost({}, sonar, now).total).toBe('0.005');
     expect(calculateCost({ requests: 3 }, sonar, now).total).toBe('0.015');
+    expect(calculateCost({ requests: 0, input_tokens: 1_000_000 }, sonar, now).total).toBe('1');
   });
 
   it('prices durations, characters and pages per item', () => {
@@ -310,6 +334,10 @@ describe('calculateCost: the unit registry (units.yml)', () => {
     const free = usd(c('free', '0'));
     expect(calculateCost({ input_tokens: 1_000, output_tokens: 5, images: 2 }, free, now).total).toBe('0');
     expect(() => calculateCost({ input_tokens: 1, web_searches: 1 }, sonnet, now)).toThrow(/web_search/);
+    // A hand-entered `free` with an amount is no free marker.
+    expect(() =>
+      calculateCost({ input_tokens: 1, web_searches: 1 }, usd(c('input', '1'), c('free', '2')), now),
+    ).toThrow(/web_search/);
   });
 });
 

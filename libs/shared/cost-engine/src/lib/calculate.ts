@@ -1,7 +1,7 @@
 import { addFixed, Dec, Fixed, fixed, fixedToString, scaleBy, str } from './money';
 import { RateComponent, selectRates } from './rates';
 import { FREE_COMPONENT, nearestParts, UNIT_BY_COMPONENT, UNIT_BY_KEY, UnitDef, unionTerms } from './unit-registry';
-import { countOf, readUsage, shapeOf, Usage, UsageError } from './usage';
+import { countOf, readUsage, shapeOf, Usage } from './usage';
 
 export interface PriceInput {
   currency: string;
@@ -51,7 +51,14 @@ export class UnknownPriceError extends Error {
 
 /** What a set of rates prices: its units, each with the inclusion–exclusion terms of its priced parts. */
 interface Plan {
-  priced: { unit: UnitDef; rate: string; fixed: Fixed; parts: { unit: UnitDef; sign: 1 | -1 }[] }[];
+  priced: {
+    unit: UnitDef;
+    rate: string;
+    /** The component whose rate applies: the unit's own, or for an unpriced overlap the rate that takes it. */
+    rateUnit: string;
+    fixed: Fixed;
+    parts: { unit: UnitDef; sign: 1 | -1 }[];
+  }[];
   pricedIndex: ReadonlySet<number>;
   free: boolean;
 }
@@ -61,24 +68,48 @@ function planFor(rates: Readonly<Record<string, string>>): Plan {
   const hit = plans.get(rates);
   if (hit) return hit;
   const units: UnitDef[] = [];
-  const rateOf = new Map<UnitDef, string>();
+  const rateOf = new Map<UnitDef, { rate: string; from: string }>();
   for (const component of Object.keys(rates)) {
     const unit = UNIT_BY_COMPONENT.get(component);
     // A unit outside the registry prices nothing a usage can name; an alias and its new name: the first wins.
     if (!unit || rateOf.has(unit)) continue;
     units.push(unit);
-    rateOf.set(unit, rates[component]);
+    rateOf.set(unit, { rate: rates[component], from: unit.component });
+  }
+  // Two priced units that overlap (cache_read and input_audio both hold cached audio) without a price for the
+  // overlap itself: the overlap is priced once, at the cache's rate (a token type wins over a modality, as before the
+  // registry), so no token is charged in both lines. Repeated until every overlap of priced units is priced.
+  for (let added = true; added;) {
+    added = false;
+    for (const a of [...units]) {
+      for (const b of [...units]) {
+        if (a.index >= b.index || a.family !== b.family) continue;
+        if (a.ancestors.has(b.index) || b.ancestors.has(a.index)) continue;
+        const j = unionTerms([a, b]).find((t) => t.sign === -1)?.unit;
+        if (!j || rateOf.has(j)) continue;
+        const winner = 'token_type' in a.dimensions || !('token_type' in b.dimensions) ? a : b;
+        units.push(j);
+        rateOf.set(j, rateOf.get(winner) as { rate: string; from: string });
+        added = true;
+      }
+    }
   }
   units.sort((a, b) => a.index - b.index);
+  const free = rates[FREE_COMPONENT];
   const plan: Plan = {
-    priced: units.map((unit) => ({
-      unit,
-      rate: rateOf.get(unit) as string,
-      fixed: fixed(rateOf.get(unit) as string),
-      parts: unionTerms(nearestParts(unit, units)),
-    })),
+    priced: units.map((unit) => {
+      const r = rateOf.get(unit) as { rate: string; from: string };
+      return {
+        unit,
+        rate: r.rate,
+        rateUnit: r.from,
+        fixed: fixed(r.rate),
+        parts: unionTerms(nearestParts(unit, units)),
+      };
+    }),
     pricedIndex: new Set(units.map((u) => u.index)),
-    free: rates[FREE_COMPONENT] !== undefined,
+    // Only a free marker of amount 0 makes unpriced units free (a hand-entered `free` with an amount is no marker).
+    free: free !== undefined && fixed(free).units === 0n,
   };
   // Rates of windowed prices are built per call: only the memoized (frozen) ones are worth remembering.
   if (Object.isFrozen(rates)) plans.set(rates, plan);
@@ -119,11 +150,12 @@ export function calculateCost(rawUsage: Usage, price: PriceInput, at: Date): Cos
   let input: Fixed = { units: 0n, scale: 0 };
   let output: Fixed = { units: 0n, scale: 0 };
   for (const p of plan.priced) {
-    let qty = p.unit === REQUESTS && usage.requests === undefined ? 1 : countOf(p.unit, usage, shape);
+    // One request when the price has a per-request rate and the usage names none (an explicit 0 stays 0).
+    let qty = p.unit === REQUESTS && rawUsage.requests === undefined ? 1 : countOf(p.unit, usage, shape);
     if (qty <= 0) continue;
     for (const t of p.parts) qty -= t.sign * countOf(t.unit, usage, shape);
-    if (qty < 0) throw new UsageError(`The parts of ${p.unit.key} exceed it.`, p.unit.key);
-    if (qty === 0) continue;
+    // Below 0 only when overlaps nobody reported were taken as disjoint (validation checked the known ones).
+    if (qty <= 0) continue;
     // Exact: rate × whole quantity ÷ 10^6 (per million tokens) or ÷ 1 (per item).
     const amount = scaleBy(p.fixed, qty, p.unit.perToken ? 6 : 0);
     total = addFixed(total, amount);
@@ -135,7 +167,7 @@ export function calculateCost(rawUsage: Usage, price: PriceInput, at: Date): Cos
       part: p.unit.component,
       usage_key: p.unit.key,
       quantity: qty,
-      rate_unit: p.unit.component,
+      rate_unit: p.rateUnit,
       rate: p.rate,
       amount: text,
     });

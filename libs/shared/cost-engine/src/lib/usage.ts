@@ -118,7 +118,7 @@ export function readUsage(raw: Record<string, unknown>, options: { asReported?: 
     if (!UNIT_BY_KEY.has(key)) {
       throw new UsageError(
         `Unknown usage field "${key}". Usage fields are the units of genai-prices' units.yml ` +
-          `(input_tokens, output_tokens, cache_read_tokens, …): see GET /units.`,
+          `(input_tokens, output_tokens, cache_read_tokens, …): GET /api/v1/costs/units lists them.`,
         key,
       );
     }

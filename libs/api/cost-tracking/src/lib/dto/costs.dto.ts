@@ -90,7 +90,11 @@ export class EstimateDto {
   @Matches(/^[a-z0-9-]{0,40}$/)
   region?: string;
 
-  @ApiPropertyOptional({ example: 'genai-prices', description: 'Price with this sync source’s latest report instead.' })
+  @ApiPropertyOptional({
+    example: 'genai-prices',
+    description:
+      'Price with what this sync source said was in force at `timestamp` (its dated prices), not the published one.',
+  })
   @IsOptional()
   @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/)
   source?: string;
@@ -126,10 +130,12 @@ export class MatchReasonDto {
   @ApiPropertyOptional({ description: 'For match_rule / provider_fallback: the sync source that stated the rule.' })
   rule_source?: string;
   @ApiPropertyOptional({
-    example: 'azure',
-    description: 'For provider_fallback: the provider asked for, which the feed prices as the offering’s provider.',
+    example: 'openai',
+    description:
+      'For provider_fallback: the provider whose offering’s price applies; the call stays the provider asked for ' +
+      '(Azure’s spend is Azure’s).',
   })
-  fallback_for?: string;
+  priced_as?: string;
 }
 
 export class EstimateResultDto {

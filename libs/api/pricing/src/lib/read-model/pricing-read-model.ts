@@ -32,8 +32,8 @@ export interface MatchReason {
   normalized: boolean;
   /** For `match_rule` / `provider_fallback`: the sync source that stated the rule. */
   rule_source?: string;
-  /** For `provider_fallback`: the provider asked for, priced as the offering's provider (genai-prices' fallback). */
-  fallback_for?: string;
+  /** For `provider_fallback`: the provider whose offering's price applies (the call stays the provider asked for). */
+  priced_as?: string;
 }
 
 export interface OfferingMatch {
@@ -126,6 +126,8 @@ const fromVersion = (v: PriceVersionDto): PriceInForce => ({
 export class PricingReadModel {
   private readonly matches = new Map<string, OfferingMatch | DomainError>();
   private readonly histories = new Map<string, Dated[]>();
+  /** Every feed's match rules, for calls that name no provider (null: not read since the last change). */
+  private allRules: { provider_slug: string; rule: unknown }[] | null = null;
   hits = 0;
   misses = 0;
 
@@ -139,6 +141,7 @@ export class PricingReadModel {
       if (table !== null && !CATALOG_PRICE_TABLES.has(table)) return;
       this.matches.clear();
       this.histories.clear();
+      this.allRules = null;
     });
   }
 
@@ -183,10 +186,16 @@ export class PricingReadModel {
     const serving = await this.offerings.providerServing(candidates);
     if (serving) return serving;
     // A spelling only a feed's match rule knows (Fireworks' `accounts/fireworks/models/…`): that rule's provider.
-    const rules = await query<{ provider_slug: string; rule: unknown }>(
-      this.dataSource,
-      `SELECT r.provider_slug, r.rule FROM offering_match_rules r ORDER BY r.position, r.provider_slug`,
-    );
+    // The rules are read once and kept until the catalog or price tables change (anonymous callers reach here).
+    const generation = this.changes.generation;
+    let rules = this.changes.live ? this.allRules : null;
+    if (!rules) {
+      rules = await query<{ provider_slug: string; rule: unknown }>(
+        this.dataSource,
+        `SELECT r.provider_slug, r.rule FROM offering_match_rules r ORDER BY r.position, r.provider_slug`,
+      );
+      if (this.changes.live && this.changes.generation === generation) this.allRules = rules;
+    }
     return rules.find((r) => candidates.some((c) => matchesClause(r.rule, c)))?.provider_slug ?? null;
   }
 
@@ -239,7 +248,8 @@ export class PricingReadModel {
       throw DomainError.unprocessable(
         'PRICE_UNKNOWN',
         conditions.source !== undefined
-          ? `The source "${conditions.source}" has not reported a price for ${match.provider} ${match.provider_model_id}.`
+          ? `The source "${conditions.source}" states no price for ${match.provider} ${match.provider_model_id} ` +
+              `in force at ${at.toISOString()} (none at all, or none that early).`
           : `No ${tier} price of ${match.provider} ${match.provider_model_id} is known at ${at.toISOString()}: ` +
               'the cost is unknown, not zero.',
         { offering_id: match.offering_id },
@@ -385,15 +395,20 @@ export class PricingReadModel {
       // A feed says this provider prices models it does not list as another one does (Azure as OpenAI).
       const fallbacks = await query<{ fallback_slug: string; source: string }>(
         this.dataSource,
-        `SELECT fallback_slug, source FROM provider_fallbacks WHERE provider_slug = $1 ORDER BY source, position`,
+        `SELECT f.fallback_slug, f.source FROM provider_fallbacks f
+           LEFT JOIN sync_sources s ON s.name = f.source
+          WHERE f.provider_slug = $1 AND s.deleted_at IS NULL
+          ORDER BY f.source, f.position`,
         [provider],
       );
       for (const f of fallbacks) {
         const hit = await this.match(f.fallback_slug, model, true);
         if (hit instanceof DomainError) continue;
+        // The call was made to the provider asked for (spend stays Azure's); only its price is the other's.
         return {
           ...hit,
-          reason: { ...hit.reason, via: 'provider_fallback', rule_source: f.source, fallback_for: provider },
+          provider,
+          reason: { ...hit.reason, via: 'provider_fallback', rule_source: f.source, priced_as: hit.provider },
         };
       }
     }

@@ -115,7 +115,7 @@ const condKey = (tier: string, region: string) => `${tier}|${region}`;
  */
 export async function planSync(m: EntityManager, feed: FeedParseResult, options: PlanOptions): Promise<SyncPlan> {
   const plan = emptyPlan(feed, options.runAt);
-  if (feed.providerFallbacks?.length) plan.providerFallbacks = feed.providerFallbacks;
+  if (feed.providerFallbacks) plan.providerFallbacks = feed.providerFallbacks;
   const records = mergeRecords(feed, plan);
   const state = await loadStored(m, records, options, plan);
   for (const [key, record] of records) planRecord(plan, key, record, state, options);
@@ -340,7 +340,6 @@ function offeringFields(r: FeedRecord) {
   };
 }
 
-/** The feed's price in force now, per condition (undated prices are "now"; dated ones the latest started). */
 /** One dated price a feed states: from when, in which currency, which components. */
 export interface ObservedVersion {
   effective_from: string;
@@ -348,12 +347,13 @@ export interface ObservedVersion {
   components: Required<NewComponent>[];
 }
 
-/** The feed's dated prices for one condition, oldest first; null when it states only one. */
+/** The feed's dated prices for one condition, oldest first; null when it states only an undated (epoch) one. */
 function feedHistory(record: FeedRecord, serviceTier: string, region: string): ObservedVersion[] | null {
   const dated = record.versions.filter(
     (v) => v.serviceTier === serviceTier && v.region === region && v.effectiveFrom !== null,
   );
-  if (dated.length < 2 && !dated.some((v) => (v.effectiveFrom as Date).getTime() > Date.now())) return null;
+  // One version "since the feed's first record" (the epoch) says nothing about time: no history to keep.
+  if (!dated.length || (dated.length === 1 && (dated[0].effectiveFrom as Date).getTime() <= 0)) return null;
   return dated
     .map((v) => ({
       effective_from: (v.effectiveFrom as Date).toISOString(),
@@ -363,6 +363,7 @@ function feedHistory(record: FeedRecord, serviceTier: string, region: string): O
     .sort((a, b) => a.effective_from.localeCompare(b.effective_from));
 }
 
+/** The feed's price in force now, per condition (undated prices are "now"; dated ones the latest started). */
 function feedPricesNow(record: FeedRecord, runAt: Date): FeedRecord['versions'] {
   const inForce = new Map<string, FeedRecord['versions'][number]>();
   for (const v of record.versions) {

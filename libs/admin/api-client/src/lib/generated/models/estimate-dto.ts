@@ -17,7 +17,7 @@ export interface EstimateDto {
   service_tier?: 'standard' | 'batch' | 'flex' | 'priority';
 
   /**
-   * Price with this sync source’s latest report instead.
+   * Price with what this sync source said was in force at `timestamp` (its dated prices), not the published one.
    */
   source?: string;
 

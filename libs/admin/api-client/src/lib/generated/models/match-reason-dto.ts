@@ -4,14 +4,14 @@
 export interface MatchReasonDto {
 
   /**
-   * For provider_fallback: the provider asked for, which the feed prices as the offering’s provider.
-   */
-  fallback_for?: string;
-
-  /**
    * True when a prefix, region profile, date or -latest was removed to match.
    */
   normalized: boolean;
+
+  /**
+   * For provider_fallback: the provider whose offering’s price applies; the call stays the provider asked for (Azure’s spend is Azure’s).
+   */
+  priced_as?: string;
 
   /**
    * For match_rule / provider_fallback: the sync source that stated the rule.

@@ -50,6 +50,20 @@ function components(
   return out;
 }
 
+/** Whether every price the feed states in force at a version's start is empty or zero (tiers included). */
+function statesFree(list: Conditional[], from: Date | null): boolean {
+  const at = from && from.getTime() > 0 ? from.toISOString().slice(0, 10) : '0000-00-00';
+  const inForce = list.filter((c) => (c.constraint?.start_date ?? '0000-00-00') <= at);
+  const zero = (v: unknown): boolean =>
+    typeof v === 'number'
+      ? v === 0
+      : !!v &&
+        typeof v === 'object' &&
+        zero((v as { base?: unknown }).base ?? 0) &&
+        ((v as { tiers?: { price: unknown }[] }).tiers ?? []).every((t) => zero(t.price));
+  return inForce.every((c) => Object.values(c.prices).every(zero));
+}
+
 const hhmm = (t: string) => t.replace(/Z$/, '').slice(0, 8);
 
 /**
@@ -66,12 +80,20 @@ export function parseGenaiPrices(body: string): FeedParseResult {
     throw new FeedFormatError(`genai-prices data is not valid JSON: ${(e as Error).message}`);
   }
   if (!Array.isArray(json)) throw new FeedFormatError('genai-prices v2 data must be a JSON array of providers.');
-  const result: FeedParseResult = { adapter: 'genai-prices', entries: 0, records: [], invalid: [], ignoredFields: {} };
+  const result: FeedParseResult = {
+    adapter: 'genai-prices',
+    entries: 0,
+    records: [],
+    invalid: [],
+    ignoredFields: {},
+    // Stated by this feed even when empty: a fallback it drops is dropped here too.
+    providerFallbacks: [],
+  };
   for (const p of json as { id?: string; models?: unknown[]; fallback_model_providers?: unknown }[]) {
     if (!p?.id || !Array.isArray(p.models)) throw new FeedFormatError('every provider needs an id and a models list');
     const provider = providerSlug(p.id);
     if (Array.isArray(p.fallback_model_providers) && p.fallback_model_providers.length) {
-      (result.providerFallbacks ??= []).push({
+      result.providerFallbacks?.push({
         provider,
         fallbacks: p.fallback_model_providers.filter((f): f is string => typeof f === 'string').map(providerSlug),
       });
@@ -125,9 +147,10 @@ export function parseGenaiPrices(body: string): FeedParseResult {
             ],
           });
         }
-        // A model whose prices state nothing (or only zeros) is free by the feed's word (genai-prices' is_free).
+        // A model whose prices state nothing (or only zeros) is free by the feed's word (genai-prices' is_free);
+        // prices in keys we do not know are not a statement of free.
         for (const v of versions) {
-          if (v.components.every((c) => new Money(c.amount).isZero())) {
+          if (statesFree(list, v.effectiveFrom) && v.components.every((c) => new Money(c.amount).isZero())) {
             // input/output 0 keep it in price lists; the marker makes every other unit 0 too (not unknown).
             const stated = v.components.filter((c) => !c.window_start);
             for (const unit of ['input', 'output']) {
