@@ -16,7 +16,8 @@ const CALLS = arg('calls', 400_000);
 const dir = mkdtempSync(join(tmpdir(), 'mph-engine-'));
 const out = join(dir, 'engine.mjs');
 buildSync({
-  entryPoints: ['libs/shared/cost-engine/src/index.ts'],
+  // ENGINE_SRC: another checkout's engine (e.g. the previous release) for a before/after on the same machine.
+  entryPoints: [process.env.ENGINE_SRC ?? 'libs/shared/cost-engine/src/index.ts'],
   bundle: true,
   format: 'esm',
   platform: 'node',

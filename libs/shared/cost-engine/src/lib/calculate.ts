@@ -1,7 +1,7 @@
 import { addFixed, Dec, Fixed, fixed, fixedToString, scaleBy, str } from './money';
 import { RateComponent, selectRates } from './rates';
 import { FREE_COMPONENT, nearestParts, UNIT_BY_COMPONENT, UNIT_BY_KEY, UnitDef, unionTerms } from './unit-registry';
-import { countOf, readUsage, shapeOf, Usage } from './usage';
+import { countOf, readUsage, Usage, UsageShape } from './usage';
 
 export interface PriceInput {
   currency: string;
@@ -128,21 +128,14 @@ const REQUESTS = UNIT_BY_KEY.get('requests') as UnitDef;
  * names none. Tier by the whole prompt (cache included), window by `at`. Exact decimal arithmetic.
  */
 export function calculateCost(rawUsage: Usage, price: PriceInput, at: Date): CostResult {
-  const { usage, conventions } = readUsage(rawUsage as Record<string, unknown>);
-  const shape = shapeOf(usage);
+  const { usage, conventions, shape } = readUsage(rawUsage as Record<string, unknown>);
   const { rates, tier } = selectRates(price.components, { promptTokens: countOf(INPUT, usage, shape), at });
   const plan = planFor(rates);
 
-  const missing: string[] = [];
   if (!plan.free) {
-    for (const r of shape.reported) {
-      if (plan.pricedIndex.has(r.index)) continue;
-      let covered = false;
-      for (const a of r.ancestors) if (plan.pricedIndex.has(a)) covered = true;
-      if (!covered) missing.push(r.component);
-    }
+    const missing = missingFor(shape, plan);
+    if (missing.length) throw new UnknownPriceError(missing);
   }
-  if (missing.length) throw new UnknownPriceError(missing);
 
   const lines: CostLine[] = [];
   const breakdown: Record<string, string> = {};
@@ -184,6 +177,28 @@ export function calculateCost(rawUsage: Usage, price: PriceInput, at: Date): Cos
     usage,
   };
 }
+
+/** The reported units neither the price nor any price of a unit containing them covers (memoized per shape). */
+function missingFor(shape: UsageShape, plan: Plan): string[] {
+  let byPlan = missingMemo.get(shape);
+  if (!byPlan) {
+    byPlan = new WeakMap();
+    missingMemo.set(shape, byPlan);
+  }
+  let missing = byPlan.get(plan);
+  if (!missing) {
+    missing = [];
+    for (const r of shape.reported) {
+      if (plan.pricedIndex.has(r.index)) continue;
+      let covered = false;
+      for (const a of r.ancestors) if (plan.pricedIndex.has(a)) covered = true;
+      if (!covered) missing.push(r.component);
+    }
+    byPlan.set(plan, missing);
+  }
+  return missing;
+}
+const missingMemo = new WeakMap<UsageShape, WeakMap<Plan, string[]>>();
 
 /** A cost in another currency at a given rate (units of the target per unit of the source), full precision. */
 export function convert(amount: string, rate: string): string {

@@ -26,6 +26,8 @@ export interface ReadUsage {
   usage: Usage;
   /** Empty when the usage already followed units.yml; else one sentence per reading applied. */
   conventions: string[];
+  /** The usage's shape (its set of keys), for pricing it without computing it again. */
+  shape: UsageShape;
 }
 
 export const CONVENTION_STANDARD =
@@ -129,10 +131,10 @@ export function readUsage(raw: Record<string, unknown>, options: { asReported?: 
     if (value > 0) usage[key as UsageKey] = value;
   }
   const shape = shapeOf(usage);
-  if (!shape.nested || firstMisfit(usage, shape) === null) return { usage, conventions: [] };
+  if (!shape.nested || firstMisfit(usage, shape) === null) return { usage, conventions: [], shape };
   const conventions: string[] = [];
   // As reported: a provider's own figures are kept even when its per-modality details overlap its totals.
-  if (options.asReported) return { usage, conventions };
+  if (options.asReported) return { usage, conventions, shape };
 
   const w5 = usage.cache_write_5m_tokens ?? 0;
   const w1h = usage.cache_write_1h_tokens ?? 0;
@@ -177,7 +179,7 @@ function misfitError(usage: Usage, shape: UsageShape, conventions: string[] = []
       total.key,
     );
   }
-  return { usage, conventions };
+  return { usage, conventions, shape };
 }
 
 /** Whether a unit's count is reported, or follows from reported parts. */
