@@ -29,6 +29,7 @@ export const API_FLAVORS = [
   'ai-sdk',
   'langchain',
   'langchain-llm-output',
+  'langchain-vertex',
 ] as const;
 export type ApiFlavor = (typeof API_FLAVORS)[number];
 
@@ -56,6 +57,7 @@ const FLAVOR_EXTRACTOR: Record<ApiFlavor, [string, string]> = {
   'ai-sdk': ['ai-sdk', 'default'],
   langchain: ['langchain', 'default'],
   'langchain-llm-output': ['langchain', 'llm-output'],
+  'langchain-vertex': ['langchain', 'vertex'],
 };
 
 /** Shapes tried, in order, when the provider is unknown or none of its extractors fits. */
@@ -73,6 +75,7 @@ const BY_SHAPE: ApiFlavor[] = [
   'ai-sdk',
   'langchain',
   'langchain-llm-output',
+  'langchain-vertex',
 ];
 
 export interface Extracted {
@@ -187,9 +190,41 @@ function otelUsage(list: Obj[]): Record<string, number> | null {
     }
   }
   if (!any) return null;
+  for (const e of list) providerMetadata(otelAttributes(e)?.['ai.response.providerMetadata'], usage);
   const reasoning = usage['output_reasoning_tokens'] ?? 0;
   if (reasoning > (usage['output_tokens'] ?? 0)) usage['output_tokens'] = reasoning;
   return usage;
+}
+
+/**
+ * The Vercel AI SDK's `ai.response.providerMetadata` (a JSON string on the span): the provider's own cache counts,
+ * which the span's gen_ai.usage attributes leave out (Anthropic's usage with its TTL split, Bedrock's camelCase one).
+ */
+function providerMetadata(raw: unknown, usage: Record<string, number>): void {
+  if (typeof raw !== 'string') return;
+  let meta: Obj | undefined;
+  try {
+    meta = obj(JSON.parse(raw));
+  } catch {
+    return;
+  }
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
+  const set = (unit: string, v: number) => {
+    if (v > 0 && !usage[unit]) usage[unit] = v;
+  };
+  const anthropic = obj(obj(meta?.['anthropic'])?.['usage']);
+  if (anthropic) {
+    set('cache_read_tokens', n(anthropic['cache_read_input_tokens']));
+    set('cache_write_tokens', n(anthropic['cache_creation_input_tokens']));
+    const ttl = obj(anthropic['cache_creation']);
+    set('cache_write_5m_tokens', n(ttl?.['ephemeral_5m_input_tokens']));
+    set('cache_write_1h_tokens', n(ttl?.['ephemeral_1h_input_tokens']));
+  }
+  const bedrock = obj(obj(meta?.['bedrock'])?.['usage']);
+  if (bedrock) {
+    set('cache_read_tokens', n(bedrock['cacheReadInputTokens']));
+    set('cache_write_tokens', n(bedrock['cacheWriteInputTokens']) + n(bedrock['cacheCreationInputTokens']));
+  }
 }
 
 function otelModel(list: Obj[]): string | undefined {

@@ -6,6 +6,7 @@ const m = (path: Step | Step[], dest: string) => ({
   dest,
   required: false,
 });
+/** Gemini's per-modality entry (clauses compare case-insensitively: `text` and `TEXT` alike). */
 const modality = (name: string): Step => ({ type: 'array-match', field: 'modality', match: { equals: name } });
 
 /**
@@ -55,6 +56,23 @@ export const OWN_EXTRACTORS: readonly ProviderExtractors[] = [
           { ...m('output_tokens', 'output_tokens'), required: true },
           m(['output_token_details', 'reasoning'], 'output_reasoning_tokens'),
           m(['output_token_details', 'audio'], 'output_audio_tokens'),
+        ],
+      },
+      {
+        // LangChain's Vertex AI usage: Gemini's counts in snake_case, modalities in lower case.
+        flavor: 'vertex',
+        root: ['usage'],
+        modelPath: null,
+        mappings: [
+          { ...m('prompt_token_count', 'input_tokens'), required: true },
+          m('cached_content_token_count', 'cache_read_tokens'),
+          m(['prompt_tokens_details', modality('text'), 'token_count'], 'input_text_tokens'),
+          m(['prompt_tokens_details', modality('image'), 'token_count'], 'input_image_tokens'),
+          m(['prompt_tokens_details', modality('audio'), 'token_count'], 'input_audio_tokens'),
+          m(['prompt_tokens_details', modality('video'), 'token_count'], 'input_video_tokens'),
+          m('candidates_token_count', 'output_tokens'),
+          m('thoughts_token_count', 'output_tokens'),
+          m('thoughts_token_count', 'output_reasoning_tokens'),
         ],
       },
       {

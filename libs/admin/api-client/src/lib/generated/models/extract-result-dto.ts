@@ -15,7 +15,7 @@ export interface ExtractResultDto {
    * Why there is no cost, when there is none.
    */
   cost_error: string | null;
-  flavor: 'openai-chat' | 'openai-responses' | 'openai-realtime' | 'openai-embeddings' | 'openai-images' | 'anthropic' | 'gemini' | 'bedrock-converse' | 'bedrock-anthropic' | 'vertex-anthropic' | 'cohere' | 'cohere-embeddings' | 'mistral' | 'perplexity' | 'minimax' | 'xai' | 'openrouter' | 'openai-compatible' | 'otel' | 'ai-sdk' | 'langchain' | 'langchain-llm-output';
+  flavor: 'openai-chat' | 'openai-responses' | 'openai-realtime' | 'openai-embeddings' | 'openai-images' | 'anthropic' | 'gemini' | 'bedrock-converse' | 'bedrock-anthropic' | 'vertex-anthropic' | 'cohere' | 'cohere-embeddings' | 'mistral' | 'perplexity' | 'minimax' | 'xai' | 'openrouter' | 'openai-compatible' | 'otel' | 'ai-sdk' | 'langchain' | 'langchain-llm-output' | 'langchain-vertex';
   model: string | null;
   usage: UsageDto;
 }
