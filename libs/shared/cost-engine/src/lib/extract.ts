@@ -163,7 +163,7 @@ function otelAttributes(e: Obj): Obj | undefined {
   }
   return obj(list) ?? (Object.keys(e).some((k) => OTEL_KEY.test(k)) ? e : undefined);
 }
-const OTEL_KEY = /^(gen_ai\.usage\.|llm\.token_count\.)/;
+const OTEL_KEY = /^(gen_ai\.usage\.|llm\.token_count\.|genkit:output$)/;
 const isOtel = (e: Obj) => {
   const attrs = otelAttributes(e);
   return !!attrs && Object.keys(attrs).some((k) => OTEL_KEY.test(k));
@@ -189,6 +189,11 @@ function otelUsage(list: Obj[]): Record<string, number> | null {
       else delete usage[unit];
     }
   }
+  for (const e of list) {
+    const attrs = otelAttributes(e);
+    const scope = obj(e['scope'])?.['name'];
+    if (frameworkPayloads(attrs, usage, typeof scope === 'string' ? scope : undefined)) any = true;
+  }
   if (!any) return null;
   for (const e of list) providerMetadata(otelAttributes(e)?.['ai.response.providerMetadata'], usage);
   const reasoning = usage['output_reasoning_tokens'] ?? 0;
@@ -196,18 +201,52 @@ function otelUsage(list: Obj[]): Record<string, number> | null {
   return usage;
 }
 
+const parseJson = (raw: unknown): Obj | undefined => {
+  if (typeof raw !== 'string') return undefined;
+  try {
+    return obj(JSON.parse(raw));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Usage that agent frameworks put on their spans as JSON strings: Google ADK's `gcp.vertex.agent.llm_response` (Gemini's
+ * usage_metadata: its cached count, which the gen_ai attributes leave out) and Genkit's `genkit:output` (its `usage`,
+ * when the span has no gen_ai counts). True when it added a count.
+ */
+function frameworkPayloads(attrs: Obj | undefined, usage: Record<string, number>, scope?: string): boolean {
+  if (!attrs) return false;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
+  let added = false;
+  const set = (unit: string, v: number) => {
+    if (v > 0 && !usage[unit]) {
+      usage[unit] = v;
+      added = true;
+    }
+  };
+  // ADK's payload only from ADK's own instrumentation scope (another library's attribute of that name is not ADK's).
+  const adk =
+    scope === undefined || scope === 'gcp.vertex.agent'
+      ? obj(parseJson(attrs['gcp.vertex.agent.llm_response'])?.['usage_metadata'])
+      : undefined;
+  if (adk) set('cache_read_tokens', n(adk['cached_content_token_count']));
+  const genkit = obj(parseJson(attrs['genkit:output'])?.['usage']);
+  if (genkit && !usage['input_tokens'] && !usage['output_tokens']) {
+    set('input_tokens', n(genkit['inputTokens']));
+    set('output_tokens', n(genkit['outputTokens']));
+    set('output_reasoning_tokens', n(genkit['thoughtsTokens']));
+  }
+  return added;
+}
+
 /**
  * The Vercel AI SDK's `ai.response.providerMetadata` (a JSON string on the span): the provider's own cache counts,
  * which the span's gen_ai.usage attributes leave out (Anthropic's usage with its TTL split, Bedrock's camelCase one).
  */
 function providerMetadata(raw: unknown, usage: Record<string, number>): void {
-  if (typeof raw !== 'string') return;
-  let meta: Obj | undefined;
-  try {
-    meta = obj(JSON.parse(raw));
-  } catch {
-    return;
-  }
+  const meta = parseJson(raw);
+  if (!meta) return;
   const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
   const set = (unit: string, v: number) => {
     if (v > 0 && !usage[unit]) usage[unit] = v;
@@ -230,7 +269,10 @@ function providerMetadata(raw: unknown, usage: Record<string, number>): void {
 function otelModel(list: Obj[]): string | undefined {
   for (const e of list) {
     const attrs = otelAttributes(e);
-    const m = attrs?.['gen_ai.response.model'] ?? attrs?.['gen_ai.request.model'];
+    const m =
+      attrs?.['gen_ai.response.model'] ??
+      attrs?.['gen_ai.request.model'] ??
+      (attrs?.['genkit:metadata:subtype'] === 'model' ? attrs['genkit:name'] : undefined);
     if (typeof m === 'string' && m) return m;
   }
   return undefined;
