@@ -4,11 +4,9 @@ import { FeedRecord, parseGenaiPrices, parseLitellm, providerSlug } from '@mph/a
 import {
   calculateCost,
   Dec,
-  extractUsage,
   matchCandidates,
   matchesClause,
   PriceInput,
-  providerExtractors,
   RateComponent,
   UNIT_BY_COMPONENT,
   UNIT_BY_KEY,
@@ -24,7 +22,7 @@ import DIFFERENCES_JSON from './vectors/differences.json';
 const DIFFERENCES: Record<string, { reason: string }> = DIFFERENCES_JSON;
 
 /**
- * The peers' own test vectors (facts: inputs and asserted values, with source file and commit; see vectors/FORMAT.md),
+ * The peers' calculation vectors (facts: inputs and asserted values, with source file and commit; see vectors/FORMAT.md),
  * run through our feed adapters and cost engine: each must come out within 1e-9 USD of what the peer asserts, or be
  * listed in vectors/differences.ts (and README) with the reason we differ on purpose.
  */
@@ -49,16 +47,6 @@ interface CalcVector {
   expected_total: string | null;
   expected_parts?: Record<string, string>;
   assertion: string;
-}
-
-interface ExtractVector {
-  id: string;
-  source: { repo: string; path: string; commit: string };
-  provider: string | null;
-  api_flavor: string | null;
-  response: unknown;
-  expected_usage: Record<string, number>;
-  expected_model?: string;
 }
 
 const DIR = join(__dirname, 'vectors');
@@ -222,18 +210,6 @@ function setUp(v: CalcVector): { usage: Usage; price: PriceInput; at: Date } | {
   return { usage, price, at };
 }
 
-/**
- * The flavor a vector names, when it names a shape (the provider's own genai-prices flavor, the AI SDK's stream part,
- * an OTel span); a peer's context (a LangChain callback, an ingestion route) is left to detection.
- */
-function flavorOf(v: ExtractVector): string | undefined {
-  const f = v.api_flavor === 'ai-sdk-stream' ? 'ai-sdk' : v.api_flavor;
-  if (!f) return undefined;
-  if (providerExtractors(v.provider ?? undefined)?.extractors.some((e) => e.flavor === f)) return f;
-  return ['ai-sdk', 'otel'].includes(f) ? f : undefined;
-}
-
-const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 const TOLERANCE = new Dec('1e-9');
 const close = (a: string, b: string) => new Dec(a).minus(b).abs().lte(TOLERANCE);
 
@@ -306,30 +282,5 @@ describe.each(PEERS)('calculation vectors of %s', (peer) => {
       if (matches(v, priced(v, s))) nowPassing.push(v.id);
     }
     expect(nowPassing).toEqual([]);
-  });
-});
-
-describe.each(PEERS)('extraction vectors of %s', (peer) => {
-  const vectors = load<ExtractVector>(`extract-${peer}.json`);
-  it('differ only where listed with a reason, and every listed one still differs', () => {
-    const nowPassing: string[] = [];
-    for (const v of vectors.filter((x) => DIFFERENCES[x.id])) {
-      expect(DIFFERENCES[v.id].reason).toMatch(/^(deliberate|data|open): .{10,}/);
-      try {
-        const r = extractUsage(v.provider ?? undefined, v.response, flavorOf(v));
-        if (JSON.stringify(sorted(r.usage)) === JSON.stringify(sorted(v.expected_usage))) nowPassing.push(v.id);
-      } catch {
-        // still differs: refused
-      }
-    }
-    expect(nowPassing).toEqual([]);
-  });
-
-  it.each(vectors.filter((v) => !DIFFERENCES[v.id]).map((v) => [v.id, v] as const))('%s', (id, v) => {
-    const r = extractUsage(v.provider ?? undefined, v.response, flavorOf(v));
-    expect(r.usage).toEqual(v.expected_usage);
-    // A model the peer knew from context (not in the body) is not the extraction's to find.
-    if (v.expected_model && JSON.stringify(v.response).includes(v.expected_model))
-      expect(r.model).toBe(v.expected_model);
   });
 });
