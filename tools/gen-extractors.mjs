@@ -2,8 +2,8 @@
 // Generates libs/shared/cost-engine/src/lib/extractors.generated.ts: where each provider API puts its usage and which
 // unit each field counts toward, from the `extractors` of genai-prices' data (../shared/data/genai-prices/data.v2.json,
 // or the path given). The output is committed (building and testing need no ../shared); `--check` fails when stale.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import prettier from 'prettier';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeGenerated } from './generated-file.mjs';
 
 const OUT = 'libs/shared/cost-engine/src/lib/extractors.generated.ts';
 const args = process.argv.slice(2);
@@ -36,15 +36,8 @@ import type { ProviderExtractors } from './extract-rules';
 
 export const PROVIDER_EXTRACTORS: readonly ProviderExtractors[] = ${JSON.stringify(table)};
 `;
-const formatted = await prettier.format(text, { ...(await prettier.resolveConfig(OUT)), filepath: OUT });
-if (check) {
-  const cur = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
-  if (cur !== formatted) {
-    console.error(`${OUT} is out of date with ${src}: run npm run gen:units.`);
-    process.exit(1);
-  }
-  console.log(`${OUT} is up to date (${table.length} providers).`);
-} else {
-  writeFileSync(OUT, formatted);
-  console.log(`${OUT}: ${table.length} providers, ${table.reduce((n, p) => n + p.extractors.length, 0)} extractors.`);
-}
+await writeGenerated(OUT, text, {
+  check,
+  src,
+  summary: `${table.length} providers, ${table.reduce((n, p) => n + p.extractors.length, 0)} extractors`,
+});

@@ -2,9 +2,9 @@
 // Generates libs/shared/cost-engine/src/lib/units.generated.ts, the unit registry, from genai-prices' units.yml
 // (../shared/data/genai-prices/units.yml, or the path given) plus the units LiteLLM prices that units.yml lacks.
 // The output is committed: building and testing need no ../shared. `--check` fails when the file is out of date.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
-import prettier from 'prettier';
+import { writeGenerated } from './generated-file.mjs';
 
 const OUT = 'libs/shared/cost-engine/src/lib/units.generated.ts';
 const args = process.argv.slice(2);
@@ -112,15 +112,4 @@ export const UNIT_SPECS = [
 ${lines.join('\n')}
 ] as const satisfies readonly UnitSpec[];
 `;
-const formatted = await prettier.format(text, { ...(await prettier.resolveConfig(OUT)), filepath: OUT });
-if (check) {
-  const cur = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
-  if (cur !== formatted) {
-    console.error(`${OUT} is out of date with ${src}: run npm run gen:units.`);
-    process.exit(1);
-  }
-  console.log(`${OUT} is up to date (${units.length} units).`);
-} else {
-  writeFileSync(OUT, formatted);
-  console.log(`${OUT}: ${units.length} units.`);
-}
+await writeGenerated(OUT, text, { check, src, summary: `${units.length} units` });
