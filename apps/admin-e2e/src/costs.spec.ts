@@ -85,11 +85,35 @@ test('the estimate tool prices a pasted provider response and compares offerings
     }),
   );
   await page.getByTestId('est-run').click();
-  await expect(page.getByTestId('est-total')).toHaveText('0.1065 USD');
+  await expect(page.getByTestId('est-total')).toHaveText('$0.1065');
   await expect(page.getByTestId('est-breakdown')).toContainText('cache_write');
   await expect(page.getByTestId('est-compare')).toContainText('bedrock');
   await expect(page.getByTestId('est-compare')).toContainText('openrouter');
   await page.screenshot({ path: join(shots, 'estimate.png'), fullPage: true });
+});
+
+test('a pasted gpt-4o response is priced as gpt-4o, and pricing it as another model is said', async ({ page }) => {
+  await page.goto('/costs/estimate');
+  await page.getByTestId('mode-response').click();
+  // The token form's example model does not carry over: the response names its model.
+  await expect(page.getByTestId('est-model')).toHaveValue('');
+  await page.getByTestId('est-response').fill(
+    JSON.stringify({
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      model: 'gpt-4o-2024-08-06',
+      choices: [],
+      usage: { prompt_tokens: 1000000, completion_tokens: 1000000 },
+    }),
+  );
+  await page.getByTestId('est-run').click();
+  await expect(page.getByTestId('est-total')).toHaveText('$12.50');
+  await expect(page.getByTestId('est-price')).toContainText('openai/gpt-4o');
+  await expect(page.getByTestId('est-override')).toHaveCount(0);
+  await page.getByTestId('est-model').fill('gpt-4o-mini');
+  await page.getByTestId('est-run').click();
+  await expect(page.getByTestId('est-total')).toHaveText('$0.75');
+  await expect(page.getByTestId('est-override')).toContainText('the response names gpt-4o-2024-08-06');
 });
 
 test('the estimate tool takes any unit of the registry and says how it read the usage and which price it used', async ({
@@ -104,7 +128,7 @@ test('the estimate tool takes any unit of the registry and says how it read the 
   await page.getByTestId('est-cache_write_tokens').fill('10000');
   await page.getByTestId('est-output_tokens').fill('1000');
   await page.getByTestId('est-run').click();
-  await expect(page.getByTestId('est-total')).toHaveText('0.1065 USD');
+  await expect(page.getByTestId('est-total')).toHaveText('$0.1065');
   await expect(page.getByTestId('est-convention')).toContainText('Anthropic style');
   await expect(page.getByTestId('est-price')).toContainText('price from');
 

@@ -22,6 +22,7 @@ export interface NavItem {
 }
 
 export const NAV_ITEMS: NavItem[] = [
+  { path: '/', label: 'Home', icon: 'home' },
   { path: '/catalog', label: 'Catalog', icon: 'menu_book' },
   { path: '/pricing', label: 'Pricing', icon: 'sell' },
   { path: '/costs', label: 'Costs', icon: 'payments' },
@@ -30,11 +31,16 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/admin/users', label: 'Users', icon: 'group', roles: ['admin'] },
   { path: '/admin/audit', label: 'Audit log', icon: 'history', roles: ['admin'] },
   { path: '/admin/jobs', label: 'Jobs', icon: 'schedule', roles: ['admin', 'operator'] },
-  { path: '/admin/status', label: 'Status', icon: 'monitor_heart' },
+  { path: '/admin/status', label: 'Status', icon: 'monitor_heart', roles: ['admin', 'operator'] },
 ];
 
 export const appRoutes: Route[] = [
-  { path: '', pathMatch: 'full', redirectTo: 'admin/status' },
+  {
+    path: '',
+    pathMatch: 'full',
+    title: 'Model Price Hub — what AI models cost',
+    loadComponent: () => import('@mph/admin-feature-catalog').then((m) => m.HomePage),
+  },
   {
     path: 'login',
     title: 'Sign in · Model Price Hub',

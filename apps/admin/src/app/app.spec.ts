@@ -48,11 +48,11 @@ describe('App shell', () => {
     session.user.set({ ...user, role: 'member' });
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
-    expect(navLabels(el)).toEqual(['Catalog', 'Pricing', 'Costs', 'Chat', 'API keys', 'Status']);
+    expect(navLabels(el)).toEqual(['Home', 'Catalog', 'Pricing', 'Costs', 'Chat', 'API keys']);
     expect(el.querySelector('[data-testid="user-menu"]')?.textContent).toContain('Ada');
     session.user.set({ ...user, role: 'operator' });
     await fixture.whenStable();
-    expect(navLabels(el)).toEqual(['Catalog', 'Pricing', 'Costs', 'Chat', 'API keys', 'Jobs', 'Status']);
+    expect(navLabels(el)).toEqual(['Home', 'Catalog', 'Pricing', 'Costs', 'Chat', 'API keys', 'Jobs', 'Status']);
     session.user.set({ ...user, role: 'admin' });
     await fixture.whenStable();
     expect(navLabels(el)).toEqual(NAV_ITEMS.map((i) => i.label));
@@ -87,11 +87,15 @@ describe('App shell', () => {
     expect(localStorage.getItem('mph.theme')).toBe(document.documentElement.dataset['theme']);
   });
 
-  it('redirects / to the status page, guards admin pages, and shows a not-found state for unknown pages', async () => {
-    TestBed.createComponent(App);
+  it('opens the public home page at /, guards admin pages, and shows a not-found state for unknown pages', async () => {
+    const fixture = TestBed.createComponent(App);
     const router = TestBed.inject(Router);
     await router.navigateByUrl('/');
-    expect(router.url).toBe('/admin/status');
+    await fixture.whenStable();
+    expect(router.url).toBe('/');
+    expect((fixture.nativeElement as HTMLElement).querySelector('h1')?.textContent).toContain('What does it cost?');
+    // Status is an operator's page now: not in a visitor's navigation.
+    expect((fixture.nativeElement as HTMLElement).textContent).not.toContain('Status');
     await router.navigateByUrl('/admin');
     expect(router.url).toBe('/admin/status');
     await router.navigateByUrl('/admin/users');

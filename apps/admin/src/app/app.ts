@@ -59,6 +59,12 @@ export class App {
     this.theme.mode() === 'dark' ? 'Switch to light theme' : 'Switch to dark theme',
   );
 
+  /** The skip link moves focus into the page (a plain #main would change the route's URL fragment only). */
+  skipToMain(event: Event): void {
+    event.preventDefault();
+    document.getElementById('main')?.focus();
+  }
+
   signIn(): void {
     void this.router.navigate(['/login'], { queryParams: { returnUrl: this.router.url } });
   }

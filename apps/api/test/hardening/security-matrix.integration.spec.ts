@@ -2030,6 +2030,8 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/offerings/:id/prices/history',
   'GET /api/v1/prices',
   'GET /api/v1/prices/changes',
+  'GET /api/v1/prices/freshness',
+  'GET /api/v1/prices/recent-changes',
   'GET /api/v1/stats',
   'GET /api/v1/status',
   // Ticket-authenticated, like the chat stream.

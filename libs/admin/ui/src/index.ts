@@ -5,3 +5,4 @@ export * from './lib/icons';
 export * from './lib/secret-dialog';
 export * from './lib/step-chart';
 export * from './lib/stacked-bars';
+export * from './lib/money';

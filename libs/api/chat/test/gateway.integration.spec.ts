@@ -286,7 +286,7 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
       message: 'This API key lacks the scope this route needs (one of: gateway).',
     });
     // Fast and full-pipeline answers are measured under the route's name.
-    const metrics = await request(server).get('/metrics').expect(200);
+    const metrics = await request(t.app.getHttpServer()).get('/metrics').expect(200);
     const count = (status: number) =>
       Number(
         new RegExp(
@@ -300,6 +300,13 @@ describe('the OpenAI-compatible gateway, proven with the official openai SDK', (
   it('lists only the models the key may use', async () => {
     const list = await sdk('member').models.list();
     expect(list.data.map((m) => m.id).sort()).toEqual(['gpt-4o-mini', 'local/echo']);
+  });
+
+  it('serves the local echo model but keeps it out of the public catalog', async () => {
+    const search = await request(t.app.getHttpServer()).get('/api/v1/models?q=echo').expect(200);
+    expect(search.body.data.map((m: { id: string }) => m.id)).not.toContain('local/echo');
+    const detail = await request(t.app.getHttpServer()).get('/api/v1/models/local/echo').expect(200);
+    expect(detail.body).toMatchObject({ id: 'local/echo', provider_count: 1, cheapest: { input: '0', output: '0' } });
   });
 
   it('fails over to the next connection when one keeps failing, and records the call once', async () => {

@@ -155,6 +155,21 @@ describe('costs: estimate and extract (the engine as a service)', () => {
     // Without a provider, the one serving the model the response names (its creator first) prices it.
     const noProvider = await extract({ response: body }).expect(200);
     expect(noProvider.body).toMatchObject({ cost: { total: '0.1065', provider: 'anthropic' }, cost_error: null });
+
+    // A gpt-4o response is priced as gpt-4o; asking for another model says so (both names in the answer).
+    const gpt4o = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      model: 'gpt-4o-2024-08-06',
+      choices: [],
+      usage: { prompt_tokens: 1_000_000, completion_tokens: 1_000_000 },
+    };
+    const served = await extract({ response: gpt4o }).expect(200);
+    expect(served.body).toMatchObject({ model: 'gpt-4o-2024-08-06', response_model: 'gpt-4o-2024-08-06' });
+    expect(served.body.cost).toMatchObject({ provider: 'openai', resolved_model: 'openai/gpt-4o', total: '12.5' });
+    const asMini = await extract({ provider: 'openai', model: 'gpt-4o-mini', response: gpt4o }).expect(200);
+    expect(asMini.body).toMatchObject({ model: 'gpt-4o-mini', response_model: 'gpt-4o-2024-08-06' });
+    expect(asMini.body.cost.total).toBe('0.75');
     const bad = await extract({ provider: 'acme', response: { hello: 'world' } }).expect(422);
     expect(bad.body.error.code).toBe('EXTRACTION_FAILED');
     await extract({ provider: 'openai', api_flavor: 'soap', response: {} }).expect(400);

@@ -148,6 +148,19 @@ describe('pricing (versions, point in time, operator edits)', () => {
       'google/gemini-2.5-flash',
       'anthropic/claude-haiku-4.5',
     ]);
+    // Each row says what the sort used: the cheapest offering now and how many providers sell the model.
+    expect(res.body.data[0]).toMatchObject({
+      provider_count: 2,
+      cheapest: {
+        input: '0.02',
+        output: '0.05',
+        currency: 'USD',
+        provider: 'openrouter',
+        provider_model_id: 'meta-llama/llama-3.1-8b-instruct',
+      },
+    });
+    const detail = await get('/api/v1/models/meta-llama/Llama-3.1-8B-Instruct').expect(200);
+    expect(detail.body).toMatchObject({ provider_count: 2, cheapest: { provider: 'openrouter', input: '0.02' } });
     const both = await get('/api/v1/models?max_input_price=0.5&max_output_price=0.5&sort=price').expect(200);
     expect(both.body.data.map((m: { id: string }) => m.id)).toEqual([
       'meta-llama/Llama-3.1-8B-Instruct',
@@ -160,6 +173,25 @@ describe('pricing (versions, point in time, operator edits)', () => {
       res.body.data.slice(0, 4).map((m: { id: string }) => m.id),
     );
     await get('/api/v1/models?max_input_price=cheap').expect(400);
+  });
+
+  it('lists the latest price changes newest first (first prices are not changes), and the feeds’ freshness', async () => {
+    const res = await get('/api/v1/prices/recent-changes?limit=50').expect(200);
+    expect(res.body.data.length).toBeGreaterThan(0);
+    for (const c of res.body.data) expect(c.previous).not.toBeNull();
+    const recorded = res.body.data.map((c: { version: { recorded_at: string } }) => c.version.recorded_at);
+    expect([...recorded].sort().reverse()).toEqual(recorded);
+    const o3 = res.body.data.find(
+      (c: { model_id: string; version: { service_tier: string } }) =>
+        c.model_id === 'openai/o3' && c.version.service_tier === 'standard',
+    );
+    expect(amounts(o3.previous.components)).toMatchObject({ input: '10', output: '40' });
+    expect(amounts(o3.version.components)).toMatchObject({ input: '2', output: '8' });
+    const one = await get('/api/v1/prices/recent-changes?limit=1').expect(200);
+    expect(one.body.data).toHaveLength(1);
+    await get('/api/v1/prices/recent-changes?limit=0').expect(400);
+    const fresh = await get('/api/v1/prices/freshness').expect(200);
+    expect(Array.isArray(fresh.body.data)).toBe(true);
   });
 
   it('lists a model’s offerings cheapest first, unknown prices last', async () => {

@@ -1,17 +1,23 @@
+import { BreakpointObserver, Breakpoints } from '@angular/cdk/layout';
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { FormControl, ReactiveFormsModule } from '@angular/forms';
+import { FormControl, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Params, Router, RouterLink } from '@angular/router';
 import { ModelsService, ModelSummaryDto, StatsService, VendorDto, VendorsService } from '@mph/admin-api-client';
-import { debounceTime, distinctUntilChanged } from 'rxjs';
+import { Money } from '@mph/admin-ui';
+import { debounceTime, distinctUntilChanged, map } from 'rxjs';
 
 /** Capability filters shown as chips; each maps to a `...=true` query parameter. */
 export const FLAGS = [
@@ -50,6 +56,33 @@ export const VALUE_FILTERS = [
   { key: 'relation', label: 'Relation' },
 ] as const;
 
+/** The capability icons a row shows, in this order. */
+export const CAPABILITY_ICONS = [
+  { key: 'tool_calling', icon: 'build', label: 'Tool calling' },
+  { key: 'vision', icon: 'visibility', label: 'Vision (image input)' },
+  { key: 'reasoning', icon: 'psychology', label: 'Reasoning' },
+  { key: 'structured_output', icon: 'data_object', label: 'Structured output' },
+  { key: 'open_weights', icon: 'lock_open', label: 'Open weights' },
+] as const;
+
+/** A decimal price filter as the API takes it (`max_input_price`). */
+const PRICE = /^\d{1,9}(\.\d{1,12})?$/;
+
+/** `131072` → `128K`, `1048576` → `1M`: context sizes as people quote them (binary K for power-of-two windows, as providers do). */
+export function shortTokens(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  // 131072 is "128K" (a power-of-two window), 200000 is "200K".
+  const k = n % 1024 === 0 ? 1024 : 1000;
+  if (n >= k * k) return `${Number((n / (k * k)).toFixed(1))}M`;
+  if (n >= k) return `${Number((n / k).toFixed(1))}K`;
+  return String(n);
+}
+
+/** Whether the model's downloads and likes mean anything (it is on the Hub); proprietary models show a dash, not 0. */
+export function onHub(m: Pick<ModelSummaryDto, 'hf_created_at' | 'downloads' | 'likes'>): boolean {
+  return m.hf_created_at !== null || m.downloads > 0 || m.likes > 0;
+}
+
 /** `owner/name` → the model page's route. */
 export const modelLink = (id: string) => ['/catalog/models', ...id.split('/')];
 
@@ -61,13 +94,18 @@ export const modelLink = (id: string) => ['/catalog/models', ...id.split('/')];
     DecimalPipe,
     ReactiveFormsModule,
     RouterLink,
+    Money,
+    MatButtonModule,
+    MatCheckboxModule,
     MatChipsModule,
     MatFormFieldModule,
+    MatIconModule,
     MatInputModule,
     MatPaginatorModule,
     MatProgressBarModule,
     MatSelectModule,
     MatTableModule,
+    MatTooltipModule,
   ],
   templateUrl: './catalog-page.html',
   styleUrl: './catalog.scss',
@@ -80,8 +118,33 @@ export class CatalogPage {
   readonly flags = FLAGS;
   readonly sorts = SORTS;
   readonly modelLink = modelLink;
-  readonly columns = ['id', 'pipeline_tag', 'license', 'context_window', 'downloads', 'likes'];
+  readonly onHub = onHub;
+  readonly tokens = shortTokens;
+  readonly handset = toSignal(
+    inject(BreakpointObserver)
+      .observe([Breakpoints.XSmall])
+      .pipe(map((r) => r.matches)),
+    { initialValue: false },
+  );
+  /** On a phone the row keeps what people choose by: the model, its price; the rest is on the model page. */
+  readonly columns = computed(() =>
+    this.handset()
+      ? ['select', 'id', 'price']
+      : ['select', 'id', 'price', 'providers', 'context_window', 'pipeline_tag', 'license', 'downloads', 'likes'],
+  );
+  /** Null until the user toggles: open on wide screens, folded on phones (the results come first). */
+  readonly showFilters = signal<boolean | null>(null);
+  readonly filtersOpen = computed(() => this.showFilters() ?? !this.handset());
+  readonly selected = signal<string[]>([]);
   readonly search = new FormControl(this.params().get('q') ?? '', { nonNullable: true });
+  readonly maxInput = new FormControl(this.params().get('max_input_price') ?? '', {
+    nonNullable: true,
+    validators: [Validators.pattern(PRICE)],
+  });
+  readonly maxOutput = new FormControl(this.params().get('max_output_price') ?? '', {
+    nonNullable: true,
+    validators: [Validators.pattern(PRICE)],
+  });
   readonly rows = signal<ModelSummaryDto[]>([]);
   readonly total = signal(0);
   readonly estimated = signal(false);
@@ -123,6 +186,43 @@ export class CatalogPage {
         error: () => undefined,
       });
     effect(() => this.load(this.params().keys.reduce<Params>((acc, k) => ({ ...acc, [k]: this.params().get(k) }), {})));
+    // A link or the back button changes the URL: the price boxes follow it.
+    effect(() => {
+      this.maxInput.setValue(this.params().get('max_input_price') ?? '', { emitEvent: false });
+      this.maxOutput.setValue(this.params().get('max_output_price') ?? '', { emitEvent: false });
+    });
+  }
+
+  capabilities(m: ModelSummaryDto): (typeof CAPABILITY_ICONS)[number][] {
+    return CAPABILITY_ICONS.filter((c) => m[c.key] === true);
+  }
+
+  providerName(slug: string): string {
+    return this.providers().find((v) => v.slug === slug)?.name ?? slug;
+  }
+
+  /** Writes valid price limits to the URL (an empty box removes the limit; an invalid one waits, with its message). */
+  applyPrices(): void {
+    if (this.maxInput.invalid || this.maxOutput.invalid) return;
+    const input = this.maxInput.value.trim() || null;
+    const output = this.maxOutput.value.trim() || null;
+    if (input === this.params().get('max_input_price') && output === this.params().get('max_output_price')) return;
+    this.navigate({ max_input_price: input, max_output_price: output, page: null });
+  }
+
+  setFlags(values: string[]): void {
+    this.navigate({
+      ...Object.fromEntries(FLAGS.map((f) => [f.key, values.includes(f.key) ? 'true' : null])),
+      page: null,
+    });
+  }
+
+  isSelected(id: string): boolean {
+    return this.selected().includes(id);
+  }
+
+  toggleSelected(id: string): void {
+    this.selected.update((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id].slice(0, 6)));
   }
 
   setFilter(key: string, value: string | null): void {
@@ -131,10 +231,6 @@ export class CatalogPage {
 
   flagOn(key: string): boolean {
     return this.params().get(key) === 'true';
-  }
-
-  toggleFlag(key: string): void {
-    this.navigate({ [key]: this.flagOn(key) ? null : 'true', page: null });
   }
 
   setSort(sort: string): void {

@@ -3,7 +3,8 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 import type { AncestryDto, ModelDetailDto, ModelSummaryDto } from '@mph/admin-api-client';
-import { CatalogPage, modelLink } from './catalog-page';
+import { provideIcons } from '@mph/admin-ui';
+import { CatalogPage, modelLink, shortTokens } from './catalog-page';
 import { ComparePage, COMPARE_ROWS } from './compare-page';
 import { ancestorLevels, derivativeGroups, ModelPage } from './model-page';
 
@@ -22,6 +23,18 @@ const summary: ModelSummaryDto = {
   trending_score: 0,
   hf_created_at: null,
   tags: [],
+  tool_calling: true,
+  structured_output: null,
+  reasoning: false,
+  vision: false,
+  provider_count: 2,
+  cheapest: {
+    input: '0.02',
+    output: '0.05',
+    currency: 'USD',
+    provider: 'groq',
+    provider_model_id: 'llama-3.1-8b-instant',
+  },
 };
 
 const detail: ModelDetailDto = {
@@ -125,6 +138,7 @@ describe('catalog console', () => {
   beforeEach(() => {
     TestBed.configureTestingModule({
       providers: [
+        provideIcons(),
         provideHttpClient(),
         provideHttpClientTesting(),
         provideRouter([
@@ -170,7 +184,14 @@ describe('catalog console', () => {
     await fixture.whenStable();
     const text = (fixture.nativeElement as HTMLElement).textContent ?? '';
     expect(text).toContain('Llama 3.1 8B Instruct');
-    expect(text).toContain('131,072');
+    expect(text).toContain('128K');
+    // The cheapest offering's price, with the currency sign and the provider's name (not its slug).
+    const price = (fixture.nativeElement as HTMLElement).querySelector(
+      '[data-testid="price-meta-llama/Llama-3.1-8B-Instruct"]',
+    )?.textContent;
+    expect(price).toContain('$0.02');
+    expect(price).toContain('$0.05');
+    expect(price).toContain('Groq');
     expect(fixture.componentInstance.sort()).toBe('relevance');
     expect(fixture.componentInstance.flagOn('open_weights')).toBe(true);
 
@@ -186,7 +207,7 @@ describe('catalog console', () => {
       .expectOne((r) => r.url === '/api/v1/models' && !r.params.has('provider'))
       .flush({ data: [summary], meta: { page: 1, per_page: 20, total: 1, total_estimated: false } });
 
-    fixture.componentInstance.toggleFlag('vision');
+    fixture.componentInstance.setFlags(['open_weights', 'vision']);
     await fixture.whenStable();
     expect(TestBed.inject(Router).url).toBe('/catalog?q=llama&open_weights=true&vision=true');
     http
@@ -341,5 +362,21 @@ describe('catalog console', () => {
       ['quantized', 2],
       ['finetune', 1],
     ]);
+  });
+});
+
+describe('shortTokens', () => {
+  it.each([
+    [131072, '128K'],
+    [200000, '200K'],
+    [1048576, '1M'],
+    [1000000, '1M'],
+    [163840, '160K'],
+    [8192, '8K'],
+    [1500, '1.5K'],
+    [512, '512'],
+    [null, '—'],
+  ])('%s → %s', (n, shown) => {
+    expect(shortTokens(n)).toBe(shown);
   });
 });

@@ -1,6 +1,6 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { FormArray, FormBuilder, FormControl, FormGroup, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
@@ -9,7 +9,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { CostsService, EstimateResultDto, ExtractDto, ModelsService, UnitDto, UsageDto } from '@mph/admin-api-client';
-import { silentErrors } from '@mph/admin-ui';
+import { MoneyPipe, silentErrors } from '@mph/admin-ui';
 import { catchError, forkJoin, map, of, switchMap } from 'rxjs';
 import { CostsLinks } from './costs-links';
 
@@ -30,6 +30,7 @@ const errorText = (e: unknown, fallback: string) => {
   selector: 'mph-estimate-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
+    MoneyPipe,
     ReactiveFormsModule,
     MatButtonModule,
     MatButtonToggleModule,
@@ -51,10 +52,18 @@ const errorText = (e: unknown, fallback: string) => {
         <mat-form-field appearance="outline">
           <mat-label>Provider</mat-label>
           <input matInput formControlName="provider" placeholder="anthropic" data-testid="est-provider" />
+          @if (form.controls.mode.value === 'response') {
+            <mat-hint>Empty: the one serving the model the response names</mat-hint>
+          }
         </mat-form-field>
         <mat-form-field appearance="outline">
-          <mat-label>Model (as you call it)</mat-label>
+          <mat-label>{{
+            form.controls.mode.value === 'response' ? 'Price as another model (optional)' : 'Model (as you call it)'
+          }}</mat-label>
           <input matInput formControlName="model" placeholder="claude-sonnet-4-5" data-testid="est-model" />
+          @if (form.controls.mode.value === 'response') {
+            <mat-hint>Empty: the model the response names</mat-hint>
+          }
         </mat-form-field>
         <mat-form-field appearance="outline">
           <mat-label>Prices from</mat-label>
@@ -123,9 +132,16 @@ const errorText = (e: unknown, fallback: string) => {
     }
     @if (result(); as r) {
       <h2 class="section">
-        <span data-testid="est-total">{{ r.total }} {{ r.currency }}</span> on {{ r.provider }} ·
+        <span data-testid="est-total" [title]="r.total + ' ' + r.currency">{{ r.total | money: r.currency }}</span> on
+        {{ r.provider }} ·
         {{ r.provider_model_id }}
       </h2>
+      @if (overridden(); as o) {
+        <p class="warning" role="status" data-testid="est-override">
+          Priced as {{ o.model }}, as you asked: the response names {{ o.response_model }}. Empty the model field to
+          price what was served.
+        </p>
+      }
       <p class="sub" data-testid="est-price">
         {{ r.resolved_model }} · price from {{ r.price_source }}, in force
         {{ sinceText(r.price_effective_from) }}
@@ -163,7 +179,10 @@ const errorText = (e: unknown, fallback: string) => {
         <ol data-testid="est-compare">
           @for (c of compared(); track c.provider + c.provider_model_id) {
             <li>
-              {{ c.provider }} · {{ c.provider_model_id }}: <strong>{{ c.total ?? '—' }}</strong>
+              {{ c.provider }} · {{ c.provider_model_id }}:
+              <strong [title]="c.total ? c.total + ' ' + r.currency : 'unknown'">{{
+                c.total | money: r.currency : '—'
+              }}</strong>
               <span class="sub">{{ c.note }}</span>
             </li>
           }
@@ -174,6 +193,12 @@ const errorText = (e: unknown, fallback: string) => {
   styles: `
     .wide {
       width: 100%;
+    }
+    .warning {
+      padding: 8px 12px;
+      border-radius: 8px;
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
     }
   `,
 })
@@ -196,6 +221,8 @@ export class EstimatePage {
   readonly lineColumns = ['part', 'quantity', 'rate', 'amount'];
   readonly result = signal<EstimateResultDto | null>(null);
   readonly compared = signal<Compared[]>([]);
+  /** A pasted response priced as another model than the one it names (the user asked): said, never silent. */
+  readonly overridden = signal<{ model: string; response_model: string } | null>(null);
   readonly error = signal<string | null>(null);
   readonly form = inject(FormBuilder).group({
     mode: ['tokens'],
@@ -212,6 +239,21 @@ export class EstimatePage {
     response: [''],
   });
   readonly more = this.form.controls.more;
+
+  constructor() {
+    // A pasted response names its model (and its shape its provider): the token form's example values must not
+    // override them. Fields the user typed in are kept.
+    this.form.controls.mode.valueChanges.pipe(takeUntilDestroyed()).subscribe((mode) => {
+      const { provider, model } = this.form.controls;
+      if (mode === 'response') {
+        if (provider.pristine) provider.setValue('');
+        if (model.pristine) model.setValue('');
+      } else {
+        if (provider.pristine && !provider.value) provider.setValue('openai');
+        if (model.pristine && !model.value) model.setValue('gpt-4o-mini');
+      }
+    });
+  }
 
   /** When a price took effect, in words: undated feeds' prices hold "since the feed's first record" (1970-01-01). */
   sinceText(from: string | null | undefined): string {
@@ -233,6 +275,7 @@ export class EstimatePage {
     this.error.set(null);
     this.result.set(null);
     this.compared.set([]);
+    this.overridden.set(null);
     const timestamp = v.timestamp ? new Date(`${v.timestamp}Z`).toISOString() : undefined;
     const source = v.source || undefined;
     const estimate$ =
@@ -248,6 +291,9 @@ export class EstimatePage {
             ),
             map((x) => {
               if (!x.cost) throw new Error(x.cost_error ?? 'No cost for this response.');
+              if (x.model && x.response_model && x.model !== x.response_model) {
+                this.overridden.set({ model: x.model, response_model: x.response_model });
+              }
               return x.cost;
             }),
           )

@@ -26,6 +26,7 @@ import { CapabilityFacts1764790000000 } from './1764790000000-capability-facts';
 import { HeldPriceNotes1764800000000 } from './1764800000000-held-price-notes';
 import { ObservedPriceHistory1764810000000 } from './1764810000000-observed-price-history';
 import { ProviderFallbacks1764820000000 } from './1764820000000-provider-fallbacks';
+import { ModelListed1764830000000 } from './1764830000000-model-listed';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -60,4 +61,5 @@ export const ALL_MIGRATIONS = [
   HeldPriceNotes1764800000000,
   ObservedPriceHistory1764810000000,
   ProviderFallbacks1764820000000,
+  ModelListed1764830000000,
 ];

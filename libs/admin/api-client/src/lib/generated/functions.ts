@@ -231,6 +231,10 @@ export type { ListPrices$Params as ListPrices$Params } from './fn/prices/list-pr
 export { listPrices as listPrices } from './fn/prices/list-prices';
 export type { ListPriceChanges$Params as ListPriceChanges$Params } from './fn/prices/list-price-changes';
 export { listPriceChanges as listPriceChanges } from './fn/prices/list-price-changes';
+export type { GetFeedFreshness$Params as GetFeedFreshness$Params } from './fn/prices/get-feed-freshness';
+export { getFeedFreshness as getFeedFreshness } from './fn/prices/get-feed-freshness';
+export type { ListRecentPriceChanges$Params as ListRecentPriceChanges$Params } from './fn/prices/list-recent-price-changes';
+export { listRecentPriceChanges as listRecentPriceChanges } from './fn/prices/list-recent-price-changes';
 export type { ListUsers$Params as ListUsers$Params } from './fn/users/list-users';
 export { listUsers as listUsers } from './fn/users/list-users';
 export type { CreateUser$Params as CreateUser$Params } from './fn/users/create-user';

@@ -183,6 +183,15 @@ export class ModelsQueryDto extends PageQueryDto {
   sort?: ModelSort;
 }
 
+export class CheapestPriceDto {
+  @ApiProperty({ example: '0.15', description: 'Decimal string per 1M input tokens, in `currency`.' }) input!: string;
+  @ApiProperty({ example: '0.6', description: 'Decimal string per 1M output tokens, in `currency`.' }) output!: string;
+  @ApiProperty({ example: 'USD' }) currency!: string;
+  @ApiProperty({ example: 'openai', description: 'The provider selling at this price.' }) provider!: string;
+  @ApiProperty({ example: 'gpt-4o-mini', description: "The provider's id of the offering." })
+  provider_model_id!: string;
+}
+
 export class ModelSummaryDto {
   @ApiProperty({ example: 'meta-llama/Llama-3.1-8B-Instruct' })
   id!: string;
@@ -225,6 +234,23 @@ export class ModelSummaryDto {
 
   @ApiProperty({ type: [String] })
   tags!: string[];
+
+  @ApiProperty({ type: Boolean, nullable: true }) tool_calling!: boolean | null;
+  @ApiProperty({ type: Boolean, nullable: true }) structured_output!: boolean | null;
+  @ApiProperty({ type: Boolean, nullable: true }) reasoning!: boolean | null;
+  @ApiProperty({ type: Boolean, nullable: true }) vision!: boolean | null;
+
+  @ApiProperty({ description: 'Providers with a live offering of this model (priced or not).' })
+  provider_count!: number;
+
+  @ApiProperty({
+    type: CheapestPriceDto,
+    nullable: true,
+    description:
+      'The cheapest offering now by base input + output per 1M tokens (standard tier, default region, no prompt ' +
+      'tier); null when no offering has a known price. The same key as sort=price.',
+  })
+  cheapest!: CheapestPriceDto | null;
 }
 
 export class ModelPageMetaDto extends PageMetaDto {
@@ -322,10 +348,6 @@ export class ModelDetailDto extends ModelSummaryDto {
   @ApiProperty({ type: Number, nullable: true }) max_output!: number | null;
   @ApiProperty({ type: [String] }) input_modalities!: string[];
   @ApiProperty({ type: [String] }) output_modalities!: string[];
-  @ApiProperty({ type: Boolean, nullable: true }) tool_calling!: boolean | null;
-  @ApiProperty({ type: Boolean, nullable: true }) structured_output!: boolean | null;
-  @ApiProperty({ type: Boolean, nullable: true }) reasoning!: boolean | null;
-  @ApiProperty({ type: Boolean, nullable: true }) vision!: boolean | null;
   @ApiProperty({ type: String, format: 'date', nullable: true }) release_date!: string | null;
   @ApiProperty({ type: String, nullable: true }) knowledge_cutoff!: string | null;
   @ApiProperty({ type: String, format: 'date', nullable: true, description: 'When its maker last updated it.' })

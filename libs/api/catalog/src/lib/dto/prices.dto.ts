@@ -82,8 +82,8 @@ export const MODEL_PRICE_SQL = Symbol('MODEL_PRICE_SQL');
 
 export interface ModelPriceSql {
   /**
-   * A relation (for `CROSS JOIN LATERAL`) with the columns `input` and `output`: the offering's base input and output
-   * per 1M tokens (standard tier, default region, no prompt tier or time window) in force now; no row when unknown.
+   * A relation (for `CROSS JOIN LATERAL`) with the columns `input`, `output` and `currency`: the offering's base input
+   * and output per 1M tokens (standard tier, default region, no prompt tier or time window) in force now; no row when unknown.
    * `offering` is the SQL expression of the offering id.
    */
   basePricesNow(offering: string): string;

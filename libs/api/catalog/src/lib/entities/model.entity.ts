@@ -135,6 +135,10 @@ export class ModelEntity {
   @Column({ type: 'text', default: 'manual' })
   source!: string;
 
+  /** False for built-in helpers (the local echo model): served, priced, but not listed in the public catalog. */
+  @Column({ type: 'boolean', default: true })
+  listed!: boolean;
+
   /** The model an operator (or a sync's identity) merged this one into; this one is then soft-deleted. */
   @Column({ type: 'text', nullable: true })
   mergedInto!: string | null;

@@ -62,7 +62,8 @@ export function typedTags(tags: string[]): TypedTagsDto {
 }
 
 const SUMMARY_COLUMNS = `m.id, m.display_name, m.author, m.creator_vendor, m.pipeline_tag, m.library_name, m.license, m.context_window,
-  m.open_weights, m.downloads::float8 AS downloads, m.likes, m.trending_score, m.hf_created_at, m.tags`;
+  m.open_weights, m.downloads::float8 AS downloads, m.likes, m.trending_score, m.hf_created_at, m.tags,
+  m.tool_calling, m.structured_output, m.reasoning, m.vision`;
 
 interface SummaryRow {
   id: string;
@@ -79,10 +80,27 @@ interface SummaryRow {
   trending_score: number;
   hf_created_at: Date | null;
   tags: string[];
+  tool_calling: boolean | null;
+  structured_output: boolean | null;
+  reasoning: boolean | null;
+  vision: boolean | null;
 }
 
-function summary(r: SummaryRow): ModelSummaryDto {
-  return { ...r, hf_created_at: r.hf_created_at?.toISOString() ?? null };
+/** What the list shows of a model's prices: how many providers, and the cheapest offering now. */
+export type PriceSummary = Pick<ModelSummaryDto, 'provider_count' | 'cheapest'>;
+
+const NO_PRICES: PriceSummary = { provider_count: 0, cheapest: null };
+
+function summary(r: SummaryRow, prices: PriceSummary = NO_PRICES): ModelSummaryDto {
+  return { ...r, hf_created_at: r.hf_created_at?.toISOString() ?? null, ...prices };
+}
+
+interface CheapestRow {
+  input: string;
+  output: string;
+  currency: string;
+  provider: string;
+  provider_model_id: string;
 }
 
 /** Sort keys for keyset paging: NULLs are mapped below every value so DESC order puts them last, as the pages do. */
@@ -157,7 +175,7 @@ export class ModelsQueryService {
       params.push(v);
       return `$${params.length}`;
     };
-    const where = ['m.deleted_at IS NULL'];
+    const where = ['m.deleted_at IS NULL', 'm.listed'];
     const tsq = query.q ? prefixQuery(query.q) : null;
     if (query.q && !tsq)
       throw DomainError.badRequest('VALIDATION_FAILED', 'q must contain letters or digits.', [
@@ -282,12 +300,48 @@ export class ModelsQueryService {
     const last = rows[rows.length - 1];
     const nextCursor =
       key && last && rows.length === window.limit ? modelsCursor(sort, last.sort_key ?? null, last.id) : null;
+    const prices = await this.priceSummaries(
+      rows.map((r) => r.id),
+      replica,
+    );
     return {
-      rows: rows.map(({ sort_key: _k, total: _t, ...r }) => summary(r)),
+      rows: rows.map(({ sort_key: _k, total: _t, ...r }) => summary(r, prices.get(r.id))),
       total: Math.min(n, COUNT_CAP),
       estimated: n > COUNT_CAP,
       nextCursor,
     };
+  }
+
+  /**
+   * Per model: the providers with a live offering, and the cheapest offering now by the "cheapest first" key (base
+   * input + output per 1M; USD before other currencies, which are not comparable without a rate). One statement for a
+   * page of models.
+   */
+  async priceSummaries(ids: string[], replica = false): Promise<Map<string, PriceSummary>> {
+    const out = new Map<string, PriceSummary>();
+    if (!ids.length) return out;
+    const priced = this.priceSql
+      ? `(array_agg(jsonb_build_object('input', p.input::text, 'output', p.output::text, 'currency', p.currency,
+            'provider', o.provider_slug, 'provider_model_id', o.provider_model_id)
+            ORDER BY p.currency <> 'USD', p.input + p.output, o.provider_slug, o.provider_model_id)
+            FILTER (WHERE p.input IS NOT NULL))[1]`
+      : 'NULL::jsonb';
+    const join = this.priceSql ? `LEFT JOIN LATERAL ${this.priceSql.basePricesNow('o.id')} p ON true` : '';
+    const rows = await runQuery<{ model_id: string; providers: number; cheapest: CheapestRow | null }>(
+      this.reads.on(replica),
+      `SELECT o.model_id, count(DISTINCT o.provider_slug)::int AS providers, ${priced} AS cheapest
+         FROM offerings o ${join}
+        WHERE o.model_id = ANY($1::text[]) AND o.deleted_at IS NULL
+        GROUP BY o.model_id`,
+      [ids],
+    );
+    for (const r of rows) {
+      out.set(r.model_id, {
+        provider_count: r.providers,
+        cheapest: r.cheapest && { ...r.cheapest, currency: r.cheapest.currency.trim() },
+      });
+    }
+    return out;
   }
 
   async vendorCounts(slug: string): Promise<{ models: number; offerings: number }> {
@@ -339,7 +393,7 @@ export class ModelsQueryService {
   async detail(id: string): Promise<ModelDetailDto> {
     const modelId = await this.resolveId(id);
     const m = await this.dataSource.getRepository(ModelEntity).findOneByOrFail({ id: modelId });
-    const [baseEdges, derivativeCounts, datasets, offerings, facts] = await Promise.all([
+    const [baseEdges, derivativeCounts, datasets, offerings, facts, prices] = await Promise.all([
       this.provenance.basesOf(modelId),
       this.provenance.derivativeCounts(modelId),
       this.provenance.datasetsOf(modelId),
@@ -347,6 +401,7 @@ export class ModelsQueryService {
         .getRepository(OfferingEntity)
         .find({ where: { modelId }, order: { providerSlug: 'ASC', providerModelId: 'ASC' } }),
       this.capabilities.factsOf(this.dataSource.manager, modelId),
+      this.priceSummaries([modelId]),
     ]);
     const known = await this.knownIds(baseEdges.map((b) => b.base_model_id));
     const bases = baseEdges.map((b) => ({ ...b, base_known: known.has(b.base_model_id) }));
@@ -409,6 +464,7 @@ export class ModelsQueryService {
           identity_pinned: o.identityPinned,
         })),
       capability_facts: facts,
+      ...(prices.get(modelId) ?? NO_PRICES),
     };
   }
 }

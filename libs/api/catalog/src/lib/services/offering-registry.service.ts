@@ -459,6 +459,16 @@ export class OfferingRegistryService {
     return { ids, models, deleted, created, moved, merged };
   }
 
+  /** Keeps the model an offering serves out of the public catalog (built-in helpers such as the local echo). */
+  async unlistModelOf(m: EntityManager, offeringId: string): Promise<void> {
+    await execute(
+      m,
+      `UPDATE models SET listed = false, updated_at = now()
+        WHERE id = (SELECT model_id FROM offerings WHERE id = $1) AND listed`,
+      [offeringId],
+    );
+  }
+
   /**
    * Hugging Face repos just imported adopt the models feeds made for the same weights before the Hub knew them
    * (`deepseek/deepseek-r1` for `deepseek-ai/DeepSeek-R1`: same name key, or HF's `Meta-` rename, same creator): the

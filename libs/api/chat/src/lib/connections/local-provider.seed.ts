@@ -40,6 +40,7 @@ export class LocalProviderSeed implements OnApplicationBootstrap {
       );
       const offeringId = ensured.ids.get(`local|${LOCAL_MODEL}`);
       if (offeringId) {
+        await this.registry.unlistModelOf(m, offeringId);
         await ensurePriced(m, {
           offeringId,
           serviceTier: 'standard',

@@ -74,6 +74,13 @@ export class CostsController {
     } else {
       costError = 'Give the model (the response does not name it) to get the cost.';
     }
-    return { usage: extracted.usage, flavor: extracted.flavor, model, cost, cost_error: costError };
+    return {
+      usage: extracted.usage,
+      flavor: extracted.flavor,
+      model,
+      response_model: extracted.model ?? null,
+      cost,
+      cost_error: costError,
+    };
   }
 }

@@ -208,7 +208,11 @@ export class ExtractDto {
   @IsDefined()
   response!: unknown;
 
-  @ApiPropertyOptional({ description: 'Model to price with (default: the one the response names).' })
+  @ApiPropertyOptional({
+    description:
+      'Price as this model instead of the one the response names (the answer then gives both: `model` and ' +
+      '`response_model`). Leave it out to price what was served.',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)
@@ -231,7 +235,14 @@ export class ExtractDto {
 export class ExtractResultDto {
   @ApiProperty({ type: UsageDto }) usage!: UsageDto;
   @ApiProperty({ enum: API_FLAVORS }) flavor!: string;
-  @ApiProperty({ type: String, nullable: true }) model!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The model priced: `model` when given, else the response’s.',
+  })
+  model!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The model the response names (null when it names none).' })
+  response_model!: string | null;
   @ApiProperty({
     type: EstimateResultDto,
     nullable: true,

@@ -13,13 +13,17 @@ import {
 } from '@mph/api-core';
 import {
   ChangesQueryDto,
+  FeedFreshnessDto,
   HistoryQueryDto,
   PriceChangesDto,
   PriceHistoryDto,
   PricePointPageDto,
   PricesQueryDto,
+  RecentChangesQueryDto,
+  RecentPriceChangesDto,
 } from '../dto/prices-query.dto';
 import { PriceReadService } from '../services/price-read.service';
+import { ReconciliationService } from '../sync/reconciliation.service';
 
 /** Where the changes feed resumes: the last change's recorded_at and version id (core's one cursor format). */
 function readChangesCursor(cursor: string): { recordedAt: Date; id: string } {
@@ -45,6 +49,7 @@ export class PricesController {
   constructor(
     private readonly prices: PriceReadService,
     private readonly models: ModelsQueryService,
+    private readonly reconciliation: ReconciliationService,
   ) {}
 
   @Get('prices')
@@ -81,6 +86,25 @@ export class PricesController {
           data.length === limit && last ? encodeCursor({ at: last.version.recorded_at, id: last.version.id }) : null,
       },
     };
+  }
+
+  @Get('prices/recent-changes')
+  @ApiOperation({
+    summary: 'The latest price changes, newest first (versions that replaced an earlier price), for a front page.',
+  })
+  @ApiOkResponse({ type: RecentPriceChangesDto })
+  async listRecentPriceChanges(
+    @Query() query: RecentChangesQueryDto,
+    @CurrentUser() by?: Principal,
+  ): Promise<RecentPriceChangesDto> {
+    return { data: await this.prices.recentChanges(query.limit ?? 10, !by) };
+  }
+
+  @Get('prices/freshness')
+  @ApiOperation({ summary: 'Every price feed and its last successful sync (stale after 48 hours without one).' })
+  @ApiOkResponse({ type: FeedFreshnessDto })
+  async getFeedFreshness(): Promise<FeedFreshnessDto> {
+    return { data: await this.reconciliation.sources() };
   }
 
   @Get('offerings/:id/prices/history')

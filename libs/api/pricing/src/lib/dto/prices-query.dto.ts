@@ -1,3 +1,4 @@
+import { SourceHealthDto } from '../sync/sync.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OfferingDto, PriceVersionDto } from '@mph/api-catalog';
 import { PageMetaDto, PageQueryDto } from '@mph/api-core';
@@ -95,4 +96,27 @@ export class ChangesMetaDto {
 export class PriceChangesDto {
   @ApiProperty({ type: [PriceChangeEventDto] }) data!: PriceChangeEventDto[];
   @ApiProperty({ type: ChangesMetaDto }) meta!: ChangesMetaDto;
+}
+
+export class RecentChangesQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  limit?: number;
+}
+
+export class RecentPriceChangesDto {
+  @ApiProperty({
+    type: [PriceChangeEventDto],
+    description: 'Newest first; only versions that replaced an earlier price (a first price is not a change).',
+  })
+  data!: PriceChangeEventDto[];
+}
+
+export class FeedFreshnessDto {
+  @ApiProperty({ type: [SourceHealthDto], description: 'Every price feed, with its last successful sync.' })
+  data!: SourceHealthDto[];
 }

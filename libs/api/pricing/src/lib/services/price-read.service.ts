@@ -94,7 +94,7 @@ export function inputPlusOutput(v: PriceVersionDto | null): string | null {
 /** The catalog's search composes this into its statements (MODEL_PRICE_SQL): an offering's base prices now. */
 export const MODEL_PRICE_SQL_IMPL: ModelPriceSql = {
   basePricesNow: (offering) => `(
-    SELECT ci.amount AS input, co.amount AS output
+    SELECT ci.amount AS input, co.amount AS output, v.currency
       FROM price_versions v
       JOIN price_components ci ON ci.version_id = v.id AND ci.unit = 'input' AND ci.prompt_tokens_above = 0
            AND ci.window_start IS NULL
@@ -103,6 +103,22 @@ export const MODEL_PRICE_SQL_IMPL: ModelPriceSql = {
      WHERE v.offering_id = ${offering} AND v.service_tier = 'standard' AND v.region = ''
        AND v.effective_from <= now() AND (v.effective_to IS NULL OR v.effective_to > now()))`,
 };
+
+/** The version `v` replaced (same offering and conditions, ending where it starts), as JSON. */
+const PREVIOUS_SQL = `(SELECT row_to_json(x) FROM (
+    SELECT ${VERSION_SQL.replace(/\bv\./g, 'p.')}
+      FROM price_versions p
+     WHERE p.offering_id = v.offering_id AND p.service_tier = v.service_tier AND p.region = v.region
+       AND p.effective_to = v.effective_from
+  ) x)`;
+
+/** A recorded price version with the one it replaced (the changes feed). */
+export interface PriceChange {
+  model_id: string;
+  offering: OfferingDto;
+  version: PriceVersionDto;
+  previous: PriceVersionDto | null;
+}
 
 /** In-force condition on a version alias `v` for the instant parameter `$n`. */
 const inForce = (n: number) => `v.effective_from <= $${n} AND (v.effective_to IS NULL OR v.effective_to > $${n})`;
@@ -243,24 +259,39 @@ export class PriceReadService {
     after: { recordedAt: Date; id: string } | null,
     limit: number,
     replica = false,
-  ): Promise<
-    { model_id: string; offering: OfferingDto; version: PriceVersionDto; previous: PriceVersionDto | null }[]
-  > {
+  ): Promise<PriceChange[]> {
     const rows = await query<VersionRow & { previous: VersionRow | null }>(
       this.reads.on(replica),
-      `SELECT ${VERSION_SQL},
-              (SELECT row_to_json(x) FROM (
-                 SELECT ${VERSION_SQL.replace(/\bv\./g, 'p.')}
-                   FROM price_versions p
-                  WHERE p.offering_id = v.offering_id AND p.service_tier = v.service_tier AND p.region = v.region
-                    AND p.effective_to = v.effective_from
-              ) x) AS previous
+      `SELECT ${VERSION_SQL}, ${PREVIOUS_SQL} AS previous
          FROM price_versions v
         WHERE v.recorded_at > $1 AND ($2::timestamptz IS NULL OR (v.recorded_at, v.id) > ($2, $3::uuid))
         ORDER BY v.recorded_at, v.id
         LIMIT ${limit}`,
       [since, after?.recordedAt ?? null, after?.id ?? null],
     );
+    return this.withOfferings(rows, replica);
+  }
+
+  /** The latest price changes, newest first: versions that replaced an earlier one (a first price is not a change). */
+  async recentChanges(limit: number, replica = false): Promise<PriceChange[]> {
+    const rows = await query<VersionRow & { previous: VersionRow | null }>(
+      this.reads.on(replica),
+      // Walks the recorded_at index backwards and stops at the limit; each step is one lookup of ix_price_versions_lookup.
+      `SELECT ${VERSION_SQL}, ${PREVIOUS_SQL} AS previous
+         FROM price_versions v
+        WHERE EXISTS (SELECT 1 FROM price_versions p
+                       WHERE p.offering_id = v.offering_id AND p.service_tier = v.service_tier
+                         AND p.region = v.region AND p.effective_to = v.effective_from)
+        ORDER BY v.recorded_at DESC, v.id DESC
+        LIMIT ${limit}`,
+    );
+    return this.withOfferings(rows, replica);
+  }
+
+  private async withOfferings(
+    rows: (VersionRow & { previous: VersionRow | null })[],
+    replica: boolean,
+  ): Promise<PriceChange[]> {
     // A change stays in the feed after its offering is deleted: the catalog still names it.
     const offerings = await this.offerings.byIds(
       rows.map((r) => r.offering_id),

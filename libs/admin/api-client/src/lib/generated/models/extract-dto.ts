@@ -5,7 +5,7 @@ export interface ExtractDto {
   api_flavor?: 'openai-chat' | 'openai-responses' | 'openai-realtime' | 'openai-embeddings' | 'openai-images' | 'anthropic' | 'gemini' | 'bedrock-converse' | 'bedrock-anthropic' | 'vertex-anthropic' | 'cohere' | 'cohere-embeddings' | 'mistral' | 'perplexity' | 'minimax' | 'xai' | 'openrouter' | 'openai-compatible' | 'otel' | 'ai-sdk' | 'langchain' | 'langchain-llm-output' | 'langchain-vertex';
 
   /**
-   * Model to price with (default: the one the response names).
+   * Price as this model instead of the one the response names (the answer then gives both: `model` and `response_model`). Leave it out to price what was served.
    */
   model?: string;
 

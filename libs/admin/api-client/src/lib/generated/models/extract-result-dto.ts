@@ -16,6 +16,15 @@ export interface ExtractResultDto {
    */
   cost_error: string | null;
   flavor: 'openai-chat' | 'openai-responses' | 'openai-realtime' | 'openai-embeddings' | 'openai-images' | 'anthropic' | 'gemini' | 'bedrock-converse' | 'bedrock-anthropic' | 'vertex-anthropic' | 'cohere' | 'cohere-embeddings' | 'mistral' | 'perplexity' | 'minimax' | 'xai' | 'openrouter' | 'openai-compatible' | 'otel' | 'ai-sdk' | 'langchain' | 'langchain-llm-output' | 'langchain-vertex';
+
+  /**
+   * The model priced: `model` when given, else the response’s.
+   */
   model: string | null;
+
+  /**
+   * The model the response names (null when it names none).
+   */
+  response_model: string | null;
   usage: UsageDto;
 }

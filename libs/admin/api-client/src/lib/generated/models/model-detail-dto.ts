@@ -3,6 +3,7 @@
 
 import { BaseModelDto } from '../models/base-model-dto';
 import { CapabilityFactDto } from '../models/capability-fact-dto';
+import { CheapestPriceDto } from '../models/cheapest-price-dto';
 import { ModelFileDto } from '../models/model-file-dto';
 import { ModelOfferingDto } from '../models/model-offering-dto';
 import { TypedTagsDto } from '../models/typed-tags-dto';
@@ -15,6 +16,12 @@ export interface ModelDetailDto {
    * What each source says about each capability field, the value shown first. A field with no statement shows the model's own value (Hugging Face metadata or the seed).
    */
   capability_facts: Array<CapabilityFactDto>;
+
+  /**
+   * The cheapest offering now by base input + output per 1M tokens (standard tier, default region, no prompt tier); null when no offering has a known price. The same key as sort=price.
+   */
+  cheapest: (CheapestPriceDto & {
+}) | null;
   context_window: number | null;
   creator_vendor: string | null;
   datasets: Array<string>;
@@ -51,6 +58,11 @@ export interface ModelDetailDto {
   output_modalities: Array<string>;
   pipeline_tag: string | null;
   private: boolean;
+
+  /**
+   * Providers with a live offering of this model (priced or not).
+   */
+  provider_count: number;
   reasoning: boolean | null;
   release_date: string | null;
   sha: string | null;

@@ -10,15 +10,21 @@ import { BaseService } from '../base-service';
 import { ApiConfiguration } from '../api-configuration';
 import { StrictHttpResponse } from '../strict-http-response';
 
+import { FeedFreshnessDto } from '../models/feed-freshness-dto';
+import { getFeedFreshness } from '../fn/prices/get-feed-freshness';
+import { GetFeedFreshness$Params } from '../fn/prices/get-feed-freshness';
 import { getPriceHistory } from '../fn/prices/get-price-history';
 import { GetPriceHistory$Params } from '../fn/prices/get-price-history';
 import { listPriceChanges } from '../fn/prices/list-price-changes';
 import { ListPriceChanges$Params } from '../fn/prices/list-price-changes';
 import { listPrices } from '../fn/prices/list-prices';
 import { ListPrices$Params } from '../fn/prices/list-prices';
+import { listRecentPriceChanges } from '../fn/prices/list-recent-price-changes';
+import { ListRecentPriceChanges$Params } from '../fn/prices/list-recent-price-changes';
 import { PriceChangesDto } from '../models/price-changes-dto';
 import { PriceHistoryDto } from '../models/price-history-dto';
 import { PricePointPageDto } from '../models/price-point-page-dto';
+import { RecentPriceChangesDto } from '../models/recent-price-changes-dto';
 
 @Injectable({ providedIn: 'root' })
 export class PricesService extends BaseService {
@@ -128,6 +134,76 @@ export class PricesService extends BaseService {
     const resp = this.listPriceChanges$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<PriceChangesDto>): PriceChangesDto => r.body)
+    );
+  }
+
+  /** Path part for operation `getFeedFreshness()` */
+  static readonly GetFeedFreshnessPath = '/api/v1/prices/freshness';
+
+  /**
+   * Every price feed and its last successful sync (stale after 48 hours without one).
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `getFeedFreshness()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getFeedFreshness$Response(params?: GetFeedFreshness$Params, context?: HttpContext): Observable<StrictHttpResponse<FeedFreshnessDto>> {
+    const obs = getFeedFreshness(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Every price feed and its last successful sync (stale after 48 hours without one).
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `getFeedFreshness$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getFeedFreshness(params?: GetFeedFreshness$Params, context?: HttpContext): Observable<FeedFreshnessDto> {
+    const resp = this.getFeedFreshness$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<FeedFreshnessDto>): FeedFreshnessDto => r.body)
+    );
+  }
+
+  /** Path part for operation `listRecentPriceChanges()` */
+  static readonly ListRecentPriceChangesPath = '/api/v1/prices/recent-changes';
+
+  /**
+   * The latest price changes, newest first (versions that replaced an earlier price), for a front page.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `listRecentPriceChanges()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listRecentPriceChanges$Response(params?: ListRecentPriceChanges$Params, context?: HttpContext): Observable<StrictHttpResponse<RecentPriceChangesDto>> {
+    const obs = listRecentPriceChanges(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * The latest price changes, newest first (versions that replaced an earlier price), for a front page.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `listRecentPriceChanges$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  listRecentPriceChanges(params?: ListRecentPriceChanges$Params, context?: HttpContext): Observable<RecentPriceChangesDto> {
+    const resp = this.listRecentPriceChanges$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<RecentPriceChangesDto>): RecentPriceChangesDto => r.body)
     );
   }
 
