@@ -51,6 +51,7 @@ const ICONS = [
   'download',
   'keyboard_arrow_down',
   'keyboard_arrow_up',
+  'more_vert',
 ];
 const require = createRequire(import.meta.url);
 const root = dirname(require.resolve('@material-symbols/svg-400/package.json'));

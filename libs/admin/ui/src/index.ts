@@ -6,3 +6,4 @@ export * from './lib/secret-dialog';
 export * from './lib/step-chart';
 export * from './lib/stacked-bars';
 export * from './lib/money';
+export * from './lib/sparkline';

@@ -83,6 +83,25 @@ export function onHub(m: Pick<ModelSummaryDto, 'hf_created_at' | 'downloads' | '
   return m.hf_created_at !== null || m.downloads > 0 || m.likes > 0;
 }
 
+const SELECTION_KEY = 'mph.compare';
+
+function readSelection(): string[] {
+  try {
+    const ids: unknown = JSON.parse(sessionStorage.getItem(SELECTION_KEY) ?? '[]');
+    return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string').slice(0, 6) : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeSelection(ids: string[]): void {
+  try {
+    sessionStorage.setItem(SELECTION_KEY, JSON.stringify(ids));
+  } catch {
+    // Storage may be unavailable (private mode): the selection then lasts as long as the page.
+  }
+}
+
 /** `owner/name` → the model page's route. */
 export const modelLink = (id: string) => ['/catalog/models', ...id.split('/')];
 
@@ -135,7 +154,8 @@ export class CatalogPage {
   /** Null until the user toggles: open on wide screens, folded on phones (the results come first). */
   readonly showFilters = signal<boolean | null>(null);
   readonly filtersOpen = computed(() => this.showFilters() ?? !this.handset());
-  readonly selected = signal<string[]>([]);
+  /** Models picked for Compare; kept for the tab's session, so opening a model page and coming back keeps them. */
+  readonly selected = signal<string[]>(readSelection());
   readonly search = new FormControl(this.params().get('q') ?? '', { nonNullable: true });
   readonly maxInput = new FormControl(this.params().get('max_input_price') ?? '', {
     nonNullable: true,
@@ -186,6 +206,7 @@ export class CatalogPage {
         error: () => undefined,
       });
     effect(() => this.load(this.params().keys.reduce<Params>((acc, k) => ({ ...acc, [k]: this.params().get(k) }), {})));
+    effect(() => writeSelection(this.selected()));
     // A link or the back button changes the URL: the price boxes follow it.
     effect(() => {
       this.maxInput.setValue(this.params().get('max_input_price') ?? '', { emitEvent: false });

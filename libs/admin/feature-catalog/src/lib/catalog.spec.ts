@@ -279,6 +279,71 @@ describe('catalog console', () => {
       ],
     });
     await fixture.whenStable();
+    http.expectOne('/api/v1/vendors').flush({
+      data: [
+        {
+          slug: 'together',
+          name: 'Together AI',
+          kinds: ['provider'],
+          homepage: null,
+          model_count: 0,
+          offering_count: 1,
+        },
+      ],
+      meta: { total: 1 },
+    });
+    // The row's history (sparkline, expanded prices).
+    http.expectOne('/api/v1/offerings/o1/prices/history').flush({
+      offering_id: 'o1',
+      model_id: detail.id,
+      offering: detail.offerings[0],
+      locked: false,
+      data: [
+        {
+          id: 'v1',
+          offering_id: 'o1',
+          service_tier: 'batch',
+          region: '',
+          effective_from: '2024-07-23T00:00:00.000Z',
+          effective_to: null,
+          recorded_at: '2024-07-23T00:00:00.000Z',
+          source: 'demo',
+          source_ref: null,
+          currency: 'USD',
+          reason: null,
+          components: [price('input', '0.09')],
+        },
+      ],
+    });
+    // Cheaper equivalents: quantizations of it and of its base, and the base itself.
+    const quants = http.match((r) => r.url === '/api/v1/models' && r.params.get('relation') === 'quantized');
+    expect(quants.map((r) => r.request.params.get('base_model')).sort()).toEqual([
+      'meta-llama/Llama-3.1-8B',
+      'meta-llama/Llama-3.1-8B-Instruct',
+    ]);
+    quants[0].flush({
+      data: [
+        {
+          ...summary,
+          id: 'x/q',
+          cheapest: { input: '0.01', output: '0.05', currency: 'USD', provider: 'groq', provider_model_id: 'q' },
+        },
+      ],
+      meta: { page: 1, per_page: 5, total: 1, total_estimated: false },
+    });
+    quants[1].flush({ data: [], meta: { page: 1, per_page: 5, total: 0, total_estimated: false } });
+    http
+      .expectOne('/api/v1/models/meta-llama/Llama-3.1-8B')
+      .flush({ ...detail, id: 'meta-llama/Llama-3.1-8B', cheapest: null });
+    // The calculator prices the example usage at every priced offering, through the API's estimate.
+    const estimate = http.expectOne('/api/v1/costs/estimate');
+    expect(estimate.request.body).toEqual({
+      provider: 'together',
+      model: detail.offerings[0].provider_model_id,
+      usage: { input_tokens: 10000, output_tokens: 1000 },
+    });
+    estimate.flush({ total: '0.00198', currency: 'USD', tier: null });
+    await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
     expect(el.querySelector('[data-testid="capabilities"]')?.textContent).toContain('131,072 tokens');
     // Each capability says where it comes from; disagreeing feeds are flagged with what each says.
@@ -288,10 +353,23 @@ describe('catalog console', () => {
     expect(tools).toContain('models.dev: true · litellm: false');
     expect(el.querySelector('[data-testid="capability-vision"]')?.textContent).toContain('operator (ops@example.com)');
     expect(el.querySelector('[data-testid="capability-reasoning"] [data-testid="capability-source"]')).toBeNull();
-    expect(el.querySelector('[data-testid="offerings"]')?.textContent).toContain('together');
-    expect(el.querySelector('[data-testid="price-together"]')?.textContent).toContain('0.18 in / 0.18 out USD per 1M');
-    expect(el.querySelector('[data-testid="prices-link-together"]')?.getAttribute('href')).toBe(
-      '/pricing/offerings/o1',
+    const row = el.querySelector('[data-testid="offering-together"]')?.textContent ?? '';
+    expect(row).toContain('Together AI');
+    expect(el.querySelector('[data-testid="price-together"]')?.textContent?.trim()).toBe('$0.18');
+    expect(row).toContain('demo');
+    expect(row).toContain('since 2024-07-23');
+    (el.querySelector('[data-testid="expand-together"]') as HTMLButtonElement).click();
+    await fixture.whenStable();
+    const expanded = el.querySelector('[data-testid="detail-together"]')?.textContent ?? '';
+    expect(expanded).toContain('batch');
+    expect(expanded).toContain('$0.09');
+    expect(el.querySelector('[data-testid="calc-results"]')?.textContent).toContain('$0.00198');
+    const equivalents = el.querySelector('[data-testid="equivalents"]')?.textContent ?? '';
+    expect(equivalents).toContain('x/q');
+    expect(equivalents).toContain('cheaper');
+    expect(equivalents).not.toContain('meta-llama/Llama-3.1-8B ·');
+    expect(el.querySelector('[data-testid="snippet"]')?.textContent).toContain(
+      '/api/v1/models/meta-llama/Llama-3.1-8B-Instruct/prices',
     );
     const lineage = el.querySelector('[data-testid="lineage"]')?.textContent ?? '';
     expect(lineage).toContain('meta-llama/Llama-3.1-8B');
@@ -311,6 +389,7 @@ describe('catalog console', () => {
     model.flush({ error: { code: 'MODEL_NOT_FOUND' } }, { status: 404, statusText: 'Not Found' });
     // The first failure cancels the other calls.
     expect([up.cancelled, down.cancelled, prices.cancelled]).toEqual([true, true, true]);
+    http.expectOne('/api/v1/vendors').flush({ data: [], meta: { total: 0 } });
     await fixture.whenStable();
     expect(fixture.componentInstance.error()).toBe('There is no model no/pe in the catalog.');
   });
@@ -329,25 +408,30 @@ describe('catalog console', () => {
     const table =
       (fixture.nativeElement as HTMLElement).querySelector('[data-testid="compare-table"]')?.textContent ?? '';
     expect(table).toContain('Other');
-    expect(table).toContain('131,072 tokens');
+    expect(table).toContain('128K tokens');
+    expect(table).toContain('$0.02');
     expect(COMPARE_ROWS.find((r) => r[0] === 'Open weights')?.[1]({ ...detail, open_weights: null })).toBe('unknown');
-    fixture.componentInstance.apply(' x/y , z/w ');
+    expect(COMPARE_ROWS.find((r) => r[0] === 'Cheapest input / 1M')?.[1]({ ...detail, cheapest: null })).toBe(
+      'unknown',
+    );
+    for (const r of http.match((r) => r.url.endsWith('/prices'))) r.flush({ model_id: 'x', at: '', data: [] });
+    fixture.componentInstance.add('x/y');
     await fixture.whenStable();
-    expect(TestBed.inject(Router).url).toBe('/?ids=x%2Fy,z%2Fw');
+    expect(TestBed.inject(Router).url).toBe('/?ids=a%2Fb,c%2Fd,x%2Fy');
   });
 
   it('shows the API message when a comparison is refused', async () => {
     const fixture = TestBed.createComponent(ComparePage);
-    fixture.componentRef.setInput('ids', 'a/b');
+    fixture.componentRef.setInput('ids', 'a/b,x/y');
     await fixture.whenStable();
     http
       .expectOne((r) => r.url === '/api/v1/models/compare')
       .flush(
-        { error: { code: 'VALIDATION_FAILED', message: 'ids must name 2 to 6 different models.' } },
-        { status: 400, statusText: 'Bad Request' },
+        { error: { code: 'MODEL_NOT_FOUND', message: 'No model "x/y" in the catalog.' } },
+        { status: 404, statusText: 'Not Found' },
       );
     await fixture.whenStable();
-    expect(fixture.componentInstance.error()).toBe('ids must name 2 to 6 different models.');
+    expect(fixture.componentInstance.error()).toBe('No model "x/y" in the catalog.');
   });
 
   it('groups lineage for display', () => {

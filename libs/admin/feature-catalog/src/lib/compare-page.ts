@@ -1,21 +1,29 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
-import { FormsModule } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, input, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { FormControl, ReactiveFormsModule } from '@angular/forms';
+import { MatAutocompleteModule } from '@angular/material/autocomplete';
+import { MatChipsModule } from '@angular/material/chips';
 import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { Router, RouterLink } from '@angular/router';
-import { ModelDetailDto, ModelsService } from '@mph/admin-api-client';
-import { silentErrors } from '@mph/admin-ui';
-import { modelLink } from './catalog-page';
+import { ModelDetailDto, ModelsService, ModelSummaryDto, OfferingPriceDto } from '@mph/admin-api-client';
+import { formatMoney, silentErrors } from '@mph/admin-ui';
+import { catchError, debounceTime, distinctUntilChanged, forkJoin, map, of, switchMap } from 'rxjs';
+import { modelLink, shortTokens } from './catalog-page';
+import { CalculatorOffering, CostCalculator } from './cost-calculator';
+
+const price = (v: string | undefined, currency: string | undefined) =>
+  v === undefined ? 'unknown' : formatMoney(v, currency, { price: true });
 
 /** Rows of the comparison: a label and how to read it from a model. */
 export const COMPARE_ROWS: [string, (m: ModelDetailDto) => string][] = [
+  ['Cheapest input / 1M', (m) => price(m.cheapest?.input, m.cheapest?.currency)],
+  ['Cheapest output / 1M', (m) => price(m.cheapest?.output, m.cheapest?.currency)],
+  ['Cheapest at', (m) => m.cheapest?.provider ?? '—'],
   ['Author', (m) => m.author],
-  [
-    'Context window',
-    (m) => (m.context_window === null ? 'unknown' : `${m.context_window.toLocaleString('en-US')} tokens`),
-  ],
-  ['Max output', (m) => (m.max_output === null ? 'unknown' : `${m.max_output.toLocaleString('en-US')} tokens`)],
+  ['Context window', (m) => (m.context_window === null ? 'unknown' : `${shortTokens(m.context_window)} tokens`)],
+  ['Max output', (m) => (m.max_output === null ? 'unknown' : `${shortTokens(m.max_output)} tokens`)],
   ['Input', (m) => m.input_modalities.join(', ') || 'unknown'],
   ['Output', (m) => m.output_modalities.join(', ') || 'unknown'],
   ['Tool calling', (m) => yesNo(m.tool_calling)],
@@ -23,7 +31,7 @@ export const COMPARE_ROWS: [string, (m: ModelDetailDto) => string][] = [
   ['Vision', (m) => yesNo(m.vision)],
   ['Open weights', (m) => yesNo(m.open_weights)],
   ['License', (m) => m.license ?? 'unknown'],
-  ['Providers', (m) => m.offerings.map((o) => o.provider).join(', ') || 'none'],
+  ['Providers', (m) => [...new Set(m.offerings.map((o) => o.provider))].join(', ') || 'none'],
   ['Based on', (m) => m.base_models.map((b) => `${b.id} (${b.relation})`).join(', ') || '—'],
 ];
 
@@ -35,16 +43,47 @@ function yesNo(v: boolean | null): string {
 @Component({
   selector: 'mph-compare-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [FormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule],
+  imports: [
+    ReactiveFormsModule,
+    RouterLink,
+    CostCalculator,
+    MatAutocompleteModule,
+    MatChipsModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+  ],
   template: `
     <header class="page-header"><h1>Compare models</h1></header>
-    <form class="filters" (ngSubmit)="apply(draft)">
+    <div class="filters">
       <mat-form-field appearance="outline" class="search" subscriptSizing="dynamic">
-        <mat-label>Model ids, comma-separated (2 to 6)</mat-label>
-        <input matInput name="ids" [(ngModel)]="draft" placeholder="openai/gpt-4o, anthropic/claude-sonnet-4.5" />
+        <mat-label>Add a model (2 to 6)</mat-label>
+        <input
+          matInput
+          [formControl]="search"
+          [matAutocomplete]="auto"
+          placeholder="Search: gpt-4o, llama 70b…"
+          data-testid="compare-search"
+        />
+        <mat-autocomplete #auto="matAutocomplete" (optionSelected)="add($event.option.value)">
+          @for (o of options(); track o.id) {
+            <mat-option [value]="o.id"
+              >{{ o.display_name }} <span class="sub">{{ o.id }}</span></mat-option
+            >
+          }
+        </mat-autocomplete>
       </mat-form-field>
-      <button mat-flat-button type="submit">Compare</button>
-    </form>
+    </div>
+    @if (idList().length) {
+      <mat-chip-set aria-label="Models compared" class="chips" data-testid="compare-chips">
+        @for (id of idList(); track id) {
+          <mat-chip (removed)="remove(id)"
+            >{{ id }}
+            <button matChipRemove [attr.aria-label]="'Remove ' + id"><mat-icon svgIcon="close" /></button>
+          </mat-chip>
+        }
+      </mat-chip-set>
+    }
     @if (error(); as message) {
       <p class="error" role="alert">{{ message }}</p>
     }
@@ -71,8 +110,18 @@ function yesNo(v: boolean | null): string {
           }
         </tbody>
       </table>
+      @if (calcOfferings().length) {
+        <h2 class="section">Cheapest for my usage</h2>
+        <mph-cost-calculator [offerings]="calcOfferings()" [showModel]="true" />
+      }
     } @else if (!error()) {
-      <p class="sub">Enter two to six model ids, or pick them from the models list.</p>
+      <p class="sub">
+        {{
+          idList().length === 1
+            ? 'Add one more model.'
+            : 'Search for two to six models, or pick them in the models list.'
+        }}
+      </p>
     }
   `,
   styleUrl: './catalog.scss',
@@ -80,6 +129,8 @@ function yesNo(v: boolean | null): string {
     .compare {
       border-collapse: collapse;
       width: 100%;
+      display: block;
+      overflow-x: auto;
     }
     .compare th,
     .compare td {
@@ -94,33 +145,92 @@ export class ComparePage {
   private readonly api = inject(ModelsService);
   private readonly router = inject(Router);
   readonly ids = input<string>();
+  readonly idList = computed(() => [
+    ...new Set(
+      (this.ids() ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  ]);
   readonly models = signal<ModelDetailDto[]>([]);
+  readonly prices = signal<Map<string, OfferingPriceDto[]>>(new Map());
+  readonly options = signal<ModelSummaryDto[]>([]);
   readonly error = signal<string | null>(null);
   readonly rows = COMPARE_ROWS;
   readonly modelLink = modelLink;
-  draft = '';
+  readonly search = new FormControl('', { nonNullable: true });
+  /** Every priced offering of every compared model, for the calculator. */
+  readonly calcOfferings = computed<CalculatorOffering[]>(() =>
+    this.models().flatMap((m) =>
+      (this.prices().get(m.id) ?? [])
+        .filter((p) => p.price !== null)
+        .map((p) => ({
+          model: m.id,
+          provider: p.offering.provider,
+          providerName: p.offering.provider,
+          providerModelId: p.offering.provider_model_id,
+        })),
+    ),
+  );
 
   constructor() {
     effect(() => {
-      const ids = this.ids() ?? '';
-      this.draft = ids.split(',').join(', ');
-      if (ids) this.load(ids);
+      const ids = this.idList();
+      if (ids.length >= 2) this.load(ids.join(','));
+      else {
+        this.models.set([]);
+        this.error.set(null);
+      }
     });
+    this.search.valueChanges
+      .pipe(
+        debounceTime(250),
+        map((q) => q.trim()),
+        distinctUntilChanged(),
+        switchMap((q) =>
+          q
+            ? this.api.listModels({ q, per_page: 8 }, silentErrors()).pipe(
+                map((r) => r.data),
+                catchError(() => of([] as ModelSummaryDto[])),
+              )
+            : of([] as ModelSummaryDto[]),
+        ),
+        takeUntilDestroyed(inject(DestroyRef)),
+      )
+      .subscribe((rows) => this.options.set(rows));
   }
 
-  apply(value: string): void {
-    const ids = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .join(',');
-    void this.router.navigate([], { queryParams: { ids } });
+  add(id: string): void {
+    this.search.setValue('', { emitEvent: false });
+    this.options.set([]);
+    if (this.idList().includes(id) || this.idList().length >= 6) return;
+    this.go([...this.idList(), id]);
+  }
+
+  remove(id: string): void {
+    this.go(this.idList().filter((x) => x !== id));
+  }
+
+  private go(ids: string[]): void {
+    void this.router.navigate([], { queryParams: { ids: ids.length ? ids.join(',') : null } });
   }
 
   private load(ids: string): void {
     this.error.set(null);
     this.api.compareModels({ ids }, silentErrors()).subscribe({
-      next: ({ data }) => this.models.set(data),
+      next: ({ data }) => {
+        this.models.set(data);
+        forkJoin(
+          data.map((m) => {
+            const [owner, name] = m.id.split('/');
+            return this.api.getModelPrices({ owner, name }, silentErrors()).pipe(
+              map((r) => [m.id, r.data] as const),
+              catchError(() => of([m.id, [] as OfferingPriceDto[]] as const)),
+            );
+          }),
+        ).subscribe((pairs) => this.prices.set(new Map(pairs)));
+      },
       error: (e: { error?: { error?: { message?: string } } }) => {
         this.models.set([]);
         this.error.set(e.error?.error?.message ?? 'The comparison could not be loaded.');

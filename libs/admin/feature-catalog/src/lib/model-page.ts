@@ -18,13 +18,18 @@ import {
   IdentityChangeDto,
   ModelDetailDto,
   ModelsService,
+  ModelSummaryDto,
   OfferingDto,
   OfferingPriceDto,
+  VendorsService,
 } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { confirmAction, silentErrors } from '@mph/admin-ui';
-import { catchError, filter, forkJoin, of, switchMap } from 'rxjs';
+import { compareDecimal, confirmAction, Money, silentErrors } from '@mph/admin-ui';
+import { catchError, filter, forkJoin, map, Observable, of, switchMap } from 'rxjs';
 import { modelLink } from './catalog-page';
+import { CalculatorOffering, CostCalculator } from './cost-calculator';
+import { ModelSnippets } from './model-snippets';
+import { OfferingAction, OfferingsTable } from './offerings-table';
 import { EditModelDialog } from './edit-model-dialog';
 import { IdentityAction, IdentityDialog } from './identity-dialog';
 import { OfferingDialog, OfferingDialogData } from './offering-dialog';
@@ -48,6 +53,27 @@ export function derivativeGroups(rows: DerivativeDto[]): { relation: string; mod
   return [...groups.entries()]
     .map(([relation, models]) => ({ relation, models }))
     .sort((a, b) => b.models.length - a.models.length || a.relation.localeCompare(b.relation));
+}
+
+/** A model sharing this one's weights (its base, a quantization), with its cheapest price and whether it is cheaper. */
+export interface Equivalent {
+  id: string;
+  relation: string;
+  cheapest: ModelSummaryDto['cheapest'];
+  cheaper: boolean;
+}
+
+/**
+ * Cheaper means: not dearer on input or output, and cheaper on at least one (same currency); a model without a known
+ * price is undercut by any priced one.
+ */
+export function isCheaper(a: ModelSummaryDto['cheapest'], than: ModelSummaryDto['cheapest']): boolean {
+  if (!a) return false;
+  if (!than) return true;
+  if (a.currency !== than.currency) return false;
+  const i = compareDecimal(a.input, than.input);
+  const o = compareDecimal(a.output, than.output);
+  return i <= 0 && o <= 0 && (i < 0 || o < 0);
 }
 
 export interface FieldProvenance {
@@ -88,6 +114,10 @@ export function capabilityProvenance(facts: CapabilityFactDto[]): Record<string,
     MatTableModule,
     MatTooltipModule,
     NgTemplateOutlet,
+    Money,
+    OfferingsTable,
+    CostCalculator,
+    ModelSnippets,
   ],
   templateUrl: './model-page.html',
   styleUrl: './catalog.scss',
@@ -124,11 +154,77 @@ export class ModelPage {
       ['Open weights', m.open_weights, 'open_weights'],
     ] as [string, boolean | null, string][];
   });
+  readonly names = signal<Map<string, string>>(new Map());
+  readonly equivalents = signal<Equivalent[]>([]);
+  /** The priced offerings, for the calculator. */
+  readonly calcOfferings = computed<CalculatorOffering[]>(() =>
+    this.prices()
+      .filter((p) => p.price !== null)
+      .map((p) => ({
+        model: this.model()?.id ?? '',
+        provider: p.offering.provider,
+        providerName: this.providerName(p.offering.provider),
+        providerModelId: p.offering.provider_model_id,
+      })),
+  );
+  /** The name the gateway most likely knows: the creator's own id for it, else the catalog id. */
+  readonly gatewayModel = computed(() => {
+    const m = this.model();
+    return m?.offerings.find((o) => o.provider === m.creator_vendor)?.provider_model_id ?? null;
+  });
   /** Per capability field: which source the shown value comes from, and what every source says (for the tooltip). */
   readonly provenance = computed(() => capabilityProvenance(this.model()?.capability_facts ?? []));
 
   constructor() {
     effect(() => this.load(this.owner(), this.name()));
+    inject(VendorsService)
+      .listVendors(undefined, silentErrors())
+      .subscribe({
+        next: ({ data }) => this.names.set(new Map(data.map((v) => [v.slug, v.name]))),
+        error: () => undefined,
+      });
+  }
+
+  providerName(slug: string): string {
+    return this.names().get(slug) ?? slug;
+  }
+
+  onOffering(e: OfferingAction): void {
+    if (e.action === 'move') this.identity('move', e.offering);
+    else if (e.action === 'edit') this.editOffering(e.offering);
+    else this.removeOffering(e.offering);
+  }
+
+  /** Its base models, and the quantizations of it and of its bases, with their cheapest prices. */
+  private loadEquivalents(m: ModelDetailDto): void {
+    const ctx = silentErrors();
+    const bases = m.base_models.filter((b) => b.known && b.relation !== 'adapter');
+    const quantsOf = (id: string): Observable<Equivalent[]> =>
+      this.api.listModels({ base_model: id, relation: 'quantized', sort: 'price', per_page: 5 }, ctx).pipe(
+        map((r) =>
+          r.data.map((d) => ({ id: d.id, relation: `quantization of ${id}`, cheapest: d.cheapest, cheaper: false })),
+        ),
+        catchError(() => of([] as Equivalent[])),
+      );
+    const baseOf = (id: string, relation: string): Observable<Equivalent[]> => {
+      const [owner, name] = id.split('/');
+      return this.api.getModel({ owner, name }, ctx).pipe(
+        map((d) => [{ id: d.id, relation: `base model (${relation})`, cheapest: d.cheapest, cheaper: false }]),
+        catchError(() => of([] as Equivalent[])),
+      );
+    };
+    forkJoin([
+      quantsOf(m.id),
+      ...bases.map((b) => baseOf(b.id, b.relation)),
+      ...bases.map((b) => quantsOf(b.id)),
+    ]).subscribe((lists) => {
+      const seen = new Set<string>([m.id]);
+      const out = lists
+        .flat()
+        .filter((e) => e.cheapest && !seen.has(e.id) && seen.add(e.id))
+        .map((e) => ({ ...e, cheaper: isCheaper(e.cheapest, m.cheapest) }));
+      this.equivalents.set(out.sort((a, b) => Number(b.cheaper) - Number(a.cheaper)).slice(0, 8));
+    });
   }
 
   edit(): void {
@@ -200,15 +296,6 @@ export class ModelPage {
       });
   }
 
-  /** Base input / output per 1M tokens of an offering's current price, or null when unknown. */
-  priceOf(offeringId: string): { input: string | null; output: string | null; currency: string } | null {
-    const p = this.prices().find((x) => x.offering.id === offeringId)?.price;
-    if (!p) return null;
-    const base = (u: string) =>
-      p.components.find((c) => c.unit === u && !c.prompt_tokens_above && !c.window_start)?.amount ?? null;
-    return { input: base('input'), output: base('output'), currency: p.currency };
-  }
-
   private load(owner: string, name: string): void {
     this.loading.set(true);
     this.error.set(null);
@@ -222,6 +309,7 @@ export class ModelPage {
       next: ({ model, ancestry, derivatives, prices }) => {
         this.model.set(model);
         this.prices.set(prices?.data ?? []);
+        this.loadEquivalents(model);
         this.ancestry.set(ancestry);
         this.derivatives.set(derivatives.data);
         this.derivativeTotal.set(derivatives.meta.total);

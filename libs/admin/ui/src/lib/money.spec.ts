@@ -1,4 +1,4 @@
-import { exactMoney, formatMoney, moneyDigits } from './money';
+import { compareDecimal, exactMoney, formatMoney, moneyDigits } from './money';
 
 describe('money formatting', () => {
   it.each([
@@ -46,5 +46,21 @@ describe('money formatting', () => {
     expect(moneyDigits('0.5')).toBe(4);
     expect(moneyDigits('0.0042')).toBe(6);
     expect(moneyDigits('0.00000000000001')).toBe(12);
+  });
+});
+
+describe('compareDecimal', () => {
+  it.each([
+    ['0.1', '0.10', 0],
+    ['0.1', '0.09', 1],
+    ['2', '10', -1],
+    ['10.5', '10.49999999999', 1],
+    ['-1', '0', -1],
+    ['-2', '-1', -1],
+    ['0', '-0.0', 0],
+    ['0.000000001', '0', 1],
+    ['123456789.123456789', '123456789.12345679', -1],
+  ])('%s vs %s → %i', (a, b, sign) => {
+    expect(Math.sign(compareDecimal(a, b))).toBe(sign);
   });
 });

@@ -124,3 +124,28 @@ export class Money {
       : `${exactMoney(this.amount(), this.currency() ?? 'USD')}${this.per() ? ' ' + this.per() : ''}`,
   );
 }
+
+/**
+ * Orders two decimal strings exactly (no floating point): negative, zero or positive as `a` is below, equal to or
+ * above `b`. For sorting and "cheaper than" tests on amounts the API sends.
+ */
+export function compareDecimal(a: string, b: string): number {
+  const pa = DECIMAL.exec(a);
+  const pb = DECIMAL.exec(b);
+  if (!pa || !pb) throw new Error(`not a decimal: ${pa ? b : a}`);
+  const sign = (p: RegExpExecArray) => (/^0*$/.test(p[2] + (p[3] ?? '')) ? 0 : p[1] ? -1 : 1);
+  const sa = sign(pa);
+  const sb = sign(pb);
+  if (sa !== sb) return sa - sb;
+  if (sa === 0) return 0;
+  const ia = pa[2].replace(/^0+/, '');
+  const ib = pb[2].replace(/^0+/, '');
+  const fa = (pa[3] ?? '').replace(/0+$/, '');
+  const fb = (pb[3] ?? '').replace(/0+$/, '');
+  const width = Math.max(fa.length, fb.length);
+  const magnitude =
+    ia.length !== ib.length
+      ? ia.length - ib.length
+      : (ia + fa.padEnd(width, '0')).localeCompare(ib + fb.padEnd(width, '0'));
+  return sa * Math.sign(magnitude);
+}

@@ -1,0 +1,138 @@
+import { DatePipe } from '@angular/common';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  output,
+  signal,
+  untracked,
+} from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatIconModule } from '@angular/material/icon';
+import { MatMenuModule } from '@angular/material/menu';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { RouterLink } from '@angular/router';
+import { ModelOfferingDto, OfferingPriceDto, PricesService, PriceVersionDto } from '@mph/admin-api-client';
+import { Money, silentErrors, Sparkline, SparkPoint } from '@mph/admin-ui';
+import { forkJoin, of } from 'rxjs';
+import { catchError, map } from 'rxjs/operators';
+import { shortTokens } from './catalog-page';
+import { baseAmount } from './home-page';
+
+/** What the row menu asks the page to do (operators only). */
+export interface OfferingAction {
+  action: 'move' | 'edit' | 'delete';
+  offering: ModelOfferingDto;
+}
+
+/** When a price took effect, in words: undated feed prices hold "since the feed's first record" (1970-01-01). */
+export function sinceWords(from: string): string {
+  return from.startsWith('1970-01-01') ? "since the feed's first record" : `since ${from.slice(0, 10)}`;
+}
+
+/** The versions of an offering in force now, standard tier and default region first. */
+export function inForceNow(history: PriceVersionDto[], now = new Date()): PriceVersionDto[] {
+  const t = now.toISOString();
+  return history
+    .filter((v) => v.effective_from <= t && (v.effective_to === null || v.effective_to > t))
+    .sort(
+      (a, b) =>
+        Number(b.service_tier === 'standard') - Number(a.service_tier === 'standard') ||
+        a.service_tier.localeCompare(b.service_tier) ||
+        a.region.localeCompare(b.region),
+    );
+}
+
+/** The standard-tier, default-region steps of one unit's base price, for a sparkline. */
+export function sparkPoints(history: PriceVersionDto[], unit: string): SparkPoint[] {
+  return history
+    .filter((v) => v.service_tier === 'standard' && v.region === '')
+    .flatMap((v) => {
+      const value = baseAmount(v, unit);
+      return value === null ? [] : [{ at: v.effective_from, value }];
+    });
+}
+
+/**
+ * A model's offerings as OpenRouter's provider table, plus what it lacks: one row per offering with its base input,
+ * output and cache prices, context and max output, the feed and date the price comes from and its history; a row
+ * opens on every price in force (service tiers, regions, prompt tiers, time windows).
+ */
+@Component({
+  selector: 'mph-offerings-table',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DatePipe, RouterLink, Money, Sparkline, MatButtonModule, MatIconModule, MatMenuModule, MatTooltipModule],
+  templateUrl: './offerings-table.html',
+  styleUrl: './offerings-table.scss',
+})
+export class OfferingsTable {
+  private readonly pricesApi = inject(PricesService);
+  readonly prices = input.required<OfferingPriceDto[]>();
+  /** The model's offerings (identity details for operators); rows come from `prices`. */
+  readonly offerings = input<ModelOfferingDto[]>([]);
+  readonly providerNames = input<Map<string, string>>(new Map());
+  readonly canEdit = input(false);
+  readonly act = output<OfferingAction>();
+  readonly baseAmount = baseAmount;
+  readonly tokens = shortTokens;
+  readonly sinceWords = sinceWords;
+  readonly open = signal<Set<string>>(new Set());
+  /** Every version per offering (newest first), loaded with the table for the sparklines and the expanded rows. */
+  readonly history = signal<Map<string, PriceVersionDto[]>>(new Map());
+  readonly rows = computed(() =>
+    this.prices().map((p) => ({
+      ...p,
+      identity: this.offerings().find((o) => o.id === p.offering.id) ?? null,
+    })),
+  );
+
+  constructor() {
+    // Histories for the sparklines: one request per offering (cached by the API for a minute), at most 30.
+    effect(() => {
+      const ids = this.prices()
+        .slice(0, 30)
+        .map((p) => p.offering.id);
+      untracked(() => this.loadHistories(ids));
+    });
+  }
+
+  private loadHistories(ids: string[]): void {
+    if (!ids.length) return;
+    forkJoin(
+      ids.map((id) =>
+        this.pricesApi.getPriceHistory({ id }, silentErrors()).pipe(
+          map((h) => [id, h.data] as const),
+          catchError(() => of([id, [] as PriceVersionDto[]] as const)),
+        ),
+      ),
+    ).subscribe((pairs) => this.history.set(new Map(pairs)));
+  }
+
+  provider(slug: string): string {
+    return this.providerNames().get(slug) ?? slug;
+  }
+
+  toggle(id: string): void {
+    this.open.update((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }
+
+  versionsNow(offeringId: string): PriceVersionDto[] {
+    return inForceNow(this.history().get(offeringId) ?? []);
+  }
+
+  points(offeringId: string, unit: string): SparkPoint[] {
+    return sparkPoints(this.history().get(offeringId) ?? [], unit);
+  }
+
+  cache(v: PriceVersionDto | null): { read: string | null; write: string | null } {
+    return { read: baseAmount(v, 'cache_read'), write: baseAmount(v, 'cache_write') };
+  }
+}
