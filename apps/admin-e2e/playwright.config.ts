@@ -56,6 +56,8 @@ export default defineConfig({
       BCRYPT_COST: '4',
       // The suite signs in more often than the brute-force limit allows (the API tests cover that limit).
       RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
+      // Every test browses anonymously from 127.0.0.1: one visitor's per-IP budget would be shared by the whole suite.
+      RATE_LIMIT_PUBLIC_PER_MINUTE: '3000',
       // The pricing suite serves a feed from 127.0.0.1 (the SSRF guard refuses loopback unless allow-listed).
       SYNC_ALLOWED_HOSTS: '127.0.0.1',
     },

@@ -170,7 +170,7 @@ test('catalog: search, filter, open a model, walk its lineage, compare two model
   // Walk up: the quant's base, then the base's own base.
   await lineage.getByRole('link', { name: 'meta-llama/Llama-3.1-8B-Instruct' }).click();
   await expect(page.getByRole('heading', { name: 'Llama 3.1 8B Instruct' })).toBeVisible();
-  await expect(page.getByTestId('offerings')).toContainText('together');
+  await expect(page.getByTestId('offerings-table')).toContainText('Together');
   await expect(page.getByTestId('lineage')).toContainText('quantized (2)');
   await page.screenshot({ path: join(__dirname, '../../../dist/e2e/model-page.png'), fullPage: true });
   await page.getByTestId('lineage').getByRole('link', { name: 'meta-llama/Llama-3.1-8B', exact: true }).click();
@@ -181,7 +181,8 @@ test('catalog: search, filter, open a model, walk its lineage, compare two model
   const table = page.getByTestId('compare-table');
   await expect(table).toContainText('GPT-4o');
   await expect(table).toContainText('Claude Sonnet 4.5');
-  await expect(table).toContainText('200,000 tokens');
+  await expect(table).toContainText('200K tokens');
+  await expect(table).toContainText('Cheapest input / 1M');
   await page.screenshot({ path: join(__dirname, '../../../dist/e2e/compare.png') });
 
   await page.goto('/catalog');
@@ -269,6 +270,8 @@ test('an operator adds a vendor and an offering; the catalog filters by it; the 
   await expect(page.getByRole('link', { name: 'Mistral 7B Instruct v0.2' })).toBeVisible();
 
   await page.goto('/catalog/models/mistralai/Mistral-7B-Instruct-v0.2');
+  // Operator actions live in the offering row's menu.
+  await page.getByTestId('manage-e2e-cloud').click();
   await page.getByTestId('delete-offering-e2e-cloud').click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByTestId('offering-e2e-cloud')).toHaveCount(0);
@@ -315,6 +318,8 @@ test('an operator merges a duplicate model into the real one, after a preview; i
 
   await expect(page).toHaveURL(/\/catalog\/models\/mistralai\/Mistral-7B-Instruct-v0\.2$/);
   await expect(page.getByTestId('offering-e2e-host')).toContainText('mistral-7b');
+  // Why an offering serves this model is in its row's details.
+  await page.getByTestId('expand-e2e-host').click();
   await expect(page.getByTestId('identity-e2e-host')).toContainText(
     'Placed by an operator: merged from e2e-host/mistral-7b-copy by admin@e2e.local',
   );

@@ -71,8 +71,8 @@ const PRICE = /^\d{1,9}(\.\d{1,12})?$/;
 /** `131072` → `128K`, `1048576` → `1M`: context sizes as people quote them (binary K for power-of-two windows, as providers do). */
 export function shortTokens(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
-  // 131072 is "128K" (a power-of-two window), 200000 is "200K".
-  const k = n % 1024 === 0 ? 1024 : 1000;
+  // 131072 is "128K" (a power-of-two window); 200000 and 128000 are "200K" and "128K".
+  const k = n % 1000 !== 0 && n % 1024 === 0 ? 1024 : 1000;
   if (n >= k * k) return `${Number((n / (k * k)).toFixed(1))}M`;
   if (n >= k) return `${Number((n / k).toFixed(1))}K`;
   return String(n);

@@ -22,6 +22,9 @@ import { catchError, map } from 'rxjs/operators';
 import { shortTokens } from './catalog-page';
 import { baseAmount } from './home-page';
 
+/** Offerings whose price history loads with the table (for sparklines); others load when opened. */
+const SPARKLINES = 6;
+
 /** What the row menu asks the page to do (operators only). */
 export interface OfferingAction {
   action: 'move' | 'edit' | 'delete';
@@ -90,16 +93,18 @@ export class OfferingsTable {
   );
 
   constructor() {
-    // Histories for the sparklines: one request per offering (cached by the API for a minute), at most 30.
+    // Histories for the sparklines of the six cheapest offerings (one request each, cached by the API for a minute);
+    // the others load when their row is opened. Visitors share a per-IP request budget.
     effect(() => {
       const ids = this.prices()
-        .slice(0, 30)
+        .slice(0, SPARKLINES)
         .map((p) => p.offering.id);
       untracked(() => this.loadHistories(ids));
     });
   }
 
   private loadHistories(ids: string[]): void {
+    ids = ids.filter((id) => !this.history().has(id));
     if (!ids.length) return;
     forkJoin(
       ids.map((id) =>
@@ -108,7 +113,7 @@ export class OfferingsTable {
           catchError(() => of([id, [] as PriceVersionDto[]] as const)),
         ),
       ),
-    ).subscribe((pairs) => this.history.set(new Map(pairs)));
+    ).subscribe((pairs) => this.history.update((h) => new Map([...h, ...pairs])));
   }
 
   provider(slug: string): string {
@@ -116,6 +121,7 @@ export class OfferingsTable {
   }
 
   toggle(id: string): void {
+    this.loadHistories([id]);
     this.open.update((s) => {
       const next = new Set(s);
       if (next.has(id)) next.delete(id);
