@@ -1,3 +1,3 @@
 export * from './lib/pricing.routes';
-export { conditionLabel, currentVersions, stepSeries, upcomingVersions } from './lib/format';
+export { stepSeries, upcomingVersions } from './lib/format';
 export { PriceEditorDialog } from './lib/price-editor-dialog';

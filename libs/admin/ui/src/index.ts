@@ -7,3 +7,4 @@ export * from './lib/step-chart';
 export * from './lib/stacked-bars';
 export * from './lib/money';
 export * from './lib/sparkline';
+export * from './lib/prices';

@@ -15,8 +15,9 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Params, Router, RouterLink } from '@angular/router';
-import { ModelsService, ModelSummaryDto, StatsService, VendorDto, VendorsService } from '@mph/admin-api-client';
+import { ModelsService, ModelSummaryDto, StatsService } from '@mph/admin-api-client';
 import { Money } from '@mph/admin-ui';
+import { ProviderNames } from './provider-names';
 import { debounceTime, distinctUntilChanged, map } from 'rxjs';
 
 /** Capability filters shown as chips; each maps to a `...=true` query parameter. */
@@ -165,6 +166,10 @@ export class CatalogPage {
     nonNullable: true,
     validators: [Validators.pattern(PRICE)],
   });
+  readonly priceFilters = [
+    { label: 'Input at most ($ per 1M)', control: this.maxInput, placeholder: 'e.g. 0.5', testid: 'filter-max-input' },
+    { label: 'Output at most ($ per 1M)', control: this.maxOutput, placeholder: 'e.g. 2', testid: 'filter-max-output' },
+  ];
   readonly rows = signal<ModelSummaryDto[]>([]);
   readonly total = signal(0);
   readonly estimated = signal(false);
@@ -178,7 +183,8 @@ export class CatalogPage {
     VALUE_FILTERS.filter((f) => this.params().get(f.key)).map((f) => ({ ...f, value: this.params().get(f.key) })),
   );
   readonly tasks = signal<string[]>([]);
-  readonly providers = signal<VendorDto[]>([]);
+  private readonly names = inject(ProviderNames);
+  readonly providers = this.names.providers;
 
   constructor() {
     this.search.valueChanges
@@ -199,12 +205,6 @@ export class CatalogPage {
     inject(StatsService)
       .getCatalogStats()
       .subscribe({ next: (st) => this.tasks.set(st.by_pipeline_tag.map((c) => c.key)), error: () => undefined });
-    inject(VendorsService)
-      .listVendors()
-      .subscribe({
-        next: ({ data }) => this.providers.set(data.filter((v) => v.offering_count > 0)),
-        error: () => undefined,
-      });
     effect(() => this.load(this.params().keys.reduce<Params>((acc, k) => ({ ...acc, [k]: this.params().get(k) }), {})));
     effect(() => writeSelection(this.selected()));
     // A link or the back button changes the URL: the price boxes follow it.
@@ -219,7 +219,7 @@ export class CatalogPage {
   }
 
   providerName(slug: string): string {
-    return this.providers().find((v) => v.slug === slug)?.name ?? slug;
+    return this.names.name(slug);
   }
 
   /** Writes valid price limits to the URL (an empty box removes the limit; an invalid one waits, with its message). */

@@ -3,9 +3,9 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 import type { ModelSummaryDto, PriceVersionDto } from '@mph/admin-api-client';
-import { provideIcons } from '@mph/admin-ui';
+import { basePrice, provideIcons } from '@mph/admin-ui';
 import { CatalogPage } from './catalog-page';
-import { baseAmount, HomePage } from './home-page';
+import { HomePage } from './home-page';
 
 const model: ModelSummaryDto = {
   id: 'openai/gpt-4o-mini',
@@ -72,9 +72,9 @@ describe('home page', () => {
   afterEach(() => http.verify());
 
   it('reads a version’s base price, ignoring prompt tiers', () => {
-    expect(baseAmount(version('10', '40', '2025-01-01T00:00:00Z'), 'input')).toBe('10');
-    expect(baseAmount(version('10', '40', '2025-01-01T00:00:00Z'), 'cache_read')).toBeNull();
-    expect(baseAmount(null, 'input')).toBeNull();
+    expect(basePrice(version('10', '40', '2025-01-01T00:00:00Z'), 'input')).toBe('10');
+    expect(basePrice(version('10', '40', '2025-01-01T00:00:00Z'), 'cache_read')).toBeNull();
+    expect(basePrice(null, 'input')).toBeNull();
   });
 
   it('shows the cheapest and most downloaded models with prices, the latest changes and the feeds', async () => {

@@ -12,19 +12,11 @@ import {
   ModelSummaryDto,
   PriceChangeEventDto,
   PricesService,
-  PriceVersionDto,
   SourceHealthDto,
-  VendorsService,
 } from '@mph/admin-api-client';
-import { Money, silentErrors } from '@mph/admin-ui';
+import { basePrice, Money, silentErrors } from '@mph/admin-ui';
 import { modelLink } from './catalog-page';
-
-/** A version's base price of one unit (no prompt tier, no time window), or null. */
-export function baseAmount(v: PriceVersionDto | null | undefined, unit: string): string | null {
-  return (
-    v?.components.find((c) => c.unit === unit && c.prompt_tokens_above === 0 && c.window_start === null)?.amount ?? null
-  );
-}
+import { ProviderNames } from './provider-names';
 
 /** What a section shows while it loads, when it is empty, or when it failed. */
 type Loaded<T> = { state: 'loading' } | { state: 'error' } | { state: 'ready'; rows: T[] };
@@ -56,12 +48,12 @@ export class HomePage {
   private readonly prices = inject(PricesService);
   private readonly router = inject(Router);
   readonly modelLink = modelLink;
-  readonly baseAmount = baseAmount;
+  readonly basePrice = basePrice;
   readonly cheapest = signal<Loaded<ModelSummaryDto>>({ state: 'loading' });
   readonly popular = signal<Loaded<ModelSummaryDto>>({ state: 'loading' });
   readonly changes = signal<Loaded<PriceChangeEventDto>>({ state: 'loading' });
   readonly feeds = signal<Loaded<SourceHealthDto>>({ state: 'loading' });
-  readonly names = signal<Map<string, string>>(new Map());
+  private readonly names = inject(ProviderNames);
   query = '';
 
   constructor() {
@@ -81,16 +73,10 @@ export class HomePage {
     this.prices
       .getFeedFreshness(undefined, silentErrors())
       .subscribe({ next: (r) => into(this.feeds).next(r.data), error: into(this.feeds).error });
-    inject(VendorsService)
-      .listVendors(undefined, silentErrors())
-      .subscribe({
-        next: ({ data }) => this.names.set(new Map(data.map((v) => [v.slug, v.name]))),
-        error: () => undefined,
-      });
   }
 
   provider(slug: string): string {
-    return this.names().get(slug) ?? slug;
+    return this.names.name(slug);
   }
 
   search(): void {

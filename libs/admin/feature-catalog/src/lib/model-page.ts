@@ -21,12 +21,12 @@ import {
   ModelSummaryDto,
   OfferingDto,
   OfferingPriceDto,
-  VendorsService,
 } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
 import { compareDecimal, confirmAction, Money, silentErrors } from '@mph/admin-ui';
 import { catchError, filter, forkJoin, map, Observable, of, switchMap } from 'rxjs';
 import { modelLink } from './catalog-page';
+import { ProviderNames } from './provider-names';
 import { CalculatorOffering, CostCalculator } from './cost-calculator';
 import { ModelSnippets } from './model-snippets';
 import { OfferingAction, OfferingsTable } from './offerings-table';
@@ -154,7 +154,7 @@ export class ModelPage {
       ['Open weights', m.open_weights, 'open_weights'],
     ] as [string, boolean | null, string][];
   });
-  readonly names = signal<Map<string, string>>(new Map());
+  private readonly names = inject(ProviderNames);
   readonly equivalents = signal<Equivalent[]>([]);
   /** The priced offerings, for the calculator. */
   readonly calcOfferings = computed<CalculatorOffering[]>(() =>
@@ -177,16 +177,10 @@ export class ModelPage {
 
   constructor() {
     effect(() => this.load(this.owner(), this.name()));
-    inject(VendorsService)
-      .listVendors(undefined, silentErrors())
-      .subscribe({
-        next: ({ data }) => this.names.set(new Map(data.map((v) => [v.slug, v.name]))),
-        error: () => undefined,
-      });
   }
 
   providerName(slug: string): string {
-    return this.names().get(slug) ?? slug;
+    return this.names.name(slug);
   }
 
   onOffering(e: OfferingAction): void {

@@ -16,11 +16,21 @@ import { MatMenuModule } from '@angular/material/menu';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import { ModelOfferingDto, OfferingPriceDto, PricesService, PriceVersionDto } from '@mph/admin-api-client';
-import { Money, silentErrors, Sparkline, SparkPoint } from '@mph/admin-ui';
+import {
+  basePrice,
+  conditionLabel,
+  currentVersions,
+  Money,
+  perLabel,
+  silentErrors,
+  sinceWords,
+  Sparkline,
+  SparkPoint,
+} from '@mph/admin-ui';
 import { forkJoin, of } from 'rxjs';
 import { catchError, map } from 'rxjs/operators';
 import { shortTokens } from './catalog-page';
-import { baseAmount } from './home-page';
+import { ProviderNames } from './provider-names';
 
 /** Offerings whose price history loads with the table (for sparklines); others load when opened. */
 const SPARKLINES = 6;
@@ -31,22 +41,14 @@ export interface OfferingAction {
   offering: ModelOfferingDto;
 }
 
-/** When a price took effect, in words: undated feed prices hold "since the feed's first record" (1970-01-01). */
-export function sinceWords(from: string): string {
-  return from.startsWith('1970-01-01') ? "since the feed's first record" : `since ${from.slice(0, 10)}`;
-}
-
 /** The versions of an offering in force now, standard tier and default region first. */
-export function inForceNow(history: PriceVersionDto[], now = new Date()): PriceVersionDto[] {
-  const t = now.toISOString();
-  return history
-    .filter((v) => v.effective_from <= t && (v.effective_to === null || v.effective_to > t))
-    .sort(
-      (a, b) =>
-        Number(b.service_tier === 'standard') - Number(a.service_tier === 'standard') ||
-        a.service_tier.localeCompare(b.service_tier) ||
-        a.region.localeCompare(b.region),
-    );
+export function inForceNow(history: PriceVersionDto[], at = Date.now()): PriceVersionDto[] {
+  return currentVersions(history, at).sort(
+    (a, b) =>
+      Number(b.service_tier === 'standard') - Number(a.service_tier === 'standard') ||
+      a.service_tier.localeCompare(b.service_tier) ||
+      a.region.localeCompare(b.region),
+  );
 }
 
 /** The standard-tier, default-region steps of one unit's base price, for a sparkline. */
@@ -54,7 +56,7 @@ export function sparkPoints(history: PriceVersionDto[], unit: string): SparkPoin
   return history
     .filter((v) => v.service_tier === 'standard' && v.region === '')
     .flatMap((v) => {
-      const value = baseAmount(v, unit);
+      const value = basePrice(v, unit);
       return value === null ? [] : [{ at: v.effective_from, value }];
     });
 }
@@ -76,12 +78,14 @@ export class OfferingsTable {
   readonly prices = input.required<OfferingPriceDto[]>();
   /** The model's offerings (identity details for operators); rows come from `prices`. */
   readonly offerings = input<ModelOfferingDto[]>([]);
-  readonly providerNames = input<Map<string, string>>(new Map());
+  private readonly names = inject(ProviderNames);
   readonly canEdit = input(false);
   readonly act = output<OfferingAction>();
-  readonly baseAmount = baseAmount;
+  readonly basePrice = basePrice;
   readonly tokens = shortTokens;
   readonly sinceWords = sinceWords;
+  readonly conditionLabel = conditionLabel;
+  readonly perLabel = perLabel;
   readonly open = signal<Set<string>>(new Set());
   /** Every version per offering (newest first), loaded with the table for the sparklines and the expanded rows. */
   readonly history = signal<Map<string, PriceVersionDto[]>>(new Map());
@@ -117,7 +121,7 @@ export class OfferingsTable {
   }
 
   provider(slug: string): string {
-    return this.providerNames().get(slug) ?? slug;
+    return this.names.name(slug);
   }
 
   toggle(id: string): void {
@@ -139,6 +143,6 @@ export class OfferingsTable {
   }
 
   cache(v: PriceVersionDto | null): { read: string | null; write: string | null } {
-    return { read: baseAmount(v, 'cache_read'), write: baseAmount(v, 'cache_write') };
+    return { read: basePrice(v, 'cache_read'), write: basePrice(v, 'cache_write') };
   }
 }

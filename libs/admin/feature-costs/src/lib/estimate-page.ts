@@ -9,7 +9,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { CostsService, EstimateResultDto, ExtractDto, ModelsService, UnitDto, UsageDto } from '@mph/admin-api-client';
-import { MoneyPipe, silentErrors } from '@mph/admin-ui';
+import { MoneyPipe, silentErrors, sinceWords } from '@mph/admin-ui';
 import { catchError, forkJoin, map, of, switchMap } from 'rxjs';
 import { CostsLinks } from './costs-links';
 
@@ -144,7 +144,7 @@ const errorText = (e: unknown, fallback: string) => {
       }
       <p class="sub" data-testid="est-price">
         {{ r.resolved_model }} · price from {{ r.price_source }}, in force
-        {{ sinceText(r.price_effective_from) }}
+        {{ r.price_effective_from ? sinceWords(r.price_effective_from) : 'as the feed gives it (undated)' }}
         {{ r.price_effective_to ? 'until ' + r.price_effective_to.slice(0, 10) : '' }}
         {{ r.tier ? ' · prompt above ' + r.tier + ' tokens' : '' }} · input {{ r.input_cost }} · output
         {{ r.output_cost }}
@@ -239,6 +239,7 @@ export class EstimatePage {
     response: [''],
   });
   readonly more = this.form.controls.more;
+  readonly sinceWords = sinceWords;
 
   constructor() {
     // A pasted response names its model (and its shape its provider): the token form's example values must not
@@ -253,12 +254,6 @@ export class EstimatePage {
         if (model.pristine && !model.value) model.setValue('gpt-4o-mini');
       }
     });
-  }
-
-  /** When a price took effect, in words: undated feeds' prices hold "since the feed's first record" (1970-01-01). */
-  sinceText(from: string | null | undefined): string {
-    if (!from) return 'as the feed gives it (undated)';
-    return from.startsWith('1970-01-01') ? "since the feed's first record" : `from ${from.slice(0, 10)}`;
   }
 
   addUnit(): void {

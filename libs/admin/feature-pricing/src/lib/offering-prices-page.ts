@@ -14,17 +14,9 @@ import {
   PriceVersionDto,
 } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { confirmAction, StepChart } from '@mph/admin-ui';
+import { conditionLabel, confirmAction, currentVersions, perLabel, sinceLabel, StepChart } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
-import {
-  conditionLabel,
-  currentVersions,
-  perLabel,
-  sinceLabel,
-  stepSeries,
-  upcomingVersions,
-  modelRoute,
-} from './format';
+import { modelRoute, stepSeries, upcomingVersions } from './format';
 import { PriceEditorDialog, PriceEditorData } from './price-editor-dialog';
 import { PricingLinks } from './pricing-links';
 

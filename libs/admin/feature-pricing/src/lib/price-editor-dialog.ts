@@ -16,8 +16,7 @@ import {
   PriceVersionDto,
   SetPriceDto,
 } from '@mph/admin-api-client';
-import { silentErrors } from '@mph/admin-ui';
-import { conditionLabel } from './format';
+import { conditionLabel, silentErrors } from '@mph/admin-ui';
 
 export interface PriceEditorData {
   offeringId: string;

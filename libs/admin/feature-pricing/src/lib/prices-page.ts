@@ -11,13 +11,12 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { BulkPreviewDto, PricePointDto, PricesService, VendorDto, VendorsService } from '@mph/admin-api-client';
+import { basePrice, conditionLabel, sinceLabel } from '@mph/admin-ui';
 import { SessionStore } from '@mph/admin-feature-auth';
 import { BulkDialog } from './bulk-dialog';
-import { conditionLabel, sinceLabel } from './format';
 import { PricingLinks } from './pricing-links';
 
-const base = (p: PricePointDto, unit: string) =>
-  p.price.components.find((c) => c.unit === unit && !c.prompt_tokens_above && !c.window_start)?.amount ?? null;
+const base = (p: PricePointDto, unit: string) => basePrice(p.price, unit);
 
 /** Prices in force (now or at an instant), by provider and model; operators open an offering to edit it. */
 @Component({

@@ -4,7 +4,8 @@ import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import type { PriceComponentDto, PriceVersionDto } from '@mph/admin-api-client';
 import { provideIcons, stepLayout } from '@mph/admin-ui';
-import { conditionLabel, currentVersions, stepSeries, upcomingVersions } from './format';
+import { conditionLabel, currentVersions } from '@mph/admin-ui';
+import { stepSeries, upcomingVersions } from './format';
 import { PriceEditorDialog } from './price-editor-dialog';
 
 const comp = (unit: string, amount: string, extra: Partial<PriceComponentDto> = {}): PriceComponentDto => ({

@@ -11,8 +11,8 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
 import { HeldPriceDto, SyncRunSummaryDto, SyncService } from '@mph/admin-api-client';
-import { silentErrors } from '@mph/admin-ui';
-import { conditionLabel, modelRoute, perLabel, sinceLabel } from './format';
+import { conditionLabel, perLabel, silentErrors, sinceLabel } from '@mph/admin-ui';
+import { modelRoute } from './format';
 import { PricingLinks } from './pricing-links';
 
 /** "Azure · eu · batch": where a held price applies, beyond the offering. */

@@ -79,7 +79,7 @@ export class CatalogStatsService implements OnModuleInit {
   async stats(): Promise<CatalogStats> {
     const [totals] = await query<CatalogStats['totals']>(
       this.dataSource,
-      `SELECT (SELECT count(*) FROM models WHERE deleted_at IS NULL)::int AS models,
+      `SELECT (SELECT count(*) FROM models WHERE deleted_at IS NULL AND listed)::int AS models,
               (SELECT count(*) FROM vendors WHERE deleted_at IS NULL)::int AS vendors,
               (SELECT count(*) FROM offerings WHERE deleted_at IS NULL)::int AS offerings,
               (SELECT count(*) FROM author_stats)::int AS authors,
@@ -88,7 +88,7 @@ export class CatalogStatsService implements OnModuleInit {
     const by = (column: string) =>
       query<{ key: string; count: number }>(
         this.dataSource,
-        `SELECT ${column} AS key, count(*)::int AS count FROM models WHERE deleted_at IS NULL AND ${column} IS NOT NULL
+        `SELECT ${column} AS key, count(*)::int AS count FROM models WHERE deleted_at IS NULL AND listed AND ${column} IS NOT NULL
           GROUP BY ${column} ORDER BY count DESC, key LIMIT 25`,
       );
     const [byPipeline, byLibrary, byLicense, byRelation] = await Promise.all([
