@@ -115,6 +115,11 @@ describe('price sync (sources, runs, safety, approval)', () => {
     expect(await o3Input()).toBe('2');
     const after = await snapshot();
     expect(after.versions).toBe(first.counts.versions_written);
+    // A large first sync refreshes the planner's statistics at once (a manual ANALYZE, not autovacuum's).
+    const [stats] = await db.query(
+      `SELECT last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = 'price_versions'`,
+    );
+    expect(stats.analyzed).toBe(first.counts.versions_written + first.counts.offerings_created >= 100);
 
     const second = await run(mainId);
     expect(second.counts).toMatchObject({ added: 0, changed: 0, versions_written: 0, offerings_created: 0 });
