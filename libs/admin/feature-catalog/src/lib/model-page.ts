@@ -23,7 +23,7 @@ import {
   OfferingPriceDto,
 } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { compareDecimal, confirmAction, Money, silentErrors } from '@mph/admin-ui';
+import { basePrice, compareDecimal, confirmAction, Money, silentErrors } from '@mph/admin-ui';
 import { catchError, filter, forkJoin, map, Observable, of, switchMap } from 'rxjs';
 import { modelLink } from './catalog-page';
 import { ProviderNames } from './provider-names';
@@ -167,6 +167,15 @@ export class ModelPage {
         providerModelId: p.offering.provider_model_id,
       })),
   );
+  /** The maker's own list price (its offering under the model's creator), when it sells it and differs from the cheapest. */
+  readonly makerPrice = computed(() => {
+    const m = this.model();
+    const own = this.prices().find((p) => p.offering.provider === m?.creator_vendor && p.price);
+    if (!m || !own?.price || own.offering.provider === m.cheapest?.provider) return null;
+    const input = basePrice(own.price, 'input');
+    const output = basePrice(own.price, 'output');
+    return input && output ? { provider: own.offering.provider, input, output, currency: own.price.currency } : null;
+  });
   /** The name the gateway most likely knows: the creator's own id for it, else the catalog id. */
   readonly gatewayModel = computed(() => {
     const m = this.model();

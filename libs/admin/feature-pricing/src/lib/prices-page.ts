@@ -11,7 +11,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { BulkPreviewDto, PricePointDto, PricesService, VendorDto, VendorsService } from '@mph/admin-api-client';
-import { basePrice, conditionLabel, sinceLabel } from '@mph/admin-ui';
+import { basePrice, conditionLabel, formatMoney, Money, sinceLabel } from '@mph/admin-ui';
 import { SessionStore } from '@mph/admin-feature-auth';
 import { BulkDialog } from './bulk-dialog';
 import { PricingLinks } from './pricing-links';
@@ -25,6 +25,7 @@ const base = (p: PricePointDto, unit: string) => basePrice(p.price, unit);
   imports: [
     FormsModule,
     RouterLink,
+    Money,
     MatButtonModule,
     MatFormFieldModule,
     MatInputModule,
@@ -110,11 +111,15 @@ const base = (p: PricePointDto, unit: string) => basePrice(p.price, unit);
       </ng-container>
       <ng-container matColumnDef="input">
         <th mat-header-cell *matHeaderCellDef class="num">Input / 1M</th>
-        <td mat-cell *matCellDef="let p" class="amount">{{ amount(p, 'input') }}</td>
+        <td mat-cell *matCellDef="let p" class="num">
+          <mph-money [amount]="amount(p, 'input')" [currency]="p.price.currency" [price]="true" unknownText="—" />
+        </td>
       </ng-container>
       <ng-container matColumnDef="output">
         <th mat-header-cell *matHeaderCellDef class="num">Output / 1M</th>
-        <td mat-cell *matCellDef="let p" class="amount">{{ amount(p, 'output') }}</td>
+        <td mat-cell *matCellDef="let p" class="num">
+          <mph-money [amount]="amount(p, 'output')" [currency]="p.price.currency" [price]="true" unknownText="—" />
+        </td>
       </ng-container>
       <ng-container matColumnDef="other">
         <th mat-header-cell *matHeaderCellDef>Other components</th>
@@ -123,7 +128,7 @@ const base = (p: PricePointDto, unit: string) => basePrice(p.price, unit);
       <ng-container matColumnDef="since">
         <th mat-header-cell *matHeaderCellDef>Since</th>
         <td mat-cell *matCellDef="let p">
-          {{ since(p.price.effective_from).slice(0, 10) }}
+          {{ since(p.price.effective_from, false) }}
           <div class="sub">{{ p.price.source }}</div>
         </td>
       </ng-container>
@@ -201,14 +206,17 @@ export class PricesPage implements OnInit {
       });
   }
 
-  amount(p: PricePointDto, unit: string): string {
-    return base(p, unit) ?? '—';
+  amount(p: PricePointDto, unit: string): string | null {
+    return base(p, unit);
   }
 
   other(p: PricePointDto): string {
     return p.price.components
       .filter((c) => !((c.unit === 'input' || c.unit === 'output') && !c.prompt_tokens_above && !c.window_start))
-      .map((c) => `${c.unit} ${c.amount}${conditionLabel(c) === 'base' ? '' : ` (${conditionLabel(c)})`}`)
+      .map(
+        (c) =>
+          `${c.unit} ${formatMoney(c.amount, p.price.currency, { price: true })}${conditionLabel(c) === 'base' ? '' : ` (${conditionLabel(c)})`}`,
+      )
       .join(' · ');
   }
 

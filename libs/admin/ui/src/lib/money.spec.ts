@@ -33,6 +33,10 @@ describe('money formatting', () => {
     expect(formatMoney('3.75', 'USD', { price: true })).toBe('$3.75');
     expect(formatMoney('15', 'USD', { price: true })).toBe('$15.00');
     expect(formatMoney('1.875', 'USD')).toBe('$1.88');
+    // A free offering says so; a zero cost is still an amount.
+    expect(formatMoney('0', 'USD', { price: true })).toBe('free');
+    expect(formatMoney('0.000', 'USD', { price: true })).toBe('free');
+    expect(formatMoney('0', 'USD')).toBe('$0.00');
   });
 
   it('keeps full precision for hover and exports', () => {

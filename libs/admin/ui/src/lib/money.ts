@@ -52,6 +52,8 @@ export function formatMoney(
 ): string {
   if (amount === null || amount === undefined || amount === '') return opts.unknownText ?? 'unknown';
   if (!DECIMAL.test(amount)) return `${amount} ${currency}`;
+  // A unit price of zero is a free offering (never an unknown one: that is null).
+  if (opts.price && !opts.exact && /^-?0*(\.0*)?$/.test(amount)) return 'free';
   const f = formatter(currency, moneyDigits(amount, opts.price), opts.exact ?? false);
   // Intl.NumberFormat takes decimal strings exactly (ECMA-402 NumberFormat v3); the typings only say number.
   const text = f.format(amount as unknown as number);

@@ -21,8 +21,9 @@ export function conditionLabel(
 /** Feeds that give no date: their prices hold from 1970-01-01, "since the feed's first record". */
 const undated = (iso: string) => iso.startsWith('1970-01-01');
 
-/** A version's start for a table cell: "first record" or "2025-06-10 00:00". */
-export const sinceLabel = (iso: string) => (undated(iso) ? 'first record' : iso.slice(0, 16).replace('T', ' '));
+/** A version's start for a table cell: "first record", or "2025-06-10 00:00" (the day alone with `time` false). */
+export const sinceLabel = (iso: string, time = true) =>
+  undated(iso) ? 'first record' : time ? iso.slice(0, 16).replace('T', ' ') : iso.slice(0, 10);
 
 /** A version's start in a sentence: "since the feed's first record" or "since 2025-06-10". */
 export const sinceWords = (iso: string) =>
