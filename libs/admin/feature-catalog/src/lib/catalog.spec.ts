@@ -2,11 +2,11 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
-import type { AncestryDto, ModelDetailDto, ModelSummaryDto } from '@mph/admin-api-client';
+import type { AncestryDto, ModelDetailDto, ModelSummaryDto, OfferingPriceDto } from '@mph/admin-api-client';
 import { provideIcons } from '@mph/admin-ui';
 import { CatalogPage, modelLink, shortTokens } from './catalog-page';
 import { ComparePage, COMPARE_ROWS } from './compare-page';
-import { ancestorLevels, derivativeGroups, ModelPage } from './model-page';
+import { ancestorLevels, derivativeGroups, makerPrice, ModelPage } from './model-page';
 
 const summary: ModelSummaryDto = {
   id: 'meta-llama/Llama-3.1-8B-Instruct',
@@ -464,5 +464,67 @@ describe('shortTokens', () => {
     [null, '—'],
   ])('%s → %s', (n, shown) => {
     expect(shortTokens(n)).toBe(shown);
+  });
+});
+
+describe('makerPrice', () => {
+  const offer = (provider: string, input: string, output: string): OfferingPriceDto => ({
+    offering: {
+      id: provider,
+      provider,
+      provider_model_id: 'm',
+      context_window: null,
+      max_output: null,
+      status: 'active',
+    },
+    locked: false,
+    input_plus_output: null,
+    price: {
+      id: provider,
+      offering_id: provider,
+      service_tier: 'standard',
+      region: '',
+      effective_from: '2025-01-01T00:00:00Z',
+      effective_to: null,
+      recorded_at: '2025-01-01T00:00:00Z',
+      source: 'litellm',
+      source_ref: null,
+      currency: 'USD',
+      reason: null,
+      components: [
+        {
+          unit: 'input',
+          amount: input,
+          per: '1M tokens',
+          prompt_tokens_above: 0,
+          window_start: null,
+          window_end: null,
+        },
+        {
+          unit: 'output',
+          amount: output,
+          per: '1M tokens',
+          prompt_tokens_above: 0,
+          window_start: null,
+          window_end: null,
+        },
+      ],
+    },
+  });
+  const cheapest = { input: '0', output: '0', currency: 'USD', provider: 'github-models', provider_model_id: 'm' };
+
+  it('shows the maker’s own price (creator vendor, else the author’s namesake) beside a cheaper reseller', () => {
+    const prices = [offer('github-models', '0', '0'), offer('openai', '2.5', '10')];
+    expect(makerPrice({ creator_vendor: null, author: 'openai', cheapest }, prices)).toEqual({
+      provider: 'openai',
+      input: '2.5',
+      output: '10',
+      currency: 'USD',
+    });
+    // Not when the maker is the cheapest already, nor when it does not sell the model.
+    expect(
+      makerPrice({ creator_vendor: 'openai', author: 'x', cheapest: { ...cheapest, provider: 'openai' } }, prices),
+    ).toBeNull();
+    expect(makerPrice({ creator_vendor: 'anthropic', author: 'anthropic', cheapest }, prices)).toBeNull();
   });
 });

@@ -76,6 +76,23 @@ export function isCheaper(a: ModelSummaryDto['cheapest'], than: ModelSummaryDto[
   return i <= 0 && o <= 0 && (i < 0 || o < 0);
 }
 
+/**
+ * The maker's own list price: the offering of the model's creator vendor (else of the provider named like its
+ * author), when it is priced and is not already the cheapest shown. Resellers often undercut it; buyers want both.
+ */
+export function makerPrice(
+  m: Pick<ModelDetailDto, 'creator_vendor' | 'author' | 'cheapest'> | null,
+  prices: OfferingPriceDto[],
+): { provider: string; input: string; output: string; currency: string } | null {
+  if (!m) return null;
+  const maker = m.creator_vendor ?? m.author;
+  const own = prices.find((p) => p.offering.provider === maker && p.price);
+  if (!own?.price || own.offering.provider === m.cheapest?.provider) return null;
+  const input = basePrice(own.price, 'input');
+  const output = basePrice(own.price, 'output');
+  return input && output ? { provider: maker, input, output, currency: own.price.currency } : null;
+}
+
 export interface FieldProvenance {
   source: string;
   /** Every statement, the used one first: "models.dev: true · litellm: false". */
@@ -167,19 +184,11 @@ export class ModelPage {
         providerModelId: p.offering.provider_model_id,
       })),
   );
-  /** The maker's own list price (its offering under the model's creator), when it sells it and differs from the cheapest. */
-  readonly makerPrice = computed(() => {
-    const m = this.model();
-    const own = this.prices().find((p) => p.offering.provider === m?.creator_vendor && p.price);
-    if (!m || !own?.price || own.offering.provider === m.cheapest?.provider) return null;
-    const input = basePrice(own.price, 'input');
-    const output = basePrice(own.price, 'output');
-    return input && output ? { provider: own.offering.provider, input, output, currency: own.price.currency } : null;
-  });
+  readonly makerPrice = computed(() => makerPrice(this.model(), this.prices()));
   /** The name the gateway most likely knows: the creator's own id for it, else the catalog id. */
   readonly gatewayModel = computed(() => {
     const m = this.model();
-    return m?.offerings.find((o) => o.provider === m.creator_vendor)?.provider_model_id ?? null;
+    return m?.offerings.find((o) => o.provider === (m.creator_vendor ?? m.author))?.provider_model_id ?? null;
   });
   /** Per capability field: which source the shown value comes from, and what every source says (for the tooltip). */
   readonly provenance = computed(() => capabilityProvenance(this.model()?.capability_facts ?? []));
