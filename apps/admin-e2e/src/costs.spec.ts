@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expectAccessible } from './a11y';
 
 const ADMIN = { email: 'admin@e2e.local', password: 'e2e-admin-password' };
 const shots = join(__dirname, '../../../dist/e2e');
@@ -46,14 +47,16 @@ test('the costs dashboard shows ingested spend by day and model', async ({ page,
   await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Costs' })).toBeVisible();
   // 3 × ($0.15 + $0.60) + $0.1065
-  await expect(page.getByTestId('total-spend')).toHaveText('2.3565 USD · 4 calls');
+  // Cents on the page, the exact amount on hover.
+  await expect(page.getByTestId('total-spend')).toHaveText('$2.36 · 4 calls');
+  await expect(page.getByTestId('total-spend').locator('span').first()).toHaveAttribute('title', '2.3565 USD');
   const chart = page.getByTestId('stacked-bars');
   await expect(chart.locator('rect')).toHaveCount(4);
   await expect(chart).toContainText('openai/gpt-4o-mini');
   await expect(chart).toContainText('anthropic/claude-sonnet-4.5');
   const topModel = page.getByTestId('top-model').locator('li').first();
   await expect(topModel).toContainText('openai/gpt-4o-mini');
-  await expect(topModel.locator('strong')).toHaveText('2.25');
+  await expect(topModel.locator('strong')).toHaveText('$2.25');
   await expect(page.getByTestId('top-project')).toContainText('e2e-bot');
   await page.screenshot({ path: join(shots, 'costs-dashboard.png'), fullPage: true });
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('costs-csv').click()]);
@@ -64,7 +67,69 @@ test('the costs dashboard shows ingested spend by day and model', async ({ page,
   expect(csv).toContain('anthropic/claude-sonnet-4.5,USD,0.1065,0.1065,1,0,0,');
 
   await page.getByRole('link', { name: 'Usage', exact: true }).click();
-  await expect(page.getByTestId('usage-table')).toContainText('0.1065 USD');
+  await expect(page.getByTestId('usage-table')).toContainText('$0.1065');
+
+  // Drill down: a top model opens the usage page on its calls; a call opens on its details.
+  await page.goto(`/costs?to=${day(1)}`);
+  await topModel.getByRole('link', { name: 'openai/gpt-4o-mini' }).click();
+  await expect(page).toHaveURL(/\/costs\/usage\?model=openai%2Fgpt-4o-mini/);
+  await expect(page.getByTestId('event-e2e-mini-1')).toBeVisible();
+  await expect(page.getByTestId('event-e2e-sonnet-1')).toHaveCount(0);
+  await page.getByTestId('open-e2e-mini-1').click();
+  const detail = page.getByTestId('detail-e2e-mini-1');
+  await expect(detail).toContainText('e2e-mini-1');
+  await expect(detail).toContainText('Time to first token');
+  await expect(detail).toContainText("the offering's price history");
+  // Filter by status: none of these calls failed.
+  await page.getByTestId('usage-status').click();
+  await page.getByRole('option', { name: 'error' }).click();
+  await page.getByTestId('usage-apply').click();
+  await expect(page).toHaveURL(/status=error/);
+  await expect(page.getByTestId('usage-table')).toContainText('No call matches these filters.');
+  await page.screenshot({ path: join(shots, 'usage-drilldown.png'), fullPage: true });
+});
+
+test.describe('an app team on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+
+  test('reads its calls on the usage page, opens one, and the costs page, without accessibility violations', async ({
+    page,
+    request,
+  }) => {
+    const { access_token: token } = await (await request.post('/api/v1/auth/login', { data: ADMIN })).json();
+    const stored = await request.post('/api/v1/usage', {
+      data: {
+        events: [
+          {
+            idempotency_key: 'e2e-phone-1',
+            timestamp: new Date(Date.now() - 3600_000).toISOString(),
+            provider: 'openai',
+            model: 'gpt-4o-mini',
+            usage: { input_tokens: 2000, output_tokens: 500 },
+            latency_ms: 820,
+            ttft_ms: 150,
+          },
+        ],
+      },
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect((await stored.json()).stored).toBe(1);
+    await page.goto(`/login?returnUrl=${encodeURIComponent('/costs/usage?provider=openai')}`);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('event-e2e-phone-1')).toContainText('$0.0006');
+    await page.getByTestId('open-e2e-phone-1').click();
+    await expect(page.getByTestId('detail-e2e-phone-1')).toContainText('820 ms');
+    await expect(page.getByTestId('detail-e2e-phone-1')).toContainText('150 ms');
+    await expectAccessible(page, 'usage (phone)');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(shots, 'usage-phone.png'), fullPage: true });
+    await page.goto('/costs');
+    await expect(page.getByRole('heading', { name: 'Costs' })).toBeVisible();
+    await expectAccessible(page, 'costs (phone)');
+  });
 });
 
 test('the estimate tool prices a pasted provider response and compares offerings', async ({ page }) => {

@@ -1,17 +1,7 @@
 import { Route } from '@angular/router';
 import type { UserDto } from '@mph/admin-api-client';
 import { authGuard, LoginPage, roleGuard } from '@mph/admin-feature-auth';
-import type { ComingSoonData } from '@mph/admin-ui';
-
-/** An area a later release fills in: a lazy route to the shared "coming" state. */
-function coming(path: string, data: ComingSoonData): Route {
-  return {
-    path,
-    title: `${data.title} · Model Price Hub`,
-    data,
-    loadComponent: () => import('@mph/admin-ui').then((m) => m.ComingSoon),
-  };
-}
+import { NotFound } from '@mph/admin-ui';
 
 export interface NavItem {
   path: string;
@@ -29,7 +19,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/chat', label: 'Chat', icon: 'chat' },
   { path: '/admin/api-keys', label: 'API keys', icon: 'key', roles: [] },
   { path: '/admin/users', label: 'Users', icon: 'group', roles: ['admin'] },
-  { path: '/admin/audit', label: 'Audit log', icon: 'history', roles: ['admin'] },
+  { path: '/admin/audit', label: 'Audit log', icon: 'history', roles: ['admin', 'operator'] },
   { path: '/admin/jobs', label: 'Jobs', icon: 'schedule', roles: ['admin', 'operator'] },
   { path: '/admin/status', label: 'Status', icon: 'monitor_heart', roles: ['admin', 'operator'] },
 ];
@@ -70,15 +60,22 @@ export const appRoutes: Route[] = [
       {
         path: 'audit',
         title: 'Audit log · Model Price Hub',
-        canActivate: [roleGuard('admin')],
+        canActivate: [roleGuard('admin', 'operator')],
         loadComponent: () => import('@mph/admin-feature-users').then((m) => m.AuditPage),
       },
       {
-        ...coming('jobs', { title: 'Jobs', summary: 'Scheduled jobs, their runs, counts and errors, and "run now".' }),
+        path: 'jobs',
+        title: 'Jobs · Model Price Hub',
         canActivate: [roleGuard('admin', 'operator')],
+        loadComponent: () => import('@mph/admin-feature-status').then((m) => m.JobsPage),
       },
       { path: '', pathMatch: 'full', redirectTo: 'status' },
     ],
   },
-  coming('**', { title: 'Page not found', summary: 'This address does not match any page of the console.' }),
+  {
+    path: '**',
+    title: 'Page not found · Model Price Hub',
+    // Static: the ui lib is part of the shell anyway.
+    component: NotFound,
+  },
 ];

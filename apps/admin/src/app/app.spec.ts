@@ -52,7 +52,17 @@ describe('App shell', () => {
     expect(el.querySelector('[data-testid="user-menu"]')?.textContent).toContain('Ada');
     session.user.set({ ...user, role: 'operator' });
     await fixture.whenStable();
-    expect(navLabels(el)).toEqual(['Home', 'Catalog', 'Pricing', 'Costs', 'Chat', 'API keys', 'Jobs', 'Status']);
+    expect(navLabels(el)).toEqual([
+      'Home',
+      'Catalog',
+      'Pricing',
+      'Costs',
+      'Chat',
+      'API keys',
+      'Audit log',
+      'Jobs',
+      'Status',
+    ]);
     session.user.set({ ...user, role: 'admin' });
     await fixture.whenStable();
     expect(navLabels(el)).toEqual(NAV_ITEMS.map((i) => i.label));

@@ -1,4 +1,3 @@
-export * from './lib/coming-soon';
 export * from './lib/confirm-dialog';
 export * from './lib/http-context';
 export * from './lib/icons';
@@ -8,3 +7,5 @@ export * from './lib/stacked-bars';
 export * from './lib/money';
 export * from './lib/sparkline';
 export * from './lib/prices';
+export * from './lib/server-errors';
+export * from './lib/not-found';

@@ -93,6 +93,20 @@ describe('job runner across two app instances on one database', () => {
     expect(executions).toEqual(['a']);
   });
 
+  it('runs a job now over HTTP, answers its run, and 409 JOB_RUNNING while another instance runs it', async () => {
+    const elsewhere = b.app.get(JobRunnerService).run('race', { trigger: 'manual' });
+    await started.wait;
+    const busy = await request(a.app.getHttpServer()).post('/api/v1/jobs/race/run').expect(409);
+    expect(busy.body.error.code).toBe('JOB_RUNNING');
+    currentGate.open();
+    await elsewhere;
+    const now = await request(a.app.getHttpServer()).post('/api/v1/jobs/race/run').expect(200);
+    expect(now.body).toMatchObject({ job: 'race', trigger: 'manual', status: 'succeeded', counts: { items: 3 } });
+    expect(executions).toEqual(['b', 'a']);
+    const unknown = await request(a.app.getHttpServer()).post('/api/v1/jobs/nope/run').expect(404);
+    expect(unknown.body.error.code).toBe('JOB_NOT_FOUND');
+  });
+
   it('records a failure with its message', async () => {
     a.app.get(JobRegistry).register({
       name: 'broken',

@@ -406,6 +406,33 @@ describe('usage ingest and cost reports', () => {
       has_version: true,
       key_name: 'ingest',
     });
+
+    // Through the API: the event names its key; operators filter by key, user and status.
+    const listed = await get('/api/v1/costs/events?status=partial', 'operator').expect(200);
+    const evt = listed.body.data.find((e: { idempotency_key: string }) => e.idempotency_key === 'evt-fields');
+    expect(evt).toMatchObject({
+      api_key_name: 'ingest',
+      latency_ms: 1234,
+      ttft_ms: 210,
+      status: 'partial',
+      user_email: 'member@usage.test',
+    });
+    expect(listed.body.data.every((e: { status: string }) => e.status === 'partial')).toBe(true);
+    const byKey = await get(`/api/v1/costs/events?api_key=${evt.api_key_id}&limit=500`, 'operator').expect(200);
+    expect(byKey.body.data.length).toBeGreaterThan(0);
+    expect(byKey.body.data.every((e: { api_key_name: string }) => e.api_key_name === 'ingest')).toBe(true);
+    const byUser = await get('/api/v1/costs/events?user=MEMBER@usage.test&limit=500', 'operator').expect(200);
+    expect(byUser.body.data.every((e: { user_email: string }) => e.user_email === 'member@usage.test')).toBe(true);
+    expect(byUser.body.data.length).toBeGreaterThanOrEqual(byKey.body.data.length);
+    const nobody = await get('/api/v1/costs/events?user=nobody@usage.test', 'operator').expect(200);
+    expect(nobody.body.data).toEqual([]);
+    await get('/api/v1/costs/events?status=weird', 'operator').expect(400);
+    await get('/api/v1/costs/events?api_key=not-a-key', 'operator').expect(400);
+    // Spend by key names the key.
+    const top = await get('/api/v1/costs/summary?group_by=api_key&from=2026-01-01&to=2026-01-31', 'operator').expect(
+      200,
+    );
+    expect(top.body.data.find((r: { api_key_name: string | null }) => r.api_key_name === 'ingest')).toBeTruthy();
   });
 
   it('prices new events at a price correction as soon as it commits (the in-memory price cache hears of it)', async () => {

@@ -6,8 +6,7 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { CatalogEditingService, ModelDetailDto, UpdateModelDto } from '@mph/admin-api-client';
-import { silentErrors } from '@mph/admin-ui';
-import { applyServerErrors } from './server-errors';
+import { applyServerErrors, silentErrors } from '@mph/admin-ui';
 
 const FLAGS = ['tool_calling', 'structured_output', 'reasoning', 'vision', 'open_weights'] as const;
 

@@ -13,9 +13,9 @@ import {
   VendorDto,
   VendorsService,
 } from '@mph/admin-api-client';
-import { silentErrors } from '@mph/admin-ui';
+import { applyServerErrors, silentErrors } from '@mph/admin-ui';
 import { Observable } from 'rxjs';
-import { applyServerErrors, changedFields } from './server-errors';
+import { changedFields } from './server-errors';
 
 export interface OfferingDialogData {
   modelId: string;

@@ -6,9 +6,9 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { CatalogEditingService, CreateVendorDto, UpdateVendorDto, VendorDto } from '@mph/admin-api-client';
-import { silentErrors } from '@mph/admin-ui';
+import { applyServerErrors, silentErrors } from '@mph/admin-ui';
 import { Observable } from 'rxjs';
-import { applyServerErrors, changedFields } from './server-errors';
+import { changedFields } from './server-errors';
 
 export const VENDOR_KINDS = ['creator', 'provider', 'aggregator'] as const;
 type Kind = (typeof VENDOR_KINDS)[number];

@@ -5,16 +5,27 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { ActivatedRoute, Router } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { BudgetDto, BudgetsService, SummaryDto, UsageService } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { StackedBars, StackedRow } from '@mph/admin-ui';
+import { MoneyPipe, StackedBars, StackedRow } from '@mph/admin-ui';
 import { forkJoin } from 'rxjs';
 import { CostsLinks } from './costs-links';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Spend over time stacked by model or provider, the top spenders, and budget gauges; range in the URL. */
+/**
+ * What a "top" row is called: projects and API keys are stored by id and the report names them; calls without a key
+ * were made in a signed-in session.
+ */
+export function topLabel(group: string, r: Record<string, string | number>): string {
+  const id = String(r[group] ?? '');
+  if (group === 'project') return String(r['project_name'] ?? (id || '(no project)'));
+  if (group === 'api_key') return id ? String(r['api_key_name'] ?? '(deleted key)') : '(signed-in session, no key)';
+  return id || '(none)';
+}
+
 @Component({
   selector: 'mph-costs-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -27,6 +38,8 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
     MatSelectModule,
     StackedBars,
     CostsLinks,
+    MoneyPipe,
+    RouterLink,
   ],
   template: `
     <mph-costs-links />
@@ -34,7 +47,8 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
       <h1>Costs</h1>
       <button mat-stroked-button type="button" (click)="download()" data-testid="costs-csv">Download CSV</button>
       <div class="total" data-testid="total-spend">
-        {{ totals().cost }} {{ totals().currency }} · {{ totals().events }} calls
+        <span [title]="totals().cost + ' ' + totals().currency">{{ totals().cost | money: totals().currency }}</span> ·
+        {{ totals().events }} calls
         @if (totals().unpriced_events) {
           <span class="caveat" data-testid="unpriced">· {{ totals().unpriced_events }} with unknown price</span>
         }
@@ -89,7 +103,8 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
           <ol>
             @for (r of t.rows; track $index) {
               <li>
-                <span>{{ r.label || '(none)' }}</span> <strong class="amount">{{ r.cost }}</strong>
+                <a [routerLink]="['/costs/usage']" [queryParams]="r.filter">{{ r.label }}</a>
+                <strong class="amount" [title]="r.cost + ' USD'">{{ r.cost | money: 'USD' }}</strong>
                 <span class="sub">{{ r.events }} calls</span>
               </li>
             }
@@ -109,8 +124,8 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
         </div>
         <mat-progress-bar mode="determinate" [value]="gaugeValue(b)" [class.over]="+b.percent >= 100" />
         <div class="sub">
-          {{ b.spent }} of {{ b.amount }} {{ b.currency }} ({{ b.percent }}%){{
-            +b.reserved ? ' · ' + b.reserved + ' reserved' : ''
+          {{ b.spent | money: b.currency }} of {{ b.amount | money: b.currency }} ({{ b.percent }}%){{
+            +b.reserved ? ' · ' + (b.reserved | money: b.currency) + ' reserved' : ''
           }}
         </div>
       </div>
@@ -185,10 +200,11 @@ export class CostsPage implements OnInit {
     return groups.map((g) => ({
       ...g,
       rows: (this.topData()[g.key]?.data ?? []).map((r) => ({
-        // Projects are stored by id; the report names them.
-        label: String((g.key === 'project' ? r['project_name'] : null) ?? r[g.key] ?? ''),
+        label: topLabel(g.key, r),
         cost: String(r['cost_usd']),
         events: r['events'],
+        // The row opens the usage page on those calls.
+        filter: { [g.key === 'project' ? 'project' : g.key]: String(r[g.key] ?? '') },
       })),
     }));
   });

@@ -9,7 +9,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { CostsService, EstimateResultDto, ExtractDto, ModelsService, UnitDto, UsageDto } from '@mph/admin-api-client';
-import { MoneyPipe, silentErrors, sinceWords } from '@mph/admin-ui';
+import { errorText, MoneyPipe, silentErrors, sinceWords } from '@mph/admin-ui';
 import { catchError, forkJoin, map, of, switchMap } from 'rxjs';
 import { CostsLinks } from './costs-links';
 
@@ -19,11 +19,6 @@ interface Compared {
   total: string | null;
   note: string | null;
 }
-
-const errorText = (e: unknown, fallback: string) => {
-  const env = e instanceof HttpErrorResponse ? (e.error as { error?: { message?: string } } | null) : null;
-  return env?.error?.message ?? fallback;
-};
 
 /** Price a call: enter token counts or paste a provider response; see the breakdown and every offering's price. */
 @Component({

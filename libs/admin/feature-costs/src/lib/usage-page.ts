@@ -1,84 +1,135 @@
-import { ChangeDetectionStrategy, Component, inject, OnInit, signal } from '@angular/core';
+import { DatePipe, DecimalPipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { MatTableModule } from '@angular/material/table';
-import { UsageEventDto, UsageService } from '@mph/admin-api-client';
+import { MatSelectModule } from '@angular/material/select';
+import { ActivatedRoute, Params, Router, RouterLink } from '@angular/router';
+import { ApiKeysService, ChatService, UsageEventDto, UsageService } from '@mph/admin-api-client';
+import { SessionStore } from '@mph/admin-feature-auth';
+import { errorText, MoneyPipe, silentErrors } from '@mph/admin-ui';
 import { CostsLinks } from './costs-links';
 
-/** The usage explorer: every recorded call, newest first, with its frozen cost. */
+/** The filters the page keeps in its URL (shareable; the costs page's "top" rows link here with one set). */
+export const USAGE_FILTERS = ['model', 'provider', 'project', 'api_key', 'user', 'status'] as const;
+type Filter = (typeof USAGE_FILTERS)[number];
+
+/** Costs › Usage: every recorded call, newest first, filtered by model, provider, project, key, user and status;
+ * a row opens on the call's details (latency, time to first token, transaction id, the price version used). */
 @Component({
   selector: 'mph-usage-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MatButtonModule, MatProgressBarModule, MatTableModule, CostsLinks],
-  template: `
-    <mph-costs-links />
-    <header class="page-header"><h1>Usage</h1></header>
-    @if (loading()) {
-      <mat-progress-bar mode="indeterminate" aria-label="Loading usage" />
-    }
-    <table mat-table [dataSource]="rows()" class="table" data-testid="usage-table">
-      <ng-container matColumnDef="at">
-        <th mat-header-cell *matHeaderCellDef>When (UTC)</th>
-        <td mat-cell *matCellDef="let e">{{ e.occurred_at.slice(0, 19).replace('T', ' ') }}</td>
-      </ng-container>
-      <ng-container matColumnDef="model">
-        <th mat-header-cell *matHeaderCellDef>Model</th>
-        <td mat-cell *matCellDef="let e">
-          {{ e.resolved_model ?? e.model }}
-          <div class="sub">{{ e.provider }} · {{ e.model }}</div>
-        </td>
-      </ng-container>
-      <ng-container matColumnDef="tokens">
-        <th mat-header-cell *matHeaderCellDef class="num">In / out tokens</th>
-        <td mat-cell *matCellDef="let e" class="amount">
-          {{ e.usage['input_tokens'] ?? 0 }} / {{ e.usage['output_tokens'] ?? 0 }}
-        </td>
-      </ng-container>
-      <ng-container matColumnDef="cost">
-        <th mat-header-cell *matHeaderCellDef class="num">Cost</th>
-        <td mat-cell *matCellDef="let e" class="amount" [title]="e.cost_error ?? ''">
-          {{ e.total_cost === null ? 'unknown' : e.total_cost + ' ' + e.currency }}
-        </td>
-      </ng-container>
-      <ng-container matColumnDef="project">
-        <th mat-header-cell *matHeaderCellDef>Project</th>
-        <td mat-cell *matCellDef="let e">
-          {{ e.project_name ?? e.project }}
-          <div class="sub">{{ e.user_email }}</div>
-        </td>
-      </ng-container>
-      <ng-container matColumnDef="status">
-        <th mat-header-cell *matHeaderCellDef>Status</th>
-        <td mat-cell *matCellDef="let e">{{ e.status }}</td>
-      </ng-container>
-      <tr mat-header-row *matHeaderRowDef="columns"></tr>
-      <tr mat-row *matRowDef="let row; columns: columns"></tr>
-    </table>
-    @if (cursor()) {
-      <button mat-stroked-button type="button" (click)="load()" data-testid="load-more">Load more</button>
-    }
-  `,
+  imports: [
+    DatePipe,
+    DecimalPipe,
+    FormsModule,
+    RouterLink,
+    MoneyPipe,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    CostsLinks,
+  ],
+  templateUrl: './usage-page.html',
+  styleUrl: './usage-page.scss',
 })
-export class UsagePage implements OnInit {
+export class UsagePage {
   private readonly api = inject(UsageService);
-  readonly columns = ['at', 'model', 'tokens', 'cost', 'project', 'status'];
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  private readonly session = inject(SessionStore);
+  readonly params = toSignal(this.route.queryParamMap, { requireSync: true });
+  readonly statuses = ['success', 'error', 'partial', 'cached'];
+  readonly seesAll = computed(() => this.session.hasRole('operator', 'admin'));
   readonly rows = signal<UsageEventDto[]>([]);
   readonly cursor = signal<string | null>(null);
   readonly loading = signal(false);
+  readonly error = signal<string | null>(null);
+  readonly open = signal<string | null>(null);
+  readonly keys = signal<{ id: string; name: string }[]>([]);
+  readonly projects = signal<{ id: string; name: string }[]>([]);
+  readonly filtered = computed(() => USAGE_FILTERS.some((f) => this.params().get(f)));
+  /** The form's values; written to the URL on submit. */
+  draft: Record<Filter, string> = { model: '', provider: '', project: '', api_key: '', user: '', status: '' };
 
-  ngOnInit(): void {
+  constructor() {
+    inject(ApiKeysService)
+      .listApiKeys(undefined, silentErrors())
+      .subscribe({
+        next: ({ data }) => this.keys.set(data.map((k) => ({ id: k.id, name: k.name }))),
+        error: () => undefined,
+      });
+    inject(ChatService)
+      .listProjects(undefined, silentErrors())
+      .subscribe({
+        next: ({ data }) => this.projects.set(data.map((p) => ({ id: p.id, name: p.name }))),
+        error: () => undefined,
+      });
+    effect(() => {
+      const p = this.params();
+      untracked(() => {
+        this.draft = Object.fromEntries(USAGE_FILTERS.map((f) => [f, p.get(f) ?? ''])) as Record<Filter, string>;
+        this.rows.set([]);
+        this.cursor.set(null);
+        this.open.set(null);
+        this.load();
+      });
+    });
+  }
+
+  apply(): void {
+    const queryParams: Params = Object.fromEntries(USAGE_FILTERS.map((f) => [f, this.draft[f].trim() || null]));
+    void this.router.navigate([], { relativeTo: this.route, queryParams, queryParamsHandling: 'merge' });
+  }
+
+  clear(): void {
+    void this.router.navigate([], { relativeTo: this.route, queryParams: {} });
+  }
+
+  more(): void {
     this.load();
   }
 
-  load(): void {
+  toggle(id: string): void {
+    this.open.update((o) => (o === id ? null : id));
+  }
+
+  tokens(e: UsageEventDto, key: string): number {
+    return e.usage[key] ?? 0;
+  }
+
+  /** Every usage count the call reported, largest units first as stored. */
+  usageLines(e: UsageEventDto): [string, number][] {
+    return Object.entries(e.usage);
+  }
+
+  /** The frozen cost breakdown (per priced part). */
+  breakdown(e: UsageEventDto): [string, string][] {
+    return Object.entries(e.breakdown ?? {});
+  }
+
+  private load(): void {
     this.loading.set(true);
-    this.api.listUsageEvents({ limit: 100, cursor: this.cursor() ?? undefined }).subscribe({
+    this.error.set(null);
+    const p = this.params();
+    const filters = Object.fromEntries(USAGE_FILTERS.flatMap((f) => (p.get(f) ? [[f, p.get(f)]] : [])));
+    this.api.listUsageEvents({ ...filters, limit: 100, cursor: this.cursor() ?? undefined }, silentErrors()).subscribe({
       next: (page) => {
         this.rows.set([...this.rows(), ...page.data]);
         this.cursor.set(page.meta.next_cursor);
         this.loading.set(false);
       },
-      error: () => this.loading.set(false),
+      error: (e: unknown) => {
+        this.loading.set(false);
+        this.error.set(errorText(e, 'The calls could not be loaded; check the filters.'));
+      },
     });
   }
 }

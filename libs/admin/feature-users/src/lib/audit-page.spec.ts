@@ -35,6 +35,7 @@ describe('AuditPage', () => {
             action: 'user.updated',
             target_type: 'user',
             target_id: 'u2',
+            target_label: 'bo@example.com',
             before: { role: 'member' },
             after: { role: 'operator' },
             request_id: 'r1',
@@ -47,6 +48,8 @@ describe('AuditPage', () => {
     const text = (fixture.nativeElement as HTMLElement).textContent ?? '';
     expect(text).toContain('user.updated');
     expect(text).toContain('"role": "operator"');
+    // The target reads as who it is, its id beside.
+    expect(text).toContain('bo@example.com');
     fixture.componentInstance.filter('action', 'auth.login_failed');
     await fixture.whenStable();
     expect(TestBed.inject(Router).url).toBe('/audit?action=auth.login_failed');

@@ -32,7 +32,7 @@ import { urlState } from './url-state';
           matInput
           #action
           [value]="state.get('action') ?? ''"
-          placeholder="e.g. auth.login_failed"
+          placeholder="price, sync, auth.login_failed"
           (keyup.enter)="filter('action', action.value)"
           (blur)="filter('action', action.value)"
         />
@@ -70,7 +70,10 @@ import { urlState } from './url-state';
       <ng-container matColumnDef="target">
         <th mat-header-cell *matHeaderCellDef>Target</th>
         <td mat-cell *matCellDef="let e">
-          {{ e.target_type ?? '' }} <code class="id">{{ e.target_id ?? '' }}</code>
+          {{ e.target_type ?? '' }} <strong>{{ e.target_label ?? '' }}</strong>
+          <div class="sub">
+            <code class="id">{{ e.target_id ?? '' }}</code>
+          </div>
         </td>
       </ng-container>
       <ng-container matColumnDef="change">

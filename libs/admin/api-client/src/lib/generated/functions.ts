@@ -171,6 +171,8 @@ export type { ListJobs$Params as ListJobs$Params } from './fn/jobs/list-jobs';
 export { listJobs as listJobs } from './fn/jobs/list-jobs';
 export type { ListJobRuns$Params as ListJobRuns$Params } from './fn/jobs/list-job-runs';
 export { listJobRuns as listJobRuns } from './fn/jobs/list-job-runs';
+export type { RunJob$Params as RunJob$Params } from './fn/jobs/run-job';
+export { runJob as runJob } from './fn/jobs/run-job';
 export type { ListModels$Params as ListModels$Params } from './fn/models/list-models';
 export { listModels as listModels } from './fn/models/list-models';
 export type { CompareModels$Params as CompareModels$Params } from './fn/models/compare-models';

@@ -5,7 +5,8 @@ import { AuditEventDto, AuditQueryDto } from '../dto/audit.dto';
 import { AuditService } from '../services/audit.service';
 
 @ApiTags('audit')
-@Roles('admin')
+// Operators read it too: prices, syncs and catalog edits are their work (the console's Admin › Audit log).
+@Roles('admin', 'operator')
 @Controller('audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}

@@ -13,7 +13,12 @@ export class AuditQueryDto extends PageQueryDto {
   @IsUUID()
   actor_id?: string;
 
-  @ApiPropertyOptional({ example: 'auth.login_failed', maxLength: 100 })
+  @ApiPropertyOptional({
+    example: 'price',
+    maxLength: 100,
+    description:
+      'An action (`price.held_approved`) or a family of actions (`price` or `price.` match every `price.*`).',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -44,6 +49,15 @@ export class AuditQueryDto extends PageQueryDto {
   to?: Date;
 }
 
+/** What an audit event's target is called, from the state it recorded (no lookup: deleted targets keep a name). */
+export function targetLabel(state: Record<string, unknown> | null): string | null {
+  if (!state) return null;
+  const text = (k: string) => (typeof state[k] === 'string' && state[k] ? (state[k] as string) : null);
+  const offering =
+    text('provider') && text('provider_model_id') ? `${text('provider')} · ${text('provider_model_id')}` : null;
+  return text('email') ?? text('name') ?? offering ?? text('display_name') ?? text('slug') ?? text('model_id') ?? null;
+}
+
 export class AuditEventDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -66,6 +80,14 @@ export class AuditEventDto {
   @ApiProperty({ type: String, nullable: true })
   target_id!: string | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'ops@example.com',
+    description: 'The target in words, from what the event recorded (email, name, provider · id); null when none.',
+  })
+  target_label!: string | null;
+
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true })
   before!: Record<string, unknown> | null;
 
@@ -87,6 +109,7 @@ export class AuditEventDto {
       action: e.action,
       target_type: e.targetType,
       target_id: e.targetId,
+      target_label: targetLabel(e.after ?? e.before),
       before: e.before,
       after: e.after,
       request_id: e.requestId,

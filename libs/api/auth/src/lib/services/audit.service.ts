@@ -58,7 +58,11 @@ export class AuditService {
   async list(filter: AuditFilter, window: PageWindow): Promise<[AuditEventEntity[], number]> {
     const q = this.dataSource.getRepository(AuditEventEntity).createQueryBuilder('e');
     if (filter.actorId) q.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
-    if (filter.action) q.andWhere('e.action = :action', { action: filter.action });
+    if (filter.action) {
+      // An action, or a family: "price" and "price." both match every "price.*".
+      const family = filter.action.replace(/\.$/, '').replace(/[\\%_]/g, (c) => `\\${c}`);
+      q.andWhere('(e.action = :action OR e.action LIKE :family)', { action: filter.action, family: `${family}.%` });
+    }
     if (filter.targetType) q.andWhere('e.target_type = :targetType', { targetType: filter.targetType });
     if (filter.targetId) q.andWhere('e.target_id = :targetId', { targetId: filter.targetId });
     if (filter.from) q.andWhere('e.occurred_at >= :from', { from: filter.from });

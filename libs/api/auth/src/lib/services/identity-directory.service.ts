@@ -49,6 +49,16 @@ export class IdentityDirectory {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
+  /** A user's id by email (case-insensitive), or null. */
+  async userIdByEmail(email: string): Promise<string | null> {
+    const [row] = await query<{ id: string }>(
+      this.dataSource,
+      `SELECT id::text FROM users WHERE lower(email) = lower($1)`,
+      [email],
+    );
+    return row?.id ?? null;
+  }
+
   /** The ids of every API key a user created (revoked ones included). */
   async apiKeyIdsOf(userId: string): Promise<string[]> {
     const rows = await query<{ id: string }>(this.dataSource, `SELECT id::text FROM api_keys WHERE user_id = $1`, [

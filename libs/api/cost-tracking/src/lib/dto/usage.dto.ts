@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { GROUPS } from '../services/cost-reports.service';
 
 export class UsageEventInputDto {
@@ -113,7 +126,8 @@ export class SummaryDto {
     items: { type: 'object', additionalProperties: true },
     description:
       'One row per group and currency: the group columns, currency, cost (in that currency) and cost_usd (decimal ' +
-      'strings), events, unpriced_events, unconverted_events, tokens.',
+      'strings), events, unpriced_events, unconverted_events, tokens; `project_name` beside a project and ' +
+      '`api_key_name` beside an API key.',
   })
   data!: Record<string, string | number>[];
   @ApiProperty({ type: SummaryMetaDto }) meta!: SummaryMetaDto;
@@ -125,6 +139,18 @@ export class EventsQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(/^[\w.-]{1,64}$/) provider?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[\w.:@/-]{1,200}$/) model?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^.{0,100}$/) project?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only calls made with this API key.' })
+  @IsOptional()
+  @IsUUID()
+  api_key?: string;
+  @ApiPropertyOptional({ description: "Only this user's calls (email; operators and admins)." })
+  @IsOptional()
+  @IsEmail()
+  user?: string;
+  @ApiPropertyOptional({ enum: ['success', 'error', 'partial', 'cached'] })
+  @IsOptional()
+  @IsIn(['success', 'error', 'partial', 'cached'])
+  status?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,200}$/) cursor?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
@@ -166,6 +192,9 @@ export class UsageEventDto {
   @ApiProperty({ type: Number, nullable: true }) latency_ms!: number | null;
   @ApiProperty({ type: Number, nullable: true }) ttft_ms!: number | null;
   @ApiProperty() user_email!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The API key the call was made with (null: a session).' })
+  api_key_id!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "That key's name." }) api_key_name!: string | null;
 }
 
 export class EventsMetaDto {

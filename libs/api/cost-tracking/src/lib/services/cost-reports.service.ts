@@ -66,6 +66,12 @@ export class CostReportsService {
     return rows.map((r) => ({ ...r, project_name: names.get(String(r['project'] ?? '')) ?? null }));
   }
 
+  /** Adds `api_key_name` next to each row's API key id in `from` (null for calls made without a key). */
+  private async withApiKeyNames(rows: Record<string, unknown>[], from: string): Promise<void> {
+    const keys = await this.identity.apiKeys(rows.map((r) => String(r[from] ?? '')));
+    for (const r of rows) r['api_key_name'] = keys.get(String(r[from] ?? ''))?.name ?? null;
+  }
+
   /**
    * Replaces the user id in `from` by the user's email in `to` (the auth lib knows emails); with `orderBy` (the
    * groups of a time series), rows are put back in group order, as the statement ordered them by id.
@@ -123,6 +129,7 @@ export class CostReportsService {
       params,
     );
     if (groups.includes('user')) await this.withUserEmails(rows, 'user', 'user', timeGroup ? groups : null);
+    if (groups.includes('api_key')) await this.withApiKeyNames(rows, 'api_key');
     const named = groups.includes('project') ? await this.withProjectNames(rows) : rows;
     return {
       data: named.map((r) => ({
@@ -152,6 +159,9 @@ export class CostReportsService {
       provider?: string;
       model?: string;
       project?: string;
+      api_key?: string;
+      user?: string;
+      status?: string;
       cursor?: string;
       limit: number;
     },
@@ -168,6 +178,13 @@ export class CostReportsService {
     if (q.provider) where.push(`e.provider = ${p(q.provider)}`);
     if (q.model) where.push(`(e.model = ${p(q.model)} OR e.resolved_model = ${p(q.model)})`);
     if (q.project !== undefined) where.push(`e.project = ${p(await this.projectKey(by, q.project))}`);
+    if (q.api_key) where.push(`e.api_key_id = ${p(q.api_key)}::uuid`);
+    if (q.status) where.push(`e.status = ${p(q.status)}`);
+    if (q.user) {
+      // Members see their own calls whatever they ask; for operators, an unknown email matches nothing.
+      const id = await this.identity.userIdByEmail(q.user);
+      where.push(id ? `e.user_id = ${p(id)}::uuid` : 'false');
+    }
     if (q.cursor) {
       const { at, id } = decodeCursor<{ at: string; id: string }>(
         q.cursor,
@@ -185,6 +202,7 @@ export class CostReportsService {
               e.service_tier, e.region, e.project, e.usage, e.total_cost::text AS total_cost, e.breakdown, e.currency,
               e.fx_rate::text AS fx_rate,
               e.price_version_id, e.cost_error, e.status, e.latency_ms, e.ttft_ms, e.user_id::text AS user_email,
+              e.api_key_id::text AS api_key_id,
               to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
          FROM usage_events e
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -192,6 +210,7 @@ export class CostReportsService {
       params,
     );
     await this.withUserEmails(rows, 'user_email', 'user_email', null);
+    await this.withApiKeyNames(rows, 'api_key_id');
     const last = rows[rows.length - 1];
     return {
       data: (await this.withProjectNames(rows)).map(({ cursor_at: _c, ...r }) => ({

@@ -20,5 +20,10 @@ export interface AuditEventDto {
   occurred_at: string;
   request_id: string | null;
   target_id: string | null;
+
+  /**
+   * The target in words, from what the event recorded (email, name, provider · id); null when none.
+   */
+  target_label: string | null;
   target_type: string | null;
 }

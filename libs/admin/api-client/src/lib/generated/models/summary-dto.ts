@@ -5,7 +5,7 @@ import { SummaryMetaDto } from '../models/summary-meta-dto';
 export interface SummaryDto {
 
   /**
-   * One row per group and currency: the group columns, currency, cost (in that currency) and cost_usd (decimal strings), events, unpriced_events, unconverted_events, tokens.
+   * One row per group and currency: the group columns, currency, cost (in that currency) and cost_usd (decimal strings), events, unpriced_events, unconverted_events, tokens; `project_name` beside a project and `api_key_name` beside an API key.
    */
   data: Array<{
 [key: string]: any;

@@ -18,6 +18,8 @@ import { listJobs } from '../fn/jobs/list-jobs';
 import { ListJobs$Params } from '../fn/jobs/list-jobs';
 import { ListMetaDto } from '../models/list-meta-dto';
 import { PageMetaDto } from '../models/page-meta-dto';
+import { runJob } from '../fn/jobs/run-job';
+import { RunJob$Params } from '../fn/jobs/run-job';
 
 @Injectable({ providedIn: 'root' })
 export class JobsService extends BaseService {
@@ -116,6 +118,41 @@ export class JobsService extends BaseService {
 'data': Array<JobRunDto>;
 'meta': PageMetaDto;
 } => r.body)
+    );
+  }
+
+  /** Path part for operation `runJob()` */
+  static readonly RunJobPath = '/api/v1/jobs/{name}/run';
+
+  /**
+   * Runs a job now (once across instances) and answers its run; 409 JOB_RUNNING when it is already running.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `runJob()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  runJob$Response(params: RunJob$Params, context?: HttpContext): Observable<StrictHttpResponse<JobRunDto>> {
+    const obs = runJob(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Runs a job now (once across instances) and answers its run; 409 JOB_RUNNING when it is already running.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `runJob$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  runJob(params: RunJob$Params, context?: HttpContext): Observable<JobRunDto> {
+    const resp = this.runJob$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<JobRunDto>): JobRunDto => r.body)
     );
   }
 

@@ -22,6 +22,10 @@ export interface ListAuditEvents$Params {
  */
   per_page?: number;
   actor_id?: string;
+
+/**
+ * An action (`price.held_approved`) or a family of actions (`price` or `price.` match every `price.*`).
+ */
   action?: string;
   target_type?: string;
   target_id?: string;

@@ -14,6 +14,17 @@ export interface ExportUsageEvents$Params {
   provider?: string;
   model?: string;
   project?: string;
+
+/**
+ * Only calls made with this API key.
+ */
+  api_key?: string;
+
+/**
+ * Only this user's calls (email; operators and admins).
+ */
+  user?: string;
+  status?: 'success' | 'error' | 'partial' | 'cached';
   cursor?: string;
   limit?: number;
 }
@@ -26,6 +37,9 @@ export function exportUsageEvents(http: HttpClient, rootUrl: string, params?: Ex
     rb.query('provider', params.provider, {});
     rb.query('model', params.model, {});
     rb.query('project', params.project, {});
+    rb.query('api_key', params.api_key, {});
+    rb.query('user', params.user, {});
+    rb.query('status', params.status, {});
     rb.query('cursor', params.cursor, {});
     rb.query('limit', params.limit, {});
   }

@@ -15,6 +15,17 @@ export interface ListUsageEvents$Params {
   provider?: string;
   model?: string;
   project?: string;
+
+/**
+ * Only calls made with this API key.
+ */
+  api_key?: string;
+
+/**
+ * Only this user's calls (email; operators and admins).
+ */
+  user?: string;
+  status?: 'success' | 'error' | 'partial' | 'cached';
   cursor?: string;
   limit?: number;
 }
@@ -27,6 +38,9 @@ export function listUsageEvents(http: HttpClient, rootUrl: string, params?: List
     rb.query('provider', params.provider, {});
     rb.query('model', params.model, {});
     rb.query('project', params.project, {});
+    rb.query('api_key', params.api_key, {});
+    rb.query('user', params.user, {});
+    rb.query('status', params.status, {});
     rb.query('cursor', params.cursor, {});
     rb.query('limit', params.limit, {});
   }
