@@ -97,10 +97,15 @@ test('an operator runs a sync now, watches its progress, and approves a quaranti
     await expect(page.getByTestId('run-status')).toHaveText('quarantined');
     await expect(page.getByTestId('quarantine-reason')).toContainText('would drop to 0');
     await expect(page.getByTestId('run-changed')).toContainText('e2e-lab/beta');
+    // Each changed price names its conditions, in money.
+    await expect(page.getByTestId('run-changed')).toContainText('input (standard)');
+    await expect(page.getByTestId('run-changed')).toContainText('→ free');
+    await expect(page.getByTestId('quarantine-reason')).toContainText('approve to apply exactly the changes below');
     await page.screenshot({ path: join(shots, 'sync-run-quarantined.png'), fullPage: true });
     await page.getByTestId('approve-run').click();
     await page.getByRole('dialog').getByRole('button', { name: 'Approve and apply' }).click();
     await expect(page.getByTestId('run-status')).toHaveText('approved');
+    await expect(page.getByTestId('quarantine-reason')).toContainText('An operator approved it');
 
     const prices = await page.request.get('/api/v1/prices?provider=openrouter&model=e2e-lab/beta');
     const body = await prices.json();

@@ -1,3 +1,4 @@
+import { conditionedChanges, tookText } from './sync-run-page';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
@@ -219,5 +220,49 @@ describe('PriceEditorDialog', () => {
     dialog.run(true);
     http.expectNone('/api/v1/offerings/o3/prices');
     expect(dialog.error()).toBe('Fix the marked fields.');
+  });
+});
+
+describe('sync run diff', () => {
+  it('names the tier, region, prompt tier and window of each changed price, and says how long a run took', () => {
+    const change = (unit: string, before: string | null, after: string | null, over = {}) => ({
+      unit,
+      before,
+      after,
+      change: before === null ? 'added' : 'changed',
+      ratio: null,
+      prompt_tokens_above: 0,
+      window_start: null,
+      window_end: null,
+      ...over,
+    });
+    const rows = conditionedChanges({
+      ref: 'r',
+      offering_id: 'o',
+      provider: 'bedrock',
+      provider_model_id: 'claude',
+      versions: [
+        {
+          service_tier: 'standard',
+          region: 'eu-west-1',
+          currency: 'USD',
+          effective_from: '2026-01-01T00:00:00Z',
+          changes: [change('input', null, '4.25'), change('output', '15', '15', { change: 'unchanged' })],
+        },
+        {
+          service_tier: 'batch',
+          region: '',
+          currency: 'USD',
+          effective_from: '2026-01-01T00:00:00Z',
+          changes: [change('input', '1.5', '1.25', { prompt_tokens_above: 200000 })],
+        },
+      ] as never,
+    });
+    expect(rows.map((r) => [r.unit, r.condition, r.before, r.after])).toEqual([
+      ['input', 'standard · eu-west-1', null, '4.25'],
+      ['input', 'batch · prompt > 200,000 tokens', '1.5', '1.25'],
+    ]);
+    expect(tookText(2921)).toBe('2.9 s');
+    expect(tookText(340)).toBe('340 ms');
   });
 });

@@ -1,12 +1,14 @@
+import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, OnInit, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import { SyncDiffItemDto, SyncRunDto, SyncRunSummaryDto, SyncService } from '@mph/admin-api-client';
-import { confirmAction } from '@mph/admin-ui';
+import { conditionLabel, confirmAction, MoneyPipe } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
 import { PricingLinks } from './pricing-links';
 
@@ -19,13 +21,61 @@ interface ChangeView {
   change: string;
   ratio: string | null;
   prompt_tokens_above: number;
+  window_start: string | null;
+  window_end: string | null;
 }
+
+/** A changed price with the conditions it holds under: the version's tier and region, the component's tier/window. */
+export interface ConditionedChange extends ChangeView {
+  /** "standard", "batch · eu-west", "standard · prompt > 200,000 tokens" … */
+  condition: string;
+  currency: string;
+}
+
+/** Every change of a diff item, each naming its service tier, region, prompt tier and time window. */
+export function conditionedChanges(o: SyncDiffItemDto): ConditionedChange[] {
+  return o.versions.flatMap((v) =>
+    (v.changes as unknown as ChangeView[])
+      .filter((c) => c.change !== 'unchanged')
+      .map((c) => {
+        const component = conditionLabel(c);
+        const parts = [v.service_tier, v.region || null, component === 'base' ? null : component];
+        return { ...c, condition: parts.filter(Boolean).join(' · '), currency: v.currency };
+      }),
+  );
+}
+
+/** What each counter of a run means, for the counters' descriptions. */
+export const COUNT_MEANINGS: Record<string, string> = {
+  entries: 'records in the feed',
+  added: 'offerings priced for the first time',
+  changed: 'offerings whose price changed',
+  unchanged: 'offerings whose price is the same',
+  missing: 'offerings the feed no longer lists (marked, never deleted)',
+  locked: 'offerings an operator locked: left alone',
+  deferred: 'records another source is the truth for: not applied from this one',
+  invalid: 'records that could not be read (listed below)',
+  held: 'prices held for review by the sanity guards',
+  versions_written: 'price versions written',
+};
+
+/** "2921" ms → "2.9 s". */
+export const tookText = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 /** One run: live progress while it runs (server-sent events), then its counts, diff and errors; decide on quarantine. */
 @Component({
   selector: 'mph-sync-run-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, MatButtonModule, MatProgressBarModule, MatTableModule, PricingLinks],
+  imports: [
+    DecimalPipe,
+    RouterLink,
+    MoneyPipe,
+    MatButtonModule,
+    MatProgressBarModule,
+    MatTableModule,
+    MatTooltipModule,
+    PricingLinks,
+  ],
   template: `
     <mph-pricing-links />
     @if (error(); as message) {
@@ -69,13 +119,29 @@ interface ChangeView {
       }
       @if (r.quarantine_reason) {
         <p class="status-quarantined" data-testid="quarantine-reason">
-          Quarantined: {{ r.quarantine_reason }} Nothing was written; approve to apply exactly the changes below.
+          Quarantined: {{ r.quarantine_reason }}
+          @switch (r.status) {
+            @case ('quarantined') {
+              Nothing was written; approve to apply exactly the changes below, or reject.
+            }
+            @case ('rejected') {
+              An operator rejected it: nothing was written.
+            }
+            @case ('approved') {
+              An operator approved it: the changes below were applied.
+            }
+          }
         </p>
       }
       <div class="counts" data-testid="run-counts">
-        @for (c of counts(); track c[0]) {
+        @for (c of counts(); track c.name) {
+          <div [matTooltip]="c.meaning" tabindex="0" [attr.aria-label]="c.value + ' ' + c.name + ': ' + c.meaning">
+            <strong>{{ c.value | number }}</strong><span class="sub">{{ c.name }}</span>
+          </div>
+        }
+        @if (took(); as t) {
           <div>
-            <strong>{{ c[1] }}</strong><span class="sub">{{ c[0] }}</span>
+            <strong>{{ t }}</strong><span class="sub">took</span>
           </div>
         }
       </div>
@@ -99,8 +165,9 @@ interface ChangeView {
             <td mat-cell *matCellDef="let o">
               @for (c of changes(o); track $index) {
                 <div>
-                  {{ c.unit }}{{ c.prompt_tokens_above ? ' (> ' + c.prompt_tokens_above + ')' : '' }}:
-                  {{ c.before ?? '—' }} → <strong>{{ c.after ?? '—' }}</strong>
+                  {{ c.unit }} <span class="sub">({{ c.condition }})</span>:
+                  {{ c.before | money: c.currency : '—' : true }} →
+                  <strong>{{ c.after | money: c.currency : '—' : true }}</strong>
                   @if (c.ratio) {
                     <span class="sub">×{{ c.ratio }}</span>
                   }
@@ -156,19 +223,9 @@ export class SyncRunPage implements OnInit {
   });
   readonly counts = computed(() => {
     const c = (this.summary()?.counts ?? {}) as Record<string, number | undefined>;
-    const order = [
-      'entries',
-      'added',
-      'changed',
-      'unchanged',
-      'missing',
-      'locked',
-      'deferred',
-      'invalid',
-      'versions_written',
-      'duration_ms',
-    ];
-    return order.filter((k) => c[k] !== undefined).map((k) => [k.replace(/_/g, ' '), c[k] as number] as const);
+    return Object.keys(COUNT_MEANINGS)
+      .filter((k) => c[k] !== undefined)
+      .map((k) => ({ name: k.replace(/_/g, ' '), value: c[k] as number, meaning: COUNT_MEANINGS[k] }));
   });
 
   ngOnInit(): void {
@@ -211,9 +268,11 @@ export class SyncRunPage implements OnInit {
     });
   }
 
-  changes(o: SyncDiffItemDto): ChangeView[] {
-    return o.versions.flatMap((v) => (v.changes as unknown as ChangeView[]).filter((c) => c.change !== 'unchanged'));
-  }
+  readonly changes = conditionedChanges;
+  readonly took = computed(() => {
+    const ms = (this.summary()?.counts as Record<string, number | undefined> | undefined)?.['duration_ms'];
+    return ms === undefined ? null : tookText(ms);
+  });
 
   decide(action: 'approve' | 'reject'): void {
     confirmAction(this.dialog, {
