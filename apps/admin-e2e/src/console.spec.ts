@@ -216,7 +216,7 @@ test('an operator edits a model; server validation errors appear on the fields',
   await expect(page.getByLabel('Display name')).toBeFocused();
   await page.getByTestId('edit-context-window').fill('-5');
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByTestId('context-window-error')).toContainText('context_window must not be less than 1');
+  await expect(page.getByTestId('context-window-error')).toContainText('Must not be less than 1');
   await page.getByTestId('edit-context-window').fill('65536');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('capabilities')).toContainText('65,536 tokens');
@@ -246,7 +246,7 @@ test('an operator adds a vendor and an offering; the catalog filters by it; the 
   await page.getByTestId('vendor-name').fill('E2E Cloud');
   await page.getByTestId('vendor-homepage').fill('not a url');
   await page.getByTestId('vendor-save').click();
-  await expect(page.getByTestId('vendor-homepage-error')).toContainText('homepage');
+  await expect(page.getByTestId('vendor-homepage-error')).toContainText('Must be a URL');
   await page.getByTestId('vendor-homepage').fill('https://cloud.e2e.example');
   await page.getByTestId('vendor-save').click();
   await expect(page.getByTestId('vendors-table')).toContainText('E2E Cloud');

@@ -25,20 +25,26 @@ test('an operator schedules a price change with a future date, sees the diff, th
 
   await page.getByTestId('edit-prices').click();
   const dialog = page.getByRole('dialog');
+  // A typo says what is wrong next to the field.
+  await dialog.getByTestId('amount-0').fill('-1.5');
+  await dialog.getByTestId('amount-0').blur();
+  await expect(dialog).toContainText('A price cannot be negative');
   await dialog.getByTestId('amount-0').fill('1.5');
   await dialog.getByTestId('price-now').click();
-  await dialog.getByTestId('price-effective').fill('2099-01-01T00:00');
+  // Next year: a scheduled change (dates more than 5 years ahead are refused as typos).
+  const year = new Date().getUTCFullYear() + 1;
+  await dialog.getByTestId('price-effective').fill(`${year}-01-01T00:00`);
   await dialog.getByTestId('price-reason').fill('Announced price cut');
   await expect(dialog.getByTestId('price-save')).toBeDisabled();
   await dialog.getByTestId('price-preview').click();
   await expect(dialog.getByTestId('change-input')).toHaveText('changed (×0.75)');
   await expect(dialog.getByTestId('change-output')).toHaveText('unchanged');
-  await expect(dialog).toContainText('Changes from 2099-01-01 00:00 UTC');
+  await expect(dialog).toContainText(`Changes from ${year}-01-01 00:00 UTC`);
   await page.screenshot({ path: join(shots, 'price-editor-diff.png') });
   await dialog.getByTestId('price-save').click();
 
   await expect(page.getByTestId('upcoming')).toContainText(
-    'From 2099-01-01 00:00 UTC (standard): input 1.5, output 8, cache_read 0.5 — Announced price cut',
+    `From ${year}-01-01 00:00 UTC (standard): input 1.5, output 8, cache_read 0.5 — Announced price cut`,
   );
   await expect(page.getByTestId('upcoming')).toContainText('Announced price cut');
   // Still $2 today: the new price waits for its date.
@@ -77,6 +83,11 @@ test('an operator runs a sync now, watches its progress, and approves a quaranti
     await dialog.getByTestId('source-adapter').click();
     await page.getByRole('option', { name: 'openrouter' }).click();
     await dialog.getByTestId('source-url').fill(url);
+    // A schedule the server cannot read: its problem appears under the field, in words.
+    await dialog.getByTestId('source-schedule').fill('every evening');
+    await dialog.getByTestId('source-save').click();
+    await expect(dialog).toContainText('Must be a cron schedule in UTC');
+    await dialog.getByTestId('source-schedule').fill('');
     await dialog.getByTestId('source-save').click();
     await expect(page.getByTestId('sources-table')).toContainText('e2e-feed');
 

@@ -71,6 +71,13 @@ describe('API keys', () => {
       }).expect(201)
     ).body;
     await http(t).post('/api/v1/probe/usage').set(bearer(expiring.key)).expect(201);
+    // A key for the year 3000 is a typo, not a plan: refused with the range in words.
+    const far = await create(a.token, {
+      name: 'far',
+      scopes: ['usage:write'],
+      expires_at: '3000-01-01T00:00:00Z',
+    }).expect(400);
+    expect(JSON.stringify(far.body.error.details)).toContain('expires_at must be between 2000-01-01 and');
     await t.app
       .get(DataSource)
       .query(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1`, [expiring.id]);

@@ -86,6 +86,21 @@ describe('users (admin) and the audit log', () => {
     await as(admin).patch(`/api/v1/users/${id}`, { disabled: true }).expect(409);
   });
 
+  it('will not let an admin disable their own account, even with another admin', async () => {
+    const other = await makeUser(t, 'admin', 'second-admin');
+    const res = await http(t)
+      .patch(`/api/v1/users/${other.id}`)
+      .set(bearer(other.token))
+      .send({ disabled: true })
+      .expect(409);
+    expect(res.body.error).toMatchObject({
+      code: 'CANNOT_DISABLE_SELF',
+      message: expect.stringContaining('another admin'),
+    });
+    const [{ disabled }] = await t.app.get(DataSource).query(`SELECT disabled FROM users WHERE id = $1`, [other.id]);
+    expect(disabled).toBe(false);
+  });
+
   it('resets a password: a new one shown once, old sessions and password dead', async () => {
     const user = await makeUser(t, 'member', 'frank');
     const res = await as(admin).post(`/api/v1/users/${user.id}/reset-password`).expect(200);

@@ -19,6 +19,7 @@ export * from './lib/http/response-cache';
 export * from './lib/http/configure-app';
 export * from './lib/http/fast-routes';
 export * from './lib/http/json-guard';
+export * from './lib/http/instant-range';
 export * from './lib/http/client-errors';
 export * from './lib/http/openapi';
 export * from './lib/http/pagination';

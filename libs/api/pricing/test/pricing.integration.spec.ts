@@ -399,6 +399,9 @@ describe('pricing (versions, point in time, operator edits)', () => {
           { unit: 'input', amount: '2' },
         ],
       },
+      // Dates typed by mistake: before any priced model, or centuries ahead.
+      { reason: 'x y z', components: [{ unit: 'input', amount: '1' }], effective_from: '1900-01-01T00:00:00Z' },
+      { reason: 'x y z', components: [{ unit: 'input', amount: '1' }], effective_from: '9999-01-01T00:00:00Z' },
     ];
     for (const body of bad) {
       const res = await as('operator').post(url, body);

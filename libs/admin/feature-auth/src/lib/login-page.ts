@@ -39,13 +39,18 @@ export function safeReturnUrl(url: string | undefined): string {
           <mat-form-field appearance="outline">
             <mat-label>Email</mat-label>
             <input matInput type="email" formControlName="email" autocomplete="username" required />
-            @if (form.controls.email.hasError('email')) {
-              <mat-error>Enter an email address.</mat-error>
+            @if (form.controls.email.invalid) {
+              <mat-error>{{
+                form.controls.email.hasError('required') ? 'Enter your email address.' : 'Enter an email address.'
+              }}</mat-error>
             }
           </mat-form-field>
           <mat-form-field appearance="outline">
             <mat-label>Password</mat-label>
             <input matInput type="password" formControlName="password" autocomplete="current-password" required />
+            @if (form.controls.password.invalid) {
+              <mat-error>Enter your password.</mat-error>
+            }
           </mat-form-field>
           @if (error(); as message) {
             <p class="error" role="alert" data-testid="login-error">{{ message }}</p>

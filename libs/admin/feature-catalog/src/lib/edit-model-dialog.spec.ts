@@ -123,12 +123,10 @@ describe('EditModelDialog', () => {
       { status: 400, statusText: 'Bad Request' },
     );
     await fixture.whenStable();
-    expect(fixture.componentInstance.form.controls.context_window.getError('server')).toBe(
-      'context_window must not be less than 1',
-    );
+    expect(fixture.componentInstance.form.controls.context_window.getError('server')).toBe('Must not be less than 1');
     expect(fixture.componentInstance.error()).toBe('Fix the marked fields.');
     expect(fixture.nativeElement.querySelector('[data-testid="context-window-error"]')?.textContent).toContain(
-      'must not be less than 1',
+      'Must not be less than 1',
     );
     expect(closed).toEqual([]);
   });

@@ -93,7 +93,7 @@ describe('VendorDialog', () => {
     http.expectOne('/api/v1/vendors/acme').flush(...bad('homepage', 'homepage must be an http(s) URL'));
     fixture.detectChanges();
     await fixture.whenStable();
-    expect(c.form.controls.homepage.getError('server')).toBe('homepage must be an http(s) URL');
+    expect(c.form.controls.homepage.getError('server')).toBe('Must be an http(s) URL');
     expect(fixture.nativeElement.querySelector('[data-testid="vendor-homepage-error"]')?.textContent).toContain(
       'http(s) URL',
     );
@@ -162,7 +162,7 @@ describe('OfferingDialog', () => {
     expect(req.request.body).toEqual({ provider_model_id: 'taken', status: 'deprecated' });
     req.flush(...bad('provider_model_id', 'acme already offers taken'));
     expect(fixture.componentInstance.form.controls.provider_model_id.getError('server')).toBe(
-      'acme already offers taken',
+      'Acme already offers taken',
     );
     expect(fixture.componentInstance.error()).toBe('Fix the marked fields.');
   });

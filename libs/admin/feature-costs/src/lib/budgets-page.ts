@@ -1,4 +1,3 @@
-import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -9,7 +8,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { BudgetDto, BudgetsService, CreateBudgetDto } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { confirmAction, showSecret, silentErrors } from '@mph/admin-ui';
+import { applyServerErrors, confirmAction, fieldError, showSecret, silentErrors } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
 import { CostsLinks } from './costs-links';
 
@@ -33,6 +32,9 @@ import { CostsLinks } from './costs-links';
       <mat-form-field appearance="outline">
         <mat-label>Name</mat-label>
         <input matInput formControlName="name" data-testid="budget-name" />
+        @if (form.controls.name.invalid) {
+          <mat-error>{{ fieldError(form.controls.name) }}</mat-error>
+        }
       </mat-form-field>
       <mat-form-field appearance="outline">
         <mat-label>On</mat-label>
@@ -48,11 +50,17 @@ import { CostsLinks } from './costs-links';
         <mat-form-field appearance="outline">
           <mat-label>{{ form.controls.scope.value === 'project' ? 'Project' : 'API key id' }}</mat-label>
           <input matInput formControlName="scope_id" />
+          @if (form.controls.scope_id.invalid) {
+            <mat-error>{{ fieldError(form.controls.scope_id) }}</mat-error>
+          }
         </mat-form-field>
       }
       <mat-form-field appearance="outline">
         <mat-label>Amount (USD)</mat-label>
         <input matInput formControlName="amount" data-testid="budget-amount" />
+        @if (form.controls.amount.invalid) {
+          <mat-error>{{ fieldError(form.controls.amount, 'An amount in dollars, such as 50 or 12.5') }}</mat-error>
+        }
       </mat-form-field>
       <mat-form-field appearance="outline">
         <mat-label>Period</mat-label>
@@ -71,6 +79,9 @@ import { CostsLinks } from './costs-links';
       <mat-form-field appearance="outline">
         <mat-label>Alert webhook (optional)</mat-label>
         <input matInput formControlName="webhook_url" placeholder="https://hooks.example.com/budgets" />
+        @if (form.controls.webhook_url.invalid) {
+          <mat-error>{{ fieldError(form.controls.webhook_url, 'An https:// address') }}</mat-error>
+        }
       </mat-form-field>
       <button mat-flat-button type="submit" data-testid="budget-save">Add budget</button>
     </form>
@@ -112,6 +123,7 @@ export class BudgetsPage implements OnInit {
   readonly columns = ['name', 'spent', 'period', 'actions'];
   readonly budgets = signal<BudgetDto[]>([]);
   readonly error = signal<string | null>(null);
+  readonly fieldError = fieldError;
   readonly form = inject(FormBuilder).group({
     name: ['', Validators.required],
     scope: ['user' as CreateBudgetDto['scope']],
@@ -167,8 +179,7 @@ export class BudgetsPage implements OnInit {
         }
       },
       error: (e: unknown) => {
-        const env = e instanceof HttpErrorResponse ? (e.error as { error?: { message?: string } } | null) : null;
-        this.error.set(env?.error?.message ?? 'The budget was not saved; try again.');
+        this.error.set(applyServerErrors(this.form, e, 'The budget was not saved; try again.'));
       },
     });
   }

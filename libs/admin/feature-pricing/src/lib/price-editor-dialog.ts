@@ -26,6 +26,15 @@ export interface PriceEditorData {
 }
 
 const DECIMAL = /^(0|[1-9]\d{0,11})(\.\d{1,18})?$/;
+
+/** What is wrong with a typed amount, in words (the field shows it). */
+export function amountProblem(value: string | null): string {
+  const v = (value ?? '').trim();
+  if (!v) return 'Enter an amount (0 means free)';
+  if (v.startsWith('-')) return 'A price cannot be negative (0 means free)';
+  if (/e/i.test(v)) return 'Write it out, such as 0.0000025, not in e-notation';
+  return 'A decimal such as 1.25 (per 1M tokens, or per item)';
+}
 export const KNOWN_UNITS = [
   'input',
   'output',
@@ -110,11 +119,16 @@ function sortComponents<T extends { unit: string; prompt_tokens_above: number }>
                   aria-label="Unit"
                   [attr.data-testid]="'unit-' + i"
                 />
+                @if (c.controls.unit.invalid && c.controls.unit.touched) {
+                  <mat-error>{{
+                    c.controls.unit.value ? 'Lower-case letters, digits and _' : 'Pick a unit'
+                  }}</mat-error>
+                }
               </mat-form-field>
               <mat-form-field appearance="outline" subscriptSizing="dynamic">
                 <input matInput formControlName="amount" aria-label="Amount" [attr.data-testid]="'amount-' + i" />
                 @if (c.controls.amount.invalid && c.controls.amount.touched) {
-                  <mat-error>A decimal such as 1.25</mat-error>
+                  <mat-error>{{ amountProblem(c.controls.amount.value) }}</mat-error>
                 }
               </mat-form-field>
               <mat-form-field appearance="outline" subscriptSizing="dynamic">
@@ -243,6 +257,7 @@ function sortComponents<T extends { unit: string; prompt_tokens_above: number }>
   `,
 })
 export class PriceEditorDialog {
+  readonly amountProblem = amountProblem;
   readonly data = inject<PriceEditorData>(MAT_DIALOG_DATA);
   private readonly api = inject(PriceEditingService);
   private readonly ref = inject(MatDialogRef<PriceEditorDialog, PricePreviewDto>);

@@ -1,4 +1,3 @@
-import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -8,7 +7,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { CreateSyncSourceDto, SyncService, SyncSourceDto, UpdateSyncSourceDto } from '@mph/admin-api-client';
-import { silentErrors } from '@mph/admin-ui';
+import { applyServerErrors, fieldError, silentErrors } from '@mph/admin-ui';
 import { Observable } from 'rxjs';
 
 /** Operators add or edit a sync source: feed URL, adapter, schedule, auth header, safety thresholds. */
@@ -32,6 +31,11 @@ import { Observable } from 'rxjs';
           <mat-label>Name</mat-label>
           <input matInput formControlName="name" data-testid="source-name" />
           <mat-hint>lowercase letters, digits, . - _</mat-hint>
+          @if (form.controls.name.invalid) {
+            <mat-error>{{
+              fieldError(form.controls.name, 'Lower-case letters, digits, . - and _, such as litellm')
+            }}</mat-error>
+          }
         </mat-form-field>
         <mat-form-field appearance="outline">
           <mat-label>Adapter</mat-label>
@@ -44,19 +48,33 @@ import { Observable } from 'rxjs';
         <mat-form-field appearance="outline" class="wide">
           <mat-label>Feed URL</mat-label>
           <input matInput formControlName="url" data-testid="source-url" />
+          @if (form.controls.url.invalid) {
+            <mat-error>{{
+              fieldError(form.controls.url, 'An https:// address (or file:// in SYNC_FILE_DIR)')
+            }}</mat-error>
+          }
         </mat-form-field>
         <mat-form-field appearance="outline">
           <mat-label>Schedule (cron, UTC; empty: on demand)</mat-label>
           <input matInput formControlName="schedule" placeholder="0 4 * * *" data-testid="source-schedule" />
+          @if (form.controls.schedule.invalid) {
+            <mat-error>{{ fieldError(form.controls.schedule, 'A cron schedule such as 0 4 * * *') }}</mat-error>
+          }
         </mat-form-field>
         <mat-checkbox formControlName="enabled">Enabled</mat-checkbox>
         <mat-form-field appearance="outline">
           <mat-label>Quarantine if more than this share goes missing</mat-label>
           <input matInput formControlName="max_shrink" />
+          @if (form.controls.max_shrink.invalid) {
+            <mat-error>{{ fieldError(form.controls.max_shrink, 'A share between 0 and 1, such as 0.5') }}</mat-error>
+          }
         </mat-form-field>
         <mat-form-field appearance="outline">
           <mat-label>Quarantine if a price moves more than ×</mat-label>
           <input matInput formControlName="max_jump" />
+          @if (form.controls.max_jump.invalid) {
+            <mat-error>{{ fieldError(form.controls.max_jump, 'A factor above 1, such as 10') }}</mat-error>
+          }
         </mat-form-field>
         <mat-form-field appearance="outline">
           <mat-label>Auth header name (optional)</mat-label>
@@ -71,6 +89,9 @@ import { Observable } from 'rxjs';
           <mat-label>Id rules (JSON)</mat-label>
           <textarea matInput rows="3" formControlName="id_rules" data-testid="source-id-rules"></textarea>
           <mat-hint>{{ idRulesHint }}</mat-hint>
+          @if (form.controls.id_rules.invalid) {
+            <mat-error>{{ fieldError(form.controls.id_rules, 'A JSON object (or {} for none)') }}</mat-error>
+          }
         </mat-form-field>
         @if (error(); as message) {
           <p class="error wide" role="alert" data-testid="source-error">{{ message }}</p>
@@ -95,6 +116,7 @@ import { Observable } from 'rxjs';
   `,
 })
 export class SourceDialog {
+  readonly fieldError = fieldError;
   readonly data = inject<SyncSourceDto | null>(MAT_DIALOG_DATA);
   private readonly api = inject(SyncService);
   private readonly ref = inject(MatDialogRef<SourceDialog, SyncSourceDto>);
@@ -127,7 +149,8 @@ export class SourceDialog {
       idRules = JSON.parse(v.id_rules || '{}') as Record<string, unknown>;
       if (!idRules || typeof idRules !== 'object' || Array.isArray(idRules)) throw new Error('not an object');
     } catch {
-      this.error.set('Id rules must be a JSON object (or {} for none).');
+      this.form.controls.id_rules.setErrors({ server: 'A JSON object, such as {"providers": {…}} (or {} for none)' });
+      this.form.controls.id_rules.markAsTouched();
       return;
     }
     const body = {
@@ -150,8 +173,7 @@ export class SourceDialog {
       next: (s) => this.ref.close(s),
       error: (e: unknown) => {
         this.busy.set(false);
-        const env = e instanceof HttpErrorResponse ? (e.error as { error?: { message?: string } } | null) : null;
-        this.error.set(env?.error?.message ?? 'Saving failed; try again.');
+        this.error.set(applyServerErrors(this.form, e, 'Saving failed; try again.', { auth_header: 'auth_value' }));
       },
     });
   }

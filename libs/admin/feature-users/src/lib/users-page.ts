@@ -12,6 +12,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { UserDto, UsersService } from '@mph/admin-api-client';
+import { SessionStore } from '@mph/admin-feature-auth';
 import { confirmAction, showSecret } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
 import { CreateUserDialog } from './create-user-dialog';
@@ -41,6 +42,7 @@ export const ROLE_OPTIONS: Role[] = ['admin', 'operator', 'member'];
 })
 export class UsersPage {
   private readonly api = inject(UsersService);
+  readonly session = inject(SessionStore);
   private readonly dialog = inject(MatDialog);
   private readonly snack = inject(MatSnackBar);
   readonly state = urlState();

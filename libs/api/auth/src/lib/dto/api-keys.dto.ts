@@ -12,7 +12,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { API_KEY_SCOPES, ApiKeyScope, PageQueryDto } from '@mph/api-core';
+import { API_KEY_SCOPES, ApiKeyScope, IsInstantInRange, PageQueryDto } from '@mph/api-core';
 import type { ApiKeyEntity } from '../entities';
 
 export class CreateApiKeyDto {
@@ -37,6 +37,7 @@ export class CreateApiKeyDto {
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value) : value))
   @IsDate({ message: 'expires_at must be an ISO 8601 date-time' })
+  @IsInstantInRange({ yearsAhead: 5 })
   expires_at?: Date;
 }
 

@@ -155,6 +155,12 @@ export class UsersService {
     const updated = await this.dataSource.transaction(async (m) => {
       const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw DomainError.notFound('USER_NOT_FOUND', 'User not found.');
+      if (changes.disabled === true && user.id === principal.userId) {
+        throw DomainError.conflict(
+          'CANNOT_DISABLE_SELF',
+          'You cannot disable your own account (you would be signed out for good); ask another admin.',
+        );
+      }
       const before = userSnapshot(user);
       const losesAdmin =
         user.role === 'admin' &&

@@ -1,3 +1,4 @@
+import { IsInstantInRange } from '@mph/api-core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OfferingDto, PriceVersionDto } from '@mph/api-catalog';
 import { Type } from 'class-transformer';
@@ -73,6 +74,7 @@ export class SetPriceDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsInstantInRange()
   effective_from?: string;
 
   @ApiPropertyOptional({
@@ -193,6 +195,7 @@ export class BulkPriceDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsInstantInRange()
   effective_from?: string;
 
   @ApiPropertyOptional({ default: false, description: 'Records a back-dated change as a correction (audited).' })

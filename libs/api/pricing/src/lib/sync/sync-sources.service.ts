@@ -158,7 +158,13 @@ export class SyncSourcesService implements OnApplicationBootstrap, OnApplication
     if (input.schedule) {
       const check = validateCronExpression(input.schedule);
       if (!check.valid)
-        problems.push({ field: 'schedule', problems: [`not a cron expression: ${check.error?.message}`] });
+        problems.push({
+          field: 'schedule',
+          problems: [
+            'must be a cron schedule in UTC: 5 fields (minute hour day month weekday) such as "0 4 * * *" ' +
+              '(04:00 daily), or 6 with seconds first',
+          ],
+        });
     }
     const rules = input.id_rules;
     if (rules) {
