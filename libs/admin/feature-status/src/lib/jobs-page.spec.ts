@@ -4,7 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
 import { provideRouter, Router } from '@angular/router';
 import type { JobRunDto } from '@mph/admin-api-client';
-import { countsText, JobsPage, runDuration } from './jobs-page';
+import { countsText, jobTitle, JobsPage, runDuration } from './jobs-page';
 
 const run = (over: Partial<JobRunDto>): JobRunDto => ({
   id: 'r1',
@@ -41,6 +41,10 @@ describe('jobs page', () => {
     expect(runDuration(run({ finished_at: null }))).toBe('running');
     expect(countsText({ job_runs_deleted: 3, authors: 1200 })).toBe('job runs deleted 3 · authors 1,200');
     expect(countsText({})).toBe('—');
+    expect(
+      jobTitle({ name: 'sync-source:225099b2-f7f9-4c36-b1da-5c5206649f3f', description: 'Price sync of litellm' }),
+    ).toBe('Price sync of litellm');
+    expect(jobTitle({ name: 'housekeeping', description: 'Prunes old runs.' })).toBe('housekeeping');
   });
 
   it('lists jobs with their last run, filters runs in the URL, and runs a job now', async () => {

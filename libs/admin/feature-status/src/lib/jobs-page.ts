@@ -18,6 +18,14 @@ export function runDuration(r: Pick<JobRunDto, 'started_at' | 'finished_at'>): s
   return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
+/**
+ * A job's name for people: per-source sync jobs are registered as `sync-source:<uuid>`, their description names the
+ * source ("Price sync of litellm (litellm)").
+ */
+export function jobTitle(job: Pick<JobDefinitionDto, 'name' | 'description'>): string {
+  return /^[a-z-]+:[0-9a-f-]{36}$/.test(job.name) ? job.description : job.name;
+}
+
 /** A run's counts as "name 3 · other 1" (snake_case names in words). */
 export function countsText(counts: Record<string, number>): string {
   return (
@@ -58,6 +66,12 @@ export class JobsPage {
   readonly error = signal<string | null>(null);
   readonly duration = runDuration;
   readonly countsText = countsText;
+  readonly jobTitle = jobTitle;
+  /** Runs name their job by its registered name: the title for it. */
+  titleOf(name: string): string {
+    const job = this.jobs().find((j) => j.name === name);
+    return job ? jobTitle(job) : name;
+  }
   readonly page = computed(() => Math.max(1, Number(this.params().get('page') ?? 1) || 1));
   readonly statuses = ['running', 'succeeded', 'failed'];
 
