@@ -156,6 +156,8 @@ describe('/metrics with METRICS_TOKEN', () => {
   });
 });
 
+const BUNDLE = 'export const x = "the same line again";\n'.repeat(2000);
+
 describe('console hosting', () => {
   let t: TestApp;
   const dir = mkdtempSync(join(tmpdir(), 'mph-console-'));
@@ -163,6 +165,7 @@ describe('console hosting', () => {
   beforeAll(async () => {
     writeFileSync(join(dir, 'index.html'), '<html><body>console</body></html>');
     writeFileSync(join(dir, 'main-ABC.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'vendor-ABCD1234.js'), BUNDLE);
     t = await createTestApp({ env: { ADMIN_STATIC_DIR: dir } });
   });
   afterAll(() => t.close());
@@ -174,6 +177,21 @@ describe('console hosting', () => {
     const deep = await http.get('/pricing/offerings/42').expect(200);
     expect(deep.text).toContain('console');
     expect(deep.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('sends the bundles gzip-compressed to clients that accept it, hashed ones cached for good', async () => {
+    const http = request(t.app.getHttpServer());
+    const big = await http.get('/vendor-ABCD1234.js').set('Accept-Encoding', 'gzip').expect(200);
+    expect(big.headers['content-encoding']).toBe('gzip');
+    expect(big.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(Number(big.headers['content-length'])).toBeLessThan(BUNDLE.length / 10);
+    expect(big.text).toBe(BUNDLE);
+    const plain = await http.get('/vendor-ABCD1234.js').set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.text).toBe(BUNDLE);
+    // Only files of the console's directory: a path out of it falls through to index.html.
+    const out = await http.get('/..%2Fetc%2Fpasswd.js').set('Accept-Encoding', 'gzip').expect(200);
+    expect(out.text).toContain('console');
   });
 
   it('still answers unknown /api paths with the 404 envelope', async () => {

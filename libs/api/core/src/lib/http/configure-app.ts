@@ -14,6 +14,7 @@ import { createValidationPipe } from '../errors/validation';
 import { httpMetricsMiddleware } from '../metrics/http-metrics.middleware';
 import { MetricsService } from '../metrics/metrics.service';
 import { CacheHeadersInterceptor } from './cache-headers';
+import { gzippedAssets } from './console-assets';
 import { answerClientErrors } from './client-errors';
 import { FastRoutes } from './fast-routes';
 import { checkJsonBody } from './json-guard';
@@ -115,12 +116,15 @@ function serveConsole(app: NestExpressApplication, config: AppConfig): void {
   const index = join(dir, 'index.html');
   if (!existsSync(index)) return;
   const assets = express.static(dir, { index: false, maxAge: '1h' });
+  const gzipped = gzippedAssets(dir);
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (API_PATHS.test(req.path) || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
-    assets(req, res, () => {
-      // index.html must not be cached: it names the hashed bundles of the current build.
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index);
-    });
+    gzipped(req, res, () =>
+      assets(req, res, () => {
+        // index.html must not be cached: it names the hashed bundles of the current build.
+        res.setHeader('Cache-Control', 'no-cache');
+        res.sendFile(index);
+      }),
+    );
   });
 }
