@@ -205,3 +205,30 @@ test('an operator reviews a price the sanity guards held and publishes it', asyn
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('an open prices list shows a price change made elsewhere as it lands, without a reload', async ({
+  page,
+  request,
+}) => {
+  await signIn(page, '/pricing');
+  await page.goto('/pricing?model=google/gemini-2.5-pro&provider=google');
+  const table = page.getByTestId('prices-table');
+  await expect(table).toContainText('gemini-2.5-pro');
+  await expect(table).not.toContainText('$9.87');
+  // Another operator (or a sync on another instance) changes the price: the API's live events tell the page.
+  const { access_token: token } = await (await request.post('/api/v1/auth/login', { data: ADMIN })).json();
+  const prices = await (await request.get('/api/v1/models/google/gemini-2.5-pro/prices')).json();
+  const offering = prices.data.find((d: { offering: { provider: string } }) => d.offering.provider === 'google');
+  const saved = await request.post(`/api/v1/offerings/${offering.offering.id}/prices`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: {
+      reason: 'live update e2e',
+      components: [
+        { unit: 'input', amount: '9.87' },
+        { unit: 'output', amount: '20' },
+      ],
+    },
+  });
+  expect(saved.status()).toBe(200);
+  await expect(table).toContainText('$9.87');
+});

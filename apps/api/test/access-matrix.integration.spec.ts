@@ -4,6 +4,8 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ACCESS_METADATA, AccessRule, ROLES, Role } from '@mph/api-core';
 import { createTestApp, TEST_ENV, TestApp } from '@mph/api-core/testing';
 import { SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
+import http, { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { AppModule } from '../src/app/app.module';
 
@@ -63,10 +65,31 @@ describe('route × role access matrix', () => {
   });
   afterAll(() => t.close());
 
-  const call = (route: Route, token?: string) => {
+  const call = async (
+    route: Route,
+    token?: string,
+  ): Promise<{ status: number; body: { error?: { code?: string } } | undefined }> => {
+    // A stream that never ends (the live events): its status is read from the headers, then it is closed.
+    if (route.path === '/api/v1/events') return { status: await streamStatus(route.path, token), body: {} };
     const r = request(t.app.getHttpServer())[route.method.toLowerCase() as 'get'](concrete(route.path));
     if (token) r.set('Authorization', `Bearer ${token}`);
     return ['POST', 'PUT', 'PATCH'].includes(route.method) ? r.send({}) : r;
+  };
+
+  const streamStatus = async (path: string, token?: string): Promise<number> => {
+    const server = t.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    return new Promise<number>((resolve, reject) => {
+      const req = http.get(
+        { host: '127.0.0.1', port, path, headers: token ? { authorization: `Bearer ${token}` } : {} },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
+      req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+    });
   };
 
   it('finds the routes the app serves', () => {

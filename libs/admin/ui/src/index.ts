@@ -9,3 +9,4 @@ export * from './lib/sparkline';
 export * from './lib/prices';
 export * from './lib/server-errors';
 export * from './lib/not-found';
+export * from './lib/live-events';

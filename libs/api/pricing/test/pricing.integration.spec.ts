@@ -3,6 +3,9 @@ import { AuthModule, SYSTEM_ACTOR, UsersService } from '@mph/api-auth';
 import { CatalogModule, DemoSeedService } from '@mph/api-catalog';
 import { CoreModule } from '@mph/api-core';
 import { createTestApp, TestApp } from '@mph/api-core/testing';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DemoPricesSeedService, PriceReadService, PricingModule, selectRates, SyncSourcesService } from '../src';
@@ -416,6 +419,43 @@ describe('pricing (versions, point in time, operator edits)', () => {
       })
       .expect(404);
     expect(await versionCount()).toBe(before);
+  });
+
+  it('tells an open event stream that prices changed, once per change, without data beyond the kind', async () => {
+    const server = t.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const events: string[] = [];
+    let seen: () => void = () => undefined;
+    const arrived = new Promise<void>((r) => (seen = r));
+    const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/events' }, (res) => {
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        events.push(...[...chunk.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]));
+        if (events.includes('prices')) seen();
+      });
+    });
+    try {
+      // The stream is open once its headers arrived: then a price edit.
+      await new Promise<void>((r) => req.on('response', () => r()));
+      await as('operator')
+        .post(`/api/v1/offerings/${offering['anthropic:claude-haiku-4-5']}/prices`, {
+          reason: 'live event test',
+          components: [
+            { unit: 'input', amount: '1' },
+            { unit: 'output', amount: '5' },
+          ],
+        })
+        .expect(200);
+      await arrived;
+      // One edit touched two tables (versions, components): gathered into one event.
+      expect(events.filter((e) => e === 'prices')).toEqual(['prices']);
+      expect(events).not.toContain('sync');
+    } finally {
+      req.destroy();
+    }
   });
 
   it('locks and unlocks an offering’s prices, audited', async () => {

@@ -14,7 +14,15 @@ import {
   PriceVersionDto,
 } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { conditionLabel, confirmAction, currentVersions, perLabel, sinceLabel, StepChart } from '@mph/admin-ui';
+import {
+  conditionLabel,
+  confirmAction,
+  currentVersions,
+  onLiveChange,
+  perLabel,
+  sinceLabel,
+  StepChart,
+} from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
 import { modelRoute, stepSeries, upcomingVersions } from './format';
 import { PriceEditorDialog, PriceEditorData } from './price-editor-dialog';
@@ -184,6 +192,10 @@ export class OfferingPricesPage implements OnInit {
   readonly upcoming = computed(() => upcomingVersions(this.history()?.data ?? []));
   readonly tiers = computed(() => [...new Set((this.history()?.data ?? []).map((v) => v.service_tier))]);
   readonly series = computed(() => stepSeries(this.history()?.data ?? [], this.tier()));
+
+  constructor() {
+    onLiveChange('prices', () => this.load());
+  }
 
   ngOnInit(): void {
     this.load();

@@ -11,7 +11,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { BulkPreviewDto, PricePointDto, PricesService, VendorDto, VendorsService } from '@mph/admin-api-client';
-import { basePrice, conditionLabel, formatMoney, Money, sinceLabel } from '@mph/admin-ui';
+import { basePrice, conditionLabel, formatMoney, Money, onLiveChange, sinceLabel } from '@mph/admin-ui';
 import { SessionStore } from '@mph/admin-feature-auth';
 import { BulkDialog } from './bulk-dialog';
 import { PricingLinks } from './pricing-links';
@@ -164,6 +164,11 @@ export class PricesPage implements OnInit {
   readonly tier = signal('');
   readonly at = signal('');
   readonly page = signal(1);
+
+  constructor() {
+    // Prices changed anywhere (an edit, a sync on another instance): the list re-reads them.
+    onLiveChange('prices', () => this.load());
+  }
 
   ngOnInit(): void {
     this.vendors.listVendors().subscribe(({ data }) => this.providers.set(data.filter((v) => v.offering_count > 0)));

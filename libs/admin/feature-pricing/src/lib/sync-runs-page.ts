@@ -7,6 +7,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { SyncRunSummaryDto, SyncService } from '@mph/admin-api-client';
+import { onLiveChange } from '@mph/admin-ui';
 import { PricingLinks } from './pricing-links';
 
 /** Every sync run, newest first; filter by status (e.g. quarantined runs waiting for a decision). */
@@ -92,26 +93,35 @@ export class SyncRunsPage implements OnInit {
   readonly status = signal('');
   readonly loading = signal(false);
 
+  constructor() {
+    // A run started, moved on or ended on any instance: the list shows it.
+    onLiveChange('sync', () => this.load());
+  }
+
   ngOnInit(): void {
     this.route.queryParamMap.subscribe((q) => {
       this.status.set(q.get('status') ?? '');
       this.page.set(Number(q.get('page') ?? 1) || 1);
-      this.loading.set(true);
-      this.api
-        .listSyncRuns({
-          status: (this.status() || undefined) as 'running' | undefined,
-          page: this.page(),
-          per_page: 25,
-        })
-        .subscribe({
-          next: (r) => {
-            this.runs.set(r.data);
-            this.total.set(r.meta.total);
-            this.loading.set(false);
-          },
-          error: () => this.loading.set(false),
-        });
+      this.load();
     });
+  }
+
+  private load(): void {
+    this.loading.set(true);
+    this.api
+      .listSyncRuns({
+        status: (this.status() || undefined) as 'running' | undefined,
+        page: this.page(),
+        per_page: 25,
+      })
+      .subscribe({
+        next: (r) => {
+          this.runs.set(r.data);
+          this.total.set(r.meta.total);
+          this.loading.set(false);
+        },
+        error: () => this.loading.set(false),
+      });
   }
 
   setStatus(status: string): void {

@@ -6,7 +6,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
 import { SyncService, SyncSourceDto } from '@mph/admin-api-client';
-import { confirmAction, showSecret } from '@mph/admin-ui';
+import { confirmAction, onLiveChange, showSecret } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
 import { PricingLinks } from './pricing-links';
 import { SourceDialog } from './source-dialog';
@@ -77,6 +77,10 @@ export class SyncSourcesPage implements OnInit {
   readonly columns = ['name', 'schedule', 'last', 'actions'];
   readonly sources = signal<SyncSourceDto[]>([]);
   readonly loading = signal(false);
+
+  constructor() {
+    onLiveChange('sync', () => this.load());
+  }
 
   ngOnInit(): void {
     this.load();

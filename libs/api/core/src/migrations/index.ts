@@ -27,6 +27,7 @@ import { HeldPriceNotes1764800000000 } from './1764800000000-held-price-notes';
 import { ObservedPriceHistory1764810000000 } from './1764810000000-observed-price-history';
 import { ProviderFallbacks1764820000000 } from './1764820000000-provider-fallbacks';
 import { ModelListed1764830000000 } from './1764830000000-model-listed';
+import { SyncRunChanges1764840000000 } from './1764840000000-sync-run-changes';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -62,4 +63,5 @@ export const ALL_MIGRATIONS = [
   ObservedPriceHistory1764810000000,
   ProviderFallbacks1764820000000,
   ModelListed1764830000000,
+  SyncRunChanges1764840000000,
 ];

@@ -14,6 +14,7 @@ import { HeldPricesService } from './sync/held-prices.service';
 import { CatalogReportController } from './sync/catalog-report.controller';
 import { IdentityReportService } from './sync/catalog-report.service';
 import { ReconciliationService } from './sync/reconciliation.service';
+import { LiveEventsController } from './live/live-events.controller';
 import { SyncService } from './sync/sync.service';
 import { SyncSourcesService } from './sync/sync-sources.service';
 import { PriceEditingService } from './services/price-editing.service';
@@ -36,6 +37,7 @@ import { DemoPricesSeedService } from './seed/demo-prices-seed.service';
     WebhooksController,
     ExportsController,
     CatalogReportController,
+    LiveEventsController,
   ],
   providers: [
     PricingReadModel,

@@ -155,6 +155,8 @@ export type { ExportCostSummary$Params as ExportCostSummary$Params } from './fn/
 export { exportCostSummary as exportCostSummary } from './fn/usage/export-cost-summary';
 export type { IngestUsage$Params as IngestUsage$Params } from './fn/usage/ingest-usage';
 export { ingestUsage as ingestUsage } from './fn/usage/ingest-usage';
+export type { LiveEvents$Params as LiveEvents$Params } from './fn/live/live-events';
+export { liveEvents as liveEvents } from './fn/live/live-events';
 export type { ExportLitellm$Params as ExportLitellm$Params } from './fn/exports/export-litellm';
 export { exportLitellm as exportLitellm } from './fn/exports/export-litellm';
 export type { ExportOpenrouter$Params as ExportOpenrouter$Params } from './fn/exports/export-openrouter';

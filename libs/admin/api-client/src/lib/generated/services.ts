@@ -11,6 +11,7 @@ export { ChatService } from './services/chat.service';
 export { ConnectionsService } from './services/connections.service';
 export { CostsService } from './services/costs.service';
 export { UsageService } from './services/usage.service';
+export { LiveService } from './services/live.service';
 export { ExportsService } from './services/exports.service';
 export { HealthService } from './services/health.service';
 export { JobsService } from './services/jobs.service';

@@ -1,0 +1,47 @@
+import { effect, inject, Injectable, NgZone, signal, untracked } from '@angular/core';
+import { ApiConfiguration } from '@mph/admin-api-client';
+
+export type LiveKind = 'prices' | 'sync';
+
+/**
+ * The API's live event stream (`GET /api/v1/events`), one per console tab: a counter per kind of change that pages
+ * watch to re-read what they show when prices or sync runs change anywhere, without a reload. The browser's
+ * EventSource reconnects by itself; without EventSource (tests, old browsers) the counters simply never move.
+ */
+@Injectable({ providedIn: 'root' })
+export class LiveEvents {
+  private readonly counters = { prices: signal(0), sync: signal(0) };
+  private source: EventSource | null = null;
+  private readonly url = `${inject(ApiConfiguration).rootUrl}/api/v1/events`;
+  private readonly zone = inject(NgZone);
+
+  /** How many `kind` events arrived (opens the stream on first use). */
+  count(kind: LiveKind): number {
+    this.open();
+    return this.counters[kind]();
+  }
+
+  private open(): void {
+    if (this.source || typeof EventSource === 'undefined') return;
+    this.source = new EventSource(this.url);
+    for (const kind of ['prices', 'sync'] as const) {
+      this.source.addEventListener(kind, () => this.zone.run(() => this.counters[kind].update((n) => n + 1)));
+    }
+  }
+}
+
+/**
+ * Calls `reload` whenever a `kind` event arrives (not on start: the page loads itself). Call in an injection context
+ * (a component's constructor or field initialiser).
+ */
+export function onLiveChange(kind: LiveKind | LiveKind[], reload: () => void): void {
+  const live = inject(LiveEvents);
+  const kinds = Array.isArray(kind) ? kind : [kind];
+  let last: number | null = null;
+  // Destroyed with the component that created it.
+  effect(() => {
+    const n = kinds.reduce((sum, k) => sum + live.count(k), 0);
+    if (last !== null && n !== last) untracked(reload);
+    last = n;
+  });
+}
