@@ -192,6 +192,9 @@ describe('console hosting', () => {
     // Only files of the console's directory: a path out of it falls through to index.html.
     const out = await http.get('/..%2Fetc%2Fpasswd.js').set('Accept-Encoding', 'gzip').expect(200);
     expect(out.text).toContain('console');
+    // A name that is not a file falls through too (index.html for a client-side route).
+    const missing = await http.get('/nope-12345678.js').set('Accept-Encoding', 'gzip').expect(200);
+    expect(missing.headers['content-encoding']).toBeUndefined();
   });
 
   it('still answers unknown /api paths with the 404 envelope', async () => {

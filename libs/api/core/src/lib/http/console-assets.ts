@@ -33,6 +33,10 @@ export function gzippedAssets(dir: string): (req: Request, res: Response, next: 
         .then((s) => (s.isFile() ? readFile(file).then((b) => gzipAsync(b, { level: 9 })) : null))
         .catch(() => null);
       compressed.set(file, entry);
+      // Only files that exist stay: made-up names (any client can ask for /x-123.js) must not grow the map.
+      void entry.then((body) => {
+        if (!body) compressed.delete(file);
+      });
     }
     return entry;
   };
