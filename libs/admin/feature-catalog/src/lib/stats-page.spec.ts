@@ -58,4 +58,21 @@ describe('StatsPage', () => {
     await fixture.whenStable();
     expect(fixture.componentInstance.error()).toBe('Statistics could not be loaded; try again.');
   });
+
+  it('says nothing is trending in a sentence, not as a numbered item', async () => {
+    const fixture = TestBed.createComponent(StatsPage);
+    await fixture.whenStable();
+    http.expectOne('/api/v1/stats').flush({
+      totals: { models: 1, vendors: 1, offerings: 0, authors: 1, base_model_relations: 0 },
+      by_pipeline_tag: [],
+      by_library: [],
+      by_license: [],
+      by_relation: [],
+    });
+    http.expectOne((r) => r.url === '/api/v1/trending').flush({ data: [], meta: { total: 0 } });
+    await fixture.whenStable();
+    const empty = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="trending"]');
+    expect(empty?.tagName).toBe('P');
+    expect(empty?.textContent).toContain('Nothing trending yet');
+  });
 });

@@ -65,16 +65,19 @@ import { modelLink } from './catalog-page';
       </div>
     }
     <h2>Trending</h2>
-    <ol class="trending" data-testid="trending">
-      @for (m of trending(); track m.id) {
-        <li>
-          <a [routerLink]="modelLink(m.id)">{{ m.display_name }}</a>
-          <span class="sub">{{ m.id }} · score {{ m.trending_score | number: '1.0-1' }}</span>
-        </li>
-      } @empty {
-        <li class="sub">Nothing trending yet: scores come from the daily catalog-stats job.</li>
-      }
-    </ol>
+    @if (trending().length) {
+      <ol class="trending" data-testid="trending">
+        @for (m of trending(); track m.id) {
+          <li>
+            <a [routerLink]="modelLink(m.id)">{{ m.display_name }}</a>
+            <span class="sub">{{ m.id }} · score {{ m.trending_score | number: '1.0-1' }}</span>
+          </li>
+        }
+      </ol>
+    } @else {
+      <!-- A sentence, not a numbered list item. -->
+      <p class="sub" data-testid="trending">Nothing trending yet: scores come from the daily catalog-stats job.</p>
+    }
   `,
   styleUrl: './catalog.scss',
   styles: `

@@ -29,7 +29,7 @@ const PAD = { left: 56, right: 12, top: 12, bottom: 28 };
           <text class="tick" [attr.x]="pad.left - 6" [attr.y]="t.y + 4" text-anchor="end">{{ t.label }}</text>
         }
         @for (t of layout().xTicks; track t.x) {
-          <text class="tick" [attr.x]="t.x" [attr.y]="height - 8" text-anchor="middle">{{ t.label }}</text>
+          <text class="tick" [attr.x]="t.x" [attr.y]="height - 8" [attr.text-anchor]="t.anchor">{{ t.label }}</text>
         }
         @if (layout().now !== null) {
           <line
@@ -138,9 +138,11 @@ export function stepLayout(series: StepSeries[], now: number) {
     return { label: s.label, color: COLORS[i % COLORS.length], d: d.trim() };
   });
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ y: y(yMax * f), label: formatTick(yMax * f) }));
+  // The end labels align inwards: centred on the plot's edges they were cut ("2027-0").
   const xTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const t = xMin + f * (xMax - xMin);
-    return { x: x(t), label: new Date(t).toISOString().slice(0, 7) };
+    const anchor = f === 0 ? 'start' : f === 1 ? 'end' : 'middle';
+    return { x: x(t), label: new Date(t).toISOString().slice(0, 7), anchor };
   });
   return { paths, yTicks, xTicks, now: now >= xMin && now <= xMax ? x(now) : null };
 }
