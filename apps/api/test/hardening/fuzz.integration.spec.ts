@@ -50,7 +50,8 @@ describe('OpenAPI fuzzing', () => {
     return { status: res.status, text: await res.text(), type: res.headers.get('content-type') ?? '' };
   };
 
-  const requests = new OpenApiFuzzer(doc).requests();
+  // The live event stream never ends (a fuzzed request would wait forever); it takes no input, its own test reads it.
+  const requests = new OpenApiFuzzer(doc).requests().filter((r) => r.route !== '/api/v1/events');
   const byOperation = new Map<string, FuzzRequest[]>();
   for (const r of requests)
     byOperation.set(`${r.method} ${r.route}`, [...(byOperation.get(`${r.method} ${r.route}`) ?? []), r]);
@@ -58,7 +59,8 @@ describe('OpenAPI fuzzing', () => {
   let rejected = 0;
 
   it('covers every operation of the document with thousands of requests', () => {
-    expect(byOperation.size).toBe(Object.values(doc.paths).flatMap((p) => Object.keys(p)).length);
+    // Every operation but the live event stream (left out above).
+    expect(byOperation.size).toBe(Object.values(doc.paths).flatMap((p) => Object.keys(p)).length - 1);
     expect(requests.length).toBeGreaterThan(3000);
   });
 

@@ -438,19 +438,13 @@ describe('pricing (versions, point in time, operator edits)', () => {
       });
     });
     try {
-      // The stream is open once its headers arrived: then a price edit.
-      await new Promise<void>((r) => req.on('response', () => r()));
-      await as('operator')
-        .post(`/api/v1/offerings/${offering['anthropic:claude-haiku-4-5']}/prices`, {
-          reason: 'live event test',
-          components: [
-            { unit: 'input', amount: '1' },
-            { unit: 'output', amount: '5' },
-          ],
-        })
-        .expect(200);
+      // The stream is open once its headers arrived: then a price change, here a lock (it changes no amount, so
+      // the other tests' prices stay as they expect).
+      const id = offering['google:gemini-2.5-pro'];
+      await as('operator').put(`/api/v1/offerings/${id}/prices/lock`, { reason: 'live event test' }).expect(200);
+      await as('operator').delete(`/api/v1/offerings/${id}/prices/lock`).expect(204);
       await arrived;
-      // One edit touched two tables (versions, components): gathered into one event.
+      // The lock and the unlock, a moment apart, are gathered into one event.
       expect(events.filter((e) => e === 'prices')).toEqual(['prices']);
       expect(events).not.toContain('sync');
     } finally {
