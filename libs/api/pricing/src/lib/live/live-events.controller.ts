@@ -1,7 +1,7 @@
-import { Controller, MessageEvent, Sse } from '@nestjs/common';
+import { Controller, MessageEvent, OnModuleDestroy, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataChanges, Public } from '@mph/api-core';
-import { buffer, debounceTime, interval, map, mergeMap, merge, Observable, share } from 'rxjs';
+import { buffer, debounceTime, interval, map, mergeMap, merge, Observable, share, Subject, takeUntil } from 'rxjs';
 
 /** Which live event a changed table is: prices (and what prices hang on), or sync runs. */
 const KINDS: Record<string, 'prices' | 'sync'> = {
@@ -24,8 +24,16 @@ const KEEPALIVE_MS = 25_000;
  */
 @ApiTags('live')
 @Controller()
-export class LiveEventsController {
+export class LiveEventsController implements OnModuleDestroy {
+  /** Ends every open stream when the app shuts down (an open console tab must not hold the shutdown up). */
+  private readonly closing = new Subject<void>();
+
   constructor(private readonly changes: DataChanges) {}
+
+  onModuleDestroy(): void {
+    this.closing.next();
+    this.closing.complete();
+  }
 
   @Sse('events')
   @Public()
@@ -48,6 +56,6 @@ export class LiveEventsController {
       map((type): MessageEvent => ({ type, data: { at: new Date().toISOString() } })),
     );
     const pings = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));
-    return merge(gathered, pings);
+    return merge(gathered, pings).pipe(takeUntil(this.closing));
   }
 }
