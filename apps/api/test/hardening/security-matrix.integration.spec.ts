@@ -274,6 +274,7 @@ describe('OWASP API Security Top 10 (2023)', () => {
     /** B's attempt bodies for the member-scoped routes that take one (a route without one here fails the suite). */
     const ATTACK_BODIES: Record<string, unknown> = {
       'PATCH /api/v1/connections/:id': { name: 'taken over', base_url: 'http://127.0.0.2:9/evil/v1' },
+      'PATCH /api/v1/budgets/:id': { amount: '1000000', mode: 'soft' },
       'POST /api/v1/connections/:id/test': {},
       'PATCH /api/v1/projects/:id': { name: 'taken over', description: 'pwned' },
       'POST /api/v1/prompts/:id/versions': { template: 'taken over {{x}}' },

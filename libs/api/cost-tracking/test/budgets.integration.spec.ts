@@ -59,6 +59,7 @@ describe('budgets', () => {
     return {
       get: (url: string) => http.get(url).set('Authorization', `Bearer ${token[who]}`),
       post: (url: string, body: object) => http.post(url).set('Authorization', `Bearer ${token[who]}`).send(body),
+      patch: (url: string, body: object) => http.patch(url).set('Authorization', `Bearer ${token[who]}`).send(body),
       delete: (url: string) => http.delete(url).set('Authorization', `Bearer ${token[who]}`),
     };
   };
@@ -252,5 +253,60 @@ describe('budgets', () => {
       .post('/api/v1/budgets', { name: 'Bad', scope: 'user', amount: '-1', period: 'daily', mode: 'hard' })
       .expect(400);
     await as('member').delete(`/api/v1/budgets/${mine.id}`).expect(204);
+  });
+
+  it('edits a budget in place: a raised amount unblocks a hard budget at once, scope and period stay, audited', async () => {
+    const reservations = t.app.get(BudgetReservations);
+    const created = (
+      await as('other')
+        .post('/api/v1/budgets', { name: 'Tight', scope: 'user', amount: '0.5', period: 'daily', mode: 'hard' })
+        .expect(201)
+    ).body;
+    expect(created.has_webhook).toBe(false);
+    await expect(reservations.reserve(principal.other, { maxCost: '0.7' })).rejects.toMatchObject({ status: 402 });
+
+    // Scope and period define which spend a budget counts: changing them is a new budget, so a PATCH refuses them.
+    for (const change of [{ scope: 'project' }, { period: 'monthly' }]) {
+      await as('other').patch(`/api/v1/budgets/${created.id}`, change).expect(400);
+    }
+    const edited = await as('other')
+      .patch(`/api/v1/budgets/${created.id}`, { name: 'Less tight', amount: '1.25' })
+      .expect(200);
+    expect(edited.body).toMatchObject({
+      id: created.id,
+      name: 'Less tight',
+      amount: '1.25',
+      scope: 'user',
+      scope_id: created.scope_id,
+      period: 'daily',
+      mode: 'hard',
+      spent: created.spent,
+    });
+    const held = await reservations.reserve(principal.other, { maxCost: '0.7' });
+    expect(held).toHaveLength(1);
+    await reservations.settle(held);
+
+    // Soft: no longer blocks; a 0 amount and another member's budget are refused; nothing changes on a refusal.
+    await as('other').patch(`/api/v1/budgets/${created.id}`, { mode: 'soft' }).expect(200);
+    expect(await reservations.reserve(principal.other, { maxCost: '100' })).toEqual([]);
+    const zero = await as('other').patch(`/api/v1/budgets/${created.id}`, { amount: '0' }).expect(400);
+    expect(zero.body.error.details[0]).toMatchObject({ field: 'amount' });
+    const notYours = await as('member').patch(`/api/v1/budgets/${created.id}`, { amount: '99' }).expect(404);
+    expect(notYours.body.error.code).toBe('BUDGET_NOT_FOUND');
+    const [row] = await db.query(`SELECT amount::text, mode, name FROM budgets WHERE id = $1`, [created.id]);
+    expect(row).toEqual({ amount: '1.25', mode: 'soft', name: 'Less tight' });
+    const [audit] = await db.query(
+      `SELECT before->>'amount' AS before, after->>'amount' AS after FROM audit_events
+        WHERE action = 'budget.updated' AND target_id = $1 ORDER BY occurred_at LIMIT 1`,
+      [created.id],
+    );
+    expect(audit).toEqual({ before: '0.5', after: '1.25' });
+
+    // Members may not point alerts at private hosts; an operator sees and edits any budget.
+    await as('other').patch(`/api/v1/budgets/${created.id}`, { webhook_url: 'http://127.0.0.1:9/x' }).expect(400);
+    const byOperator = await as('operator').patch(`/api/v1/budgets/${created.id}`, { amount: '2' }).expect(200);
+    expect(byOperator.body).toMatchObject({ amount: '2', has_webhook: false });
+    await as('other').delete(`/api/v1/budgets/${created.id}`).expect(204);
+    await as('other').patch(`/api/v1/budgets/${created.id}`, { amount: '3' }).expect(404);
   });
 });

@@ -12,20 +12,11 @@ import { SessionStore } from '@mph/admin-feature-auth';
 import { confirmAction, silentErrors } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
 import { ChatLinks } from './chat-links';
+import { ConnectionDialog, parseModels } from './connection-dialog';
 
-/** "gpt-4o-mini, o3=o3-2025-04-16" → served models (client id, optional upstream id). */
-export function parseModels(text: string): { model: string; upstream_model?: string }[] {
-  return text
-    .split(/[,\n]/)
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => {
-      const [model, upstream] = s.split('=').map((x) => x.trim());
-      return upstream ? { model, upstream_model: upstream } : { model };
-    });
-}
+export { parseModels };
 
-/** Provider connections: add one, test it (lists the upstream's models), see its circuit breaker, remove it. */
+/** Provider connections: add one, test it (lists the upstream's models), see its circuit breaker, edit or remove it. */
 @Component({
   selector: 'mph-connections-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -49,7 +40,11 @@ export function parseModels(text: string): { model: string; upstream_model?: str
       <ng-container matColumnDef="name">
         <th mat-header-cell *matHeaderCellDef>Name</th>
         <td mat-cell *matCellDef="let c">
-          {{ c.name }} <span class="sub">{{ c.shared ? 'shared' : 'mine' }}{{ c.enabled ? '' : ' · disabled' }}</span>
+          {{ c.name }}
+          <span class="sub"
+            >{{ c.shared ? 'shared' : 'mine' }}{{ c.enabled ? '' : ' · disabled' }} · priority {{ c.priority
+            }}{{ c.response_cache_seconds ? ' · cache ' + c.response_cache_seconds + ' s' : '' }}</span
+          >
         </td>
       </ng-container>
       <ng-container matColumnDef="endpoint">
@@ -79,8 +74,11 @@ export function parseModels(text: string): { model: string; upstream_model?: str
         <th mat-header-cell *matHeaderCellDef></th>
         <td mat-cell *matCellDef="let c">
           <button mat-button type="button" (click)="test(c)" [attr.data-testid]="'test-' + c.name">Test</button>
+          @if (canEdit(c)) {
+            <button mat-button type="button" (click)="edit(c)" [attr.data-testid]="'edit-' + c.name">Edit</button>
+          }
           @if (canEdit(c) && c.kind !== 'local') {
-            <button mat-button type="button" (click)="remove(c)">Remove</button>
+            <button mat-button type="button" (click)="remove(c)" [attr.data-testid]="'remove-' + c.name">Remove</button>
           }
         </td>
       </ng-container>
@@ -220,6 +218,15 @@ export class ConnectionsPage implements OnInit {
         },
         error: (e: HttpErrorResponse) =>
           this.error.set(e.error?.error?.message ?? 'The connection could not be added.'),
+      });
+  }
+
+  edit(c: ConnectionDto): void {
+    this.dialog
+      .open(ConnectionDialog, { data: { connection: c }, width: '760px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe((saved?: ConnectionDto) => {
+        if (saved) this.load();
       });
   }
 

@@ -8,8 +8,9 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { BudgetDto, BudgetsService, CreateBudgetDto } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { applyServerErrors, confirmAction, fieldError, showSecret, silentErrors } from '@mph/admin-ui';
+import { applyServerErrors, confirmAction, fieldError, Money, showSecret, silentErrors } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
+import { BudgetDialog, BUDGET_AMOUNT } from './budget-dialog';
 import { CostsLinks } from './costs-links';
 
 /** Budgets with this period's spend; add one (hard blocks calls with 402, soft only alerts) or remove one. */
@@ -24,6 +25,7 @@ import { CostsLinks } from './costs-links';
     MatSelectModule,
     MatTableModule,
     CostsLinks,
+    Money,
   ],
   template: `
     <mph-costs-links />
@@ -59,7 +61,7 @@ import { CostsLinks } from './costs-links';
         <mat-label>Amount (USD)</mat-label>
         <input matInput formControlName="amount" data-testid="budget-amount" />
         @if (form.controls.amount.invalid) {
-          <mat-error>{{ fieldError(form.controls.amount, 'An amount in dollars, such as 50 or 12.5') }}</mat-error>
+          <mat-error>{{ fieldError(form.controls.amount, 'An amount above 0, such as 50 or 12.5') }}</mat-error>
         }
       </mat-form-field>
       <mat-form-field appearance="outline">
@@ -93,13 +95,20 @@ import { CostsLinks } from './costs-links';
         <th mat-header-cell *matHeaderCellDef>Budget</th>
         <td mat-cell *matCellDef="let b">
           {{ b.name }}
-          <div class="sub">{{ b.scope }} {{ b.scope_name ?? b.scope_id }} · {{ b.mode }} · {{ b.period }}</div>
+          <div class="sub">
+            {{ b.scope === 'api_key' ? 'API key' : b.scope }} {{ b.scope_name ?? b.scope_id }} · {{ b.mode }} ·
+            {{ b.period }}{{ b.has_webhook ? ' · webhook' : '' }}
+          </div>
         </td>
       </ng-container>
       <ng-container matColumnDef="spent">
         <th mat-header-cell *matHeaderCellDef class="num">Spent / amount</th>
         <td mat-cell *matCellDef="let b" class="amount">
-          {{ b.spent }} / {{ b.amount }} {{ b.currency }} ({{ b.percent }}%)
+          <mph-money [amount]="b.spent" [currency]="b.currency" /> /
+          <mph-money [amount]="b.amount" [currency]="b.currency" /> ({{ b.percent }}%)
+          @if (b.reserved !== '0') {
+            <div class="sub"><mph-money [amount]="b.reserved" [currency]="b.currency" /> held for calls in flight</div>
+          }
         </td>
       </ng-container>
       <ng-container matColumnDef="period">
@@ -108,7 +117,10 @@ import { CostsLinks } from './costs-links';
       </ng-container>
       <ng-container matColumnDef="actions">
         <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
-        <td mat-cell *matCellDef="let b"><button mat-button type="button" (click)="remove(b)">Delete</button></td>
+        <td mat-cell *matCellDef="let b" class="actions">
+          <button mat-button type="button" (click)="edit(b)" [attr.aria-label]="'Edit ' + b.name">Edit</button>
+          <button mat-button type="button" (click)="remove(b)" [attr.aria-label]="'Delete ' + b.name">Delete</button>
+        </td>
       </ng-container>
       <tr mat-header-row *matHeaderRowDef="columns"></tr>
       <tr mat-row *matRowDef="let row; columns: columns"></tr>
@@ -128,7 +140,7 @@ export class BudgetsPage implements OnInit {
     name: ['', Validators.required],
     scope: ['user' as CreateBudgetDto['scope']],
     scope_id: [''],
-    amount: ['', [Validators.required, Validators.pattern(/^\d{1,9}(\.\d{1,6})?$/)]],
+    amount: ['', [Validators.required, Validators.pattern(BUDGET_AMOUNT)]],
     period: ['monthly' as CreateBudgetDto['period']],
     mode: ['soft' as CreateBudgetDto['mode']],
     webhook_url: [''],
@@ -182,6 +194,23 @@ export class BudgetsPage implements OnInit {
         this.error.set(applyServerErrors(this.form, e, 'The budget was not saved; try again.'));
       },
     });
+  }
+
+  edit(b: BudgetDto): void {
+    this.dialog
+      .open(BudgetDialog, { data: b, width: '640px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe((saved?: BudgetDto) => {
+        if (!saved) return;
+        this.load();
+        if (saved.webhook_secret) {
+          showSecret(this.dialog, {
+            title: 'New webhook secret',
+            message: 'Alerts to the new address are signed with it (X-MPH-Signature).',
+            secret: saved.webhook_secret,
+          }).subscribe();
+        }
+      });
   }
 
   remove(b: BudgetDto): void {

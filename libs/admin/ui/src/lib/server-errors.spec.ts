@@ -40,5 +40,6 @@ describe('server errors on forms', () => {
     expect(fieldError(new FormControl('x', Validators.email))).toMatch(/email address/);
     expect(fieldError(new FormControl('x', Validators.pattern(/^\d+$/)), 'Digits only')).toBe('Digits only');
     expect(problemText('name', 'name must be unique')).toBe('Must be unique');
+    expect(problemText('scope_id', 'scope_id: required for project budgets')).toBe('Required for project budgets');
   });
 });

@@ -7,7 +7,11 @@ interface Envelope {
 
 /** A server problem as a field's message: without the API's field name in front, capitalised. */
 export function problemText(field: string, problem: string): string {
-  const text = problem.startsWith(`${field} `) ? problem.slice(field.length + 1) : problem;
+  const text = problem.startsWith(`${field}: `)
+    ? problem.slice(field.length + 2)
+    : problem.startsWith(`${field} `)
+      ? problem.slice(field.length + 1)
+      : problem;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -33,6 +33,8 @@ export type { CreateBudget$Params as CreateBudget$Params } from './fn/budgets/cr
 export { createBudget as createBudget } from './fn/budgets/create-budget';
 export type { DeleteBudget$Params as DeleteBudget$Params } from './fn/budgets/delete-budget';
 export { deleteBudget as deleteBudget } from './fn/budgets/delete-budget';
+export type { UpdateBudget$Params as UpdateBudget$Params } from './fn/budgets/update-budget';
+export { updateBudget as updateBudget } from './fn/budgets/update-budget';
 export type { GetCatalogReport$Params as GetCatalogReport$Params } from './fn/sync/get-catalog-report';
 export { getCatalogReport as getCatalogReport } from './fn/sync/get-catalog-report';
 export type { ListHeldPrices$Params as ListHeldPrices$Params } from './fn/sync/list-held-prices';

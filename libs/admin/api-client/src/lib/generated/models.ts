@@ -153,6 +153,7 @@ export type { UnitDto } from './models/unit-dto';
 export type { UnitSpreadDto } from './models/unit-spread-dto';
 export type { UnresolvedDto } from './models/unresolved-dto';
 export type { UnresolvedSampleDto } from './models/unresolved-sample-dto';
+export type { UpdateBudgetDto } from './models/update-budget-dto';
 export type { UpdateConnectionDto } from './models/update-connection-dto';
 export type { UpdateModelDto } from './models/update-model-dto';
 export type { UpdateOfferingDto } from './models/update-offering-dto';

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AcceptApiKeyScopes,
   ApiListResponse,
@@ -9,7 +9,7 @@ import {
   listOf,
   Principal,
 } from '@mph/api-core';
-import { BudgetDto, CreateBudgetDto } from '../dto/budgets.dto';
+import { BudgetDto, CreateBudgetDto, UpdateBudgetDto } from '../dto/budgets.dto';
 import { BudgetsService } from '../services/budgets.service';
 
 /** Budgets with their spend this period; members manage budgets on their own usage and keys (keys: budgets:write). */
@@ -33,6 +33,20 @@ export class BudgetsController {
   @ApiCreatedResponse({ type: BudgetDto })
   createBudget(@CurrentUser() by: Principal, @Body() body: CreateBudgetDto): Promise<BudgetDto> {
     return this.budgets.create(by, body);
+  }
+
+  @Patch(':id')
+  @AcceptApiKeyScopes('budgets:write')
+  @ApiOperation({
+    summary: 'Change a budget’s name, amount, mode or webhook (audited); its scope and period stay.',
+  })
+  @ApiOkResponse({ type: BudgetDto })
+  updateBudget(
+    @CurrentUser() by: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateBudgetDto,
+  ): Promise<BudgetDto> {
+    return this.budgets.update(by, id, body);
   }
 
   @Delete(':id')

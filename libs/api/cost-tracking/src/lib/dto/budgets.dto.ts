@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 
+/** A positive decimal with up to 6 places: '0' would be a budget nobody can spend under (the table refuses it). */
+const AMOUNT = /^(?!0+(\.0+)?$)\d{1,9}(\.\d{1,6})?$/;
+const AMOUNT_MESSAGE = 'amount must be a decimal string above 0 such as "250"';
+
 export class CreateBudgetDto {
   @ApiProperty({ example: 'Support bot, monthly' }) @IsString() @Length(1, 100) name!: string;
   @ApiProperty({ enum: ['user', 'project', 'api_key'] }) @IsIn(['user', 'project', 'api_key']) scope!:
@@ -13,7 +17,7 @@ export class CreateBudgetDto {
   @Length(1, 100)
   scope_id?: string;
   @ApiProperty({ example: '250', description: 'USD per period, decimal string.' })
-  @Matches(/^\d{1,9}(\.\d{1,6})?$/, { message: 'amount must be a decimal string such as "250"' })
+  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
   amount!: string;
   @ApiProperty({ enum: ['daily', 'monthly'], description: 'Calendar periods in UTC.' })
   @IsIn(['daily', 'monthly'])
@@ -35,6 +39,29 @@ export class CreateBudgetDto {
   webhook_url?: string;
 }
 
+/** What can change on a budget; its scope and period are what it is (a different scope or period is a new budget). */
+export class UpdateBudgetDto {
+  @ApiPropertyOptional({ example: 'Support bot, monthly' }) @IsOptional() @IsString() @Length(1, 100) name?: string;
+  @ApiPropertyOptional({
+    example: '300',
+    description: 'USD per period, decimal string; applies to the current period.',
+  })
+  @IsOptional()
+  @Matches(AMOUNT, { message: AMOUNT_MESSAGE })
+  amount?: string;
+  @ApiPropertyOptional({ enum: ['hard', 'soft'] }) @IsOptional() @IsIn(['hard', 'soft']) mode?: 'hard' | 'soft';
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description:
+      'A new alert webhook (answered with a new signing secret, shown once), or null to stop posting alerts.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  webhook_url?: string | null;
+}
+
 export class BudgetDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
@@ -52,6 +79,7 @@ export class BudgetDto {
   @ApiProperty({ example: '0.4', description: 'Held for calls in flight (hard budgets).' }) reserved!: string;
   @ApiProperty() remaining!: string;
   @ApiProperty({ example: '5', description: 'Spent as a percentage of the amount.' }) percent!: string;
+  @ApiProperty({ description: 'Alerts are posted to a webhook (its address is not shown).' }) has_webhook!: boolean;
   @ApiPropertyOptional({ description: 'Only when created with a webhook: its signing secret, shown once.' })
   webhook_secret?: string;
 }

@@ -19,6 +19,12 @@ import { seesAllCosts } from './cost-reports.service';
 
 export * from './budget-ledger.service';
 
+/** A budget as the budget routes show it: its status and whether alerts go to a webhook. */
+export type BudgetView = BudgetStatus & { has_webhook: boolean; webhook_secret?: string };
+type ViewRow = BudgetRow & { has_webhook: boolean };
+const BUDGET_COLUMNS = `id, owner_id, scope, scope_id, name, amount::text, currency, period, mode,
+  (webhook_url IS NOT NULL) AS has_webhook`;
+
 /** The budget routes: who sees which budgets, creating one (with its webhook secret) and deleting one, audited. */
 @Injectable()
 export class BudgetsService {
@@ -37,13 +43,13 @@ export class BudgetsService {
    * Budgets the caller sees: operators and admins all; a member those they set and those placed on them (on their
    * user, their API keys or a project they use), so nobody is blocked by a cap they cannot see.
    */
-  async list(by: Principal): Promise<BudgetStatus[]> {
+  async list(by: Principal): Promise<BudgetView[]> {
     const all = seesAllCosts(by);
     const projects = all ? [] : (await this.projects.usableBy(by)).map((p) => p.id);
     const keys = all ? [] : await this.identity.apiKeyIdsOf(by.userId);
-    const rows = await query<BudgetRow>(
+    const rows = await query<ViewRow>(
       this.dataSource,
-      `SELECT id, owner_id, scope, scope_id, name, amount::text, currency, period, mode FROM budgets
+      `SELECT ${BUDGET_COLUMNS} FROM budgets
         WHERE deleted_at IS NULL
           AND ($1::uuid IS NULL OR owner_id = $1
                OR (scope = 'user' AND scope_id = $1::text)
@@ -52,11 +58,16 @@ export class BudgetsService {
         ORDER BY name, id`,
       [all ? null : by.userId, projects, keys],
     );
+    return this.views(rows);
+  }
+
+  private async views(rows: ViewRow[]): Promise<BudgetView[]> {
     const names = await this.projects.names(rows.filter((b) => b.scope === 'project').map((b) => b.scope_id));
     return Promise.all(
       rows.map(async (b) => ({
         ...(await this.ledger.status(b)),
         scope_name: b.scope === 'project' ? (names.get(b.scope_id) ?? null) : null,
+        has_webhook: b.has_webhook,
       })),
     );
   }
@@ -72,7 +83,7 @@ export class BudgetsService {
       mode: 'hard' | 'soft';
       webhook_url?: string;
     },
-  ): Promise<BudgetStatus & { webhook_secret?: string }> {
+  ): Promise<BudgetView> {
     let scopeId = input.scope_id ?? '';
     if (input.scope === 'user') {
       scopeId = scopeId || by.userId;
@@ -93,27 +104,13 @@ export class BudgetsService {
       // Operators and admins budget any project, members the projects they own; stored by the project's id.
       scopeId = (await this.projects.forManage(by, scopeId)).id;
     }
-    let secret: string | undefined;
-    if (input.webhook_url) {
-      try {
-        checkFeedUrl(
-          input.webhook_url,
-          this.alerts.webhookHostsFor(by.role),
-          'WEBHOOK_ALLOWED_HOSTS (admins’ budgets)',
-        );
-      } catch (e) {
-        throw DomainError.badRequest('VALIDATION_FAILED', (e as FeedFetchError).message, [
-          { field: 'webhook_url', problems: [(e as FeedFetchError).message] },
-        ]);
-      }
-      secret = `whsec_${randomBytes(24).toString('base64url')}`;
-    }
+    const secret = input.webhook_url ? this.webhookSecret(by, input.webhook_url) : undefined;
     const b = await this.dataSource.transaction(async (m) => {
-      const [row] = await query<BudgetRow>(
+      const [row] = await query<ViewRow>(
         m,
         `INSERT INTO budgets (owner_id, scope, scope_id, name, amount, period, mode, webhook_url, webhook_secret_sealed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         RETURNING id, owner_id, scope, scope_id, name, amount::text, currency, period, mode`,
+         RETURNING ${BUDGET_COLUMNS}`,
         [
           by.userId,
           input.scope,
@@ -136,9 +133,73 @@ export class BudgetsService {
       return row;
     });
     this.changes.changed('budgets');
-    const scopeName =
-      b.scope === 'project' ? ((await this.projects.names([b.scope_id])).get(b.scope_id) ?? null) : null;
-    return { ...(await this.ledger.status(b)), scope_name: scopeName, ...(secret ? { webhook_secret: secret } : {}) };
+    const [view] = await this.views([b]);
+    return { ...view, ...(secret ? { webhook_secret: secret } : {}) };
+  }
+
+  /**
+   * Changes a budget's name, amount, mode or webhook (its scope and period stay: they define which spend it counts).
+   * The new amount applies to the current period at once; a hard budget's calls in flight keep their reservations.
+   */
+  async update(
+    by: Principal,
+    id: string,
+    input: { name?: string; amount?: string; mode?: 'hard' | 'soft'; webhook_url?: string | null },
+  ): Promise<BudgetView> {
+    const secret = input.webhook_url ? this.webhookSecret(by, input.webhook_url) : undefined;
+    const row = await this.dataSource.transaction(async (m) => {
+      const [before] = await query<ViewRow>(
+        m,
+        `SELECT ${BUDGET_COLUMNS} FROM budgets WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+        [id],
+      );
+      if (!before || (before.owner_id !== by.userId && !seesAllCosts(by))) {
+        throw DomainError.notFound('BUDGET_NOT_FOUND', `No budget ${id}.`);
+      }
+      const webhookChanged = input.webhook_url !== undefined;
+      const [after] = await query<ViewRow>(
+        m,
+        `UPDATE budgets SET name = COALESCE($2, name), amount = COALESCE($3::numeric, amount),
+                mode = COALESCE($4, mode),
+                webhook_url = CASE WHEN $5 THEN $6 ELSE webhook_url END,
+                webhook_secret_sealed = CASE WHEN $5 THEN $7 ELSE webhook_secret_sealed END
+          WHERE id = $1
+          RETURNING ${BUDGET_COLUMNS}`,
+        [
+          id,
+          input.name ?? null,
+          input.amount ?? null,
+          input.mode ?? null,
+          webhookChanged,
+          input.webhook_url ?? null,
+          secret ? this.secrets.seal(secret) : null,
+        ],
+      );
+      await this.audit.record(m, {
+        actor: actorOf(by),
+        action: 'budget.updated',
+        targetType: 'budget',
+        targetId: id,
+        before: { ...before },
+        after: { ...after },
+      });
+      return after;
+    });
+    this.changes.changed('budgets');
+    const [view] = await this.views([row]);
+    return { ...view, ...(secret ? { webhook_secret: secret } : {}) };
+  }
+
+  /** Checks a webhook address against the caller's allowed hosts and makes its signing secret. */
+  private webhookSecret(by: Principal, url: string): string {
+    try {
+      checkFeedUrl(url, this.alerts.webhookHostsFor(by.role), 'WEBHOOK_ALLOWED_HOSTS (admins’ budgets)');
+    } catch (e) {
+      throw DomainError.badRequest('VALIDATION_FAILED', (e as FeedFetchError).message, [
+        { field: 'webhook_url', problems: [(e as FeedFetchError).message] },
+      ]);
+    }
+    return `whsec_${randomBytes(24).toString('base64url')}`;
   }
 
   async remove(by: Principal, id: string): Promise<void> {

@@ -4,6 +4,11 @@
 export interface BudgetDto {
   amount: string;
   currency: string;
+
+  /**
+   * Alerts are posted to a webhook (its address is not shown).
+   */
+  has_webhook: boolean;
   id: string;
   mode: 'hard' | 'soft';
   name: string;

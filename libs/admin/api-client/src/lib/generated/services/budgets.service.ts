@@ -18,6 +18,8 @@ import { DeleteBudget$Params } from '../fn/budgets/delete-budget';
 import { listBudgets } from '../fn/budgets/list-budgets';
 import { ListBudgets$Params } from '../fn/budgets/list-budgets';
 import { ListMetaDto } from '../models/list-meta-dto';
+import { updateBudget } from '../fn/budgets/update-budget';
+import { UpdateBudget$Params } from '../fn/budgets/update-budget';
 
 @Injectable({ providedIn: 'root' })
 export class BudgetsService extends BaseService {
@@ -123,6 +125,41 @@ export class BudgetsService extends BaseService {
     const resp = this.deleteBudget$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<void>): void => r.body)
+    );
+  }
+
+  /** Path part for operation `updateBudget()` */
+  static readonly UpdateBudgetPath = '/api/v1/budgets/{id}';
+
+  /**
+   * Change a budget’s name, amount, mode or webhook (audited); its scope and period stay.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `updateBudget()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  updateBudget$Response(params: UpdateBudget$Params, context?: HttpContext): Observable<StrictHttpResponse<BudgetDto>> {
+    const obs = updateBudget(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Change a budget’s name, amount, mode or webhook (audited); its scope and period stay.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `updateBudget$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  updateBudget(params: UpdateBudget$Params, context?: HttpContext): Observable<BudgetDto> {
+    const resp = this.updateBudget$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<BudgetDto>): BudgetDto => r.body)
     );
   }
 
