@@ -10,3 +10,4 @@ export * from './lib/prices';
 export * from './lib/server-errors';
 export * from './lib/not-found';
 export * from './lib/live-events';
+export * from './lib/save-file';

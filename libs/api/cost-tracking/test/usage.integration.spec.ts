@@ -277,6 +277,15 @@ describe('usage ingest and cost reports', () => {
       newly_priced: 1,
       total_delta: '0.05',
     });
+    // The preview names what moves: per model, and call by call, largest change first.
+    expect(dry.body.by_model).toEqual([
+      { provider: 'openai', model: 'openai/o3', adjusted: 2, delta: '0.05', currency: 'USD' },
+    ]);
+    expect(dry.body.largest.map((c: { old_cost: string | null; new_cost: string; delta: string }) => c)).toEqual([
+      expect.objectContaining({ old_cost: null, new_cost: '0.06', delta: '0.06', model: 'openai/o3' }),
+      expect.objectContaining({ old_cost: '0.05', new_cost: '0.04', delta: '-0.01', provider: 'openai' }),
+    ]);
+    expect(dry.body.largest[1].occurred_at).toMatch(/^2025-05-20T/);
     await request(t.app.getHttpServer())
       .post('/api/v1/costs/reprice')
       .set('Authorization', `Bearer ${token.member}`)

@@ -6,6 +6,7 @@ import { FormControl, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatChipsModule } from '@angular/material/chips';
+import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -15,8 +16,10 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Params, Router, RouterLink } from '@angular/router';
-import { ModelsService, ModelSummaryDto, StatsService } from '@mph/admin-api-client';
+import { ModelDetailDto, ModelsService, ModelSummaryDto, StatsService } from '@mph/admin-api-client';
+import { SessionStore } from '@mph/admin-feature-auth';
 import { Money } from '@mph/admin-ui';
+import { NewModelDialog } from './new-model-dialog';
 import { ProviderNames } from './provider-names';
 import { debounceTime, distinctUntilChanged, map } from 'rxjs';
 
@@ -134,6 +137,9 @@ export class CatalogPage {
   private readonly api = inject(ModelsService);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
+  private readonly dialog = inject(MatDialog);
+  private readonly session = inject(SessionStore);
+  readonly operator = computed(() => this.session.hasRole('operator', 'admin'));
   readonly params = toSignal(this.route.queryParamMap, { requireSync: true });
   readonly flags = FLAGS;
   readonly sorts = SORTS;
@@ -223,6 +229,16 @@ export class CatalogPage {
   }
 
   /** Writes valid price limits to the URL (an empty box removes the limit; an invalid one waits, with its message). */
+  /** Operators add a model the feeds do not carry, then land on its page to add offerings and prices. */
+  newModel(): void {
+    this.dialog
+      .open(NewModelDialog, { width: '680px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe((created?: ModelDetailDto) => {
+        if (created) void this.router.navigate(modelLink(created.id));
+      });
+  }
+
   applyPrices(): void {
     if (this.maxInput.invalid || this.maxOutput.invalid) return;
     const input = this.maxInput.value.trim() || null;

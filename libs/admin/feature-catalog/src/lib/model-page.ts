@@ -280,6 +280,30 @@ export class ModelPage {
     if (model) this.openOffering({ modelId: model.id, offering });
   }
 
+  /** Deletes the model and its offerings (soft: the audit log keeps them; usage already priced keeps its cost). */
+  remove(): void {
+    const model = this.model();
+    if (!model) return;
+    const [owner, name] = model.id.split('/');
+    confirmAction(this.dialog, {
+      title: `Delete ${model.display_name}?`,
+      message:
+        `${model.id} and its ${model.offerings.length} offering${model.offerings.length === 1 ? '' : 's'} leave the ` +
+        'catalog; calls already recorded keep their cost, and the audit log keeps the model. To fold a duplicate ' +
+        'into another model, use "Merge into…" instead.',
+      confirm: 'Delete',
+      destructive: true,
+    })
+      .pipe(
+        filter(Boolean),
+        switchMap(() => this.editing.deleteModel({ owner, name })),
+      )
+      .subscribe(() => {
+        this.snack.open(`Deleted ${model.display_name}.`, 'OK', { duration: 4000 });
+        void this.router.navigate(['/catalog']);
+      });
+  }
+
   removeOffering(offering: OfferingDto): void {
     confirmAction(this.dialog, {
       title: `Delete the ${offering.provider} offering?`,

@@ -8,7 +8,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { BudgetDto, BudgetsService, SummaryDto, UsageService } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { MoneyPipe, StackedBars, StackedRow } from '@mph/admin-ui';
+import { MoneyPipe, saveFile, StackedBars, StackedRow } from '@mph/admin-ui';
 import { forkJoin } from 'rxjs';
 import { CostsLinks } from './costs-links';
 
@@ -226,14 +226,7 @@ export class CostsPage implements OnInit {
   download(): void {
     this.usage
       .exportCostSummary({ from: this.from(), to: this.to(), group_by: `day,${this.stack()}` })
-      .subscribe((csv) => {
-        const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-        const a = document.createElement('a');
-        a.href = url;
-        a.download = `costs-${this.from()}-${this.to()}.csv`;
-        a.click();
-        URL.revokeObjectURL(url);
-      });
+      .subscribe((csv) => saveFile(csv, `costs-${this.from()}-${this.to()}.csv`));
   }
 
   gaugeValue(b: BudgetDto): number {

@@ -11,7 +11,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { ActivatedRoute, Params, Router, RouterLink } from '@angular/router';
 import { ApiKeysService, ChatService, UsageEventDto, UsageService } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { errorText, MoneyPipe, silentErrors } from '@mph/admin-ui';
+import { errorText, MoneyPipe, saveFile, silentErrors } from '@mph/admin-ui';
 import { CostsLinks } from './costs-links';
 
 /** The filters the page keeps in its URL (shareable; the costs page's "top" rows link here with one set). */
@@ -53,6 +53,7 @@ export class UsagePage {
   readonly loading = signal(false);
   readonly error = signal<string | null>(null);
   readonly open = signal<string | null>(null);
+  readonly downloading = signal(false);
   readonly keys = signal<{ id: string; name: string }[]>([]);
   readonly projects = signal<{ id: string; name: string }[]>([]);
   readonly filtered = computed(() => USAGE_FILTERS.some((f) => this.params().get(f)));
@@ -115,11 +116,30 @@ export class UsagePage {
     return Object.entries(e.breakdown ?? {});
   }
 
+  /** Every call matching the filters (all pages) as CSV, saved by the browser. */
+  download(): void {
+    this.downloading.set(true);
+    this.api.exportUsageEvents(this.filters(), silentErrors()).subscribe({
+      next: (csv) => {
+        this.downloading.set(false);
+        saveFile(csv, `usage-${new Date().toISOString().slice(0, 10)}.csv`);
+      },
+      error: (e: unknown) => {
+        this.downloading.set(false);
+        this.error.set(errorText(e, 'The export failed; try again.'));
+      },
+    });
+  }
+
+  private filters(): Record<string, string> {
+    const p = this.params();
+    return Object.fromEntries(USAGE_FILTERS.flatMap((f) => (p.get(f) ? [[f, p.get(f) as string]] : [])));
+  }
+
   private load(): void {
     this.loading.set(true);
     this.error.set(null);
-    const p = this.params();
-    const filters = Object.fromEntries(USAGE_FILTERS.flatMap((f) => (p.get(f) ? [[f, p.get(f)]] : [])));
+    const filters = this.filters();
     this.api.listUsageEvents({ ...filters, limit: 100, cursor: this.cursor() ?? undefined }, silentErrors()).subscribe({
       next: (page) => {
         this.rows.set([...this.rows(), ...page.data]);

@@ -10,6 +10,7 @@ import { SessionStore } from '@mph/admin-feature-auth';
   template: `
     <nav class="links" aria-label="Pricing pages">
       <a routerLink="/pricing" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }">Prices</a>
+      <a routerLink="/pricing/exports" routerLinkActive="active">Exports</a>
       @if (operator()) {
         <a routerLink="/pricing/sync" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }"
           >Sync sources</a

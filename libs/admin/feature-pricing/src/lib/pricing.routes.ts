@@ -3,6 +3,7 @@ import { roleGuard } from '@mph/admin-feature-auth';
 import { OfferingPricesPage } from './offering-prices-page';
 import { PricesPage } from './prices-page';
 import { CatalogReportPage } from './catalog-report-page';
+import { ExportsPage } from './exports-page';
 import { QualityPage } from './quality-page';
 import { ReviewPage } from './review-page';
 import { SyncRunPage } from './sync-run-page';
@@ -13,6 +14,7 @@ const operators = [roleGuard('operator', 'admin')];
 
 export const PRICING_ROUTES: Routes = [
   { path: '', component: PricesPage, title: 'Prices · Model Price Hub' },
+  { path: 'exports', component: ExportsPage, title: 'Exports · Model Price Hub' },
   { path: 'offerings/:id', component: OfferingPricesPage, title: 'Offering prices · Model Price Hub' },
   { path: 'sync', component: SyncSourcesPage, title: 'Sync sources · Model Price Hub', canActivate: operators },
   { path: 'sync/runs', component: SyncRunsPage, title: 'Sync runs · Model Price Hub', canActivate: operators },

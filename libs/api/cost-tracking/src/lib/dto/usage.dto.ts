@@ -221,6 +221,25 @@ export class RepriceDto {
   @ApiPropertyOptional({ default: false }) @IsOptional() @Type(() => Boolean) dry_run?: boolean;
 }
 
+export class RepriceModelDto {
+  @ApiProperty() provider!: string;
+  @ApiProperty({ description: 'Model as resolved (or as sent when unresolved).' }) model!: string;
+  @ApiProperty({ description: 'Calls whose cost changes.' }) adjusted!: number;
+  @ApiProperty({ example: '-0.02' }) delta!: string;
+  @ApiProperty({ example: 'USD' }) currency!: string;
+}
+
+export class RepriceChangeDto {
+  @ApiProperty({ example: '42' }) event_id!: string;
+  @ApiProperty({ format: 'date-time' }) occurred_at!: string;
+  @ApiProperty() provider!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null: the call was unpriced.' }) old_cost!: string | null;
+  @ApiProperty() new_cost!: string;
+  @ApiProperty() delta!: string;
+  @ApiProperty({ example: 'USD' }) currency!: string;
+}
+
 export class RepriceResultDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) run_id!: string | null;
   @ApiProperty() dry_run!: boolean;
@@ -229,4 +248,11 @@ export class RepriceResultDto {
   @ApiProperty() newly_priced!: number;
   @ApiProperty() still_unpriced!: number;
   @ApiProperty({ example: '-0.02' }) total_delta!: string;
+  @ApiProperty({
+    type: [RepriceModelDto],
+    description: 'Per provider and model: calls that change and the sum of their changes (largest first, ≤ 50).',
+  })
+  by_model!: RepriceModelDto[];
+  @ApiProperty({ type: [RepriceChangeDto], description: 'The calls whose cost moves most (≤ 20).' })
+  largest!: RepriceChangeDto[];
 }

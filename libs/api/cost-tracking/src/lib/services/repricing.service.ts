@@ -16,6 +16,17 @@ export interface RepriceInput {
   dryRun?: boolean;
 }
 
+export interface RepriceChange {
+  event_id: string;
+  occurred_at: string;
+  provider: string;
+  model: string;
+  old_cost: string | null;
+  new_cost: string;
+  delta: string;
+  currency: string;
+}
+
 export interface RepriceResult {
   run_id: string | null;
   dry_run: boolean;
@@ -24,7 +35,15 @@ export interface RepriceResult {
   newly_priced: number;
   still_unpriced: number;
   total_delta: string;
+  /** Per provider and model: how many calls change and by how much (largest moves first, at most 50). */
+  by_model: { provider: string; model: string; adjusted: number; delta: string; currency: string }[];
+  /** The calls that move most (at most 20), so a preview can be checked call by call. */
+  largest: RepriceChange[];
 }
+
+/** How many per-model rows and single calls a result lists. */
+const BY_MODEL_ROWS = 50;
+const LARGEST_CALLS = 20;
 
 /** Largest window one request re-prices (the events are read at once). */
 const MAX_EVENTS = 200_000;
@@ -100,6 +119,7 @@ export class RepricingService {
         delta: string;
         version: string | null;
       }[] = [];
+      const changed: { e: (typeof events)[number]; old: string | null; fresh: string; delta: Dec }[] = [];
       const rollup = new Map<
         string,
         { e: (typeof events)[number]; delta: Dec; deltaUsd: Dec; priced: number; unconverted: number }
@@ -126,6 +146,7 @@ export class RepricingService {
         const delta = new Dec(fresh).minus(old ?? 0);
         if (old === null) newlyPriced++;
         adjustments.push({ event_id: e.id, old, new: fresh, delta: delta.toFixed(), version: version?.id ?? null });
+        changed.push({ e, old, fresh, delta });
         const day = e.occurred_at.toISOString().slice(0, 10);
         const key = [day, e.user_id, e.api_key_id ?? '', e.project, e.provider, e.rmodel, e.currency].join('\u0001');
         const cur = rollup.get(key) ?? { e, delta: new Dec(0), deltaUsd: new Dec(0), priced: 0, unconverted: 0 };
@@ -145,6 +166,7 @@ export class RepricingService {
         newly_priced: newlyPriced,
         still_unpriced: stillUnpriced,
         total_delta: totalDelta.toFixed(),
+        ...summarise(changed),
       };
       if (input.dryRun) return result;
       const [run] = await query<{ id: string }>(
@@ -192,10 +214,60 @@ export class RepricingService {
         action: 'costs.repriced',
         targetType: 'repricing_run',
         targetId: run.id,
-        after: { ...result, from: input.from.toISOString(), to: input.to.toISOString(), reason: input.reason },
+        after: {
+          ...result,
+          largest: undefined,
+          from: input.from.toISOString(),
+          to: input.to.toISOString(),
+          reason: input.reason,
+        },
       });
       this.cache.invalidate('prices');
       return result;
     });
   }
+}
+
+type Changed = {
+  e: { id: string; occurred_at: Date; provider: string; rmodel: string; currency: string };
+  old: string | null;
+  fresh: string;
+  delta: Dec;
+};
+
+/** The per-model totals and the largest single moves of a re-pricing, largest absolute change first. */
+function summarise(changed: Changed[]): Pick<RepriceResult, 'by_model' | 'largest'> {
+  const groups = new Map<string, { provider: string; model: string; currency: string; adjusted: number; delta: Dec }>();
+  for (const c of changed) {
+    const currency = c.e.currency.trim();
+    const key = [c.e.provider, c.e.rmodel, currency].join('\u0001');
+    const g = groups.get(key) ?? {
+      provider: c.e.provider,
+      model: c.e.rmodel,
+      currency,
+      adjusted: 0,
+      delta: new Dec(0),
+    };
+    g.adjusted++;
+    g.delta = g.delta.plus(c.delta);
+    groups.set(key, g);
+  }
+  const byModel = [...groups.values()]
+    .sort((a, b) => b.delta.abs().comparedTo(a.delta.abs()) || b.adjusted - a.adjusted)
+    .slice(0, BY_MODEL_ROWS)
+    .map((g) => ({ ...g, delta: g.delta.toFixed() }));
+  const largest = [...changed]
+    .sort((a, b) => b.delta.abs().comparedTo(a.delta.abs()) || Number(a.e.id) - Number(b.e.id))
+    .slice(0, LARGEST_CALLS)
+    .map((c) => ({
+      event_id: c.e.id,
+      occurred_at: c.e.occurred_at.toISOString(),
+      provider: c.e.provider,
+      model: c.e.rmodel,
+      old_cost: c.old,
+      new_cost: c.fresh,
+      delta: c.delta.toFixed(),
+      currency: c.e.currency.trim(),
+    }));
+  return { by_model: byModel, largest };
 }
