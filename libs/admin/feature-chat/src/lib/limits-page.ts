@@ -1,5 +1,5 @@
-import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal, ViewChild } from '@angular/core';
+import { FormBuilder, FormGroupDirective, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -77,7 +77,7 @@ export function limitText(l: Pick<GatewayLimitDto, 'requests_per_minute' | 'toke
       </p>
     }
     <h2>{{ editing() ? 'Change the limit' : 'Set a limit' }}</h2>
-    <form [formGroup]="form" (ngSubmit)="save()" class="filters" novalidate>
+    <form [formGroup]="form" #formDir="ngForm" (ngSubmit)="save()" class="filters" novalidate>
       <mat-form-field appearance="outline">
         <mat-label>On</mat-label>
         <mat-select formControlName="scope" data-testid="limit-scope">
@@ -150,6 +150,7 @@ export class LimitsPage implements OnInit {
   readonly columns = ['on', 'limit', 'actions'];
   readonly limitText = limitText;
   readonly fieldError = fieldError;
+  @ViewChild('formDir') private formDir?: FormGroupDirective;
   readonly form = inject(FormBuilder).nonNullable.group({
     scope: ['api_key' as 'api_key' | 'project'],
     scope_id: ['', Validators.required],
@@ -203,9 +204,12 @@ export class LimitsPage implements OnInit {
     this.scope.set(l.scope as 'api_key' | 'project');
   }
 
+  /** Empties the form for the next limit; resetting the submitted state too, so empty fields are not called wrong. */
   reset(): void {
     this.editing.set(null);
-    this.form.reset({ scope: 'api_key', scope_id: '', requests_per_minute: '', tokens_per_minute: '' });
+    const empty = { scope: 'api_key' as const, scope_id: '', requests_per_minute: '', tokens_per_minute: '' };
+    if (this.formDir) this.formDir.resetForm(empty);
+    else this.form.reset(empty);
   }
 
   save(): void {

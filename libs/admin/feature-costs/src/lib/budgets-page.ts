@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { FormBuilder, FormGroupDirective, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -30,7 +30,7 @@ import { CostsLinks } from './costs-links';
   template: `
     <mph-costs-links />
     <header class="page-header"><h1>Budgets</h1></header>
-    <form [formGroup]="form" (ngSubmit)="create()" class="filters" novalidate>
+    <form [formGroup]="form" #formDir="ngForm" (ngSubmit)="create(formDir)" class="filters" novalidate>
       <mat-form-field appearance="outline">
         <mat-label>Name</mat-label>
         <input matInput formControlName="name" data-testid="budget-name" />
@@ -154,7 +154,7 @@ export class BudgetsPage implements OnInit {
     this.api.listBudgets().subscribe(({ data }) => this.budgets.set(data));
   }
 
-  create(): void {
+  create(formDir?: FormGroupDirective): void {
     if (this.form.invalid) {
       this.form.markAllAsTouched();
       return;
@@ -172,15 +172,18 @@ export class BudgetsPage implements OnInit {
     this.error.set(null);
     this.api.createBudget({ body }, silentErrors()).subscribe({
       next: (created) => {
-        this.form.reset({
+        // resetForm also clears the submitted state: emptied fields are not called "Required" for the next budget.
+        const empty = {
           name: '',
-          scope: 'user',
+          scope: 'user' as const,
           scope_id: '',
           amount: '',
-          period: 'monthly',
-          mode: 'soft',
+          period: 'monthly' as const,
+          mode: 'soft' as const,
           webhook_url: '',
-        });
+        };
+        if (formDir) formDir.resetForm(empty);
+        else this.form.reset(empty);
         this.load();
         if (created.webhook_secret) {
           showSecret(this.dialog, {

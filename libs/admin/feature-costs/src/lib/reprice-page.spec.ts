@@ -4,6 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
 import { provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
 import type { RepriceResultDto } from '@mph/admin-api-client';
 import { of } from 'rxjs';
 import { dayAfter, RepricePage, repriceRequest } from './reprice-page';
@@ -91,7 +92,7 @@ describe('re-pricing page', () => {
     const el = fixture.nativeElement as HTMLElement;
     const text = (sel: string) => (el.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
     expect(text('[data-testid="reprice-summary"]')).toBe(
-      '3 priced calls in the window; 2 would change by +$0.05 in total, 1 of them unpriced until now.',
+      '3 calls in the window; 2 would change by +$0.05 in total, 1 of them unpriced until now.',
     );
     const rows = [...el.querySelectorAll('[data-testid="reprice-largest"] tbody tr')].map((tr) =>
       [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()),
@@ -134,5 +135,29 @@ describe('re-pricing page', () => {
     http.expectNone('/api/v1/costs/reprice');
     await fixture.whenStable();
     expect((fixture.nativeElement as HTMLElement).textContent).toContain('On or after the first day');
+  });
+
+  it('opens filled in from a price correction’s link', async () => {
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({
+      providers: [
+        provideNoopAnimations(),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([{ path: 'costs/reprice', component: RepricePage }]),
+      ],
+    });
+    const harness = await RouterTestingHarness.create();
+    const page = await harness.navigateByUrl(
+      '/costs/reprice?from=2026-03-01&to=2026-03-31&provider=openai&model=o3&reason=Price%20correction%3A%20typo',
+      RepricePage,
+    );
+    expect(page.form.getRawValue()).toEqual({
+      from: '2026-03-01',
+      to: '2026-03-31',
+      provider: 'openai',
+      model: 'o3',
+      reason: 'Price correction: typo',
+    });
   });
 });

@@ -5,7 +5,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { RouterLink } from '@angular/router';
+import { ActivatedRoute, RouterLink } from '@angular/router';
 import { CostsService, RepriceDto, RepriceResultDto } from '@mph/admin-api-client';
 import { applyServerErrors, confirmAction, fieldError, formatMoney, MoneyPipe, silentErrors } from '@mph/admin-ui';
 import { filter } from 'rxjs';
@@ -115,7 +115,7 @@ const today = () => new Date().toISOString().slice(0, 10);
       <section class="result" aria-live="polite" data-testid="reprice-result">
         <h2>{{ r.dry_run ? 'Preview' : 'Applied' }}</h2>
         <p data-testid="reprice-summary">
-          {{ r.events | number }} priced call{{ r.events === 1 ? '' : 's' }} in the window;
+          {{ r.events | number }} call{{ r.events === 1 ? '' : 's' }} in the window;
           @if (r.adjusted) {
             <strong>{{ r.adjusted | number }} {{ r.dry_run ? 'would change' : 'changed' }}</strong>
             by <strong>{{ signed(r.total_delta) }}{{ abs(r.total_delta) | money }}</strong> in total{{
@@ -238,6 +238,16 @@ export class RepricePage {
   private previewed: RepriceDto | null = null;
 
   constructor() {
+    // A price correction links here with its window (whole days), provider, model and reason filled in.
+    const q = inject(ActivatedRoute).snapshot.queryParamMap;
+    const day = /^\d{4}-\d{2}-\d{2}$/;
+    this.form.patchValue({
+      ...(day.test(q.get('from') ?? '') ? { from: q.get('from') as string } : {}),
+      ...(day.test(q.get('to') ?? '') ? { to: q.get('to') as string } : {}),
+      provider: q.get('provider') ?? '',
+      model: q.get('model') ?? '',
+      reason: q.get('reason') ?? '',
+    });
     // Editing the inputs makes a shown preview stale: it cannot be applied any more.
     this.form.valueChanges.subscribe(() => {
       if (this.result()?.dry_run) this.result.set(null);

@@ -53,7 +53,7 @@ export function exportUrl(root: string, path: string, day: string): string {
     <header class="page-header"><h1>Exports</h1></header>
     <p class="sub">The price list in the shapes other tools read. Public, like the prices; no sign-in needed.</p>
     <mat-form-field appearance="outline">
-      <mat-label>Prices in force on (UTC, start of day)</mat-label>
+      <mat-label>Prices as of (UTC day)</mat-label>
       <input matInput type="date" [ngModel]="day()" (ngModelChange)="day.set($event ?? '')" data-testid="export-day" />
       <mat-hint>Empty: now</mat-hint>
     </mat-form-field>

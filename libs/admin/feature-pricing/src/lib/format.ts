@@ -25,3 +25,19 @@ export function stepSeries(history: PriceVersionDto[], tier = 'standard', region
 /** Versions that start later than now (known upcoming changes). */
 export const upcomingVersions = (history: PriceVersionDto[], at = Date.now()) =>
   history.filter((v) => Date.parse(v.effective_from) > at);
+
+/**
+ * The re-pricing page's address for a correction's suggested window, in whole UTC days: the first day holding the
+ * corrected instant and the last day before the window's (exclusive) end. Calls outside the instant's window on those
+ * days price the same again, so they do not move.
+ */
+export function repriceParams(r: { from: string; to: string; provider: string; model: string; reason: string }) {
+  const last = new Date(new Date(r.to).getTime() - 1);
+  return {
+    from: r.from.slice(0, 10),
+    to: last.toISOString().slice(0, 10),
+    provider: r.provider,
+    model: r.model,
+    reason: r.reason,
+  };
+}

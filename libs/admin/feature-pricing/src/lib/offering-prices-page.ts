@@ -5,7 +5,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import { ActivatedRoute, RouterLink } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import {
   PriceEditingService,
   PriceHistoryDto,
@@ -24,7 +24,7 @@ import {
   StepChart,
 } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
-import { modelRoute, stepSeries, upcomingVersions } from './format';
+import { modelRoute, repriceParams, stepSeries, upcomingVersions } from './format';
 import { PriceEditorDialog, PriceEditorData } from './price-editor-dialog';
 import { PricingLinks } from './pricing-links';
 
@@ -175,6 +175,7 @@ export class OfferingPricesPage implements OnInit {
   private readonly editing = inject(PriceEditingService);
   private readonly dialog = inject(MatDialog);
   private readonly snack = inject(MatSnackBar);
+  private readonly router = inject(Router);
   private readonly session = inject(SessionStore);
   readonly canEdit = computed(() => this.session.hasRole('operator', 'admin'));
   readonly history = signal<PriceHistoryDto | null>(null);
@@ -250,8 +251,23 @@ export class OfferingPricesPage implements OnInit {
       .afterClosed()
       .subscribe((saved) => {
         if (!saved) return;
-        this.snack.open(`Saved: new prices from ${sinceLabel(saved.effective_from)} UTC.`, 'OK', { duration: 5000 });
         this.load();
+        const r = saved.reprice;
+        if (!r) {
+          this.snack.open(`Saved: new prices from ${sinceLabel(saved.effective_from)} UTC.`, 'OK', { duration: 5000 });
+          return;
+        }
+        // A correction rewrote history already used to price calls: offer the re-pricing of exactly that window.
+        this.snack
+          .open(
+            `Corrected from ${sinceLabel(saved.effective_from)} UTC. Calls priced before stay as they were.`,
+            'Re-price them',
+            {
+              duration: 15000,
+            },
+          )
+          .onAction()
+          .subscribe(() => void this.router.navigate(['/costs/reprice'], { queryParams: repriceParams(r) }));
       });
   }
 

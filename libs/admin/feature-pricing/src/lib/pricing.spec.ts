@@ -6,7 +6,7 @@ import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import type { PriceComponentDto, PriceVersionDto } from '@mph/admin-api-client';
 import { provideIcons, stepLayout } from '@mph/admin-ui';
 import { conditionLabel, currentVersions } from '@mph/admin-ui';
-import { stepSeries, upcomingVersions } from './format';
+import { repriceParams, stepSeries, upcomingVersions } from './format';
 import { PriceEditorDialog } from './price-editor-dialog';
 
 const comp = (unit: string, amount: string, extra: Partial<PriceComponentDto> = {}): PriceComponentDto => ({
@@ -56,6 +56,18 @@ const history = [
 ];
 
 describe('pricing console helpers', () => {
+  it('turns a correction’s re-pricing window into whole UTC days, the exclusive end’s day left out at midnight', () => {
+    const r = { provider: 'openai', model: 'o3', reason: 'Price correction: typo' };
+    expect(repriceParams({ ...r, from: '2026-03-01T12:00:00.000Z', to: '2026-04-01T00:00:00.000Z' })).toEqual({
+      ...r,
+      from: '2026-03-01',
+      to: '2026-03-31',
+    });
+    expect(repriceParams({ ...r, from: '2026-03-01T12:00:00.000Z', to: '2026-12-07T09:30:00.000Z' }).to).toBe(
+      '2026-12-07',
+    );
+  });
+
   it('builds one step series per base token component of a tier, oldest segment first in the chart', () => {
     const series = stepSeries(history);
     expect(series.map((s) => s.label)).toEqual(['input', 'output']);
