@@ -2036,6 +2036,7 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/prices',
   'GET /api/v1/prices/changes',
   'GET /api/v1/prices/freshness',
+  'GET /api/v1/prices/histories',
   'GET /api/v1/prices/recent-changes',
   'GET /api/v1/stats',
   'GET /api/v1/status',
@@ -2050,6 +2051,7 @@ const PUBLIC_ROUTES = [
   'POST /api/v1/auth/logout',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/costs/estimate',
+  'POST /api/v1/costs/estimate/batch',
   'POST /api/v1/costs/extract',
   // Authenticated by the HMAC signature of the body (per-source secret).
   'POST /api/v1/webhooks/prices/:source',

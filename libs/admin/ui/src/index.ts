@@ -11,3 +11,4 @@ export * from './lib/server-errors';
 export * from './lib/not-found';
 export * from './lib/live-events';
 export * from './lib/save-file';
+export * from './lib/estimate-many';

@@ -125,6 +125,34 @@ describe('costs: estimate and extract (the engine as a service)', () => {
     await estimate({ provider: 'openai', model: 'o3', usage: { input_tokens: 5 }, source: 'no-such-feed' }).expect(422);
   });
 
+  it('prices many offerings in one request, each item answering as the single estimate would', async () => {
+    const items = [
+      { provider: 'anthropic', model: 'claude-sonnet-4-5-20250929', usage: sonnetUsage },
+      { provider: 'openai', model: 'gpt-9', usage: { input_tokens: 1 } },
+      { provider: 'openai', model: 'o3', service_tier: 'priority', usage: { input_tokens: 1 } },
+    ];
+    const res = await request(t.app.getHttpServer()).post('/api/v1/costs/estimate/batch').send({ items }).expect(200);
+    const single = await estimate(items[0]).expect(200);
+    expect(res.body.results[0]).toEqual({
+      index: 0,
+      estimate: { ...single.body, at: expect.any(String) },
+      error: null,
+    });
+    expect(res.body.results[0].estimate.total).toBe('0.1065');
+    expect(res.body.results[1]).toMatchObject({ index: 1, estimate: null, error: { code: 'MODEL_NOT_MATCHED' } });
+    // Unknown is not free: an unpriced tier is an error, never a zero.
+    expect(res.body.results[2].estimate).toBeNull();
+    expect(res.body.results[2].error.message).toContain('unknown, not zero');
+    const batch = (body: object) => request(t.app.getHttpServer()).post('/api/v1/costs/estimate/batch').send(body);
+    await batch({ items: [] }).expect(400);
+    await batch({ items: Array.from({ length: 101 }, () => items[0]) }).expect(400);
+    const malformed = await batch({
+      items: [items[0], { provider: 'openai', model: 'o3', usage: { input_tokens: -1 } }],
+    });
+    expect(malformed.status).toBe(400);
+    expect(JSON.stringify(malformed.body.error.details)).toContain('items.1');
+  });
+
   it('extracts usage from a provider response and prices it with the model it names', async () => {
     const body = {
       id: 'msg_01',

@@ -273,6 +273,22 @@ describe('pricing (versions, point in time, operator edits)', () => {
     await get('/api/v1/offerings/00000000-0000-4000-8000-000000000000/prices/history').expect(404);
   });
 
+  it('answers several offerings’ histories in one request, in the order asked, leaving out unknown ids', async () => {
+    const o3 = offering['openai:o3'];
+    const mini = offering['openai:gpt-4o-mini'];
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const res = await get(
+      `/api/v1/prices/histories?offering_ids=${mini},${missing},${o3},${o3}&service_tier=standard`,
+    ).expect(200);
+    expect(res.body.data.map((h: { offering_id: string }) => h.offering_id)).toEqual([mini, o3]);
+    const single = await get(`/api/v1/offerings/${o3}/prices/history?service_tier=standard`).expect(200);
+    expect(res.body.data[1]).toEqual(single.body);
+    await get('/api/v1/prices/histories?offering_ids=').expect(400);
+    const tooMany = Array.from({ length: 21 }, () => o3).join(',');
+    const refused = await get(`/api/v1/prices/histories?offering_ids=${tooMany}`).expect(400);
+    expect(refused.body.error.message).toContain('1 to 20 offering ids');
+  });
+
   it('lets an operator preview, then save, a future-dated price that takes effect by itself', async () => {
     const id = offering['openai:gpt-4o-mini'];
     const url = `/api/v1/offerings/${id}/prices`;

@@ -292,26 +292,32 @@ describe('catalog console', () => {
       ],
       meta: { total: 1 },
     });
-    // The row's history (sparkline, expanded prices).
-    http.expectOne('/api/v1/offerings/o1/prices/history').flush({
-      offering_id: 'o1',
-      model_id: detail.id,
-      offering: detail.offerings[0],
-      locked: false,
+    // The rows' histories (sparklines, expanded prices), in one request.
+    const histories = http.expectOne((r) => r.url === '/api/v1/prices/histories');
+    expect(histories.request.params.get('offering_ids')).toBe('o1');
+    histories.flush({
       data: [
         {
-          id: 'v1',
           offering_id: 'o1',
-          service_tier: 'batch',
-          region: '',
-          effective_from: '2024-07-23T00:00:00.000Z',
-          effective_to: null,
-          recorded_at: '2024-07-23T00:00:00.000Z',
-          source: 'demo',
-          source_ref: null,
-          currency: 'USD',
-          reason: null,
-          components: [price('input', '0.09')],
+          model_id: detail.id,
+          offering: detail.offerings[0],
+          locked: false,
+          data: [
+            {
+              id: 'v1',
+              offering_id: 'o1',
+              service_tier: 'batch',
+              region: '',
+              effective_from: '2024-07-23T00:00:00.000Z',
+              effective_to: null,
+              recorded_at: '2024-07-23T00:00:00.000Z',
+              source: 'demo',
+              source_ref: null,
+              currency: 'USD',
+              reason: null,
+              components: [price('input', '0.09')],
+            },
+          ],
         },
       ],
     });
@@ -335,14 +341,20 @@ describe('catalog console', () => {
     http
       .expectOne('/api/v1/models/meta-llama/Llama-3.1-8B')
       .flush({ ...detail, id: 'meta-llama/Llama-3.1-8B', cheapest: null });
-    // The calculator prices the example usage at every priced offering, through the API's estimate.
-    const estimate = http.expectOne('/api/v1/costs/estimate');
+    // The calculator prices the example usage at every priced offering, through the API's estimates (one request).
+    const estimate = http.expectOne('/api/v1/costs/estimate/batch');
     expect(estimate.request.body).toEqual({
-      provider: 'together',
-      model: detail.offerings[0].provider_model_id,
-      usage: { input_tokens: 10000, output_tokens: 1000 },
+      items: [
+        {
+          provider: 'together',
+          model: detail.offerings[0].provider_model_id,
+          usage: { input_tokens: 10000, output_tokens: 1000 },
+        },
+      ],
     });
-    estimate.flush({ total: '0.00198', currency: 'USD', tier: null });
+    estimate.flush({
+      results: [{ index: 0, estimate: { total: '0.00198', currency: 'USD', tier: null }, error: null }],
+    });
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
     expect(el.querySelector('[data-testid="capabilities"]')?.textContent).toContain('131,072 tokens');

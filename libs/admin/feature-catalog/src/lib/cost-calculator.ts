@@ -4,9 +4,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { CostsService } from '@mph/admin-api-client';
-import { compareDecimal, Money, silentErrors } from '@mph/admin-ui';
-import { forkJoin, of } from 'rxjs';
-import { catchError, map } from 'rxjs/operators';
+import { compareDecimal, estimateMany, Money } from '@mph/admin-ui';
 
 /** An offering the calculator prices: who sells it, under which id, for which model. */
 export interface CalculatorOffering {
@@ -184,30 +182,30 @@ export class CostCalculator {
       output_tokens: Number(v.output),
     };
     this.busy.set(true);
-    forkJoin(
-      this.offerings().map((o) =>
-        this.costs
-          .estimateCost({ body: { provider: o.provider, model: o.providerModelId, usage } }, silentErrors())
-          .pipe(
-            map((r): CalculatedCost => ({
-              offering: o,
-              total: r.total,
-              currency: r.currency,
-              note: r.tier ? `prompt above ${r.tier} tokens` : '',
-            })),
-            catchError((e: { error?: { error?: { message?: string } } }) =>
-              of<CalculatedCost>({
+    const offerings = this.offerings();
+    estimateMany(
+      this.costs,
+      offerings.map((o) => ({ provider: o.provider, model: o.providerModelId, usage })),
+    ).subscribe({
+      next: (answers) => {
+        const rows = answers.map((a): CalculatedCost => {
+          const o = offerings[a.index];
+          return a.estimate
+            ? {
                 offering: o,
-                total: null,
-                currency: 'USD',
-                note: e.error?.error?.message ?? 'could not be priced',
-              }),
-            ),
-          ),
-      ),
-    ).subscribe((rows) => {
-      this.results.set([...rows].sort(byCost));
-      this.busy.set(false);
+                total: a.estimate.total,
+                currency: a.estimate.currency,
+                note: a.estimate.tier ? `prompt above ${a.estimate.tier} tokens` : '',
+              }
+            : { offering: o, total: null, currency: 'USD', note: a.error?.message ?? 'could not be priced' };
+        });
+        this.results.set([...rows].sort(byCost));
+        this.busy.set(false);
+      },
+      error: () => {
+        this.problem.set('The estimates could not be loaded; try again.');
+        this.busy.set(false);
+      },
     });
   }
 }

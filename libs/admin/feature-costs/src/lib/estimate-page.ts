@@ -9,8 +9,8 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { CostsService, EstimateResultDto, ExtractDto, ModelsService, UnitDto, UsageDto } from '@mph/admin-api-client';
-import { errorText, MoneyPipe, silentErrors, sinceWords } from '@mph/admin-ui';
-import { catchError, forkJoin, map, of, switchMap } from 'rxjs';
+import { compareDecimal, errorText, estimateMany, MoneyPipe, silentErrors, sinceWords } from '@mph/admin-ui';
+import { map, of, switchMap } from 'rxjs';
 import { CostsLinks } from './costs-links';
 
 interface Compared {
@@ -332,36 +332,31 @@ export class EstimatePage {
       .getModelPrices({ owner, name })
       .pipe(
         switchMap((p) =>
-          forkJoin(
-            p.data.map((o) =>
-              this.costs
-                .estimateCost(
-                  { body: { provider: o.offering.provider, model: o.offering.provider_model_id, usage: normalized } },
-                  silentErrors(),
-                )
-                .pipe(
-                  map((e): Compared => ({
-                    provider: o.offering.provider,
-                    provider_model_id: o.offering.provider_model_id,
-                    total: e.total,
-                    note: null,
-                  })),
-                  catchError((e: unknown) =>
-                    of<Compared>({
-                      provider: o.offering.provider,
-                      provider_model_id: o.offering.provider_model_id,
-                      total: null,
-                      note: errorText(e, 'unknown'),
-                    }),
-                  ),
-                ),
+          estimateMany(
+            this.costs,
+            p.data.map((o) => ({
+              provider: o.offering.provider,
+              model: o.offering.provider_model_id,
+              usage: normalized,
+            })),
+          ).pipe(
+            map((answers) =>
+              answers.map((a): Compared => ({
+                provider: p.data[a.index].offering.provider,
+                provider_model_id: p.data[a.index].offering.provider_model_id,
+                total: a.estimate?.total ?? null,
+                note: a.estimate ? null : (a.error?.message ?? 'unknown'),
+              })),
             ),
           ),
         ),
       )
       .subscribe((list) =>
         this.compared.set(
-          [...list].sort((a, b) => (a.total === null ? 1 : b.total === null ? -1 : Number(a.total) - Number(b.total))),
+          // Unknown last (never free); the rest by exact decimal comparison.
+          [...list].sort((a, b) =>
+            a.total === null ? (b.total === null ? 0 : 1) : b.total === null ? -1 : compareDecimal(a.total, b.total),
+          ),
         ),
       );
   }

@@ -137,6 +137,8 @@ export type { DeleteGatewayLimit$Params as DeleteGatewayLimit$Params } from './f
 export { deleteGatewayLimit as deleteGatewayLimit } from './fn/connections/delete-gateway-limit';
 export type { EstimateCost$Params as EstimateCost$Params } from './fn/costs/estimate-cost';
 export { estimateCost as estimateCost } from './fn/costs/estimate-cost';
+export type { EstimateCosts$Params as EstimateCosts$Params } from './fn/costs/estimate-costs';
+export { estimateCosts as estimateCosts } from './fn/costs/estimate-costs';
 export type { ExtractUsage$Params as ExtractUsage$Params } from './fn/costs/extract-usage';
 export { extractUsage as extractUsage } from './fn/costs/extract-usage';
 export type { RepriceCosts$Params as RepriceCosts$Params } from './fn/costs/reprice-costs';
@@ -239,6 +241,8 @@ export type { ListPriceChanges$Params as ListPriceChanges$Params } from './fn/pr
 export { listPriceChanges as listPriceChanges } from './fn/prices/list-price-changes';
 export type { GetFeedFreshness$Params as GetFeedFreshness$Params } from './fn/prices/get-feed-freshness';
 export { getFeedFreshness as getFeedFreshness } from './fn/prices/get-feed-freshness';
+export type { GetPriceHistories$Params as GetPriceHistories$Params } from './fn/prices/get-price-histories';
+export { getPriceHistories as getPriceHistories } from './fn/prices/get-price-histories';
 export type { ListRecentPriceChanges$Params as ListRecentPriceChanges$Params } from './fn/prices/list-recent-price-changes';
 export { listRecentPriceChanges as listRecentPriceChanges } from './fn/prices/list-recent-price-changes';
 export type { ListUsers$Params as ListUsers$Params } from './fn/users/list-users';

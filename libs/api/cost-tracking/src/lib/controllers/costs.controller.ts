@@ -2,7 +2,15 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { UNITS } from '@mph/cost-engine';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AcceptApiKeyScopes, ApiListResponse, DomainError, Listed, listOf, Public } from '@mph/api-core';
-import { EstimateDto, EstimateResultDto, ExtractDto, ExtractResultDto, UnitDto } from '../dto/costs.dto';
+import {
+  EstimateBatchDto,
+  EstimateBatchResultDto,
+  EstimateDto,
+  EstimateResultDto,
+  ExtractDto,
+  ExtractResultDto,
+  UnitDto,
+} from '../dto/costs.dto';
 import { CostEstimateService } from '../services/cost-estimate.service';
 
 /** The cost engine as a public service: price a usage, or read the usage (and cost) out of a provider response. */
@@ -38,6 +46,32 @@ export class CostsController {
   @ApiOperation({ summary: 'The cost of a usage on a provider’s model at an instant, with a per-unit breakdown.' })
   @ApiOkResponse({ type: EstimateResultDto })
   estimateCost(@Body() body: EstimateDto): Promise<EstimateResultDto> {
+    return this.estimate(body);
+  }
+
+  @Post('estimate/batch')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Up to 100 estimates in one request (every offering of a model, say): each item answers alone, with its ' +
+      'estimate or the error `POST /costs/estimate` would give.',
+  })
+  @ApiOkResponse({ type: EstimateBatchResultDto })
+  async estimateCosts(@Body() body: EstimateBatchDto): Promise<EstimateBatchResultDto> {
+    const results: EstimateBatchResultDto['results'] = [];
+    // One at a time: the estimates read the in-memory price snapshot, and one request holds at most one connection.
+    for (const [index, item] of body.items.entries()) {
+      try {
+        results.push({ index, estimate: await this.estimate(item), error: null });
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        results.push({ index, estimate: null, error: { code: e.code, message: e.message } });
+      }
+    }
+    return { results };
+  }
+
+  private estimate(body: EstimateDto): Promise<EstimateResultDto> {
     return this.costs.estimate({
       provider: body.provider,
       model: body.model,

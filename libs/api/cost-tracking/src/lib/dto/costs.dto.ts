@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { API_FLAVORS, UNITS } from '@mph/cost-engine';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsDefined,
   IsIn,
   IsInt,
@@ -98,6 +101,19 @@ export class EstimateDto {
   @IsOptional()
   @Matches(/^[a-z0-9][a-z0-9._-]{0,62}$/)
   source?: string;
+}
+
+export class EstimateBatchDto {
+  @ApiProperty({
+    type: [EstimateDto],
+    description: '1 to 100 estimates in one request (a model page prices every offering at once); each answers alone.',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => EstimateDto)
+  items!: EstimateDto[];
 }
 
 export class CostLineDto {
@@ -263,4 +279,26 @@ export class UnitDto {
   @ApiProperty({ type: String, nullable: true, enum: ['input', 'output'] }) direction!: string | null;
   @ApiProperty({ type: [String], description: 'The units it is a part of.' }) part_of!: string[];
   @ApiProperty({ enum: ['genai-prices', 'litellm'] }) source!: string;
+}
+
+export class EstimateErrorDto {
+  @ApiProperty({ example: 'MODEL_NOT_FOUND' }) code!: string;
+  @ApiProperty() message!: string;
+}
+
+export class EstimateBatchItemDto {
+  @ApiProperty({ description: 'The item’s position in `items`.' }) index!: number;
+  @ApiProperty({ type: EstimateResultDto, nullable: true, description: 'The estimate, when the item could be priced.' })
+  estimate!: EstimateResultDto | null;
+  @ApiProperty({
+    type: EstimateErrorDto,
+    nullable: true,
+    description: 'Why not, as `POST /costs/estimate` would have answered it (unknown price ≠ free).',
+  })
+  error!: EstimateErrorDto | null;
+}
+
+export class EstimateBatchResultDto {
+  @ApiProperty({ type: [EstimateBatchItemDto], description: 'One per item, in order.' })
+  results!: EstimateBatchItemDto[];
 }

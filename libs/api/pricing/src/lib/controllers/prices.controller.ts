@@ -8,13 +8,16 @@ import {
   decodeCursor,
   encodeCursor,
   pageWindow,
+  DomainError,
   Principal,
   Public,
 } from '@mph/api-core';
 import {
   ChangesQueryDto,
   FeedFreshnessDto,
+  HistoriesQueryDto,
   HistoryQueryDto,
+  PriceHistoriesDto,
   PriceChangesDto,
   PriceHistoryDto,
   PricePointPageDto,
@@ -107,6 +110,22 @@ export class PricesController {
     return { data: await this.reconciliation.sources() };
   }
 
+  @Get('prices/histories')
+  @ApiOperation({ summary: 'The price histories of up to 20 offerings in one request (newest version first in each).' })
+  @ApiOkResponse({ type: PriceHistoriesDto })
+  async getPriceHistories(@Query() query: HistoriesQueryDto): Promise<PriceHistoriesDto> {
+    const ids = [...new Set(query.offering_ids.toLowerCase().split(','))];
+    const data: PriceHistoryDto[] = [];
+    for (const id of ids) {
+      try {
+        data.push(await this.history(id, query));
+      } catch (e) {
+        if (!(e instanceof DomainError) || e.status !== 404) throw e;
+      }
+    }
+    return { data };
+  }
+
   @Get('offerings/:id/prices/history')
   @ApiOperation({ summary: 'Every price version of an offering, newest first (a step chart per component).' })
   @ApiOkResponse({ type: PriceHistoryDto })
@@ -114,6 +133,10 @@ export class PricesController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: HistoryQueryDto,
   ): Promise<PriceHistoryDto> {
+    return this.history(id, query);
+  }
+
+  private async history(id: string, query: HistoryQueryDto): Promise<PriceHistoryDto> {
     const offering = await this.prices.offering(id);
     const data = await this.prices.history(id, { serviceTier: query.service_tier, region: query.region });
     return { offering_id: id, model_id: offering.model_id, offering: offering.offering, locked: offering.locked, data };

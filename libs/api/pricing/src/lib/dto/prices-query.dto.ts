@@ -61,6 +61,26 @@ export class PriceHistoryDto {
   @ApiProperty({ type: [PriceVersionDto], description: 'Newest first.' }) data!: PriceVersionDto[];
 }
 
+const UUID_LIST =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(,[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}){0,19}$/i;
+
+export class HistoriesQueryDto extends HistoryQueryDto {
+  @ApiProperty({
+    example: '0b9c…,7e21…',
+    description: '1 to 20 offering ids, comma separated (a model page’s sparklines in one request).',
+  })
+  @Matches(UUID_LIST, { message: 'offering_ids: 1 to 20 offering ids (UUIDs), comma separated' })
+  offering_ids!: string;
+}
+
+export class PriceHistoriesDto {
+  @ApiProperty({
+    type: [PriceHistoryDto],
+    description: 'One per offering id, in the order asked; ids that are no (live) offering are left out.',
+  })
+  data!: PriceHistoryDto[];
+}
+
 export class ChangesQueryDto {
   @ApiProperty({ format: 'date-time', description: 'Changes recorded after this instant.' })
   @IsISO8601({ strict: true })

@@ -10,8 +10,11 @@ import { BaseService } from '../base-service';
 import { ApiConfiguration } from '../api-configuration';
 import { StrictHttpResponse } from '../strict-http-response';
 
+import { EstimateBatchResultDto } from '../models/estimate-batch-result-dto';
 import { estimateCost } from '../fn/costs/estimate-cost';
 import { EstimateCost$Params } from '../fn/costs/estimate-cost';
+import { estimateCosts } from '../fn/costs/estimate-costs';
+import { EstimateCosts$Params } from '../fn/costs/estimate-costs';
 import { EstimateResultDto } from '../models/estimate-result-dto';
 import { ExtractResultDto } from '../models/extract-result-dto';
 import { extractUsage } from '../fn/costs/extract-usage';
@@ -68,6 +71,41 @@ export class CostsService extends BaseService {
     const resp = this.estimateCost$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<EstimateResultDto>): EstimateResultDto => r.body)
+    );
+  }
+
+  /** Path part for operation `estimateCosts()` */
+  static readonly EstimateCostsPath = '/api/v1/costs/estimate/batch';
+
+  /**
+   * Up to 100 estimates in one request (every offering of a model, say): each item answers alone, with its estimate or the error `POST /costs/estimate` would give.
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `estimateCosts()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  estimateCosts$Response(params: EstimateCosts$Params, context?: HttpContext): Observable<StrictHttpResponse<EstimateBatchResultDto>> {
+    const obs = estimateCosts(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * Up to 100 estimates in one request (every offering of a model, say): each item answers alone, with its estimate or the error `POST /costs/estimate` would give.
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `estimateCosts$Response()` instead.
+   *
+   * This method sends `application/json` and handles request body of type `application/json`.
+   */
+  estimateCosts(params: EstimateCosts$Params, context?: HttpContext): Observable<EstimateBatchResultDto> {
+    const resp = this.estimateCosts$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<EstimateBatchResultDto>): EstimateBatchResultDto => r.body)
     );
   }
 

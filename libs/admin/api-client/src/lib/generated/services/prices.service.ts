@@ -13,6 +13,8 @@ import { StrictHttpResponse } from '../strict-http-response';
 import { FeedFreshnessDto } from '../models/feed-freshness-dto';
 import { getFeedFreshness } from '../fn/prices/get-feed-freshness';
 import { GetFeedFreshness$Params } from '../fn/prices/get-feed-freshness';
+import { getPriceHistories } from '../fn/prices/get-price-histories';
+import { GetPriceHistories$Params } from '../fn/prices/get-price-histories';
 import { getPriceHistory } from '../fn/prices/get-price-history';
 import { GetPriceHistory$Params } from '../fn/prices/get-price-history';
 import { listPriceChanges } from '../fn/prices/list-price-changes';
@@ -22,6 +24,7 @@ import { ListPrices$Params } from '../fn/prices/list-prices';
 import { listRecentPriceChanges } from '../fn/prices/list-recent-price-changes';
 import { ListRecentPriceChanges$Params } from '../fn/prices/list-recent-price-changes';
 import { PriceChangesDto } from '../models/price-changes-dto';
+import { PriceHistoriesDto } from '../models/price-histories-dto';
 import { PriceHistoryDto } from '../models/price-history-dto';
 import { PricePointPageDto } from '../models/price-point-page-dto';
 import { RecentPriceChangesDto } from '../models/recent-price-changes-dto';
@@ -169,6 +172,41 @@ export class PricesService extends BaseService {
     const resp = this.getFeedFreshness$Response(params, context);
     return resp.pipe(
       map((r: StrictHttpResponse<FeedFreshnessDto>): FeedFreshnessDto => r.body)
+    );
+  }
+
+  /** Path part for operation `getPriceHistories()` */
+  static readonly GetPriceHistoriesPath = '/api/v1/prices/histories';
+
+  /**
+   * The price histories of up to 20 offerings in one request (newest version first in each).
+   *
+   *
+   *
+   * This method provides access to the full `HttpResponse`, allowing access to response headers.
+   * To access only the response body, use `getPriceHistories()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getPriceHistories$Response(params: GetPriceHistories$Params, context?: HttpContext): Observable<StrictHttpResponse<PriceHistoriesDto>> {
+    const obs = getPriceHistories(this.http, this.rootUrl, params, context);
+    return obs;
+  }
+
+  /**
+   * The price histories of up to 20 offerings in one request (newest version first in each).
+   *
+   *
+   *
+   * This method provides access only to the response body.
+   * To access the full response (for headers, for example), `getPriceHistories$Response()` instead.
+   *
+   * This method doesn't expect any request body.
+   */
+  getPriceHistories(params: GetPriceHistories$Params, context?: HttpContext): Observable<PriceHistoriesDto> {
+    const resp = this.getPriceHistories$Response(params, context);
+    return resp.pipe(
+      map((r: StrictHttpResponse<PriceHistoriesDto>): PriceHistoriesDto => r.body)
     );
   }
 
