@@ -76,3 +76,34 @@ for (const size of [
     });
   });
 }
+
+test('an open front page shows a price change as it lands, past the browser’s cached copy, without a reload', async ({
+  page,
+  request,
+}) => {
+  await page.goto('/');
+  const changes = page.getByTestId('home-changes');
+  await expect(changes).toContainText('openai/o3');
+  // The visitor's browser holds the public answers for 60 s (max-age): a plain re-read would show them again.
+  const cached = await page.evaluate(async () => (await fetch('/api/v1/prices/recent-changes?limit=8')).status);
+  expect(cached).toBe(200);
+
+  const { access_token: token } = await (
+    await request.post('/api/v1/auth/login', { data: { email: 'admin@e2e.local', password: 'e2e-admin-password' } })
+  ).json();
+  const prices = await (await request.get('/api/v1/models/openai/gpt-4o-mini/prices')).json();
+  const offering = prices.data.find((d: { offering: { provider: string } }) => d.offering.provider === 'openai');
+  const saved = await request.post(`/api/v1/offerings/${offering.offering.id}/prices`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: {
+      reason: 'home live update e2e',
+      components: [
+        { unit: 'input', amount: '0.1234' },
+        { unit: 'output', amount: '0.6' },
+      ],
+    },
+  });
+  expect(saved.status()).toBe(200);
+  await expect(changes).toContainText('$0.1234');
+  await expect(changes).toContainText('openai/gpt-4o-mini');
+});

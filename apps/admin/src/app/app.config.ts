@@ -3,7 +3,7 @@ import { ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessC
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { ApiConfiguration } from '@mph/admin-api-client';
 import { authInterceptor, provideSessionRestore } from '@mph/admin-feature-auth';
-import { provideIcons } from '@mph/admin-ui';
+import { liveFreshInterceptor, provideIcons } from '@mph/admin-ui';
 import { appRoutes } from './app.routes';
 import { errorInterceptor } from './error.interceptor';
 
@@ -12,8 +12,9 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
     provideRouter(appRoutes, withComponentInputBinding()),
-    // errorInterceptor is outermost, so it only sees failures the auth interceptor could not recover (401 → refresh).
-    provideHttpClient(withFetch(), withInterceptors([errorInterceptor, authInterceptor])),
+    // liveFreshInterceptor first: it must see a live re-read's requests as they are subscribed (synchronously).
+    // errorInterceptor then wraps auth, so it only sees failures the auth interceptor could not recover (401 → refresh).
+    provideHttpClient(withFetch(), withInterceptors([liveFreshInterceptor, errorInterceptor, authInterceptor])),
     provideSessionRestore(),
     provideIcons(),
     // The generated client's paths already start with /api/v1; the API serves the console on the same origin

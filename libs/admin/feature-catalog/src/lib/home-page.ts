@@ -1,5 +1,5 @@
 import { DatePipe, NgTemplateOutlet } from '@angular/common';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, signal, WritableSignal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -14,12 +14,13 @@ import {
   PricesService,
   SourceHealthDto,
 } from '@mph/admin-api-client';
-import { basePrice, Money, silentErrors } from '@mph/admin-ui';
+import { basePrice, Money, onLiveChange, silentErrors } from '@mph/admin-ui';
 import { modelLink } from './catalog-page';
 import { ProviderNames } from './provider-names';
 
 /** What a section shows while it loads, when it is empty, or when it failed. */
 type Loaded<T> = { state: 'loading' } | { state: 'error' } | { state: 'ready'; rows: T[] };
+const ready = <T>(target: WritableSignal<Loaded<T>>, rows: T[]) => target.set({ state: 'ready', rows });
 
 /**
  * The public front page: "what does it cost?" — a search, the cheapest and the most downloaded models with their
@@ -57,22 +58,36 @@ export class HomePage {
   query = '';
 
   constructor() {
-    const into = <T>(target: ReturnType<typeof signal<Loaded<T>>>) => ({
-      next: (rows: T[]) => target.set({ state: 'ready', rows }),
-      error: () => target.set({ state: 'error' }),
+    this.loadModels();
+    this.loadChanges();
+    this.loadFeeds();
+    // An open front page follows the prices and the feeds as they change (server-sent events), without a reload.
+    onLiveChange('prices', () => {
+      this.loadModels();
+      this.loadChanges();
     });
+    onLiveChange('sync', () => this.loadFeeds());
+  }
+
+  private loadModels(): void {
     this.models
       .listModels({ sort: 'price', per_page: 8 }, silentErrors())
-      .subscribe({ next: (r) => into(this.cheapest).next(r.data), error: into(this.cheapest).error });
+      .subscribe({ next: (r) => ready(this.cheapest, r.data), error: () => this.cheapest.set({ state: 'error' }) });
     this.models
       .listModels({ sort: 'downloads', per_page: 8 }, silentErrors())
-      .subscribe({ next: (r) => into(this.popular).next(r.data), error: into(this.popular).error });
+      .subscribe({ next: (r) => ready(this.popular, r.data), error: () => this.popular.set({ state: 'error' }) });
+  }
+
+  private loadChanges(): void {
     this.prices
       .listRecentPriceChanges({ limit: 8 }, silentErrors())
-      .subscribe({ next: (r) => into(this.changes).next(r.data), error: into(this.changes).error });
+      .subscribe({ next: (r) => ready(this.changes, r.data), error: () => this.changes.set({ state: 'error' }) });
+  }
+
+  private loadFeeds(): void {
     this.prices
       .getFeedFreshness(undefined, silentErrors())
-      .subscribe({ next: (r) => into(this.feeds).next(r.data), error: into(this.feeds).error });
+      .subscribe({ next: (r) => ready(this.feeds, r.data), error: () => this.feeds.set({ state: 'error' }) });
   }
 
   provider(slug: string): string {

@@ -1,6 +1,8 @@
-import { Component } from '@angular/core';
+import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { Component, inject } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { onLiveChange } from './live-events';
+import { liveFreshInterceptor, onLiveChange } from './live-events';
 
 /** A stand-in for the browser's EventSource: the test dispatches the server's events by hand. */
 class FakeEventSource extends EventTarget {
@@ -41,5 +43,36 @@ describe('live events', () => {
     source.dispatchEvent(new Event('sync'));
     await fixture.whenStable();
     expect([fixture.componentInstance.prices, fixture.componentInstance.any]).toEqual([1, 2]);
+  });
+
+  it('re-reads past the browser cache: the GETs of a live re-read ask for a fresh answer, others do not', async () => {
+    @Component({ selector: 'mph-reader', template: '' })
+    class Reader {
+      private readonly http = inject(HttpClient);
+      constructor() {
+        this.load();
+        onLiveChange('prices', () => this.load());
+      }
+      load(): void {
+        this.http.get('/api/v1/prices/recent-changes').subscribe();
+      }
+    }
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(withInterceptors([liveFreshInterceptor])), provideHttpClientTesting()],
+    });
+    const http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(Reader);
+    await fixture.whenStable();
+    const first = http.expectOne('/api/v1/prices/recent-changes');
+    expect(first.request.headers.has('Cache-Control')).toBe(false);
+    first.flush({ data: [] });
+    (FakeEventSource.last as FakeEventSource).dispatchEvent(new Event('prices'));
+    await fixture.whenStable();
+    const again = http.expectOne('/api/v1/prices/recent-changes');
+    expect(again.request.headers.get('Cache-Control')).toBe('no-cache');
+    again.flush({ data: [] });
+    fixture.componentInstance.load();
+    expect(http.expectOne('/api/v1/prices/recent-changes').request.headers.has('Cache-Control')).toBe(false);
+    http.verify();
   });
 });

@@ -1,3 +1,4 @@
+import { HttpInterceptorFn } from '@angular/common/http';
 import { effect, inject, Injectable, NgZone, signal, untracked } from '@angular/core';
 import { ApiConfiguration } from '@mph/admin-api-client';
 
@@ -14,6 +15,23 @@ export class LiveEvents {
   private source: EventSource | null = null;
   private readonly url = `${inject(ApiConfiguration).rootUrl}/api/v1/events`;
   private readonly zone = inject(NgZone);
+
+  private freshDepth = 0;
+
+  /** True while a live event's re-read is issuing its requests (they must not be answered from the browser cache). */
+  get reloading(): boolean {
+    return this.freshDepth > 0;
+  }
+
+  /** Runs a page's re-read; the GETs it sends at once skip the browser's copy of public answers (max-age=60). */
+  runFresh(reload: () => void): void {
+    this.freshDepth++;
+    try {
+      reload();
+    } finally {
+      this.freshDepth--;
+    }
+  }
 
   /** How many `kind` events arrived (opens the stream on first use). */
   count(kind: LiveKind): number {
@@ -41,7 +59,17 @@ export function onLiveChange(kind: LiveKind | LiveKind[], reload: () => void): v
   // Destroyed with the component that created it.
   effect(() => {
     const n = kinds.reduce((sum, k) => sum + live.count(k), 0);
-    if (last !== null && n !== last) untracked(reload);
+    if (last !== null && n !== last) untracked(() => live.runFresh(reload));
     last = n;
   });
 }
+
+/**
+ * A re-read after a live event must show the change: public answers carry `max-age=60` for anonymous visitors, so
+ * the GETs a re-read sends ask the browser to skip its cached copy (`Cache-Control: no-cache`). HttpClient runs
+ * interceptors when a request is subscribed, which a page's load does synchronously inside `runFresh`.
+ */
+export const liveFreshInterceptor: HttpInterceptorFn = (req, next) =>
+  req.method === 'GET' && inject(LiveEvents).reloading
+    ? next(req.clone({ setHeaders: { 'Cache-Control': 'no-cache' } }))
+    : next(req);
