@@ -98,7 +98,8 @@ for (const size of [
       await page.getByRole('button', { name: 'Re-price them' }).click();
 
       await expect(page).toHaveURL(/\/costs\/reprice\?/);
-      await expect(page.getByTestId('reprice-provider')).toHaveValue(vendor);
+      // The corrected offering selects the calls (whatever spelling of the model they were sent with).
+      await expect(page.getByTestId('reprice-offering')).toContainText(`${vendor} · rocket`);
       await expect(page.getByTestId('reprice-reason')).toHaveValue('Price correction: List price published late');
       await page.getByTestId('reprice-preview').click();
       // 2 calls × (1M input × $2 + 0.1M output × $8) = $5.60, unpriced until now.

@@ -1,4 +1,4 @@
-import { Controller, Get, Module, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
 import {
   AcceptApiKeyScopes,
   Authenticated,
@@ -6,6 +6,7 @@ import {
   CurrentUser,
   Principal,
   Public,
+  RateWeight,
   RawEnv,
   Role,
   Roles,
@@ -23,6 +24,15 @@ export class ProbeController {
   @Public()
   publicRoute(@CurrentUser() user?: Principal) {
     return { user: user?.email ?? null };
+  }
+
+  /** A batch-like route: one request of the budget per 10 items. */
+  @Post('batch')
+  @HttpCode(200)
+  @Public()
+  @RateWeight((body) => Math.ceil(((body as { items?: unknown[] })?.items?.length ?? 0) / 10))
+  batch() {
+    return { ok: true };
   }
 
   @Get('signed-in')

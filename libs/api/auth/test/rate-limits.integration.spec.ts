@@ -76,6 +76,24 @@ describe('rate limits', () => {
     });
   });
 
+  describe('weighted routes', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await authApp({ env: { RATE_LIMIT_PUBLIC_PER_MINUTE: '10' } });
+    });
+    afterAll(() => t.close());
+
+    it('charges a batch one request per 10 items, so batching does not multiply what the limit allows', async () => {
+      const items = (n: number) => ({ items: Array.from({ length: n }, (_, i) => i) });
+      const first = await http(t).post('/api/v1/probe/batch').send(items(42)).expect(200);
+      expect(first.headers['x-ratelimit-remaining']).toBe('5');
+      const second = await http(t).post('/api/v1/probe/batch').send(items(3)).expect(200);
+      expect(second.headers['x-ratelimit-remaining']).toBe('4');
+      // 50 items (5 requests' worth) no longer fit in the 4 left.
+      await http(t).post('/api/v1/probe/batch').send(items(50)).expect(429);
+    });
+  });
+
   describe('requests answered outside the Nest pipeline', () => {
     let t: TestApp;
     beforeAll(async () => {

@@ -262,7 +262,7 @@ describe('budgets', () => {
         .post('/api/v1/budgets', { name: 'Tight', scope: 'user', amount: '0.5', period: 'daily', mode: 'hard' })
         .expect(201)
     ).body;
-    expect(created.has_webhook).toBe(false);
+    expect(created).toMatchObject({ has_webhook: false, editable: true });
     await expect(reservations.reserve(principal.other, { maxCost: '0.7' })).rejects.toMatchObject({ status: 402 });
 
     // Scope and period define which spend a budget counts: changing them is a new budget, so a PATCH refuses them.
@@ -308,5 +308,45 @@ describe('budgets', () => {
     expect(byOperator.body).toMatchObject({ amount: '2', has_webhook: false });
     await as('other').delete(`/api/v1/budgets/${created.id}`).expect(204);
     await as('other').patch(`/api/v1/budgets/${created.id}`, { amount: '3' }).expect(404);
+  });
+
+  it('re-arms the alerts a raised amount is no longer past, and alerts when a lowered one crosses a threshold', async () => {
+    const b = (
+      await as('other')
+        .post('/api/v1/budgets', { name: 'Alerts', scope: 'user', amount: '100', period: 'monthly', mode: 'soft' })
+        .expect(201)
+    ).body;
+    const sent = async () =>
+      (
+        await db.query(`SELECT alerts_sent FROM budget_periods WHERE budget_id = $1 AND period_start = $2`, [
+          b.id,
+          b.period_start,
+        ])
+      )[0]?.alerts_sent ?? [];
+    // This month's spend so far (earlier calls), then an amount it is 85 % of: past 50 % and 80 %, not 100 %.
+    expect(Number(b.spent)).toBeGreaterThan(0);
+    const lowered = (Number(b.spent) / 0.85).toFixed(6);
+    await as('other').patch(`/api/v1/budgets/${b.id}`, { amount: lowered }).expect(200);
+    expect([...(await sent())].sort()).toEqual([50, 80]);
+    await as('other').patch(`/api/v1/budgets/${b.id}`, { amount: '100' }).expect(200);
+    expect(await sent()).toEqual([]);
+    // Members see budgets others placed on them, but may not change them.
+    const placed = (
+      await as('operator')
+        .post('/api/v1/budgets', {
+          name: 'Placed',
+          scope: 'user',
+          scope_id: principal.other.userId,
+          amount: '5',
+          period: 'daily',
+          mode: 'hard',
+        })
+        .expect(201)
+    ).body;
+    const seen = (await as('other').get('/api/v1/budgets').expect(200)).body.data.find(
+      (x: { id: string }) => x.id === placed.id,
+    );
+    expect(seen.editable).toBe(false);
+    await as('other').patch(`/api/v1/budgets/${placed.id}`, { mode: 'soft' }).expect(404);
   });
 });

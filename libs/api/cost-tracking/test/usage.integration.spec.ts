@@ -277,7 +277,8 @@ describe('usage ingest and cost reports', () => {
       newly_priced: 1,
       total_delta: '0.05',
     });
-    // The preview names what moves: per model, and call by call, largest change first.
+    // The preview names what moves: per currency, per model, and call by call, largest change first.
+    expect(dry.body.totals).toEqual([{ currency: 'USD', adjusted: 2, delta: '0.05' }]);
     expect(dry.body.by_model).toEqual([
       { provider: 'openai', model: 'openai/o3', adjusted: 2, delta: '0.05', currency: 'USD' },
     ]);
@@ -286,6 +287,24 @@ describe('usage ingest and cost reports', () => {
       expect.objectContaining({ old_cost: '0.05', new_cost: '0.04', delta: '-0.01', provider: 'openai' }),
     ]);
     expect(dry.body.largest[1].occurred_at).toMatch(/^2025-05-20T/);
+    // The offering filter finds the same calls whatever model spelling they were sent with; another offering, none.
+    const [{ offering_id: o3Offering }] = await db.query(
+      `SELECT offering_id FROM usage_events WHERE idempotency_key = 'evt-3'`,
+    );
+    const byOffering = await operator('/api/v1/costs/reprice', {
+      from: body.from,
+      to: body.to,
+      offering_id: o3Offering,
+      reason: body.reason,
+      dry_run: true,
+    }).expect(200);
+    expect(byOffering.body).toMatchObject({ adjusted: 2, total_delta: '0.05' });
+    const other = await operator('/api/v1/costs/reprice', {
+      ...body,
+      offering_id: '00000000-0000-4000-8000-000000000000',
+      dry_run: true,
+    }).expect(200);
+    expect(other.body).toMatchObject({ events: 0, adjusted: 0 });
     await request(t.app.getHttpServer())
       .post('/api/v1/costs/reprice')
       .set('Authorization', `Bearer ${token.member}`)

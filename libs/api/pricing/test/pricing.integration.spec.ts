@@ -379,6 +379,7 @@ describe('pricing (versions, point in time, operator edits)', () => {
       to: '2025-06-10T00:00:00.000Z',
       provider: 'openai',
       model: 'o3',
+      offering_id: id,
       reason: 'Price correction: Temporary promotion we missed',
     });
     const [audit] = await t.app

@@ -24,7 +24,9 @@ export interface CalculatedCost {
 /** Cheapest first; unknown costs last (unknown is not free). */
 export function byCost(a: CalculatedCost, b: CalculatedCost): number {
   if (a.total === null || b.total === null) return a.total === null ? (b.total === null ? 0 : 1) : -1;
-  return compareDecimal(a.total, b.total);
+  // USD first (the catalog's reference), then other currencies: amounts in different currencies are not comparable.
+  const usd = Number(b.currency === 'USD') - Number(a.currency === 'USD');
+  return usd || a.currency.localeCompare(b.currency) || compareDecimal(a.total, b.total);
 }
 
 const COUNT = [Validators.required, Validators.min(0), Validators.max(1e12), Validators.pattern(/^\d+$/)];

@@ -62,11 +62,16 @@ export class HomePage {
     this.loadChanges();
     this.loadFeeds();
     // An open front page follows the prices and the feeds as they change (server-sent events), without a reload.
-    onLiveChange('prices', () => {
-      this.loadModels();
-      this.loadChanges();
-    });
-    onLiveChange('sync', () => this.loadFeeds());
+    // Every visitor's open front page hears the same event: their re-reads are spread over 2 s.
+    onLiveChange(
+      'prices',
+      () => {
+        this.loadModels();
+        this.loadChanges();
+      },
+      { spreadMs: 2000 },
+    );
+    onLiveChange('sync', () => this.loadFeeds(), { spreadMs: 2000 });
   }
 
   private loadModels(): void {

@@ -27,7 +27,7 @@ const connection: ConnectionDto = {
   response_cache_seconds: 0,
   models: [
     { model: 'gpt-4o-mini', upstream_model: 'gpt-4o-mini', offering_id: null },
-    { model: 'o3', upstream_model: 'o3-2025-04-16', offering_id: null },
+    { model: 'o3', upstream_model: 'o3-2025-04-16', offering_id: 'off-o3' },
   ],
   breaker: { state: 'closed', consecutive_failures: 0 },
   created_at: '2026-12-01T00:00:00Z',
@@ -66,14 +66,19 @@ describe('ConnectionDialog', () => {
     http.expectNone('/api/v1/connections/c1');
     expect(closed).toEqual([undefined]);
 
-    form.patchValue({ response_cache_seconds: 300, priority: 10, models: 'gpt-4o-mini, gpt-4.1' });
+    form.patchValue({ response_cache_seconds: 300, priority: 10, models: 'gpt-4o-mini, o3=o3-2025-04-16, gpt-4.1' });
     fixture.componentInstance.save();
     const req = http.expectOne('/api/v1/connections/c1');
     expect(req.request.method).toBe('PATCH');
     expect(req.request.body).toEqual({
       priority: 10,
       response_cache_seconds: 300,
-      models: [{ model: 'gpt-4o-mini' }, { model: 'gpt-4.1' }],
+      // o3 stays pinned to the offering that prices it.
+      models: [
+        { model: 'gpt-4o-mini' },
+        { model: 'o3', upstream_model: 'o3-2025-04-16', offering_id: 'off-o3' },
+        { model: 'gpt-4.1' },
+      ],
     });
     req.flush({ ...connection, priority: 10, response_cache_seconds: 300 });
     expect(closed[1]).toMatchObject({ response_cache_seconds: 300 });

@@ -58,7 +58,13 @@ export function connectionChanges(c: ConnectionDto, v: Form): UpdateConnectionDt
   else if (v.api_key) body['api_key'] = v.api_key;
   if (v.enabled !== c.enabled) body['enabled'] = v.enabled;
   for (const { key } of CONNECTION_NUMBERS) if (Number(v[key]) !== c[key]) body[key] = Number(v[key]);
-  if (v.models.replace(/\s+/g, '') !== modelsText(c).replace(/\s+/g, '')) body['models'] = parseModels(v.models);
+  if (v.models.replace(/\s+/g, '') !== modelsText(c).replace(/\s+/g, '')) {
+    // The list is replaced as a whole: a model that stays keeps the offering it was pinned to (its price).
+    const pinned = new Map(c.models.filter((m) => m.offering_id).map((m) => [m.model, m.offering_id]));
+    body['models'] = parseModels(v.models).map((m) =>
+      pinned.has(m.model) ? { ...m, offering_id: pinned.get(m.model) } : m,
+    );
+  }
   return body as UpdateConnectionDto;
 }
 

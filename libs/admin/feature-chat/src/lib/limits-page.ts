@@ -194,6 +194,9 @@ export class LimitsPage implements OnInit {
 
   edit(l: GatewayLimitDto): void {
     this.editing.set(l);
+    // Changing a limit keeps what it is on: another key or project is a new limit.
+    this.form.controls.scope.disable({ emitEvent: false });
+    this.form.controls.scope_id.disable({ emitEvent: false });
     this.error.set(null);
     this.form.setValue({
       scope: l.scope as 'api_key' | 'project',
@@ -207,6 +210,8 @@ export class LimitsPage implements OnInit {
   /** Empties the form for the next limit; resetting the submitted state too, so empty fields are not called wrong. */
   reset(): void {
     this.editing.set(null);
+    this.form.controls.scope.enable({ emitEvent: false });
+    this.form.controls.scope_id.enable({ emitEvent: false });
     const empty = { scope: 'api_key' as const, scope_id: '', requests_per_minute: '', tokens_per_minute: '' };
     if (this.formDir) this.formDir.resetForm(empty);
     else this.form.reset(empty);

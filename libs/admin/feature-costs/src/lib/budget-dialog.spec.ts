@@ -23,6 +23,7 @@ const budget: BudgetDto = {
   remaining: '237.5',
   percent: '5',
   has_webhook: true,
+  editable: true,
 };
 
 describe('budget edit', () => {

@@ -118,8 +118,12 @@ import { CostsLinks } from './costs-links';
       <ng-container matColumnDef="actions">
         <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">Actions</span></th>
         <td mat-cell *matCellDef="let b" class="actions">
-          <button mat-button type="button" (click)="edit(b)" [attr.aria-label]="'Edit ' + b.name">Edit</button>
-          <button mat-button type="button" (click)="remove(b)" [attr.aria-label]="'Delete ' + b.name">Delete</button>
+          @if (b.editable) {
+            <button mat-button type="button" (click)="edit(b)" [attr.aria-label]="'Edit ' + b.name">Edit</button>
+            <button mat-button type="button" (click)="remove(b)" [attr.aria-label]="'Delete ' + b.name">Delete</button>
+          } @else {
+            <span class="sub">set by an operator</span>
+          }
         </td>
       </ng-container>
       <tr mat-header-row *matHeaderRowDef="columns"></tr>

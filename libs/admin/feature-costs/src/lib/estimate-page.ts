@@ -17,6 +17,7 @@ interface Compared {
   provider: string;
   provider_model_id: string;
   total: string | null;
+  currency: string;
   note: string | null;
 }
 
@@ -175,8 +176,8 @@ interface Compared {
           @for (c of compared(); track c.provider + c.provider_model_id) {
             <li>
               {{ c.provider }} · {{ c.provider_model_id }}:
-              <strong [title]="c.total ? c.total + ' ' + r.currency : 'unknown'">{{
-                c.total | money: r.currency : '—'
+              <strong [title]="c.total ? c.total + ' ' + c.currency : 'unknown'">{{
+                c.total | money: c.currency : '—'
               }}</strong>
               <span class="sub">{{ c.note }}</span>
             </li>
@@ -345,6 +346,7 @@ export class EstimatePage {
                 provider: p.data[a.index].offering.provider,
                 provider_model_id: p.data[a.index].offering.provider_model_id,
                 total: a.estimate?.total ?? null,
+                currency: a.estimate?.currency ?? 'USD',
                 note: a.estimate ? null : (a.error?.message ?? 'unknown'),
               })),
             ),
@@ -354,8 +356,15 @@ export class EstimatePage {
       .subscribe((list) =>
         this.compared.set(
           // Unknown last (never free); the rest by exact decimal comparison.
+          // Within a currency by exact amount (amounts in different currencies are not comparable without a rate).
           [...list].sort((a, b) =>
-            a.total === null ? (b.total === null ? 0 : 1) : b.total === null ? -1 : compareDecimal(a.total, b.total),
+            a.total === null
+              ? b.total === null
+                ? 0
+                : 1
+              : b.total === null
+                ? -1
+                : a.currency.localeCompare(b.currency) || compareDecimal(a.total, b.total),
           ),
         ),
       );

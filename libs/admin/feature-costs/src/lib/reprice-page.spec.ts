@@ -7,7 +7,7 @@ import { provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import type { RepriceResultDto } from '@mph/admin-api-client';
 import { of } from 'rxjs';
-import { dayAfter, RepricePage, repriceRequest } from './reprice-page';
+import { dayAfter, RepricePage, repriceRequest, totalsText } from './reprice-page';
 
 const preview: RepriceResultDto = {
   run_id: null,
@@ -17,6 +17,7 @@ const preview: RepriceResultDto = {
   newly_priced: 1,
   still_unpriced: 0,
   total_delta: '0.05',
+  totals: [{ currency: 'USD', adjusted: 2, delta: '0.05' }],
   by_model: [{ provider: 'openai', model: 'openai/o3', adjusted: 2, delta: '0.05', currency: 'USD' }],
   largest: [
     {
@@ -126,6 +127,15 @@ describe('re-pricing page', () => {
     expect(text('[data-testid="reprice-done"]')).toContain('Run run-1 is in the audit log');
   });
 
+  it('shows each currency’s total when a window mixes them', () => {
+    expect(
+      totalsText([
+        { currency: 'EUR', delta: '-1.2' },
+        { currency: 'USD', delta: '0.05' },
+      ]),
+    ).toBe('−€1.20, +$0.05');
+  });
+
   it('refuses a last day before the first without asking the server', async () => {
     const fixture = TestBed.createComponent(RepricePage);
     const page = fixture.componentInstance;
@@ -135,6 +145,10 @@ describe('re-pricing page', () => {
     http.expectNone('/api/v1/costs/reprice');
     await fixture.whenStable();
     expect((fixture.nativeElement as HTMLElement).textContent).toContain('On or after the first day');
+    // Fixing the other side clears it.
+    page.form.controls.from.setValue('2024-12-01');
+    page.preview();
+    http.expectOne('/api/v1/costs/reprice').flush(preview);
   });
 
   it('opens filled in from a price correction’s link', async () => {
@@ -149,15 +163,24 @@ describe('re-pricing page', () => {
     });
     const harness = await RouterTestingHarness.create();
     const page = await harness.navigateByUrl(
-      '/costs/reprice?from=2026-03-01&to=2026-03-31&provider=openai&model=o3&reason=Price%20correction%3A%20typo',
+      '/costs/reprice?from=2026-03-01&to=2026-03-31&offering=0b9c2f4e-1111-4222-8333-944455556666&label=openai%20%C2%B7%20o3&reason=Price%20correction%3A%20typo',
       RepricePage,
     );
     expect(page.form.getRawValue()).toEqual({
       from: '2026-03-01',
       to: '2026-03-31',
-      provider: 'openai',
-      model: 'o3',
+      provider: '',
+      model: '',
       reason: 'Price correction: typo',
+    });
+    expect(harness.routeNativeElement?.textContent).toContain(
+      'Only the calls priced by the corrected offering, openai · o3',
+    );
+    page.preview();
+    const http = TestBed.inject(HttpTestingController);
+    expect(http.expectOne('/api/v1/costs/reprice').request.body).toMatchObject({
+      offering_id: '0b9c2f4e-1111-4222-8333-944455556666',
+      dry_run: true,
     });
   });
 });

@@ -19,20 +19,23 @@ export function dayAfter(day: string): string {
 }
 
 /** The request for a window of whole UTC days, first and last included. */
-export function repriceRequest(v: {
-  from: string;
-  to: string;
-  provider: string;
-  model: string;
-  reason: string;
-}): RepriceDto {
+export function repriceRequest(
+  v: { from: string; to: string; provider: string; model: string; reason: string },
+  offeringId: string | null = null,
+): RepriceDto {
   return {
     from: `${v.from}T00:00:00Z`,
     to: `${dayAfter(v.to)}T00:00:00Z`,
     reason: v.reason.trim(),
     ...(v.provider.trim() ? { provider: v.provider.trim() } : {}),
     ...(v.model.trim() ? { model: v.model.trim() } : {}),
+    ...(offeringId ? { offering_id: offeringId } : {}),
   };
+}
+
+/** "+$0.05" or, when the window's calls are in several currencies, each total: "+$0.05, −€1.20". */
+export function totalsText(totals: { currency: string; delta: string }[]): string {
+  return totals.map((t) => `${signed(t.delta)}${formatMoney(t.delta.replace(/^-/, ''), t.currency)}`).join(', ');
 }
 
 /** "−$0.01" / "+$0.06": a change of cost with its sign. */
@@ -108,6 +111,12 @@ const today = () => new Date().toISOString().slice(0, 10);
       </mat-form-field>
       <button mat-flat-button type="submit" [disabled]="busy()" data-testid="reprice-preview">Preview</button>
     </form>
+    @if (offering(); as o) {
+      <p class="sub" data-testid="reprice-offering">
+        Only the calls priced by the corrected offering, {{ o.label }} (whatever model spelling they sent).
+        <button mat-button type="button" (click)="clearOffering()">Use provider and model instead</button>
+      </p>
+    }
     @if (error(); as message) {
       <p class="error" role="alert">{{ message }}</p>
     }
@@ -118,7 +127,7 @@ const today = () => new Date().toISOString().slice(0, 10);
           {{ r.events | number }} call{{ r.events === 1 ? '' : 's' }} in the window;
           @if (r.adjusted) {
             <strong>{{ r.adjusted | number }} {{ r.dry_run ? 'would change' : 'changed' }}</strong>
-            by <strong>{{ signed(r.total_delta) }}{{ abs(r.total_delta) | money }}</strong> in total{{
+            by <strong>{{ totalsText(r.totals) }}</strong> in total{{
               r.newly_priced ? ', ' + r.newly_priced + ' of them unpriced until now' : ''
             }}.
           } @else {
@@ -226,6 +235,9 @@ export class RepricePage {
   readonly result = signal<RepriceResultDto | null>(null);
   readonly fieldError = fieldError;
   readonly signed = signed;
+  readonly totalsText = totalsText;
+  /** The offering a price correction named (from its link); null: provider and model select the calls. */
+  readonly offering = signal<{ id: string; label: string } | null>(null);
   readonly abs = (d: string) => d.replace(/^-/, '');
   readonly form = inject(FormBuilder).nonNullable.group({
     from: [today(), Validators.required],
@@ -241,6 +253,10 @@ export class RepricePage {
     // A price correction links here with its window (whole days), provider, model and reason filled in.
     const q = inject(ActivatedRoute).snapshot.queryParamMap;
     const day = /^\d{4}-\d{2}-\d{2}$/;
+    const offering = q.get('offering');
+    if (offering && /^[0-9a-f-]{36}$/i.test(offering)) {
+      this.offering.set({ id: offering, label: q.get('label') ?? offering });
+    }
     this.form.patchValue({
       ...(day.test(q.get('from') ?? '') ? { from: q.get('from') as string } : {}),
       ...(day.test(q.get('to') ?? '') ? { to: q.get('to') as string } : {}),
@@ -255,14 +271,22 @@ export class RepricePage {
     });
   }
 
+  clearOffering(): void {
+    this.offering.set(null);
+    if (this.result()?.dry_run) this.result.set(null);
+    this.previewed = null;
+  }
+
   preview(): void {
     const v = this.form.getRawValue();
+    // Re-check the order from scratch (a day fixed on either side clears an earlier "order" error).
+    this.form.controls.to.updateValueAndValidity({ emitEvent: false });
     if (v.from && v.to && v.to < v.from) this.form.controls.to.setErrors({ order: true });
     if (this.form.invalid) {
       this.form.markAllAsTouched();
       return;
     }
-    const body = repriceRequest(v);
+    const body = repriceRequest(v, this.offering()?.id ?? null);
     this.run({ ...body, dry_run: true }, (r) => {
       this.result.set(r);
       this.previewed = body;
@@ -276,8 +300,8 @@ export class RepricePage {
     confirmAction(this.dialog, {
       title: `Re-price ${r.adjusted} call${r.adjusted === 1 ? '' : 's'}?`,
       message:
-        `Adjustments of ${signed(r.total_delta)}${formatMoney(r.total_delta.replace(/^-/, ''), 'USD')} in total are ` +
-        'written and the reports move; the original costs stay on the calls.',
+        `Adjustments of ${totalsText(r.totals)} in total are written and the reports move; the original costs stay ` +
+        'on the calls. Calls recorded since the preview are re-priced too.',
       confirm: 'Apply',
     })
       .pipe(filter(Boolean))

@@ -31,13 +31,21 @@ export const upcomingVersions = (history: PriceVersionDto[], at = Date.now()) =>
  * corrected instant and the last day before the window's (exclusive) end. Calls outside the instant's window on those
  * days price the same again, so they do not move.
  */
-export function repriceParams(r: { from: string; to: string; provider: string; model: string; reason: string }) {
+export function repriceParams(r: {
+  from: string;
+  to: string;
+  provider: string;
+  model: string;
+  offering_id: string;
+  reason: string;
+}) {
   const last = new Date(new Date(r.to).getTime() - 1);
+  // The offering, not the model's spelling, selects the calls: dated ids, prefixes and fallbacks priced by it count.
   return {
     from: r.from.slice(0, 10),
     to: last.toISOString().slice(0, 10),
-    provider: r.provider,
-    model: r.model,
+    offering: r.offering_id,
+    label: `${r.provider} · ${r.model}`,
     reason: r.reason,
   };
 }

@@ -57,11 +57,13 @@ const history = [
 
 describe('pricing console helpers', () => {
   it('turns a correction’s re-pricing window into whole UTC days, the exclusive end’s day left out at midnight', () => {
-    const r = { provider: 'openai', model: 'o3', reason: 'Price correction: typo' };
+    const r = { provider: 'openai', model: 'o3', offering_id: 'off-1', reason: 'Price correction: typo' };
     expect(repriceParams({ ...r, from: '2026-03-01T12:00:00.000Z', to: '2026-04-01T00:00:00.000Z' })).toEqual({
-      ...r,
       from: '2026-03-01',
       to: '2026-03-31',
+      offering: 'off-1',
+      label: 'openai · o3',
+      reason: 'Price correction: typo',
     });
     expect(repriceParams({ ...r, from: '2026-03-01T12:00:00.000Z', to: '2026-12-07T09:30:00.000Z' }).to).toBe(
       '2026-12-07',

@@ -49,17 +49,26 @@ export class LiveEvents {
 }
 
 /**
- * Calls `reload` whenever a `kind` event arrives (not on start: the page loads itself). Call in an injection context
- * (a component's constructor or field initialiser).
+ * Calls `reload` whenever a `kind` event arrives (not on start: the page loads itself), at once or, with `spreadMs`,
+ * after a random delay up to that long. Call in an injection context (a component's constructor or field initialiser).
  */
-export function onLiveChange(kind: LiveKind | LiveKind[], reload: () => void): void {
+export function onLiveChange(
+  kind: LiveKind | LiveKind[],
+  reload: () => void,
+  options: { spreadMs?: number } = {},
+): void {
   const live = inject(LiveEvents);
   const kinds = Array.isArray(kind) ? kind : [kind];
   let last: number | null = null;
   // Destroyed with the component that created it.
   effect(() => {
     const n = kinds.reduce((sum, k) => sum + live.count(k), 0);
-    if (last !== null && n !== last) untracked(() => live.runFresh(reload));
+    if (last !== null && n !== last) {
+      // Pages every visitor keeps open (the front page) spread their re-reads, so one event is not a burst.
+      const spread = options.spreadMs ?? 0;
+      if (spread > 0) setTimeout(() => live.runFresh(reload), Math.random() * spread);
+      else untracked(() => live.runFresh(reload));
+    }
     last = n;
   });
 }

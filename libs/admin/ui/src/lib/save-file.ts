@@ -5,5 +5,6 @@ export function saveFile(text: string, name: string, type = 'text/csv'): void {
   a.href = url;
   a.download = name;
   a.click();
-  URL.revokeObjectURL(url);
+  // Revoked once the browser has started the download (revoking at once can cancel it in some browsers).
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

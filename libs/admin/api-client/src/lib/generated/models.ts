@@ -127,6 +127,7 @@ export type { RepriceDto } from './models/reprice-dto';
 export type { RepriceModelDto } from './models/reprice-model-dto';
 export type { RepriceResultDto } from './models/reprice-result-dto';
 export type { RepriceSuggestionDto } from './models/reprice-suggestion-dto';
+export type { RepriceTotalDto } from './models/reprice-total-dto';
 export type { RunSourceDto } from './models/run-source-dto';
 export type { SendMessageDto } from './models/send-message-dto';
 export type { SentMessageDto } from './models/sent-message-dto';

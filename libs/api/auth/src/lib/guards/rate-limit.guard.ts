@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerException, ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import type { Principal } from '@mph/api-core';
+import { ThrottlerException, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerRequest } from '@nestjs/throttler';
+import { RATE_WEIGHT, type Principal } from '@mph/api-core';
 import type { Response } from 'express';
 
 /**
@@ -14,6 +14,39 @@ export class RateLimitGuard extends ThrottlerGuard {
     if (user?.apiKeyId) return `key:${user.apiKeyId}`;
     if (user) return `user:${user.userId}`;
     return `ip:${String(req['ip'])}`;
+  }
+
+  /**
+   * A route marked with @RateWeight costs more than one request of the budget (a batch): the extra hits are counted
+   * first, so the library's own count then sees them and refuses the call when they pass the limit.
+   */
+  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
+    const weigh = this.reflector.getAllAndOverride<((body: unknown) => number) | undefined>(RATE_WEIGHT, [
+      props.context.getHandler(),
+      props.context.getClass(),
+    ]);
+    const weight =
+      weigh && (props.throttler.name ?? 'default') === 'default'
+        ? Math.max(1, Math.floor(weigh(props.context.switchToHttp().getRequest().body)))
+        : 1;
+    if (weight > 1) {
+      const { req } = this.getRequestResponse(props.context);
+      const key = props.generateKey(
+        props.context,
+        await props.getTracker(req, props.context),
+        props.throttler.name ?? 'default',
+      );
+      for (let i = 1; i < weight; i++) {
+        await this.storageService.increment(
+          key,
+          props.ttl,
+          props.limit,
+          props.blockDuration,
+          props.throttler.name ?? 'default',
+        );
+      }
+    }
+    return super.handleRequest(props);
   }
 
   /** One budget per caller across the whole API (the library default is one per route). */

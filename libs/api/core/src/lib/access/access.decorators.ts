@@ -53,3 +53,11 @@ export const LoginThrottle = () => SetMetadata(LOGIN_THROTTLE_METADATA, true);
 export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal | undefined => {
   return ctx.switchToHttp().getRequest<{ user?: Principal }>().user;
 });
+
+export const RATE_WEIGHT = 'mph:rate-weight';
+
+/**
+ * How many requests of the caller's per-minute budget one call costs, from its (not yet validated) body: a batch of
+ * estimates counts one request per 10 items, so batching saves round trips without multiplying what a limit allows.
+ */
+export const RateWeight = (weigh: (body: unknown) => number) => SetMetadata(RATE_WEIGHT, weigh);

@@ -35,6 +35,24 @@ describe('ResponseCache', () => {
     expect(cache.get(cache.key('catalog', '/a'))).toBeUndefined();
   });
 
+  it('drops the feeds’ freshness when a sync run moves, and everything when a price changes', () => {
+    let emit: (table: string | null) => void = () => undefined;
+    const changes = { subscribe: (fn: (t: string | null) => void) => ((emit = fn), () => undefined) };
+    const cache = new ResponseCache(loadConfig({}), changes as never);
+    const put = () =>
+      (['catalog', 'prices', 'feeds'] as const).map((tag) => {
+        const key = cache.key(tag, '/x');
+        cache.set(key, tag, 60);
+        return key;
+      });
+    let keys = put();
+    emit('sync_runs');
+    expect(keys.map((k) => cache.get(k) ?? null)).toEqual(['catalog', 'prices', null]);
+    keys = put();
+    emit('price_versions');
+    expect(keys.map((k) => cache.get(k) ?? null)).toEqual([null, null, null]);
+  });
+
   it('evicts the least recently used entry beyond the size bound', () => {
     const cache = make({ RESPONSE_CACHE_MAX_ENTRIES: '2' });
     const [k1, k2, k3] = ['/1', '/2', '/3'].map((u) => cache.key('catalog', u));

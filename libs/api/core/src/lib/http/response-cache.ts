@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.tokens';
 
 /** What a cached public answer belongs to; a write to that data drops every answer of the tag. */
-export type CacheTag = 'catalog' | 'prices';
+export type CacheTag = 'catalog' | 'prices' | 'feeds';
 
 interface Entry {
   value: unknown;
@@ -35,7 +35,9 @@ export class ResponseCache {
     this.holdOffMs = config.database.readUrl ? config.database.readMaxLagMs : 0;
     // Prices show in catalog answers (price filters, sorts) and offerings in price answers: any change drops both.
     changes?.subscribe((table) => {
-      if (table === null || CATALOG_PRICE_TABLES.has(table)) this.invalidate('catalog', 'prices');
+      if (table === null || CATALOG_PRICE_TABLES.has(table)) this.invalidate('catalog', 'prices', 'feeds');
+      // The feeds' freshness moves with every sync run, even one that changes no price.
+      else if (table === 'sync_runs' || table === 'sync_sources') this.invalidate('feeds');
     });
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { UNITS } from '@mph/cost-engine';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AcceptApiKeyScopes, ApiListResponse, DomainError, Listed, listOf, Public } from '@mph/api-core';
+import { AcceptApiKeyScopes, ApiListResponse, DomainError, Listed, listOf, Public, RateWeight } from '@mph/api-core';
 import {
   EstimateBatchDto,
   EstimateBatchResultDto,
@@ -51,15 +51,21 @@ export class CostsController {
 
   @Post('estimate/batch')
   @HttpCode(200)
+  // One request of the caller's per-minute budget per 10 items (a model page's 42 offerings cost 5).
+  @RateWeight((body) => {
+    const items = (body as { items?: unknown } | null)?.items;
+    return Array.isArray(items) ? Math.ceil(Math.min(items.length, 100) / 10) : 1;
+  })
   @ApiOperation({
     summary:
-      'Up to 100 estimates in one request (every offering of a model, say): each item answers alone, with its ' +
-      'estimate or the error `POST /costs/estimate` would give.',
+      'Up to 100 estimates in one request (every offering of a model, say): each priceable item answers alone, with ' +
+      'its estimate or the error `POST /costs/estimate` would give; a malformed item refuses the whole request ' +
+      '(400). Counts as one request of the rate limit per 10 items.',
   })
   @ApiOkResponse({ type: EstimateBatchResultDto })
   async estimateCosts(@Body() body: EstimateBatchDto): Promise<EstimateBatchResultDto> {
     const results: EstimateBatchResultDto['results'] = [];
-    // One at a time: the estimates read the in-memory price snapshot, and one request holds at most one connection.
+    // One at a time: one request holds at most one database connection (known models are priced from memory).
     for (const [index, item] of body.items.entries()) {
       try {
         results.push({ index, estimate: await this.estimate(item), error: null });

@@ -21,6 +21,7 @@ export class RepricingController {
       to: new Date(body.to),
       provider: body.provider,
       model: body.model,
+      offeringId: body.offering_id,
       reason: body.reason,
       dryRun: body.dry_run === true,
     });

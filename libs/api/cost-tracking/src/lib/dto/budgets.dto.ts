@@ -80,6 +80,7 @@ export class BudgetDto {
   @ApiProperty() remaining!: string;
   @ApiProperty({ example: '5', description: 'Spent as a percentage of the amount.' }) percent!: string;
   @ApiProperty({ description: 'Alerts are posted to a webhook (its address is not shown).' }) has_webhook!: boolean;
+  @ApiProperty({ description: 'The caller may change or delete it (set it, or operators/admins).' }) editable!: boolean;
   @ApiPropertyOptional({ description: 'Only when created with a webhook: its signing secret, shown once.' })
   webhook_secret?: string;
 }

@@ -215,6 +215,13 @@ export class RepriceDto {
   @IsOptional()
   @Matches(/^[\w.:@/-]{1,200}$/)
   model?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only the calls priced by this offering (whatever model spelling they were sent with).',
+  })
+  @IsOptional()
+  @IsUUID()
+  offering_id?: string;
   @ApiProperty({ example: 'Vendor corrected o3 prices for May' })
   @Matches(/^.{3,500}$/s, { message: 'reason: 3 to 500 characters' })
   reason!: string;
@@ -227,6 +234,12 @@ export class RepriceModelDto {
   @ApiProperty({ description: 'Calls whose cost changes.' }) adjusted!: number;
   @ApiProperty({ example: '-0.02' }) delta!: string;
   @ApiProperty({ example: 'USD' }) currency!: string;
+}
+
+export class RepriceTotalDto {
+  @ApiProperty({ example: 'USD' }) currency!: string;
+  @ApiProperty({ description: 'Calls whose cost changes.' }) adjusted!: number;
+  @ApiProperty({ example: '-0.02' }) delta!: string;
 }
 
 export class RepriceChangeDto {
@@ -247,7 +260,13 @@ export class RepriceResultDto {
   @ApiProperty({ description: 'Events whose cost changed (an adjustment each).' }) adjusted!: number;
   @ApiProperty() newly_priced!: number;
   @ApiProperty() still_unpriced!: number;
-  @ApiProperty({ example: '-0.02' }) total_delta!: string;
+  @ApiProperty({
+    example: '-0.02',
+    description: 'The sum of the changes in the calls’ own currencies: meaningful when `totals` has one entry.',
+  })
+  total_delta!: string;
+  @ApiProperty({ type: [RepriceTotalDto], description: 'The change per currency (calls keep their own currency).' })
+  totals!: RepriceTotalDto[];
   @ApiProperty({
     type: [RepriceModelDto],
     description: 'Per provider and model: calls that change and the sum of their changes (largest first, ≤ 50).',

@@ -20,7 +20,7 @@ import { seesAllCosts } from './cost-reports.service';
 export * from './budget-ledger.service';
 
 /** A budget as the budget routes show it: its status and whether alerts go to a webhook. */
-export type BudgetView = BudgetStatus & { has_webhook: boolean; webhook_secret?: string };
+export type BudgetView = BudgetStatus & { has_webhook: boolean; editable: boolean; webhook_secret?: string };
 type ViewRow = BudgetRow & { has_webhook: boolean };
 const BUDGET_COLUMNS = `id, owner_id, scope, scope_id, name, amount::text, currency, period, mode,
   (webhook_url IS NOT NULL) AS has_webhook`;
@@ -58,16 +58,18 @@ export class BudgetsService {
         ORDER BY name, id`,
       [all ? null : by.userId, projects, keys],
     );
-    return this.views(rows);
+    return this.views(rows, by);
   }
 
-  private async views(rows: ViewRow[]): Promise<BudgetView[]> {
+  private async views(rows: ViewRow[], by: Principal): Promise<BudgetView[]> {
     const names = await this.projects.names(rows.filter((b) => b.scope === 'project').map((b) => b.scope_id));
     return Promise.all(
       rows.map(async (b) => ({
         ...(await this.ledger.status(b)),
         scope_name: b.scope === 'project' ? (names.get(b.scope_id) ?? null) : null,
         has_webhook: b.has_webhook,
+        // Members change the budgets they set; one placed on them by an operator is shown, not theirs to change.
+        editable: b.owner_id === by.userId || seesAllCosts(by),
       })),
     );
   }
@@ -104,7 +106,7 @@ export class BudgetsService {
       // Operators and admins budget any project, members the projects they own; stored by the project's id.
       scopeId = (await this.projects.forManage(by, scopeId)).id;
     }
-    const secret = input.webhook_url ? this.webhookSecret(by, input.webhook_url) : undefined;
+    const secret = input.webhook_url ? this.webhookSecret(by.role, input.webhook_url) : undefined;
     const b = await this.dataSource.transaction(async (m) => {
       const [row] = await query<ViewRow>(
         m,
@@ -133,7 +135,7 @@ export class BudgetsService {
       return row;
     });
     this.changes.changed('budgets');
-    const [view] = await this.views([b]);
+    const [view] = await this.views([b], by);
     return { ...view, ...(secret ? { webhook_secret: secret } : {}) };
   }
 
@@ -146,7 +148,7 @@ export class BudgetsService {
     id: string,
     input: { name?: string; amount?: string; mode?: 'hard' | 'soft'; webhook_url?: string | null },
   ): Promise<BudgetView> {
-    const secret = input.webhook_url ? this.webhookSecret(by, input.webhook_url) : undefined;
+    let secret: string | undefined;
     const row = await this.dataSource.transaction(async (m) => {
       const [before] = await query<ViewRow>(
         m,
@@ -155,6 +157,13 @@ export class BudgetsService {
       );
       if (!before || (before.owner_id !== by.userId && !seesAllCosts(by))) {
         throw DomainError.notFound('BUDGET_NOT_FOUND', `No budget ${id}.`);
+      }
+      // A member who no longer manages the project cannot lift (or soften) its budget.
+      if (before.scope === 'project' && !seesAllCosts(by)) await this.projects.forManage(by, before.scope_id);
+      // Alerts are delivered with the owner's rights (budget-alerts): the address is checked against those.
+      if (input.webhook_url) {
+        const ownerRole = (await this.identity.users([before.owner_id])).get(before.owner_id)?.role ?? 'member';
+        secret = this.webhookSecret(ownerRole, input.webhook_url);
       }
       const webhookChanged = input.webhook_url !== undefined;
       const [after] = await query<ViewRow>(
@@ -175,6 +184,16 @@ export class BudgetsService {
           secret ? this.secrets.seal(secret) : null,
         ],
       );
+      if (input.amount !== undefined) {
+        // A raised amount re-arms the thresholds no longer crossed this period (50 % of 200 is not 50 % of 100).
+        const status = await this.ledger.status(after, new Date(), m);
+        await execute(
+          m,
+          `UPDATE budget_periods SET alerts_sent = ARRAY(SELECT t FROM unnest(alerts_sent) t WHERE t <= $3::numeric)
+            WHERE budget_id = $1 AND period_start = $2`,
+          [id, status.period_start, status.percent],
+        );
+      }
       await this.audit.record(m, {
         actor: actorOf(by),
         action: 'budget.updated',
@@ -186,14 +205,16 @@ export class BudgetsService {
       return after;
     });
     this.changes.changed('budgets');
-    const [view] = await this.views([row]);
+    // A lowered amount may cross a threshold now: alerted as usage would be.
+    if (input.amount !== undefined) await this.alerts.alert([id]);
+    const [view] = await this.views([row], by);
     return { ...view, ...(secret ? { webhook_secret: secret } : {}) };
   }
 
   /** Checks a webhook address against the caller's allowed hosts and makes its signing secret. */
-  private webhookSecret(by: Principal, url: string): string {
+  private webhookSecret(role: string, url: string): string {
     try {
-      checkFeedUrl(url, this.alerts.webhookHostsFor(by.role), 'WEBHOOK_ALLOWED_HOSTS (admins’ budgets)');
+      checkFeedUrl(url, this.alerts.webhookHostsFor(role), 'WEBHOOK_ALLOWED_HOSTS (admins’ budgets)');
     } catch (e) {
       throw DomainError.badRequest('VALIDATION_FAILED', (e as FeedFetchError).message, [
         { field: 'webhook_url', problems: [(e as FeedFetchError).message] },

@@ -12,6 +12,7 @@ export interface RepriceInput {
   to: Date;
   provider?: string;
   model?: string;
+  offeringId?: string;
   reason: string;
   dryRun?: boolean;
 }
@@ -35,6 +36,8 @@ export interface RepriceResult {
   newly_priced: number;
   still_unpriced: number;
   total_delta: string;
+  /** The change per currency: calls keep their own currency, so a window that mixes them has one total each. */
+  totals: { currency: string; adjusted: number; delta: string }[];
   /** Per provider and model: how many calls change and by how much (largest moves first, at most 50). */
   by_model: { provider: string; model: string; adjusted: number; delta: string; currency: string }[];
   /** The calls that move most (at most 20), so a preview can be checked call by call. */
@@ -95,10 +98,11 @@ export class RepricingService {
            FROM usage_events e
           WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND e.offering_id IS NOT NULL
             AND ($3::text IS NULL OR e.provider = $3) AND ($4::text IS NULL OR e.resolved_model = $4 OR e.model = $4)
+            AND ($5::uuid IS NULL OR e.offering_id = $5)
           ORDER BY e.id
           LIMIT ${MAX_EVENTS + 1}
           FOR UPDATE OF e`,
-        [input.from, input.to, input.provider ?? null, input.model ?? null],
+        [input.from, input.to, input.provider ?? null, input.model ?? null, input.offeringId ?? null],
       );
       if (events.length > MAX_EVENTS) {
         throw DomainError.badRequest(
@@ -119,7 +123,7 @@ export class RepricingService {
         delta: string;
         version: string | null;
       }[] = [];
-      const changed: { e: (typeof events)[number]; old: string | null; fresh: string; delta: Dec }[] = [];
+      const changed: Changed[] = [];
       const rollup = new Map<
         string,
         { e: (typeof events)[number]; delta: Dec; deltaUsd: Dec; priced: number; unconverted: number }
@@ -177,7 +181,11 @@ export class RepricingService {
           by.email,
           input.from,
           input.to,
-          JSON.stringify({ provider: input.provider ?? null, model: input.model ?? null }),
+          JSON.stringify({
+            provider: input.provider ?? null,
+            model: input.model ?? null,
+            offering_id: input.offeringId ?? null,
+          }),
           input.reason,
           JSON.stringify(result),
         ],
@@ -229,14 +237,28 @@ export class RepricingService {
 }
 
 type Changed = {
-  e: { id: string; occurred_at: Date; provider: string; rmodel: string; currency: string };
+  e: { id: string; occurred_at: Date; provider: string; rmodel: string; currency: string; fx_rate: string | null };
   old: string | null;
   fresh: string;
   delta: Dec;
 };
 
-/** The per-model totals and the largest single moves of a re-pricing, largest absolute change first. */
-function summarise(changed: Changed[]): Pick<RepriceResult, 'by_model' | 'largest'> {
+/** A change's size for ordering: in USD at the call's stored rate when it has one (100 JPY is not 100 USD). */
+const sizeOf = (c: Changed) => {
+  const abs = c.delta.abs();
+  return c.e.currency.trim() === 'USD' || c.e.fx_rate === null ? abs : abs.times(c.e.fx_rate);
+};
+
+/** The totals per currency and per model, and the largest single moves of a re-pricing, largest change first. */
+function summarise(changed: Changed[]): Pick<RepriceResult, 'totals' | 'by_model' | 'largest'> {
+  const totals = new Map<string, { currency: string; adjusted: number; delta: Dec }>();
+  for (const c of changed) {
+    const currency = c.e.currency.trim();
+    const t = totals.get(currency) ?? { currency, adjusted: 0, delta: new Dec(0) };
+    t.adjusted++;
+    t.delta = t.delta.plus(c.delta);
+    totals.set(currency, t);
+  }
   const groups = new Map<string, { provider: string; model: string; currency: string; adjusted: number; delta: Dec }>();
   for (const c of changed) {
     const currency = c.e.currency.trim();
@@ -257,7 +279,7 @@ function summarise(changed: Changed[]): Pick<RepriceResult, 'by_model' | 'larges
     .slice(0, BY_MODEL_ROWS)
     .map((g) => ({ ...g, delta: g.delta.toFixed() }));
   const largest = [...changed]
-    .sort((a, b) => b.delta.abs().comparedTo(a.delta.abs()) || Number(a.e.id) - Number(b.e.id))
+    .sort((a, b) => sizeOf(b).comparedTo(sizeOf(a)) || Number(a.e.id) - Number(b.e.id))
     .slice(0, LARGEST_CALLS)
     .map((c) => ({
       event_id: c.e.id,
@@ -269,5 +291,11 @@ function summarise(changed: Changed[]): Pick<RepriceResult, 'by_model' | 'larges
       delta: c.delta.toFixed(),
       currency: c.e.currency.trim(),
     }));
-  return { by_model: byModel, largest };
+  return {
+    totals: [...totals.values()]
+      .sort((a, b) => a.currency.localeCompare(b.currency))
+      .map((t) => ({ ...t, delta: t.delta.toFixed() })),
+    by_model: byModel,
+    largest,
+  };
 }

@@ -104,6 +104,7 @@ export class PricesController {
   }
 
   @Get('prices/freshness')
+  @CacheFor(60, 'feeds')
   @ApiOperation({ summary: 'Every price feed and its last successful sync (stale after 48 hours without one).' })
   @ApiOkResponse({ type: FeedFreshnessDto })
   async getFeedFreshness(): Promise<FeedFreshnessDto> {

@@ -125,6 +125,11 @@ export class RepriceSuggestionDto {
   @ApiProperty({ format: 'date-time', description: 'Exclusive: the next version, or now.' }) to!: string;
   @ApiProperty() provider!: string;
   @ApiProperty() model!: string;
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The corrected offering: re-prices exactly its calls, whatever spelling of the model they sent.',
+  })
+  offering_id!: string;
   @ApiProperty() reason!: string;
 }
 

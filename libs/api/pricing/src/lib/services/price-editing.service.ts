@@ -119,6 +119,7 @@ export class PriceEditingService {
               to: (plan.effectiveTo ?? new Date()).toISOString(),
               provider: offering.provider,
               model: offering.provider_model_id,
+              offering_id: offeringId,
               reason: `Price correction: ${input.reason}`.slice(0, 500),
             }
           : null,

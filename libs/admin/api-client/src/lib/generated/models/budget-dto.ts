@@ -6,6 +6,11 @@ export interface BudgetDto {
   currency: string;
 
   /**
+   * The caller may change or delete it (set it, or operators/admins).
+   */
+  editable: boolean;
+
+  /**
    * Alerts are posted to a webhook (its address is not shown).
    */
   has_webhook: boolean;

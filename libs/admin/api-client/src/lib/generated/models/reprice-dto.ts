@@ -9,6 +9,11 @@ export interface RepriceDto {
    * Model as sent or as resolved (owner/name).
    */
   model?: string;
+
+  /**
+   * Only the calls priced by this offering (whatever model spelling they were sent with).
+   */
+  offering_id?: string;
   provider?: string;
   reason: string;
 

@@ -3,6 +3,7 @@
 
 import { RepriceChangeDto } from '../models/reprice-change-dto';
 import { RepriceModelDto } from '../models/reprice-model-dto';
+import { RepriceTotalDto } from '../models/reprice-total-dto';
 export interface RepriceResultDto {
 
   /**
@@ -28,5 +29,14 @@ export interface RepriceResultDto {
   newly_priced: number;
   run_id: string | null;
   still_unpriced: number;
+
+  /**
+   * The sum of the changes in the calls’ own currencies: meaningful when `totals` has one entry.
+   */
   total_delta: string;
+
+  /**
+   * The change per currency (calls keep their own currency).
+   */
+  totals: Array<RepriceTotalDto>;
 }

@@ -4,6 +4,11 @@
 export interface RepriceSuggestionDto {
   from: string;
   model: string;
+
+  /**
+   * The corrected offering: re-prices exactly its calls, whatever spelling of the model they sent.
+   */
+  offering_id: string;
   provider: string;
   reason: string;
 

@@ -78,7 +78,7 @@ export class CostsService extends BaseService {
   static readonly EstimateCostsPath = '/api/v1/costs/estimate/batch';
 
   /**
-   * Up to 100 estimates in one request (every offering of a model, say): each item answers alone, with its estimate or the error `POST /costs/estimate` would give.
+   * Up to 100 estimates in one request (every offering of a model, say): each priceable item answers alone, with its estimate or the error `POST /costs/estimate` would give; a malformed item refuses the whole request (400). Counts as one request of the rate limit per 10 items.
    *
    *
    *
@@ -93,7 +93,7 @@ export class CostsService extends BaseService {
   }
 
   /**
-   * Up to 100 estimates in one request (every offering of a model, say): each item answers alone, with its estimate or the error `POST /costs/estimate` would give.
+   * Up to 100 estimates in one request (every offering of a model, say): each priceable item answers alone, with its estimate or the error `POST /costs/estimate` would give; a malformed item refuses the whole request (400). Counts as one request of the rate limit per 10 items.
    *
    *
    *
