@@ -226,6 +226,9 @@ for (const size of [
       await expectAccessible(page, `budget edit (${size.name})`);
       await budget.getByTestId('budget-edit-save').click();
       await expect(budget).toHaveCount(0);
+      // The keyboard user is back on the button that opened the dialog; the budget names who it is on.
+      await expect(page.getByRole('button', { name: `Edit Team ${size.name}` })).toBeFocused();
+      await expect(table.getByRole('row', { name: new RegExp(`Team ${size.name}`) })).toContainText('admin@e2e.local');
       await expect(table.getByRole('row', { name: new RegExp(`Team ${size.name}`) })).toContainText('$75.00');
 
       await page.goto('/chat/connections');

@@ -12,3 +12,4 @@ export * from './lib/not-found';
 export * from './lib/live-events';
 export * from './lib/save-file';
 export * from './lib/estimate-many';
+export * from './lib/track';

@@ -262,7 +262,8 @@ describe('budgets', () => {
         .post('/api/v1/budgets', { name: 'Tight', scope: 'user', amount: '0.5', period: 'daily', mode: 'hard' })
         .expect(201)
     ).body;
-    expect(created).toMatchObject({ has_webhook: false, editable: true });
+    // What it is on, by name (the user's email), not the id.
+    expect(created).toMatchObject({ has_webhook: false, editable: true, scope_name: 'other@budget.test' });
     await expect(reservations.reserve(principal.other, { maxCost: '0.7' })).rejects.toMatchObject({ status: 402 });
 
     // Scope and period define which spend a budget counts: changing them is a new budget, so a PATCH refuses them.

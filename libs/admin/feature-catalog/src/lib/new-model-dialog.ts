@@ -55,7 +55,7 @@ export function newModelBody(v: {
   template: `
     <h2 mat-dialog-title>New model</h2>
     <form [formGroup]="form" (ngSubmit)="save()" novalidate>
-      <mat-dialog-content class="grid">
+      <mat-dialog-content class="dialog-grid">
         <mat-form-field appearance="outline">
           <mat-label>Id (owner/name)</mat-label>
           <input matInput formControlName="id" placeholder="acme/rocket-8b" data-testid="new-model-id" />
@@ -115,21 +115,10 @@ export function newModelBody(v: {
     </form>
   `,
   styles: `
-    .grid {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(220px, 1fr));
-      gap: 4px 16px;
-    }
-    .wide {
-      grid-column: 1 / -1;
-    }
     .flags {
       display: flex;
       flex-wrap: wrap;
       gap: 8px 16px;
-    }
-    .error {
-      color: var(--mat-sys-error);
     }
   `,
 })

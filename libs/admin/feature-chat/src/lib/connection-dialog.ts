@@ -87,7 +87,7 @@ export function connectionChanges(c: ConnectionDto, v: Form): UpdateConnectionDt
   template: `
     <h2 mat-dialog-title>Edit {{ data.connection.name }}</h2>
     <form [formGroup]="form" (ngSubmit)="save()" novalidate>
-      <mat-dialog-content class="grid">
+      <mat-dialog-content class="dialog-grid">
         <p class="wide sub">
           {{ data.connection.shared ? 'Shared with everyone' : 'Serves its owner only' }} (fixed when it was added).
         </p>
@@ -160,20 +160,8 @@ export function connectionChanges(c: ConnectionDto, v: Form): UpdateConnectionDt
     </form>
   `,
   styles: `
-    .grid {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(240px, 1fr));
-      gap: 4px 16px;
-    }
-    .wide {
-      grid-column: 1 / -1;
-    }
     .sub {
-      color: var(--mat-sys-on-surface-variant);
       margin: 0 0 8px;
-    }
-    .error {
-      color: var(--mat-sys-error);
     }
   `,
 })

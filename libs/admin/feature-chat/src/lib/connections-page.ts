@@ -9,7 +9,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatTableModule } from '@angular/material/table';
 import { ConnectionDto, ConnectionsService, ConnectionTestDto } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { confirmAction, silentErrors } from '@mph/admin-ui';
+import { byId, confirmAction, silentErrors } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
 import { ChatLinks } from './chat-links';
 import { ConnectionDialog, parseModels } from './connection-dialog';
@@ -36,7 +36,7 @@ export { parseModels };
       Any OpenAI-compatible endpoint (OpenAI, OpenRouter, Together, Groq, vLLM, Ollama …). Keys are stored encrypted and
       never shown again. Calls fail over between connections serving the same model, lowest priority first.
     </p>
-    <table mat-table [dataSource]="rows()" data-testid="connections">
+    <table mat-table [dataSource]="rows()" [trackBy]="byId" data-testid="connections">
       <ng-container matColumnDef="name">
         <th mat-header-cell *matHeaderCellDef>Name</th>
         <td mat-cell *matCellDef="let c">
@@ -163,6 +163,7 @@ export { parseModels };
   `,
 })
 export class ConnectionsPage implements OnInit {
+  readonly byId = byId;
   private readonly api = inject(ConnectionsService);
   private readonly dialog = inject(MatDialog);
   private readonly session = inject(SessionStore);

@@ -8,7 +8,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { ApiKeysService, ChatService, ConnectionsService, GatewayLimitDto } from '@mph/admin-api-client';
-import { applyServerErrors, confirmAction, fieldError, silentErrors } from '@mph/admin-ui';
+import { applyServerErrors, byId, confirmAction, fieldError, silentErrors } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
 import { ChatLinks } from './chat-links';
 
@@ -46,7 +46,7 @@ export function limitText(l: Pick<GatewayLimitDto, 'requests_per_minute' | 'toke
       with Retry-After. Setting a limit where one exists replaces it.
     </p>
     @if (rows().length) {
-      <table mat-table [dataSource]="rows()" data-testid="limits">
+      <table mat-table [dataSource]="rows()" [trackBy]="byId" data-testid="limits">
         <ng-container matColumnDef="on">
           <th mat-header-cell *matHeaderCellDef>On</th>
           <td mat-cell *matCellDef="let l">
@@ -127,18 +127,13 @@ export function limitText(l: Pick<GatewayLimitDto, 'requests_per_minute' | 'toke
     }
   `,
   styles: `
-    .sub {
-      color: var(--mat-sys-on-surface-variant);
-    }
     .wide {
       min-width: 260px;
-    }
-    .error {
-      color: var(--mat-sys-error);
     }
   `,
 })
 export class LimitsPage implements OnInit {
+  readonly byId = byId;
   private readonly api = inject(ConnectionsService);
   private readonly dialog = inject(MatDialog);
   readonly rows = signal<GatewayLimitDto[]>([]);

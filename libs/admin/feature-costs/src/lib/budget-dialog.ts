@@ -46,7 +46,7 @@ export function budgetChanges(
   template: `
     <h2 mat-dialog-title>Edit {{ budget.name }}</h2>
     <form [formGroup]="form" (ngSubmit)="save()" novalidate>
-      <mat-dialog-content class="grid">
+      <mat-dialog-content class="dialog-grid">
         <p class="wide sub">
           On {{ scopeText }} · {{ budget.period }}. To count other spend or another period, add a new budget.
         </p>
@@ -96,20 +96,8 @@ export function budgetChanges(
     </form>
   `,
   styles: `
-    .grid {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(220px, 1fr));
-      gap: 4px 16px;
-    }
-    .wide {
-      grid-column: 1 / -1;
-    }
     .sub {
-      color: var(--mat-sys-on-surface-variant);
       margin: 0 0 8px;
-    }
-    .error {
-      color: var(--mat-sys-error);
     }
   `,
 })
@@ -122,10 +110,8 @@ export class BudgetDialog {
   readonly fieldError = fieldError;
   readonly scopeText =
     this.budget.scope === 'user'
-      ? 'a user’s usage'
-      : this.budget.scope === 'project'
-        ? `project ${this.budget.scope_name ?? this.budget.scope_id}`
-        : `API key ${this.budget.scope_id}`;
+      ? `${this.budget.scope_name ?? 'a user'}’s usage`
+      : `${this.budget.scope === 'project' ? 'project' : 'API key'} ${this.budget.scope_name ?? this.budget.scope_id}`;
   readonly form = inject(FormBuilder).nonNullable.group({
     name: [this.budget.name, [Validators.required, Validators.maxLength(100)]],
     amount: [this.budget.amount, [Validators.required, Validators.pattern(BUDGET_AMOUNT)]],

@@ -8,7 +8,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { BudgetDto, BudgetsService, CreateBudgetDto } from '@mph/admin-api-client';
 import { SessionStore } from '@mph/admin-feature-auth';
-import { applyServerErrors, confirmAction, fieldError, Money, showSecret, silentErrors } from '@mph/admin-ui';
+import { applyServerErrors, byId, confirmAction, fieldError, Money, showSecret, silentErrors } from '@mph/admin-ui';
 import { filter, switchMap } from 'rxjs';
 import { BudgetDialog, BUDGET_AMOUNT } from './budget-dialog';
 import { CostsLinks } from './costs-links';
@@ -90,7 +90,7 @@ import { CostsLinks } from './costs-links';
     @if (error(); as message) {
       <p class="error" role="alert">{{ message }}</p>
     }
-    <table mat-table [dataSource]="budgets()" class="table" data-testid="budgets-table">
+    <table mat-table [dataSource]="budgets()" [trackBy]="byId" class="table" data-testid="budgets-table">
       <ng-container matColumnDef="name">
         <th mat-header-cell *matHeaderCellDef>Budget</th>
         <td mat-cell *matCellDef="let b">
@@ -132,6 +132,7 @@ import { CostsLinks } from './costs-links';
   `,
 })
 export class BudgetsPage implements OnInit {
+  readonly byId = byId;
   private readonly api = inject(BudgetsService);
   private readonly dialog = inject(MatDialog);
   private readonly session = inject(SessionStore);

@@ -73,7 +73,7 @@ export function parseRates(text: string): { rates: FxRateInputDto[]; problems: s
       <button mat-button type="submit">Show</button>
     </form>
     @if (rows().length) {
-      <table class="plain" data-testid="fx-rates">
+      <table class="plain-table" data-testid="fx-rates">
         <thead>
           <tr>
             <th scope="col">Currency</th>
@@ -132,22 +132,7 @@ export function parseRates(text: string): { rates: FxRateInputDto[]; problems: s
   `,
   styles: `
     .sub {
-      color: var(--mat-sys-on-surface-variant);
       max-width: 80ch;
-    }
-    .plain {
-      border-collapse: collapse;
-      margin: 8px 0 16px;
-    }
-    .plain th,
-    .plain td {
-      padding: 4px 16px 4px 0;
-      text-align: left;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
-    }
-    .plain .num {
-      text-align: right;
-      font-variant-numeric: tabular-nums;
     }
     .set {
       display: flex;
@@ -157,9 +142,6 @@ export function parseRates(text: string): { rates: FxRateInputDto[]; problems: s
     }
     .lines {
       min-width: min(420px, 100%);
-    }
-    .error {
-      color: var(--mat-sys-error);
     }
   `,
 })

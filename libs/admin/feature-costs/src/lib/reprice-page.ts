@@ -138,7 +138,7 @@ const today = () => new Date().toISOString().slice(0, 10);
           }
         </p>
         @if (r.by_model.length) {
-          <table class="plain" data-testid="reprice-by-model">
+          <table class="plain-table" data-testid="reprice-by-model">
             <caption class="cdk-visually-hidden">
               Change per model
             </caption>
@@ -160,7 +160,7 @@ const today = () => new Date().toISOString().slice(0, 10);
             </tbody>
           </table>
           <h3>Largest changes</h3>
-          <table class="plain" data-testid="reprice-largest">
+          <table class="plain-table" data-testid="reprice-largest">
             <thead>
               <tr>
                 <th scope="col">Call</th>
@@ -202,28 +202,10 @@ const today = () => new Date().toISOString().slice(0, 10);
   `,
   styles: `
     .sub {
-      color: var(--mat-sys-on-surface-variant);
       max-width: 80ch;
     }
     .reason {
       min-width: 320px;
-    }
-    .error {
-      color: var(--mat-sys-error);
-    }
-    .plain {
-      border-collapse: collapse;
-      margin: 8px 0 16px;
-    }
-    .plain th,
-    .plain td {
-      padding: 4px 12px 4px 0;
-      text-align: left;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
-    }
-    .plain .num {
-      text-align: right;
-      font-variant-numeric: tabular-nums;
     }
   `,
 })

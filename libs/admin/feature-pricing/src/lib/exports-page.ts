@@ -69,9 +69,6 @@ export function exportUrl(root: string, path: string, day: string): string {
     </ul>
   `,
   styles: `
-    .sub {
-      color: var(--mat-sys-on-surface-variant);
-    }
     .exports {
       list-style: none;
       padding: 0;

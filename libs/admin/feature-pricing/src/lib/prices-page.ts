@@ -123,7 +123,7 @@ const base = (p: PricePointDto, unit: string) => basePrice(p.price, unit);
       </ng-container>
       <ng-container matColumnDef="other">
         <th mat-header-cell *matHeaderCellDef>Other components</th>
-        <td mat-cell *matCellDef="let p" class="sub">{{ other(p) }}</td>
+        <td mat-cell *matCellDef="let p" class="sub other">{{ other(p) }}</td>
       </ng-container>
       <ng-container matColumnDef="since">
         <th mat-header-cell *matHeaderCellDef>Since</th>

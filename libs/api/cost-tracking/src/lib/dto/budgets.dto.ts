@@ -67,7 +67,11 @@ export class BudgetDto {
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ['user', 'project', 'api_key'] }) scope!: string;
   @ApiProperty({ description: 'The user id, the project id or the API key id.' }) scope_id!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'The project’s name, for project budgets.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'What it is on, by name: the project’s name, the user’s email or the API key’s name.',
+  })
   scope_name!: string | null;
   @ApiProperty({ example: '250' }) amount!: string;
   @ApiProperty({ example: 'USD' }) currency!: string;

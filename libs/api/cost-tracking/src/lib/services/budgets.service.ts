@@ -62,11 +62,23 @@ export class BudgetsService {
   }
 
   private async views(rows: ViewRow[], by: Principal): Promise<BudgetView[]> {
-    const names = await this.projects.names(rows.filter((b) => b.scope === 'project').map((b) => b.scope_id));
+    const of = (scope: BudgetScope) => rows.filter((b) => b.scope === scope).map((b) => b.scope_id);
+    // What the budget is on, by name: the project's name, the user's email, the API key's name (one read each).
+    const [projects, users, keys] = await Promise.all([
+      this.projects.names(of('project')),
+      this.identity.users(of('user')),
+      this.identity.apiKeys(of('api_key')),
+    ]);
+    const nameOf = (b: ViewRow): string | null =>
+      b.scope === 'project'
+        ? (projects.get(b.scope_id) ?? null)
+        : b.scope === 'user'
+          ? (users.get(b.scope_id)?.email ?? null)
+          : (keys.get(b.scope_id)?.name ?? null);
     return Promise.all(
       rows.map(async (b) => ({
         ...(await this.ledger.status(b)),
-        scope_name: b.scope === 'project' ? (names.get(b.scope_id) ?? null) : null,
+        scope_name: nameOf(b),
         has_webhook: b.has_webhook,
         // Members change the budgets they set; one placed on them by an operator is shown, not theirs to change.
         editable: b.owner_id === by.userId || seesAllCosts(by),

@@ -43,7 +43,7 @@ export interface BudgetDto {
   scope_id: string;
 
   /**
-   * The project’s name, for project budgets.
+   * What it is on, by name: the project’s name, the user’s email or the API key’s name.
    */
   scope_name: string | null;
   spent: string;
