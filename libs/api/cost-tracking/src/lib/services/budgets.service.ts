@@ -19,6 +19,8 @@ import { seesAllCosts } from './cost-reports.service';
 
 export * from './budget-ledger.service';
 
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
 /** A budget as the budget routes show it: its status and whether alerts go to a webhook. */
 export type BudgetView = BudgetStatus & { has_webhook: boolean; editable: boolean; webhook_secret?: string };
 type ViewRow = BudgetRow & { has_webhook: boolean };
@@ -66,7 +68,7 @@ export class BudgetsService {
     // What the budget is on, by name: the project's name, the user's email, the API key's name (one read each).
     const [projects, users, keys] = await Promise.all([
       this.projects.names(of('project')),
-      this.identity.users(of('user')),
+      this.identity.users(of('user').filter(isUuid)),
       this.identity.apiKeys(of('api_key')),
     ]);
     const nameOf = (b: ViewRow): string | null =>
@@ -103,6 +105,10 @@ export class BudgetsService {
       scopeId = scopeId || by.userId;
       if (scopeId !== by.userId && !seesAllCosts(by)) {
         throw DomainError.forbidden('FORBIDDEN', 'Members set budgets on their own usage only.');
+      }
+      // Another user's budget names an existing user (an id that is no user would be a budget on nobody).
+      if (scopeId !== by.userId && !(await this.identity.users([scopeId].filter(isUuid))).has(scopeId)) {
+        throw DomainError.notFound('USER_NOT_FOUND', `No user ${scopeId}.`);
       }
     } else if (input.scope === 'api_key') {
       const key = (await this.identity.apiKeys([scopeId])).get(scopeId);
