@@ -11,7 +11,15 @@ const root = new URL('..', import.meta.url).pathname;
 export const OWNERS = {
   core: ['job_run'],
   auth: ['users', 'api_keys', 'refresh_tokens', 'audit_events', 'auth_sessions', 'project_members', 'chat_projects'],
-  catalog: ['vendors', 'models', 'offerings', 'model_stats_daily', 'model_capability_facts', 'capability_fact_runs'],
+  catalog: [
+    'vendors',
+    'models',
+    'offerings',
+    'model_stats_daily',
+    'model_capability_facts',
+    'capability_fact_runs',
+    'model_removals',
+  ],
   provenance: ['base_model_relations', 'dataset_relations'],
   pricing: [
     'price_versions',

@@ -24,7 +24,11 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
-      additionalEntryPoints: [{ entryName: 'cli', entryPath: './src/cli.ts' }],
+      additionalEntryPoints: [
+        { entryName: 'cli', entryPath: './src/cli.ts' },
+        // The catalog's search index runs in this worker thread (SearchIndexService finds it next to main.js).
+        { entryName: 'search-worker', entryPath: './src/search-worker.ts' },
+      ],
       tsConfig: './tsconfig.app.json',
       // The Swagger plugin documents DTOs from their TypeScript types and class-validator rules.
       transformers: [

@@ -6,7 +6,9 @@
 //   1. gateway limits are shared: 3 calls a minute allowed for a key, the 4th is refused on either instance;
 //   2. response caches are invalidated across instances: a model page cached on B shows an edit made on A at once
 //      (PostgreSQL LISTEN/NOTIFY), reported as the propagation time;
-//   3. each cron job runs once: both instances schedule housekeeping every second, every tick is served, and the
+//   3. catalog search (each instance's in-process index, in its worker thread) shows an edit made on A and a row
+//      written by another process (a sync, an import) on both instances within 1 s, the writer at once;
+//   4. each cron job runs once: both instances schedule housekeeping every second, every tick is served, and the
 //      executions the two processes count (job_runs_total) add up to the runs recorded, not more.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -99,6 +101,55 @@ try {
     }
     assert.equal(await cached(b), 'HIT', 'instance B caches the new answer again');
     results.cache = { propagation_ms: Date.now() - committedAt, stale_reads: seen };
+  });
+
+  await check('search indexes follow writes from any instance within 1 s', async () => {
+    const search = async (instance, q) => {
+      const res = await call(instance, `/api/v1/models?q=${encodeURIComponent(q)}&per_page=5`, { auth: null });
+      assert.equal(res.status, 200);
+      return {
+        engine: /desc="(\w+)"/.exec(res.headers.get('server-timing') ?? '')?.[1],
+        ids: (await res.json()).data.map((m) => m.id),
+      };
+    };
+    // Each instance loads its index in the background after start; PostgreSQL answers until then.
+    const deadline = Date.now() + 30_000;
+    for (const instance of [a, b]) {
+      while ((await search(instance, 'gpt')).engine !== 'memory') {
+        assert.ok(Date.now() < deadline, 'the search index did not load within 30 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const seen = async (instance, q, id, ms) => {
+      const started = Date.now();
+      while (!(await search(instance, q)).ids.includes(id)) {
+        assert.ok(Date.now() - started < ms, `${q} does not find ${id} within ${ms} ms`);
+      }
+      return Date.now() - started;
+    };
+    const id = (await search(a, 'gpt')).ids[0];
+    const [owner, name] = id.split('/');
+    const word = `kestrel${Date.now().toString(36)}`;
+    const patched = await call(a, `/api/v1/models/${owner}/${name}`, {
+      method: 'PATCH',
+      body: { display_name: `${word} edition` },
+    });
+    assert.equal(patched.status, 200, await patched.text());
+    const writer = await seen(a, word, id, 1); // read-your-write: the first search finds it
+    const edit = await seen(b, word, id, 1000);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const synced = `synced/${word}-7b`;
+    try {
+      await client.query(
+        `INSERT INTO models (id, display_name, author, source) VALUES ($1, $2, 'synced', 'huggingface')`,
+        [synced, `${word} 7B`],
+      );
+    } finally {
+      await client.end();
+    }
+    const sync = Math.max(await seen(a, `${word} 7b`, synced, 1000), await seen(b, `${word} 7b`, synced, 1000));
+    results.search = { writer_ms: writer, other_instance_edit_ms: edit, other_process_write_ms: sync };
   });
 
   await check('each cron tick runs once', async () => {

@@ -33,3 +33,5 @@ export type {
 } from './lib/services/offering-directory.service';
 export { CatalogReportService } from './lib/services/catalog-report.service';
 export type { CatalogIdentityReport, CountBy } from './lib/services/catalog-report.service';
+export { SearchIndexService } from './lib/search/search-index.service';
+export type { SearchIndexStatus } from './lib/search/search-index.service';

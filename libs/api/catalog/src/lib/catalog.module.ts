@@ -18,6 +18,7 @@ import { ModelCapabilitiesService } from './services/model-capabilities.service'
 import { ModelsQueryService } from './services/models-query.service';
 import { OfferingRegistryService } from './services/offering-registry.service';
 import { OfferingDirectoryService } from './services/offering-directory.service';
+import { SearchIndexService } from './search/search-index.service';
 
 /** Vendors, models and offerings: the public catalog, the Hugging Face importer and the demo seed. */
 @Module({
@@ -34,6 +35,7 @@ import { OfferingDirectoryService } from './services/offering-directory.service'
     OfferingDirectoryService,
     ModelCapabilitiesService,
     CatalogReportService,
+    SearchIndexService,
   ],
   exports: [
     ModelsQueryService,
@@ -44,6 +46,7 @@ import { OfferingDirectoryService } from './services/offering-directory.service'
     OfferingDirectoryService,
     ModelCapabilitiesService,
     CatalogReportService,
+    SearchIndexService,
   ],
 })
 export class CatalogModule implements OnApplicationBootstrap {

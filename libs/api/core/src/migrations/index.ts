@@ -28,6 +28,7 @@ import { ObservedPriceHistory1764810000000 } from './1764810000000-observed-pric
 import { ProviderFallbacks1764820000000 } from './1764820000000-provider-fallbacks';
 import { ModelListed1764830000000 } from './1764830000000-model-listed';
 import { SyncRunChanges1764840000000 } from './1764840000000-sync-run-changes';
+import { ModelChangeLog1764850000000 } from './1764850000000-model-change-log';
 
 /**
  * Every migration, oldest first. Listed explicitly (not globbed) so the bundled app, the CLI and the
@@ -64,4 +65,5 @@ export const ALL_MIGRATIONS = [
   ProviderFallbacks1764820000000,
   ModelListed1764830000000,
   SyncRunChanges1764840000000,
+  ModelChangeLog1764850000000,
 ];

@@ -21,6 +21,7 @@ export interface ModelFile {
 @Index('ix_models_trending', { synchronize: false })
 @Index('ix_models_hf_created', { synchronize: false })
 @Index('ix_models_hf_modified', { synchronize: false })
+@Index('ix_models_change_xid', { synchronize: false })
 @Index('ix_models_author', ['author'])
 @Index('ix_models_creator_vendor', ['creatorVendor'])
 @Index('ix_models_pipeline_tag', ['pipelineTag'])
@@ -146,6 +147,13 @@ export class ModelEntity {
   /** Matching keys of the id and aliases (mph_identity_keys), kept by the tr_models_identity_keys trigger. */
   @Column({ type: 'text', array: true, default: () => "'{}'", select: false, insert: false, update: false })
   identityKeys!: string[];
+
+  /**
+   * The transaction that last wrote the row (xid8 as bigint), kept by the tr_models_change_xid trigger: the search
+   * index catches up by reading the rows written since its last snapshot. Never written by the app.
+   */
+  @Column({ type: 'bigint', nullable: true, select: false, insert: false, update: false })
+  changeXid!: string | null;
 
   /** Maintained by the tr_models_search_vector trigger; never written by the app. */
   @Column({ type: 'tsvector', default: () => "''", select: false, insert: false, update: false })

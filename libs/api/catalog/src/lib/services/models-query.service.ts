@@ -7,6 +7,8 @@ import { ModelCapabilitiesService } from './model-capabilities.service';
 import type { ModelDetailDto, ModelsQueryDto, ModelSummaryDto, TypedTagsDto } from '../dto/models.dto';
 import { MODEL_PRICE_SQL, ModelPriceSql } from '../dto/prices.dto';
 import { ModelEntity, OfferingEntity } from '../entities';
+import { IndexFlag, IndexSort, INDEX_SORTS } from '../search/model-index';
+import { SearchIndexService } from '../search/search-index.service';
 
 /** Counting stops here: beyond it `total` is a lower bound flagged `total_estimated`. */
 export const COUNT_CAP = 10_000;
@@ -91,6 +93,10 @@ export type PriceSummary = Pick<ModelSummaryDto, 'provider_count' | 'cheapest'>;
 
 const NO_PRICES: PriceSummary = { provider_count: 0, cheapest: null };
 
+function priceSummary(providers: number, cheapest: CheapestRow | null): PriceSummary {
+  return { provider_count: providers, cheapest: cheapest && { ...cheapest, currency: cheapest.currency.trim() } };
+}
+
 function summary(r: SummaryRow, prices: PriceSummary = NO_PRICES): ModelSummaryDto {
   return { ...r, hf_created_at: r.hf_created_at?.toISOString() ?? null, ...prices };
 }
@@ -130,6 +136,58 @@ function readModelsCursor(cursor: string, sort: string): { v: string; id: string
   );
 }
 
+/** Filters only the SQL search applies (they need offerings, prices or lineage): with them the index does not answer. */
+const INDEX_UNSUPPORTED = [
+  'provider',
+  'tags',
+  'modality_in',
+  'modality_out',
+  'max_input_price',
+  'max_output_price',
+  'has_base_model',
+  'base_model',
+  'relation',
+] as const;
+
+/**
+ * A sort value as the cursor carries it: the text PostgreSQL reads back as the sort key's type (so a cursor from the
+ * index and one from the SQL search are interchangeable). Unknown times are '-infinity', an unknown context -1.
+ */
+export function sortValueText(sort: IndexSort, v: number): string {
+  if (sort === 'created' || sort === 'updated') return v === -Infinity ? '-infinity' : new Date(v).toISOString();
+  return String(v);
+}
+
+/** The inverse of `sortValueText`, also for PostgreSQL's own text of a timestamp ('2024-05-01 12:00:00+00'). */
+export function parseSortValue(sort: IndexSort, text: string): number {
+  let v: number;
+  if (sort === 'created' || sort === 'updated') {
+    if (text === '-infinity') return -Infinity;
+    if (text === 'infinity') return Infinity;
+    v = Date.parse(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  } else {
+    v = text.trim() === '' ? NaN : Number(text);
+  }
+  if (Number.isNaN(v)) {
+    throw DomainError.badRequest('INVALID_CURSOR', 'cursor is not one this API gave out; start again without it.', [
+      { field: 'cursor', problems: ['unknown cursor'] },
+    ]);
+  }
+  return v;
+}
+
+/** A page of search results; `engine` answered it in `ms` (the API's Server-Timing header, the search benchmark's raw time). */
+export interface SearchAnswer {
+  rows: ModelSummaryDto[];
+  total: number;
+  estimated: boolean;
+  nextCursor: string | null;
+  engine: 'memory' | 'postgres';
+  ms: number;
+  /** Of `ms`, the index's part (the rest is the database's: the page's rows and prices). */
+  indexMs?: number;
+}
+
 /** Catalog reads: search with filters and sorts, and the model detail (joined with lineage from provenance). */
 @Injectable()
 export class ModelsQueryService {
@@ -139,6 +197,7 @@ export class ModelsQueryService {
     private readonly reads: ReadDatabase,
     private readonly capabilities: ModelCapabilitiesService,
     @Optional() @Inject(MODEL_PRICE_SQL) private readonly priceSql?: ModelPriceSql,
+    @Optional() private readonly index?: SearchIndexService,
   ) {}
 
   /** The live offerings of model `m` with their base prices now (the pricing lib's relation), for filters and sort. */
@@ -165,11 +224,8 @@ export class ModelsQueryService {
   }
 
   /** `replica`: the read replica may answer (anonymous callers only; see ReadDatabase). */
-  async search(
-    query: ModelsQueryDto,
-    window: PageWindow,
-    replica = false,
-  ): Promise<{ rows: ModelSummaryDto[]; total: number; estimated: boolean; nextCursor: string | null }> {
+  async search(query: ModelsQueryDto, window: PageWindow, replica = false): Promise<SearchAnswer> {
+    const started = performance.now();
     const params: unknown[] = [];
     const p = (v: unknown) => {
       params.push(v);
@@ -237,17 +293,19 @@ export class ModelsQueryService {
         { field: 'sort', problems: ['relevance needs q'] },
       ]);
     }
+    if (sort === 'relevance' && query.cursor) {
+      throw DomainError.badRequest('VALIDATION_FAILED', 'cursor works with every sort but relevance.', [
+        { field: 'cursor', problems: ['not with relevance'] },
+      ]);
+    }
+    const fromIndex = await this.searchIndex(query, sort, window, replica);
+    if (fromIndex) return { ...fromIndex, engine: 'memory', ms: performance.now() - started };
     const whereSql = where.join(' AND ');
     const countParams = [...params];
     const key = sort === 'relevance' ? undefined : this.keyset(sort);
     let order: string;
     let offset = window.offset;
     if (!key) {
-      if (query.cursor) {
-        throw DomainError.badRequest('VALIDATION_FAILED', 'cursor works with every sort but relevance.', [
-          { field: 'cursor', problems: ['not with relevance'] },
-        ]);
-      }
       // Exact id first, then text relevance boosted by popularity (log-scaled downloads).
       order = `(lower(m.id) = ${exactParam}) DESC, ts_rank_cd(m.search_vector, to_tsquery('simple', ${tsParam}), 1) * (1 + ln(1 + m.downloads) / 8) DESC, m.downloads DESC, m.id`;
     } else {
@@ -309,7 +367,80 @@ export class ModelsQueryService {
       total: Math.min(n, COUNT_CAP),
       estimated: n > COUNT_CAP,
       nextCursor,
+      engine: 'postgres',
+      ms: performance.now() - started,
     };
+  }
+
+  /**
+   * The in-process index's answer (docs/search.md) when it can give it: a text query with the filters it holds and a
+   * sort other than price; null otherwise, and while the index is loading (the SQL search answers then). The index
+   * gives the page's ids in order and the exact number of matches; the rows and prices come from the database.
+   */
+  private async searchIndex(
+    query: ModelsQueryDto,
+    sort: ModelsQueryDto['sort'] & string,
+    window: PageWindow,
+    replica: boolean,
+  ): Promise<Omit<SearchAnswer, 'engine' | 'ms'> | null> {
+    if (!this.index || !query.q || !(INDEX_SORTS as readonly string[]).includes(sort)) return null;
+    if (INDEX_UNSUPPORTED.some((k) => query[k] !== undefined)) return null;
+    const indexSort = sort as IndexSort;
+    let after: { value: number; id: string } | undefined;
+    if (query.cursor) {
+      const c = readModelsCursor(query.cursor, sort);
+      after = { value: parseSortValue(indexSort, c.v), id: c.id };
+    }
+    const flags: Partial<Record<IndexFlag, boolean>> = {};
+    for (const flag of ['tool_calling', 'structured_output', 'reasoning', 'vision', 'open_weights'] as const) {
+      if (query[flag] !== undefined) flags[flag] = query[flag];
+    }
+    const started = performance.now();
+    const hit = await this.index.search({
+      q: query.q,
+      author: query.author,
+      vendor: query.vendor,
+      pipeline_tag: query.pipeline_tag,
+      library: query.library,
+      license: query.license,
+      flags,
+      min_context: query.min_context,
+      sort: indexSort,
+      after,
+      offset: after ? 0 : window.offset,
+      limit: window.limit,
+    });
+    if (!hit) return null;
+    const indexMs = performance.now() - started;
+    // The page's rows with their price summaries: one statement.
+    const { priced, join } = this.priceSummarySql();
+    const found = hit.ids.length
+      ? await runQuery<SummaryRow & { providers: number; cheapest: CheapestRow | null }>(
+          this.reads.on(replica),
+          `SELECT ${SUMMARY_COLUMNS}, ps.providers, ps.cheapest
+             FROM models m
+             LEFT JOIN LATERAL (
+               SELECT count(DISTINCT o.provider_slug)::int AS providers, ${priced} AS cheapest
+                 FROM offerings o ${join} WHERE o.model_id = m.id AND o.deleted_at IS NULL
+             ) ps ON true
+            WHERE m.id = ANY($1::text[]) AND m.deleted_at IS NULL`,
+          [hit.ids],
+        )
+      : [];
+    const byId = new Map(found.map((r) => [r.id, r]));
+    const rows: ModelSummaryDto[] = [];
+    hit.ids.forEach((id) => {
+      const r = byId.get(id);
+      if (!r) return;
+      const { providers, cheapest, ...model } = r;
+      rows.push(summary(model, priceSummary(providers, cheapest)));
+    });
+    const lastAt = hit.ids.length - 1;
+    const nextCursor =
+      indexSort !== 'relevance' && hit.ids.length === window.limit
+        ? modelsCursor(sort, sortValueText(indexSort, hit.values[lastAt] as number), hit.ids[lastAt])
+        : null;
+    return { rows, total: hit.total, estimated: false, nextCursor, indexMs };
   }
 
   /**
@@ -320,13 +451,7 @@ export class ModelsQueryService {
   async priceSummaries(ids: string[], replica = false): Promise<Map<string, PriceSummary>> {
     const out = new Map<string, PriceSummary>();
     if (!ids.length) return out;
-    const priced = this.priceSql
-      ? `(array_agg(jsonb_build_object('input', p.input::text, 'output', p.output::text, 'currency', p.currency,
-            'provider', o.provider_slug, 'provider_model_id', o.provider_model_id)
-            ORDER BY p.currency <> 'USD', p.input + p.output, o.provider_slug, o.provider_model_id)
-            FILTER (WHERE p.input IS NOT NULL))[1]`
-      : 'NULL::jsonb';
-    const join = this.priceSql ? `LEFT JOIN LATERAL ${this.priceSql.basePricesNow('o.id')} p ON true` : '';
+    const { priced, join } = this.priceSummarySql();
     const rows = await runQuery<{ model_id: string; providers: number; cheapest: CheapestRow | null }>(
       this.reads.on(replica),
       `SELECT o.model_id, count(DISTINCT o.provider_slug)::int AS providers, ${priced} AS cheapest
@@ -335,13 +460,20 @@ export class ModelsQueryService {
         GROUP BY o.model_id`,
       [ids],
     );
-    for (const r of rows) {
-      out.set(r.model_id, {
-        provider_count: r.providers,
-        cheapest: r.cheapest && { ...r.cheapest, currency: r.cheapest.currency.trim() },
-      });
-    }
+    for (const r of rows) out.set(r.model_id, priceSummary(r.providers, r.cheapest));
     return out;
+  }
+
+  /** The cheapest offering now of the offerings `o` (an aggregate) and the join that prices them. */
+  private priceSummarySql(): { priced: string; join: string } {
+    const priced = this.priceSql
+      ? `(array_agg(jsonb_build_object('input', p.input::text, 'output', p.output::text, 'currency', p.currency,
+            'provider', o.provider_slug, 'provider_model_id', o.provider_model_id)
+            ORDER BY p.currency <> 'USD', p.input + p.output, o.provider_slug, o.provider_model_id)
+            FILTER (WHERE p.input IS NOT NULL))[1]`
+      : 'NULL::jsonb';
+    const join = this.priceSql ? `LEFT JOIN LATERAL ${this.priceSql.basePricesNow('o.id')} p ON true` : '';
+    return { priced, join };
   }
 
   async vendorCounts(slug: string): Promise<{ models: number; offerings: number }> {

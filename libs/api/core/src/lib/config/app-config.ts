@@ -49,7 +49,12 @@ export interface AppConfig {
   };
   rateLimit: { publicPerMinute: number; authenticatedPerMinute: number; loginPerMinute: number };
   /** Load the built-in demo catalog into an empty database at start. */
-  catalog: { demoSeed: boolean; statsCron: string };
+  catalog: {
+    demoSeed: boolean;
+    statsCron: string;
+    /** `memory`: text searches answered by each instance's in-process index (docs/search.md); `postgres`: by SQL. */
+    searchEngine: 'memory' | 'postgres';
+  };
   sync: {
     /** Register the five public feeds as sources on a new install. */
     defaultSources: boolean;
@@ -192,7 +197,7 @@ export function loadConfig(env: RawEnv = process.env): AppConfig {
       authenticatedPerMinute: c.RATE_LIMIT_AUTHENTICATED_PER_MINUTE,
       loginPerMinute: c.RATE_LIMIT_LOGIN_PER_MINUTE,
     },
-    catalog: { demoSeed: c.CATALOG_DEMO_SEED, statsCron: c.CATALOG_STATS_CRON },
+    catalog: { demoSeed: c.CATALOG_DEMO_SEED, statsCron: c.CATALOG_STATS_CRON, searchEngine: c.SEARCH_ENGINE },
     sync: {
       defaultSources: c.SYNC_DEFAULT_SOURCES,
       allowedHosts: c.SYNC_ALLOWED_HOSTS.split(',')

@@ -142,6 +142,7 @@ export const configSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: int(5, 1, 1000),
   CATALOG_DEMO_SEED: bool(true),
   CATALOG_STATS_CRON: str('30 2 * * *'),
+  SEARCH_ENGINE: z.enum(['memory', 'postgres']).optional().default('memory'),
   SYNC_DEFAULT_SOURCES: bool(true),
   SYNC_ALLOWED_HOSTS: str(''),
   SYNC_TIMEOUT_MS: int(60000, 100, 600_000),

@@ -26,6 +26,7 @@ export class ResponseCache {
   /** With a read replica, answers computed this soon after a change may be stale: they are served, not kept. */
   private readonly holdOffMs: number;
   private lastChangeAt = 0;
+  private readonly listeners = new Set<(tag: CacheTag) => void>();
   hits = 0;
   misses = 0;
 
@@ -79,10 +80,20 @@ export class ResponseCache {
     }
   }
 
+  /**
+   * Calls `fn` with each tag dropped from now on: this instance's writes (at once) and other instances' changes (on
+   * their notification). In-process copies of the same data (the search index) follow them. Returns the unsubscribe.
+   */
+  onInvalidate(fn: (tag: CacheTag) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
   /** Drops every cached answer of `tag` (old keys become unreachable and age out of the LRU). */
   invalidate(...tags: CacheTag[]): void {
     this.lastChangeAt = Date.now();
     for (const tag of tags) {
+      for (const fn of this.listeners) fn(tag);
       this.generations.set(tag, (this.generations.get(tag) ?? 0) + 1);
       const prefix = `${tag}:`;
       for (const k of this.entries.keys()) if (k.startsWith(prefix)) this.entries.delete(k);
