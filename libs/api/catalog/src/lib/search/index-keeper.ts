@@ -7,6 +7,8 @@ const CHUNK = 5_000;
 const CATCH_UP_INLINE = 20_000;
 /** Replaced models above this share of the ordinals: the index is loaded afresh (in the background). */
 const REBUILD_DEAD_RATIO = 0.3;
+/** Two failures within this time: PostgreSQL answers, the index is loaded again after it. */
+const FAILURE_WINDOW_MS = 5 * 60_000;
 
 const COLUMNS = `id, array_to_string(aliases, ' ') AS aliases, display_name, author, array_to_string(tags, ' ') AS tags,
   left(description, 4000) AS description, creator_vendor, pipeline_tag, library_name, license, context_window,
@@ -113,6 +115,8 @@ export class IndexKeeper {
   private loadMs: number | null = null;
   private loadedAt: Date | null = null;
   private client: Client | null = null;
+  private lastFailure = 0;
+  private retry: NodeJS.Timeout | null = null;
 
   /** `swapped`: a newly loaded index replaced the one in service (answers computed before may differ now). */
   constructor(
@@ -128,6 +132,7 @@ export class IndexKeeper {
 
   async stop(): Promise<void> {
     this.closing = true;
+    if (this.retry) clearTimeout(this.retry);
     await Promise.allSettled([this.loading, this.refreshing]);
     const c = this.client;
     this.client = null;
@@ -174,8 +179,30 @@ export class IndexKeeper {
             await this.catchUp();
           }
         } catch (err) {
-          this.log('warn', `Search index catch-up failed (${(err as Error).message}); loading it afresh.`);
-          void this.load();
+          // Once: load afresh. A second failure soon after is not transient (a schema the index does not know):
+          // PostgreSQL answers searches, and the index tries again later, instead of reloading in a loop.
+          const now = Date.now();
+          const again = now - this.lastFailure < FAILURE_WINDOW_MS;
+          this.lastFailure = now;
+          if (again) {
+            this.log(
+              'warn',
+              `Search index catch-up failed again (${(err as Error).message}); PostgreSQL answers searches, retrying in ${FAILURE_WINDOW_MS / 60_000} min.`,
+            );
+            this.state = 'off';
+            this.index = null;
+            this.retry = setTimeout(() => {
+              this.retry = null;
+              if (!this.closing) {
+                this.state = 'loading';
+                void this.load();
+              }
+            }, FAILURE_WINDOW_MS);
+            this.retry.unref();
+          } else {
+            this.log('warn', `Search index catch-up failed (${(err as Error).message}); loading it afresh.`);
+            void this.load();
+          }
         } finally {
           this.refreshing = null;
         }

@@ -556,8 +556,8 @@ export class ModelIndex {
       const typo = first.typo[i];
       const from = t + 1 < postStart.length ? postStart[t] : 0;
       const to = t + 1 < postStart.length ? postStart[t + 1] : 0;
-      const late = this.lateOrd.get(t);
-      const lateW = this.lateW.get(t);
+      const late = this.lateOrd.size ? this.lateOrd.get(t) : undefined;
+      const lateW = late ? this.lateW.get(t) : undefined;
       const lateEnd = late ? late.length : 0;
       for (let p = from, end = to + lateEnd; p < end; p++) {
         const o = p < to ? postOrd[p] : (late as number[])[p - to];
@@ -603,8 +603,8 @@ export class ModelIndex {
           const typo = word.typo[i];
           const from = t + 1 < postStart.length ? postStart[t] : 0;
           const to = t + 1 < postStart.length ? postStart[t + 1] : 0;
-          const late = this.lateOrd.get(t);
-          const lateW = this.lateW.get(t);
+          const late = this.lateOrd.size ? this.lateOrd.get(t) : undefined;
+          const lateW = late ? this.lateW.get(t) : undefined;
           const lateEnd = late ? late.length : 0;
           for (let p = from, end = to + lateEnd; p < end; p++) {
             const o = p < to ? postOrd[p] : (late as number[])[p - to];
