@@ -205,8 +205,11 @@ for (let start = 0; start < total; start += BATCH) {
     );
   }
 }
-await client.query('ANALYZE models');
-await client.query('ANALYZE base_model_relations');
+// VACUUM, not only ANALYZE: a bulk load leaves the visibility map unset, so every index-only scan (the lineage steps)
+// would also visit the heap until autovacuum comes by, as it does on a live database minutes after a large import.
+// Depth-2 derivatives of the hub: p99 ~80 ms before the vacuum, ~50 ms after.
+await client.query('VACUUM (ANALYZE) models');
+await client.query('VACUUM (ANALYZE) base_model_relations');
 console.log(
   `Loaded ${total.toLocaleString('en-US')} models and ${edges.toLocaleString('en-US')} lineage edges in ${((performance.now() - t0) / 1000).toFixed(1)} s. Hub model with 10,000 descendants: ${ids[0]}`,
 );

@@ -138,14 +138,16 @@ export class ProvenanceService {
   ): Promise<{ rows: DerivativeRow[]; total: number }> {
     const rows = await query<DerivativeRow & { total: string }>(
       this.dataSource,
+      // No path arrays here: the depth bound ends any cycle, the root is left out, and a model met again deeper is
+      // dropped by DISTINCT ON (its first depth wins). Building a path per row cost a fifth of a hub's depth-2 page.
       `WITH RECURSIVE down AS (
-         SELECT r.model_id, r.base_model_id, r.relation, 1 AS depth, ARRAY[r.base_model_id, r.model_id] AS path
+         SELECT r.model_id, r.base_model_id, r.relation, 1 AS depth
            FROM base_model_relations r WHERE r.base_model_id = $1 AND ($2::text IS NULL OR r.relation = $2)
          UNION ALL
-         SELECT r.model_id, r.base_model_id, r.relation, down.depth + 1, down.path || r.model_id
+         SELECT r.model_id, r.base_model_id, r.relation, down.depth + 1
            FROM down CROSS JOIN LATERAL (
                   SELECT * FROM base_model_relations r WHERE r.base_model_id = down.model_id OFFSET 0) r
-          WHERE down.depth < $3 AND NOT r.model_id = ANY(down.path)
+          WHERE down.depth < $3 AND r.model_id <> $1
        ), firsts AS (
          SELECT DISTINCT ON (model_id) model_id, base_model_id, relation, depth FROM down ORDER BY model_id, depth
        )
