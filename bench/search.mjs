@@ -1,8 +1,8 @@
 // npm run bench:search  (after npm run build and npm run bench:data -- --models 1000000, with DATABASE_URL set)
 // Starts the built API on DATABASE_URL and measures GET /api/v1/models with a text query, two filters and sort by
 // downloads (page 20) with autocannon at a fixed 200 requests/s, then the same SQL run directly with pg, then the
-// lineage of the bench hub model (10,000 descendants). The API runs twice: with the response cache off (every request
-// runs the SQL) and on (the default). Prints p50/p99, requests/s and the API/SQL ratio.
+// lineage of the largest hub. The API runs twice: with the response cache off (every request searches) and on (the
+// default), each once its search index has loaded. Prints p50/p99, requests/s and the API/SQL ratio.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -52,6 +52,15 @@ async function startApi(cacheSeconds) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  // The search index loads in the background (PostgreSQL answers until then): measure the index, not its loading.
+  if ((process.env.SEARCH_ENGINE ?? 'memory') === 'memory') {
+    for (let i = 0; ; i++) {
+      const res = await fetch(`${base}/api/v1/models?q=warm${i}`);
+      await res.arrayBuffer();
+      if (/desc="memory"/.test(res.headers.get('server-timing') ?? '')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
   return { base, stop: () => new Promise((r) => child.once('exit', r).kill('SIGTERM')) };
 }
 
@@ -96,8 +105,10 @@ for (const [label, cacheSeconds] of [
   await api.stop();
 }
 
-// The SQL the API runs for this request (ModelsQueryService.search: one statement collects, counts and sorts the
-// matches, then reads the page's rows), straight through pg, one at a time.
+// The SQL search's statement for this request (what the API runs with SEARCH_ENGINE=postgres: one statement collects,
+// counts and sorts the matches, then reads the page's rows), straight through pg, one at a time. With the in-process
+// index (the default) the ratio compares the API with that SQL, not with its own engine: npm run
+// bench:search:distinct reports the index's own time.
 const where = `m.deleted_at IS NULL AND (m.search_vector @@ to_tsquery('simple', $1) OR lower(m.id) = $2) AND (m.pipeline_tag = $3) IS TRUE AND m.open_weights IS TRUE`;
 const params = ['llama & instruct:*', 'llama instruct', 'text-generation', 380, 20];
 const client = new pg.Client({ connectionString: url, options: '-c jit=off' });
