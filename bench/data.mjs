@@ -3,6 +3,7 @@
 // name distributions, power-law downloads and likes, lineage forests with all four relations (merges with 2-3
 // parents), and one hub model with 10,000 descendants for the lineage benchmark. Prints progress and timings.
 import pg from 'pg';
+import { seededRandom } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -17,14 +18,7 @@ if (!url) {
 }
 
 // Deterministic pseudo-random numbers, so runs are comparable.
-// mulberry32: consecutive draws are independent (a plain LCG correlated family, size and pipeline tag).
-let seed = 42;
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rand = seededRandom(42);
 const pick = (list) => list[Math.floor(rand() * list.length)];
 /** Zipf-like pick: low indexes far more often. */
 const zipf = (n) => Math.min(n - 1, Math.floor(Math.pow(n, rand()) - 1));

@@ -20,6 +20,20 @@ export function requireBuild(file = MAIN) {
   }
 }
 
+/**
+ * Deterministic pseudo-random numbers in [0, 1) from `seed` (mulberry32: consecutive draws are independent, unlike a
+ * plain LCG), so benchmark data and queries are the same on every run.
+ */
+export function seededRandom(seed) {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export const freePort = () =>
   new Promise((resolve) => {
     const s = createServer();
@@ -74,7 +88,8 @@ export async function suiteDatabase(prefix) {
 }
 
 /**
- * The built API on `databaseUrl`, quiet and unthrottled, ready when this resolves; `stop()` ends it. Fails when the
+ * The built API on `databaseUrl`, quiet and unthrottled, ready when this resolves; `stop()` ends it, `pid` is its
+ * process (for memory readings). Fails when the
  * API exits during start or is not ready within BENCH_START_TIMEOUT_MS (default 180 s; the process is then killed).
  */
 export async function startBuiltApi(databaseUrl, env = {}) {
@@ -125,7 +140,7 @@ export async function startBuiltApi(databaseUrl, env = {}) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { base, stop };
+  return { base, stop, pid: child.pid };
 }
 
 export async function signIn(base, email, password) {

@@ -12,8 +12,7 @@
 //  - memory: the API's resident set and the database server's (PSS of its processes) at idle and at the 200/s step.
 import { readFileSync, readdirSync } from 'node:fs';
 import pg from 'pg';
-import { API_NODE_FLAGS, freePort, requireBuild, MAIN } from './lib.mjs';
-import { spawn } from 'node:child_process';
+import { requireBuild, seededRandom, startBuiltApi } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -31,14 +30,8 @@ const rates = arg('rates', '25,50,100,200,400').split(',').map(Number);
 const seconds = Number(arg('seconds', '20'));
 const timeoutMs = 10_000;
 
-// Deterministic queries (mulberry32), never the same twice in a run.
-let seed = Number(arg('seed', '7'));
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// Deterministic queries, never the same twice in a run.
+const rand = seededRandom(Number(arg('seed', '7')));
 const pick = (list) => list[Math.floor(rand() * list.length)];
 const WORDS = [
   'llama',
@@ -160,29 +153,8 @@ try {
 }
 await db.end();
 
-const port = await freePort();
-const child = spawn(process.execPath, [...API_NODE_FLAGS, MAIN], {
-  env: {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    NODE_ENV: 'production',
-    JWT_SECRET: 'bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
-    LOG_LEVEL: 'warn',
-    JOBS_ENABLED: 'false',
-    CATALOG_DEMO_SEED: 'false',
-    RATE_LIMIT_PUBLIC_PER_MINUTE: '1000000',
-    SEARCH_ENGINE: engine,
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-child.once('exit', (code) => {
-  if (code !== null && code !== 0) {
-    console.error(`The API exited (${code}).`);
-    process.exit(1);
-  }
-});
-const base = `http://127.0.0.1:${port}`;
+const api = await startBuiltApi(url, { CATALOG_DEMO_SEED: 'false', SEARCH_ENGINE: engine });
+const base = api.base;
 const startedAt = performance.now();
 
 async function get(path) {
@@ -201,14 +173,6 @@ async function get(path) {
 }
 
 try {
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/v1/health/ready`)).ok) break;
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   // The index loads in the background; until then PostgreSQL answers (Server-Timing says which).
   for (;;) {
     const r = await get(nextQuery());
@@ -217,10 +181,10 @@ try {
   }
   const readyS = (performance.now() - startedAt) / 1000;
   console.log(
-    `${models.toLocaleString('en')} models, engine ${engine}: answering from it ${readyS.toFixed(1)} s after start`,
+    `${models.toLocaleString('en')} models, engine ${engine}: answering from it ${readyS.toFixed(1)} s after the API was ready`,
   );
   for (let i = 0; i < 300; i++) await get(nextQuery()); // warm-up (JIT, connections)
-  const idle = { api: apiMb(child.pid), db: dbMb() };
+  const idle = { api: apiMb(api.pid), db: dbMb() };
   console.log(`memory at idle: API ${idle.api.toFixed(0)} MB resident, database ${f(idle.db)} MB (PSS)`);
 
   const seq = [];
@@ -252,7 +216,7 @@ try {
     let peakApi = 0;
     let peakDb = 0;
     const sampler = setInterval(() => {
-      peakApi = Math.max(peakApi, apiMb(child.pid));
+      peakApi = Math.max(peakApi, apiMb(api.pid));
       peakDb = Math.max(peakDb, dbMb());
     }, 1000);
     const t0 = performance.now();
@@ -290,5 +254,5 @@ try {
     console.log(`memory at 200/s (peak): API ${loaded.api.toFixed(0)} MB resident, database ${f(loaded.db)} MB (PSS)`);
   }
 } finally {
-  child.kill('SIGTERM');
+  await api.stop();
 }
